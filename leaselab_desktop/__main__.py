@@ -1,0 +1,3 @@
+from leaselab_desktop.cli import main
+
+raise SystemExit(main())

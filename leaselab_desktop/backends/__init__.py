@@ -1,0 +1,1 @@
+"""Backends: the protocol, the local (engine+store+screening) and cloudflare (httpx) implementations."""

@@ -1,0 +1,318 @@
+"""Pydantic models shared by every layer.
+
+They read both shapes servers send (camelCase leads and jobs, snake_case evaluations, both timestamp
+formats) and write one canonical shape: snake_case field names, ISO-8601 UTC timestamps
+(``model_dump(mode="json")``). Unknown vocabulary values are kept as strings.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+from leaselab_desktop.domain.timefmt import Timestamp
+from leaselab_desktop.domain.vocab import FINISHED_RUN_STATUSES, normalise_run_status
+
+
+class Model(BaseModel):
+    """Accepts snake_case and camelCase on input; extra keys are ignored, not fatal."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=False
+    )
+
+    def canonical(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=False)
+
+
+class Lead(Model):
+    id: str
+    site_id: str | None = None
+    property_id: str | None = None
+    unit_id: str | None = None
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str | None = None
+    current_address: str | None = None
+    employment_status: str | None = None
+    employer: str | None = None
+    employment_start_date: Timestamp | None = None
+    monthly_income: float | None = None
+    monthly_rent: float | None = None
+    move_in_date: Timestamp | None = None
+    message: str | None = None
+    status: str = "new"
+    ai_score: int | None = None
+    ai_label: str | None = None
+    landlord_note: str | None = None
+    is_active: bool = True
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+    is_unit_occupied: bool = False
+    property_name: str | None = None
+    unit_name: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def rent_to_income(self) -> float | None:
+        if not self.monthly_income or not self.monthly_rent:
+            return None
+        return self.monthly_rent / self.monthly_income
+
+
+class LeadFile(Model):
+    id: str
+    lead_id: str
+    file_type: str = "other"
+    file_name: str
+    file_size: int = 0
+    mime_type: str | None = None
+    r2_key: str | None = None
+    uploaded_at: Timestamp | None = None
+    sha256: str | None = None
+    md5: str | None = None
+    signed_url: str | None = None
+    expires_at: Timestamp | None = None
+
+
+class Factor(Model):
+    code: str
+    points: float
+    max_points: float
+    explanation: str = ""
+    source: str | None = None  # the document or application field the factor rests on
+    standard: str | None = None  # what would have earned full points
+
+
+class Signal(Model):
+    code: str
+    severity: str = "low"
+    document: str | None = None
+    evidence: str = ""
+    message: str = ""
+
+
+def _flag_list(value: Any) -> list[str]:
+    """risk_flags / fraud_signals arrive as strings, objects or JSON text; keep readable strings."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        import json
+
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [value]
+    if not isinstance(value, list):
+        value = [value]
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, dict):
+            out.append(str(item.get("code") or item.get("name") or item.get("message") or item))
+        elif item is not None:
+            out.append(str(item))
+    return out
+
+
+class Evaluation(Model):
+    evaluation_id: str = Field(validation_alias=AliasChoices("evaluation_id", "evaluationId", "id"))
+    lead_id: str | None = None
+    score: int = Field(ge=0, le=100)
+    label: str
+    recommendation: str = "approve_with_verification"
+    summary: str = ""
+    risk_flags: list[str] = Field(default_factory=list)
+    fraud_signals: list[str] = Field(default_factory=list)
+    factors: list[Factor] = Field(default_factory=list)
+    signals: list[Signal] = Field(default_factory=list)
+    what_would_change: list[str] = Field(default_factory=list)
+    compliance_notes: list[str] = Field(default_factory=list)
+    policy_version: str | None = None
+    model_version: str | None = None
+    provider: str | None = None
+    document_fingerprint: str | None = None
+    workflow_instance_id: str | None = None
+    evaluated_at: Timestamp | None = None
+
+    _lists = field_validator("risk_flags", "fraud_signals", mode="before")(_flag_list)
+
+    @field_validator("what_would_change", "compliance_notes", mode="before")
+    @classmethod
+    def _text_list(cls, value: Any) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [value] if value else []
+        return [str(v) for v in value]
+
+    @field_validator("factors", "signals", mode="before")
+    @classmethod
+    def _json_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            import json
+
+            return json.loads(value) if value else []
+        return value or []
+
+
+class Override(Model):
+    id: str
+    evaluation_id: str
+    lead_id: str | None = None
+    from_recommendation: str | None = None
+    to_recommendation: str = Field(validation_alias=AliasChoices("to_recommendation", "toRecommendation", "recommendation", "to"))
+    reason: str
+    user_id: str | None = Field(default=None, validation_alias=AliasChoices("user_id", "userId", "who", "created_by"))
+    created_at: Timestamp | None = Field(default=None, validation_alias=AliasChoices("created_at", "createdAt", "when"))
+
+
+class Usage(Model):
+    month: str
+    evaluation_count: int = Field(default=0, validation_alias=AliasChoices("evaluation_count", "evaluationCount", "used"))
+    quota_limit: int = Field(default=20, validation_alias=AliasChoices("quota_limit", "quotaLimit", "limit"))
+    tier: str | None = None
+    remaining: int | None = None
+    percentage: float | None = None
+    reset_date: str | None = None
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.remaining is None:
+            self.remaining = max(self.quota_limit - self.evaluation_count, 0)
+        elif self.evaluation_count == 0 and self.remaining < self.quota_limit:
+            self.evaluation_count = self.quota_limit - self.remaining
+        if self.percentage is None:
+            self.percentage = (
+                round(100.0 * self.evaluation_count / self.quota_limit, 1) if self.quota_limit else 100.0
+            )
+
+    @property
+    def level(self) -> Literal["ok", "warning", "blocked"]:
+        """Quota meter state: warning at 80 %, blocked at 100 %."""
+        used = self.evaluation_count / self.quota_limit if self.quota_limit else 1.0
+        if used >= 1.0:
+            return "blocked"
+        return "warning" if used >= 0.8 else "ok"
+
+
+class StepProgress(Model):
+    name: str
+    status: str = "pending"
+    attempts: int = 0
+    started_at: Timestamp | None = None
+    ended_at: Timestamp | None = None
+    error: str | None = None
+
+    @property
+    def duration_ms(self) -> float | None:
+        if self.started_at is None or self.ended_at is None:
+            return None
+        return (self.ended_at - self.started_at).total_seconds() * 1000
+
+
+class RunError(Model):
+    name: str = "Error"
+    message: str = ""
+
+
+def _run_error(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"name": "Error", "message": value}
+    return value
+
+
+class RunSnapshot(Model):
+    """One look at a run: a workflow instance (project worker, local engine) or a job (deployed worker)."""
+
+    run_id: str = Field(validation_alias=AliasChoices("run_id", "runId", "instance_id", "instanceId", "job_id", "jobId"))
+    kind: Literal["workflow", "job"] = "workflow"
+    lead_id: str | None = None
+    status: str = "unknown"
+    current_step: str | None = None
+    steps: list[StepProgress] = Field(default_factory=list)
+    queued_at: Timestamp | None = Field(default=None, validation_alias=AliasChoices("queued_at", "queuedAt", "requested_at", "requestedAt"))
+    started_at: Timestamp | None = None
+    completed_at: Timestamp | None = None
+    output: Evaluation | None = Field(default=None, validation_alias=AliasChoices("output", "evaluation"))
+    error: RunError | None = None
+    can_retry: bool = False
+    progress_message: str | None = None
+
+    _status = field_validator("status", mode="before")(normalise_run_status)
+    _error = field_validator("error", mode="before")(_run_error)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_RUN_STATUSES
+
+
+class RunTicket(Model):
+    run_id: str = Field(validation_alias=AliasChoices("run_id", "runId", "instance_id", "instanceId", "job_id", "jobId"))
+    kind: Literal["workflow", "job"] = "workflow"
+    lead_id: str
+    status: str = "queued"
+    requested_at: Timestamp | None = None
+    usage: Usage | None = None
+
+    _status = field_validator("status", mode="before")(normalise_run_status)
+
+
+class LeadQuery(Model):
+    q: str | None = None
+    status: str | None = None
+    property_id: str | None = None
+    label: str | None = None
+    sort_by: Literal["aiScore", "updatedAt", "createdAt", "name"] = "aiScore"
+    sort_order: Literal["asc", "desc"] = "desc"
+    limit: int = Field(default=500, ge=1, le=500)
+    cursor: str | None = None
+
+
+class LeadPage(Model):
+    items: list[Lead]
+    next_cursor: str | None = None
+
+
+class Property(Model):
+    id: str
+    site_id: str | None = None
+    name: str
+    address: str | None = None
+    city: str | None = None
+
+
+class Unit(Model):
+    id: str
+    property_id: str
+    name: str
+    monthly_rent: float | None = None
+    bedrooms: int | None = None
+
+
+class Health(Model):
+    state: Literal["online", "offline", "degraded"]
+    last_contact: Timestamp | None = None
+    detail: str = ""
+
+
+class NewLead(Model):
+    """What an agent types at intake; the store assigns the id and timestamps."""
+
+    property_id: str
+    unit_id: str | None = None
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None = None
+    current_address: str | None = None
+    employment_status: str | None = None
+    employer: str | None = None
+    employment_start_date: Timestamp | None = None
+    monthly_income: float | None = None
+    move_in_date: Timestamp | None = None
+    message: str | None = None
