@@ -1,0 +1,97 @@
+"""The keyring layer: tokens and keys live only in the OS keyring.
+
+It tells which store is in use and whether it is secure, so Settings can warn (Vorta-style).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+SERVICE = "LeaseLabDesktop"
+_INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+
+
+@dataclass(frozen=True)
+class KeyringInfo:
+    name: str
+    secure: bool
+    detail: str
+
+
+class SecretStore:
+    """Wraps one keyring backend (injectable for tests)."""
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+        self._backend = backend or keyring.get_keyring()
+
+    def info(self) -> KeyringInfo:
+        b = self._backend
+        name = f"{type(b).__module__}.{type(b).__name__}"
+        priority = getattr(b, "priority", 0)
+        insecure = any(name.startswith(m) for m in _INSECURE_MODULES) or priority <= 0
+        if getattr(b, "leaselab_insecure", False):
+            insecure = True
+        if insecure:
+            detail = (
+                "No secure keyring is available: tokens cannot be saved and documents are not "
+                "cached offline. Install or unlock your system keyring."
+            )
+        else:
+            detail = f"Secrets are kept in {type(b).__name__}."
+        return KeyringInfo(name=name, secure=not insecure, detail=detail)
+
+    @property
+    def secure(self) -> bool:
+        return self.info().secure
+
+    def get(self, key: str) -> str | None:
+        try:
+            return self._backend.get_password(SERVICE, key)
+        except keyring.errors.KeyringError:
+            return None
+
+    def set(self, key: str, value: str) -> None:
+        if not self.secure:
+            raise SecretStoreUnavailable(self.info().detail)
+        try:
+            self._backend.set_password(SERVICE, key, value)
+        except keyring.errors.KeyringError as exc:
+            raise SecretStoreUnavailable(f"The keyring refused to store the secret: {exc}") from exc
+
+    def delete(self, key: str) -> None:
+        try:
+            self._backend.delete_password(SERVICE, key)
+        except keyring.errors.KeyringError:
+            pass
+
+    @staticmethod
+    def token_key(profile: str) -> str:
+        return f"profile:{profile}:token"
+
+
+class SecretStoreUnavailable(Exception):
+    pass
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """In-process keyring for tests and headless runs; ``secure`` says whether to pretend it is secure."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self, secure: bool = True) -> None:
+        super().__init__()
+        self._data: dict[tuple[str, str], str] = {}
+        self.leaselab_insecure = not secure
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self._data.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._data[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._data.pop((service, username), None)
