@@ -269,7 +269,8 @@ class LeadQuery(Model):
     label: str | None = None
     sort_by: Literal["aiScore", "updatedAt", "createdAt", "name"] = "aiScore"
     sort_order: Literal["asc", "desc"] = "desc"
-    limit: int = Field(default=500, ge=1, le=500)
+    # The project worker caps pages at 500; the local backend serves larger pages (100k-lead lists).
+    limit: int = Field(default=500, ge=1, le=200_000)
     cursor: str | None = None
 
 
