@@ -1,0 +1,108 @@
+"""GUI test fixtures: one QApplication, a qasync event loop for every async test, and checks that
+no asyncio task or TaskRunner task outlives its test.
+
+Rules for async GUI tests (FIELD-NOTES): never call ``qtbot.wait*`` / ``QDialog.exec()`` inside a
+coroutine (nested loops drop asyncio steps). Await ``until(predicate)`` from this conftest instead.
+Sync widget tests may use ``qtbot`` freely.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Generator, Iterator
+from typing import Any
+
+import pytest
+
+from leaselab_desktop.config import Paths
+from leaselab_desktop.gui.qt import QtCore, QtWidgets
+from leaselab_desktop.gui.tasks import TaskRunner
+
+
+def _qasync_loop() -> asyncio.AbstractEventLoop:
+    import qasync  # test-only: the app imports qasync solely in leaselab_desktop/gui/loop.py
+
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    return qasync.QEventLoop(app)
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:
+    """pytest-asyncio >= 1.4: every async test under tests/gui runs on a qasync loop."""
+    return {"qasync": _qasync_loop}
+
+
+def _leftover_tasks() -> list[asyncio.Task[Any]]:
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return []
+    if loop.is_closed():
+        return []
+    current = asyncio.current_task(loop) if loop.is_running() else None
+    return [t for t in asyncio.all_tasks(loop) if not t.done() and t is not current]
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
+    """Fail an async test that leaves asyncio tasks pending (the runner would cancel them silently)."""
+    result = yield
+    if item.get_closest_marker("asyncio") is not None or asyncio.iscoroutinefunction(
+        getattr(item, "obj", None)
+    ):
+        left = _leftover_tasks()
+        if left:
+            names = ", ".join(t.get_name() + ":" + repr(t.get_coro()) for t in left[:5])
+            for t in left:
+                t.cancel()
+            raise AssertionError(f"test left {len(left)} asyncio task(s) pending: {names}")
+    return result
+
+
+@pytest.fixture
+def paths(_isolated_data_dir: Any) -> Paths:
+    """The per-test data dir (root conftest points LEASELAB_DATA_DIR at a tmp dir)."""
+    return Paths.resolve().ensure()
+
+
+@pytest.fixture
+def tasks(qapp: QtWidgets.QApplication) -> Iterator[TaskRunner]:
+    """A TaskRunner that must be empty when the test ends (await ``tasks.cancel_all()`` first)."""
+    runner = TaskRunner()
+    yield runner
+    pending = runner.pending
+    assert pending == 0, f"test left {pending} TaskRunner task(s) pending"
+
+
+Predicate = Callable[[], Any]
+
+
+async def _until(predicate: Predicate, timeout: float = 10.0, interval: float = 0.01) -> Any:
+    """Await until ``predicate()`` is truthy, letting the qasync loop (and Qt events) run."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout:.1f}s: {predicate}")
+        await asyncio.sleep(interval)
+
+
+@pytest.fixture
+def until() -> Callable[..., Awaitable[Any]]:
+    return _until
+
+
+def active_timers(root: QtCore.QObject) -> list[QtCore.QTimer]:
+    """Active QTimers under ``root`` (tests assert none survive a shutdown)."""
+    return [t for t in root.findChildren(QtCore.QTimer) if t.isActive()]
+
+
+@pytest.fixture(autouse=True)
+def _close_top_level_widgets(qapp: QtWidgets.QApplication) -> Iterator[None]:
+    yield
+    for w in QtWidgets.QApplication.topLevelWidgets():
+        w.close()
+        w.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)

@@ -1,0 +1,33 @@
+"""The GUI conftest itself: async tests run on a qasync loop, and leftovers are caught."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from leaselab_desktop.gui.qt import QTimer, QtWidgets
+from tests.gui.conftest import _leftover_tasks
+
+
+async def test_async_tests_run_on_qasync_loop(until) -> None:
+    loop = asyncio.get_running_loop()
+    assert type(loop).__module__.startswith("qasync")
+    fired: list[int] = []
+    QTimer.singleShot(10, lambda: fired.append(1))  # a Qt timer fires while we await asyncio
+    await until(lambda: fired)
+    assert QtWidgets.QApplication.instance() is not None
+
+
+async def test_leftover_detection_sees_a_pending_task() -> None:
+    task = asyncio.ensure_future(asyncio.sleep(30))
+    assert task in _leftover_tasks()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert task not in _leftover_tasks()
+
+
+async def test_until_times_out_with_a_clear_message(until) -> None:
+    with pytest.raises(AssertionError, match="condition not met"):
+        await until(lambda: False, timeout=0.05)
