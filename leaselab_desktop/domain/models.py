@@ -15,6 +15,11 @@ from pydantic.alias_generators import to_camel
 from leaselab_desktop.domain.timefmt import Timestamp
 from leaselab_desktop.domain.vocab import FINISHED_RUN_STATUSES, normalise_run_status
 
+_TO_ALIASES = AliasChoices("to_recommendation", "toRecommendation", "recommendation", "to")
+_COUNT_ALIASES = AliasChoices("evaluation_count", "evaluationCount", "used")
+_RUN_ID_ALIASES = AliasChoices("run_id", "runId", "instance_id", "instanceId", "job_id", "jobId")
+_QUEUED_ALIASES = AliasChoices("queued_at", "queuedAt", "requested_at", "requestedAt")
+
 
 class Model(BaseModel):
     """Accepts snake_case and camelCase on input; extra keys are ignored, not fatal."""
@@ -166,7 +171,7 @@ class Override(Model):
     evaluation_id: str
     lead_id: str | None = None
     from_recommendation: str | None = None
-    to_recommendation: str = Field(validation_alias=AliasChoices("to_recommendation", "toRecommendation", "recommendation", "to"))
+    to_recommendation: str = Field(validation_alias=_TO_ALIASES)
     reason: str
     user_id: str | None = Field(default=None, validation_alias=AliasChoices("user_id", "userId", "who", "created_by"))
     created_at: Timestamp | None = Field(default=None, validation_alias=AliasChoices("created_at", "createdAt", "when"))
@@ -174,7 +179,7 @@ class Override(Model):
 
 class Usage(Model):
     month: str
-    evaluation_count: int = Field(default=0, validation_alias=AliasChoices("evaluation_count", "evaluationCount", "used"))
+    evaluation_count: int = Field(default=0, validation_alias=_COUNT_ALIASES)
     quota_limit: int = Field(default=20, validation_alias=AliasChoices("quota_limit", "quotaLimit", "limit"))
     tier: str | None = None
     remaining: int | None = None
@@ -229,13 +234,13 @@ def _run_error(value: Any) -> Any:
 class RunSnapshot(Model):
     """One look at a run: a workflow instance (project worker, local engine) or a job (deployed worker)."""
 
-    run_id: str = Field(validation_alias=AliasChoices("run_id", "runId", "instance_id", "instanceId", "job_id", "jobId"))
+    run_id: str = Field(validation_alias=_RUN_ID_ALIASES)
     kind: Literal["workflow", "job"] = "workflow"
     lead_id: str | None = None
     status: str = "unknown"
     current_step: str | None = None
     steps: list[StepProgress] = Field(default_factory=list)
-    queued_at: Timestamp | None = Field(default=None, validation_alias=AliasChoices("queued_at", "queuedAt", "requested_at", "requestedAt"))
+    queued_at: Timestamp | None = Field(default=None, validation_alias=_QUEUED_ALIASES)
     started_at: Timestamp | None = None
     completed_at: Timestamp | None = None
     output: Evaluation | None = Field(default=None, validation_alias=AliasChoices("output", "evaluation"))
@@ -252,7 +257,7 @@ class RunSnapshot(Model):
 
 
 class RunTicket(Model):
-    run_id: str = Field(validation_alias=AliasChoices("run_id", "runId", "instance_id", "instanceId", "job_id", "jobId"))
+    run_id: str = Field(validation_alias=_RUN_ID_ALIASES)
     kind: Literal["workflow", "job"] = "workflow"
     lead_id: str
     status: str = "queued"

@@ -1,0 +1,128 @@
+"""Leads, sites, properties and units: rows in, domain models out."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from typing import Any
+
+from leaselab_desktop.domain.models import Lead, LeadPage, LeadQuery, NewLead, Property, Unit
+from leaselab_desktop.domain.timefmt import format_timestamp, utcnow
+
+_LEAD_SELECT = """
+SELECT l.*, p.name AS property_name, u.name AS unit_name, u.monthly_rent AS monthly_rent,
+       COALESCE(u.is_occupied, 0) AS is_unit_occupied
+FROM leads l
+JOIN properties p ON p.id = l.property_id
+LEFT JOIN units u ON u.id = l.unit_id
+"""
+
+# Whitelisted sort columns: the query string never reaches SQL.
+_SORTS = {
+    "aiScore": "l.ai_score IS NULL, l.ai_score {dir}, l.updated_at DESC",
+    "updatedAt": "l.updated_at {dir}",
+    "createdAt": "l.created_at {dir}",
+    "name": "l.last_name COLLATE NOCASE {dir}, l.first_name COLLATE NOCASE {dir}",
+}
+
+
+def now_iso() -> str:
+    return format_timestamp(utcnow()) or ""
+
+
+def lead_from_row(row: sqlite3.Row) -> Lead:
+    data = dict(row)
+    data["is_active"] = bool(data.get("is_active", 1))
+    data["is_unit_occupied"] = bool(data.get("is_unit_occupied", 0))
+    return Lead.model_validate(data)
+
+
+def get_lead(conn: sqlite3.Connection, site_id: str, lead_id: str) -> Lead | None:
+    row = conn.execute(_LEAD_SELECT + " WHERE l.site_id = ? AND l.id = ?", (site_id, lead_id)).fetchone()
+    return lead_from_row(row) if row else None
+
+
+def list_leads(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> LeadPage:
+    where = ["l.site_id = ?", "l.is_active = 1"]
+    args: list[Any] = [site_id]
+    if query.status:
+        where.append("l.status = ?")
+        args.append(query.status)
+    if query.property_id:
+        where.append("l.property_id = ?")
+        args.append(query.property_id)
+    if query.label:
+        where.append("l.ai_label = ?")
+        args.append(query.label)
+    q = (query.q or "").replace("\x00", "").strip()  # SQLite's LIKE stops at NUL
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(
+            "(l.first_name || ' ' || l.last_name LIKE ? ESCAPE '\\' OR l.email LIKE ? ESCAPE '\\')"
+        )
+        args += [like, like]
+    order = _SORTS[query.sort_by].format(dir="ASC" if query.sort_order == "asc" else "DESC")
+    offset = int(query.cursor) if query.cursor and query.cursor.isdigit() else 0
+    sql = f"{_LEAD_SELECT} WHERE {' AND '.join(where)} ORDER BY {order}, l.id LIMIT ? OFFSET ?"
+    rows = conn.execute(sql, [*args, query.limit + 1, offset]).fetchall()
+    more = len(rows) > query.limit
+    items = [lead_from_row(r) for r in rows[: query.limit]]
+    return LeadPage(items=items, next_cursor=str(offset + query.limit) if more else None)
+
+
+def insert_lead(conn: sqlite3.Connection, site_id: str, new: NewLead, lead_id: str | None = None) -> str:
+    lead_id = lead_id or f"lead_{uuid.uuid4().hex[:12]}"
+    data = new.model_dump(mode="json")
+    ts = now_iso()
+    conn.execute(
+        """INSERT INTO leads (id, site_id, property_id, unit_id, first_name, last_name, email, phone,
+             current_address, employment_status, employer, employment_start_date, monthly_income,
+             move_in_date, message, status, created_at, updated_at)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'new',?,?)""",
+        (
+            lead_id, site_id, data["property_id"], data["unit_id"], data["first_name"],
+            data["last_name"], data["email"], data["phone"], data["current_address"],
+            data["employment_status"], data["employer"], data["employment_start_date"],
+            data["monthly_income"], data["move_in_date"], data["message"], ts, ts,
+        ),
+    )
+    add_history(conn, site_id, lead_id, "created", {"source": "intake"})
+    return lead_id
+
+
+def set_lead_status(conn: sqlite3.Connection, site_id: str, lead_id: str, status: str) -> None:
+    conn.execute(
+        "UPDATE leads SET status = ?, updated_at = ? WHERE site_id = ? AND id = ?",
+        (status, now_iso(), site_id, lead_id),
+    )
+
+
+def add_history(
+    conn: sqlite3.Connection, site_id: str, lead_id: str, action: str, detail: dict[str, Any],
+    user_id: str | None = None,
+) -> None:
+    import json
+
+    conn.execute(
+        "INSERT INTO lead_history (lead_id, site_id, action, detail, user_id, created_at) VALUES (?,?,?,?,?,?)",
+        (lead_id, site_id, action, json.dumps(detail), user_id, now_iso()),
+    )
+
+
+def list_properties(conn: sqlite3.Connection, site_id: str) -> list[Property]:
+    rows = conn.execute("SELECT * FROM properties WHERE site_id = ? ORDER BY name", (site_id,))
+    return [Property.model_validate(dict(r)) for r in rows]
+
+
+def list_units(conn: sqlite3.Connection, site_id: str, property_id: str) -> list[Unit]:
+    rows = conn.execute(
+        "SELECT * FROM units WHERE site_id = ? AND property_id = ? ORDER BY name", (site_id, property_id)
+    )
+    return [Unit.model_validate(dict(r)) for r in rows]
+
+
+def site_tier(conn: sqlite3.Connection, site_id: str) -> tuple[str, str]:
+    row = conn.execute("SELECT tier, policy_profile FROM sites WHERE id = ?", (site_id,)).fetchone()
+    if row is None:
+        return "free", "default"
+    return str(row[0]), str(row[1])
