@@ -5,6 +5,7 @@ It tells which store is in use and whether it is secure, so Settings can warn (V
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import keyring
@@ -63,10 +64,8 @@ class SecretStore:
             raise SecretStoreUnavailable(f"The keyring refused to store the secret: {exc}") from exc
 
     def delete(self, key: str) -> None:
-        try:
+        with contextlib.suppress(keyring.errors.KeyringError):
             self._backend.delete_password(SERVICE, key)
-        except keyring.errors.KeyringError:
-            pass
 
     @staticmethod
     def token_key(profile: str) -> str:
