@@ -1,0 +1,413 @@
+"""Scoring: a pure function of (facts, signals, policy, profile) → ScoreResult.
+
+The rule language is documented in ``resources/policy/README.md``; the Cloudflare worker implements
+the same interpreter in TypeScript, and the golden vectors in ``tests/vectors/`` pin both. Every
+number goes through ``round_half_up`` exactly where the README says, so both agree to the point.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from leaselab_desktop.domain.models import Factor, Signal
+from leaselab_desktop.screening.facts import ApplicantFacts, ScoreResult
+from leaselab_desktop.screening.policy import (
+    SEVERITIES,
+    BandsFactor,
+    Condition,
+    DocumentsFactor,
+    FactorRule,
+    Measure,
+    Policy,
+    Profile,
+    SignalsFactor,
+)
+
+_EPS = 1e-9
+
+
+# -- number formatting (README "Rounding and formatting") ---------------------------------------
+
+def round_half_up(x: float, digits: int = 0) -> float:
+    scale = 10**digits
+    return math.floor(x * scale + 0.5 + _EPS) / scale
+
+
+def fmt_num(x: float) -> str:
+    r = round_half_up(x, 1)
+    return str(int(r)) if r == int(r) else f"{r:.1f}"
+
+
+def fmt_pct(ratio: float) -> str:
+    return f"{fmt_num(ratio * 100)} %"
+
+
+def fmt_money(x: float) -> str:
+    r = int(round_half_up(abs(x)))
+    return f"{'-' if x < 0 and r else ''}${r:,}"
+
+
+def fmt_times(x: float) -> str:
+    return f"{fmt_num(x)}×"
+
+
+def ceil_money(x: float) -> str:
+    return f"${math.ceil(x - _EPS):,}"
+
+
+def _fill(template: str, ctx: dict[str, str]) -> str:
+    out = template
+    for key, value in ctx.items():
+        out = out.replace("{" + key + "}", value)
+    return out
+
+
+# -- measures -----------------------------------------------------------------------------------
+
+@dataclass
+class MeasureValue:
+    value: float | None
+    basis: str = "verified"  # rent_to_income: verified | stated
+    ctx: dict[str, str] = field(default_factory=dict)
+
+
+def _positive(x: float | None) -> float:
+    return x if x is not None and x > 0 else 0.0
+
+
+def measure(m: Measure, facts: ApplicantFacts) -> MeasureValue:
+    name = m.name
+    if name == "rent_to_income":
+        rent = _positive(facts.monthly_rent)
+        verified = _positive(facts.verified_monthly_income)
+        if m.include_public_assistance:
+            verified += _positive(facts.public_assistance_monthly)
+        stated = _positive(facts.stated_monthly_income)
+        if not rent:
+            return MeasureValue(None)
+        if verified:
+            income, basis = verified, "verified"
+        elif m.fallback_to_stated and stated:
+            income, basis = stated, "stated"
+        else:
+            return MeasureValue(None)
+        ctx = {"income": fmt_money(income), "income_basis": basis, "rent": fmt_money(rent)}
+        return MeasureValue(rent / income, basis, ctx)
+    if name == "employment_months":
+        if facts.employment_months is not None:
+            return MeasureValue(max(facts.employment_months, 0.0))
+        return MeasureValue(0.0 if facts.employment_status == "unemployed" else None)
+    if name == "income_stability_months":
+        candidates: list[float] = []
+        if facts.employment_months is not None and facts.employment_status != "unemployed":
+            candidates.append(max(facts.employment_months, 0.0))
+        if _positive(facts.public_assistance_monthly) and m.public_assistance_months is not None:
+            candidates.append(m.public_assistance_months)
+        if _positive(facts.verified_monthly_income) and m.verified_income_months is not None:
+            candidates.append(m.verified_income_months)
+        ctx = {"assistance_months": fmt_num(m.public_assistance_months or 0)}
+        return MeasureValue(max(candidates) if candidates else None, ctx=ctx)
+    if name == "balance_to_rent":
+        rent = _positive(facts.monthly_rent)
+        if facts.average_bank_balance is None or not rent:
+            return MeasureValue(None)
+        ctx = {"balance": fmt_money(facts.average_bank_balance), "rent": fmt_money(rent)}
+        return MeasureValue(facts.average_bank_balance / rent, ctx=ctx)
+    if name == "application_completeness":
+        return MeasureValue(min(max(facts.application_fields_complete, 0.0), 1.0))
+    if name == "negative_balance_days":
+        days = facts.negative_balance_days
+        return MeasureValue(None if days is None else float(days))
+    raise ValueError(f"unknown measure {name!r}")  # unreachable: the policy validator refuses it
+
+
+_SOURCES = {
+    "employment_months": "employment letter or application (employment start date)",
+    "income_stability_months": "income documents (pay stubs, employment letter, assistance deposits)",
+    "balance_to_rent": "bank statements and unit rent",
+    "application_completeness": "application form",
+}
+
+
+# -- factors ------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    factor: Factor
+    improve: list[str]
+
+
+def _severity(signal: Signal) -> str:
+    return signal.severity if signal.severity in SEVERITIES else "low"
+
+
+def _bands_factor(rule: BandsFactor, facts: ApplicantFacts) -> Outcome:
+    mv = measure(rule.measure, facts)
+    full = rule.bands[0]
+    ctx = dict(mv.ctx)
+    if full.max is not None:
+        ctx["full_pct"] = fmt_pct(full.max)
+    if full.min is not None:
+        ctx["full_min"] = fmt_num(full.min)
+        ctx["full_min_x"] = fmt_times(full.min)
+    rent = _positive(facts.monthly_rent)
+    if rent and full.max:
+        ctx["target_income"] = ceil_money(rent / full.max)
+    if rent and full.min is not None:
+        ctx["target_balance"] = ceil_money(rent * full.min)
+    improve: list[str] = []
+    notes: list[str] = []
+    if mv.value is None:
+        points = rule.missing_points
+        explanation = rule.missing_explanation
+        if points < rule.max_points and rule.missing_hint:
+            improve.append(rule.missing_hint)
+    else:
+        ctx.update(value=fmt_num(mv.value), value_pct=fmt_pct(mv.value), value_x=fmt_times(mv.value))
+        band = next(b for b in rule.bands if b.matches(mv.value))
+        points = band.points
+        explanation = _fill(rule.explanation, ctx)
+        if mv.basis == "stated" and rule.unverified_multiplier < 1:
+            points *= rule.unverified_multiplier
+            notes.append(
+                f"Income is not verified by documents: points × {fmt_num(rule.unverified_multiplier)}."
+            )
+            if rule.verify_hint:
+                improve.append(rule.verify_hint)
+        if band is not full and rule.improve:
+            improve.append(_fill(rule.improve, ctx))
+    for adj in rule.adjustments:
+        adj_value = measure(adj.measure, facts).value
+        if adj_value is not None and adj_value >= adj.min:
+            points += adj.points
+            notes.append(_fill(adj.explanation, {"value": fmt_num(adj_value)}))
+            if adj.improve:
+                improve.append(adj.improve)
+    points = min(max(points, 0.0), rule.max_points)
+    if rule.measure.name == "rent_to_income":
+        source = (
+            "application (stated income) and unit rent"
+            if mv.basis == "stated"
+            else "income documents and unit rent"
+        )
+    else:
+        source = _SOURCES.get(rule.measure.name, rule.measure.name)
+    text = " ".join(t for t in [explanation, *notes] if t)
+    return Outcome(_factor(rule, points, text, source, ctx), improve)
+
+
+def _documents_factor(rule: DocumentsFactor, facts: ApplicantFacts) -> Outcome:
+    present = set(facts.documents_present)
+    points = 0.0
+    have: list[str] = []
+    missing: list[str] = []
+    improve: list[str] = []
+    for item in rule.items:
+        if present.intersection(item.any_of):
+            points += item.points
+            have.append(item.name)
+        else:
+            missing.append(item.name)
+            improve.append(item.ask)
+    parts = [f"Provided: {', '.join(have)}." if have else "No required document provided."]
+    if missing:
+        parts.append(f"Missing: {', '.join(missing)}.")
+    unreadable = max(facts.documents_unreadable, 0)
+    if unreadable and rule.unreadable_penalty:
+        points -= unreadable * rule.unreadable_penalty
+        parts.append(
+            f"{unreadable} unreadable document(s) (−{fmt_num(unreadable * rule.unreadable_penalty)})."
+        )
+        improve.append(f"Replace the {unreadable} unreadable document(s) with readable copies")
+    points = min(max(points, 0.0), rule.max_points)
+    return Outcome(_factor(rule, points, " ".join(parts), "documents provided", {}), improve)
+
+
+def signal_penalty(rule: SignalsFactor, signals: list[Signal], ignore: frozenset[str]) -> float:
+    total = 0.0
+    for sev in SEVERITIES:
+        if sev in ignore:
+            continue
+        count = sum(1 for s in signals if _severity(s) == sev)
+        penalty = count * rule.penalties.get(sev, 0.0)
+        if sev in rule.caps:
+            penalty = min(penalty, rule.caps[sev])
+        total += penalty
+    return total
+
+
+def _signals_factor(
+    rule: SignalsFactor, signals: list[Signal], ignore: frozenset[str] = frozenset()
+) -> Outcome:
+    points = min(max(rule.max_points - signal_penalty(rule, signals, ignore), 0.0), rule.max_points)
+    counted = [s for s in signals if _severity(s) not in ignore]
+    improve: list[str] = []
+    if not counted:
+        text = "No document signals."
+        source = "document checks"
+    else:
+        by_sev = [
+            f"{n} {sev}" for sev in reversed(SEVERITIES)
+            if (n := sum(1 for s in counted if _severity(s) == sev))
+        ]
+        codes = list(dict.fromkeys(s.code for s in counted))
+        text = f"{len(counted)} document signal(s) ({', '.join(by_sev)}): {', '.join(codes)}."
+        source = ", ".join(dict.fromkeys(s.document for s in counted if s.document)) or "document checks"
+        serious = list(dict.fromkeys(s.code for s in counted if _severity(s) != "low"))
+        if serious:
+            improve.append(
+                "Provide original documents directly from the issuer (employer, bank) to clear: "
+                + ", ".join(serious)
+            )
+    return Outcome(_factor(rule, points, text, source, {}), improve)
+
+
+def _factor(rule: FactorRule, points: float, text: str, source: str, ctx: dict[str, str]) -> Factor:
+    return Factor(
+        code=rule.code,
+        points=round_half_up(points, 1),
+        max_points=rule.max_points,
+        explanation=text,
+        source=source,
+        standard=_fill(rule.standard, ctx) or None,
+    )
+
+
+def evaluate_factors(
+    profile: Profile,
+    facts: ApplicantFacts,
+    signals: list[Signal],
+    *,
+    full_points: frozenset[str] = frozenset(),
+    ignore_severities: frozenset[str] = frozenset(),
+) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    for rule in profile.factors:
+        if isinstance(rule, BandsFactor):
+            out = _bands_factor(rule, facts)
+        elif isinstance(rule, DocumentsFactor):
+            out = _documents_factor(rule, facts)
+        else:
+            out = _signals_factor(rule, signals, ignore_severities)
+        if rule.code in full_points:
+            out.factor.points = rule.max_points
+        outcomes.append(out)
+    return outcomes
+
+
+def total_score(factors: list[Factor]) -> int:
+    total = 0.0
+    for f in factors:
+        total += f.points
+    return int(min(max(round_half_up(total), 0), 100))
+
+
+# -- recommendation -----------------------------------------------------------------------------
+
+def _signals_at_least(signals: list[Signal], severity: str) -> int:
+    rank = SEVERITIES.index(severity)
+    return sum(1 for s in signals if SEVERITIES.index(_severity(s)) >= rank)
+
+
+def condition_holds(
+    cond: Condition,
+    *,
+    policy: Policy,
+    profile: Profile,
+    facts: ApplicantFacts,
+    signals: list[Signal],
+    label: str,
+) -> bool:
+    if cond.label_in is not None:
+        if cond.assume:
+            outcomes = evaluate_factors(
+                profile, facts, signals,
+                full_points=frozenset(cond.assume.full_points),
+                ignore_severities=frozenset(cond.assume.ignore_severities),
+            )
+            check = policy.label_for(total_score([o.factor for o in outcomes]))
+        else:
+            check = label
+        if check not in cond.label_in:
+            return False
+    if cond.signals_at_least is not None:
+        need = cond.signals_at_least
+        if _signals_at_least(signals, need.severity) < need.count:
+            return False
+    if cond.measure is not None:
+        value = measure(cond.measure, facts).value
+        if value is None:
+            return False
+        t = cond.measure
+        if t.above is not None and not value > t.above:
+            return False
+        if t.at_least is not None and not value >= t.at_least:
+            return False
+        if t.below is not None and not value < t.below:
+            return False
+    return True
+
+
+# -- the entry point ----------------------------------------------------------------------------
+
+def score(
+    facts: ApplicantFacts, signals: list[Signal], policy: Policy, profile: str = "default"
+) -> ScoreResult:
+    """Score an applicant. Pure: same inputs, same output; no clock, no I/O, no free text."""
+    prof = policy.profile(profile)
+    outcomes = evaluate_factors(prof, facts, signals)
+    factors = [o.factor for o in outcomes]
+    total = total_score(factors)
+    label = policy.label_for(total)
+    rule = next(
+        r for r in prof.recommendation_rules
+        if condition_holds(
+            r.when, policy=policy, profile=prof, facts=facts, signals=signals, label=label
+        )
+    )
+    improve = list(dict.fromkeys(text for o in outcomes for text in o.improve))
+    risk_flags = [
+        f.code for f in factors if f.points < policy.adverse_fraction * f.max_points - _EPS
+    ]
+    fraud = list(dict.fromkeys(s.code for s in signals if _severity(s) in ("medium", "high")))
+    notes = [f"Scored with the {prof.title} profile ({profile}) of policy {policy.version}."]
+    notes += prof.compliance_notes
+    income_rule = next(
+        (f for f in prof.factors
+         if isinstance(f, BandsFactor) and f.measure.name == "rent_to_income"),
+        None,
+    )
+    assistance = _positive(facts.public_assistance_monthly)
+    if income_rule and assistance:
+        if income_rule.measure.include_public_assistance:
+            notes.append(f"Public assistance of {fmt_money(assistance)}/month was counted as income.")
+        else:
+            notes.append(
+                f"Public assistance of {fmt_money(assistance)}/month was reported; this profile "
+                "does not count it towards rent-to-income (the Ontario profile does)."
+            )
+    meaning = next((b.meaning for b in policy.labels if b.label == label), "")
+    strong = [f.code for f in factors if f.points >= f.max_points]
+    weak = sorted(factors, key=lambda f: (f.points / f.max_points, factors.index(f)))[0]
+    summary = (
+        f"Score {total}/100, label {label}"
+        + (f" ({meaning})" if meaning else "")
+        + f": {rule.recommendation.replace('_', ' ')}. {rule.reason}".rstrip()
+    )
+    if strong:
+        summary += f" Full points: {', '.join(strong)}."
+    if weak.points < weak.max_points:
+        summary += f" Weakest: {weak.code} ({fmt_num(weak.points)}/{fmt_num(weak.max_points)})."
+    return ScoreResult(
+        score=total,
+        label=label,
+        recommendation=rule.recommendation,
+        factors=factors,
+        what_would_change=improve,
+        compliance_notes=notes,
+        summary=summary,
+        risk_flags=risk_flags,
+        fraud_signals=fraud,
+        policy_version=policy.version,
+    )
