@@ -3,4 +3,15 @@
 from PySide6 import QtCore, QtGui, QtUiTools, QtWidgets
 from PySide6.QtCore import Property, QObject, Qt, QTimer, Signal, Slot
 
-__all__ = ["Property", "QObject", "Qt", "QTimer", "QtCore", "QtGui", "QtUiTools", "QtWidgets", "Signal", "Slot"]
+__all__ = [
+    "Property",
+    "QObject",
+    "QTimer",
+    "Qt",
+    "QtCore",
+    "QtGui",
+    "QtUiTools",
+    "QtWidgets",
+    "Signal",
+    "Slot",
+]
