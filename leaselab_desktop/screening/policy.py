@@ -166,7 +166,11 @@ class SignalCount(_Strict):
 
 
 class Assume(_Strict):
-    full_points: list[str] = Field(default_factory=list)
+    """What-if for a ``label_in`` test: ``best_band`` factors are scored as if their measure fell
+    in their first band (multiplier and adjustments still apply; a missing measure stays missing);
+    signals of ``ignore_severities`` cost no points."""
+
+    best_band: list[str] = Field(default_factory=list)
     ignore_severities: list[str] = Field(default_factory=list)
 
 
@@ -213,9 +217,10 @@ class Profile(_Strict):
         for rule in self.recommendation_rules:
             cond = rule.when
             if cond.assume:
-                bad = set(cond.assume.full_points) - set(codes)
+                bands = {f.code for f in self.factors if isinstance(f, BandsFactor)}
+                bad = set(cond.assume.best_band) - bands
                 if bad:
-                    raise ValueError(f"assume.full_points names unknown factors {sorted(bad)}")
+                    raise ValueError(f"assume.best_band names no 'bands' factor: {sorted(bad)}")
                 if cond.label_in is None:
                     raise ValueError("'assume' only applies together with 'label_in'")
                 if set(cond.assume.ignore_severities) - set(SEVERITIES):

@@ -142,7 +142,7 @@ def _severity(signal: Signal) -> str:
     return signal.severity if signal.severity in SEVERITIES else "low"
 
 
-def _bands_factor(rule: BandsFactor, facts: ApplicantFacts) -> Outcome:
+def _bands_factor(rule: BandsFactor, facts: ApplicantFacts, best_band: bool = False) -> Outcome:
     mv = measure(rule.measure, facts)
     full = rule.bands[0]
     ctx = dict(mv.ctx)
@@ -165,7 +165,7 @@ def _bands_factor(rule: BandsFactor, facts: ApplicantFacts) -> Outcome:
             improve.append(rule.missing_hint)
     else:
         ctx.update(value=fmt_num(mv.value), value_pct=fmt_pct(mv.value), value_x=fmt_times(mv.value))
-        band = next(b for b in rule.bands if b.matches(mv.value))
+        band = full if best_band else next(b for b in rule.bands if b.matches(mv.value))
         points = band.points
         explanation = _fill(rule.explanation, ctx)
         if mv.basis == "stated" and rule.unverified_multiplier < 1:
@@ -279,19 +279,17 @@ def evaluate_factors(
     facts: ApplicantFacts,
     signals: list[Signal],
     *,
-    full_points: frozenset[str] = frozenset(),
+    best_band: frozenset[str] = frozenset(),
     ignore_severities: frozenset[str] = frozenset(),
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for rule in profile.factors:
         if isinstance(rule, BandsFactor):
-            out = _bands_factor(rule, facts)
+            out = _bands_factor(rule, facts, rule.code in best_band)
         elif isinstance(rule, DocumentsFactor):
             out = _documents_factor(rule, facts)
         else:
             out = _signals_factor(rule, signals, ignore_severities)
-        if rule.code in full_points:
-            out.factor.points = rule.max_points
         outcomes.append(out)
     return outcomes
 
@@ -323,7 +321,7 @@ def condition_holds(
         if cond.assume:
             outcomes = evaluate_factors(
                 profile, facts, signals,
-                full_points=frozenset(cond.assume.full_points),
+                best_band=frozenset(cond.assume.best_band),
                 ignore_severities=frozenset(cond.assume.ignore_severities),
             )
             check = policy.label_for(total_score([o.factor for o in outcomes]))

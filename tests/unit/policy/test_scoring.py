@@ -1,0 +1,152 @@
+"""Scoring beyond the vectors: explanations, standards, what would change, compliance notes,
+rounding, purity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from leaselab_desktop.domain.models import Signal
+from leaselab_desktop.screening.facts import ApplicantFacts
+from leaselab_desktop.screening.policy import Policy, load_policy
+from leaselab_desktop.screening.scoring import (
+    ceil_money,
+    fmt_money,
+    fmt_num,
+    fmt_pct,
+    round_half_up,
+    score,
+)
+
+ALL_DOCS = ["paystub", "bank_statement", "employment_letter", "government_id"]
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    return load_policy()
+
+
+def facts(**kw: Any) -> ApplicantFacts:
+    base: dict[str, Any] = dict(
+        monthly_rent=1850, stated_monthly_income=5000, verified_monthly_income=5000,
+        employment_status="employed", employment_months=36, documents_present=ALL_DOCS,
+        average_bank_balance=5000, negative_balance_days=0, application_fields_complete=1.0,
+    )
+    base.update(kw)
+    return ApplicantFacts(**base)
+
+
+def test_rounding_is_half_up_and_formatting_is_stable() -> None:
+    assert round_half_up(74.5) == 75
+    assert round_half_up(2.5) == 3
+    assert round_half_up(0.05, 1) == 0.1
+    assert round_half_up(1.25, 1) == 1.3
+    assert round_half_up(-2.5) == -2  # half up means towards +infinity
+    assert fmt_num(30.000000000000004) == "30"
+    assert fmt_num(31.94) == "31.9"
+    assert fmt_pct(0.3) == "30 %"
+    assert fmt_money(6166.5) == "$6,167"
+    assert fmt_money(-20.4) == "-$20"
+    assert ceil_money(1850 / 0.3) == "$6,167"
+    assert ceil_money(1500 / 0.3) == "$5,000"  # 5000.000000000001 is not $5,001
+
+
+def test_income_factor_explains_source_and_standard_and_what_would_change(policy: Policy) -> None:
+    result = score(facts(), [], policy)
+    income = result.factors[0]
+    assert income.code == "income_verification"
+    assert income.points == 18  # 1850 / 5000 = 37 %
+    assert "37 %" in income.explanation and "verified" in income.explanation
+    assert income.source == "income documents and unit rent"
+    assert income.standard == "Rent at most 30 % of verified monthly income."
+    assert "Monthly income of at least $6,167 (rent ≤ 30 %)" in result.what_would_change
+
+
+def test_unverified_income_asks_for_pay_stubs(policy: Policy) -> None:
+    result = score(facts(verified_monthly_income=None, documents_present=["government_id"]), [], policy)
+    income = result.factors[0]
+    assert income.source == "application (stated income) and unit rent"
+    assert "not verified" in income.explanation
+    assert any("pay stubs" in w for w in result.what_would_change)
+    assert "Provide two recent pay stubs" in result.what_would_change
+    assert "Provide a bank statement covering the last month" in result.what_would_change
+
+
+def test_a_perfect_applicant_needs_no_change(policy: Policy) -> None:
+    result = score(facts(monthly_rent=1500), [], policy)
+    assert result.score == 100
+    assert result.what_would_change == []
+    assert result.risk_flags == []
+    assert all(f.points == f.max_points for f in result.factors)
+
+
+def test_signals_are_named_in_the_authenticity_factor(policy: Policy) -> None:
+    sig = Signal(code="paystub_arithmetic", severity="high", document="stub.pdf", evidence="x")
+    result = score(facts(monthly_rent=1500), [sig], policy)
+    auth = next(f for f in result.factors if f.code == "document_authenticity")
+    assert auth.points == 0
+    assert "paystub_arithmetic" in auth.explanation
+    assert auth.source == "stub.pdf"
+    assert result.fraud_signals == ["paystub_arithmetic"]
+    assert any("paystub_arithmetic" in w for w in result.what_would_change)
+    assert result.recommendation == "approve_with_verification"
+
+
+def test_low_signals_are_not_fraud_signals(policy: Policy) -> None:
+    sig = Signal(code="pdf_producer_unusual", severity="low")
+    result = score(facts(monthly_rent=1500), [sig], policy)
+    assert result.fraud_signals == []
+    assert result.recommendation == "approve"
+
+
+def test_compliance_notes_name_the_profile_and_ontario_rules(policy: Policy) -> None:
+    default = score(facts(public_assistance_monthly=900), [], policy)
+    assert default.compliance_notes[0].startswith("Scored with the Default profile (default)")
+    assert any("protected characteristic" in n for n in default.compliance_notes)
+    assert any("does not count it" in n for n in default.compliance_notes)
+    ontario = score(facts(public_assistance_monthly=900), [], policy, "ontario")
+    notes = " ".join(ontario.compliance_notes)
+    assert "sole criterion" in notes
+    assert "Public assistance of $900/month was counted as income." in notes
+    assert "employment is not required" in notes
+
+
+def test_ontario_counts_assistance_towards_rent_to_income(policy: Policy) -> None:
+    f = facts(verified_monthly_income=3000, public_assistance_monthly=1000, monthly_rent=1200)
+    assert score(f, [], policy).factors[0].points == 18  # 40 % of wages alone
+    assert score(f, [], policy, "ontario").factors[0].points == 30  # 30 % of wages + assistance
+
+
+def test_summary_states_score_label_and_recommendation(policy: Policy) -> None:
+    result = score(facts(), [], policy)
+    assert result.summary.startswith(f"Score {result.score}/100, label {result.label}")
+    assert result.recommendation.replace("_", " ") in result.summary
+
+
+def test_score_is_pure(policy: Policy) -> None:
+    f = facts()
+    sigs = [Signal(code="x", severity="medium")]
+    before = (f.model_dump(), [s.model_dump() for s in sigs])
+    first = score(f, sigs, policy, "ontario")
+    second = score(f, sigs, policy, "ontario")
+    assert first == second
+    assert (f.model_dump(), [s.model_dump() for s in sigs]) == before
+
+
+def test_protected_characteristics_are_not_inputs() -> None:
+    protected = {
+        "age", "date_of_birth", "birth_date", "race", "ethnicity", "ancestry", "place_of_origin",
+        "citizenship", "religion", "creed", "sex", "gender", "sexual_orientation", "marital_status",
+        "family_status", "children", "pregnant", "disability", "nationality", "language", "photo",
+        "message", "first_name", "last_name", "name", "email", "phone", "address",
+    }
+    assert not protected & set(ApplicantFacts.model_fields)
+
+
+def test_protected_looking_keys_cannot_reach_the_score(policy: Policy) -> None:
+    plain = ApplicantFacts.model_validate(facts().model_dump())
+    loaded = ApplicantFacts.model_validate(
+        {**facts().model_dump(), "age": 71, "religion": "x", "family_status": "3 children"}
+    )
+    assert score(plain, [], policy) == score(loaded, [], policy)
