@@ -1,0 +1,162 @@
+"""One file in, ``DocumentFacts`` out. Never raises for bad input: errors become ``error`` fields."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from leaselab_desktop.screening.documents.image_extract import extract_image
+from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
+from leaselab_desktop.screening.documents.parse_bank import parse_bank_statement
+from leaselab_desktop.screening.documents.parse_letter import classify, parse_letter
+from leaselab_desktop.screening.documents.parse_paystub import monthly_from_stub, parse_paystub
+from leaselab_desktop.screening.documents.pdf_extract import extract_pdf
+from leaselab_desktop.screening.documents.sniff import (
+    IMAGE_FORMATS,
+    SUPPORTED_FORMATS,
+    format_from_name,
+    is_mislabelled,
+    sniff,
+)
+from leaselab_desktop.screening.facts import DocumentFacts
+
+_NAME_TAIL_RE = re.compile(
+    r"\s{2,}.*$|\s+(?:employee\s*(?:id|#|no\.?|number)|emp\.?\s*(?:id|no\.?)|id|sin|account|acct"
+    r"|dept|department)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def _hash_path(path: Path) -> tuple[str, str, int]:
+    sha, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            sha.update(chunk)
+            md5.update(chunk)
+            size += len(chunk)
+    return sha.hexdigest(), md5.hexdigest(), size
+
+
+def clean_person_name(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    name = _NAME_TAIL_RE.sub("", raw).strip(" ,.;:")
+    if not name or any(ch.isdigit() for ch in name) or len(name) > 80:
+        return None
+    return name
+
+
+def analyse_file(
+    file_id: str,
+    file_name: str,
+    declared_type: str,
+    data_or_path: bytes | Path | str,
+    limits: Limits = DEFAULT_LIMITS,
+) -> DocumentFacts:
+    """Hash, sniff, extract and parse one document."""
+    data: bytes | None
+    if isinstance(data_or_path, bytes | bytearray | memoryview):
+        data = bytes(data_or_path)
+        sha = hashlib.sha256(data).hexdigest()
+        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        size = len(data)
+    else:
+        path = Path(data_or_path)
+        try:
+            sha, md5, size = _hash_path(path)
+        except OSError as exc:
+            return DocumentFacts(
+                file_id=file_id, file_name=file_name, declared_type=declared_type,
+                sha256="", md5="", size=0, error="corrupt",
+                error_message=f"The file could not be opened ({exc.strerror or type(exc).__name__}).",
+            )
+        data = path.read_bytes() if size <= limits.max_bytes else None
+    facts = DocumentFacts(
+        file_id=file_id, file_name=file_name, declared_type=declared_type or "other",
+        sha256=sha, md5=md5, size=size, kind=declared_type or "other",
+    )
+    if size == 0:
+        facts.detected_format = "empty"
+        return _fail(facts, "empty", "The file is empty (0 bytes).")
+    if size > limits.max_bytes or data is None:
+        return _fail(
+            facts, "oversized",
+            f"The file is {size / 1048576:.1f} MiB; at most {limits.max_bytes / 1048576:.0f} MiB "
+            "are analysed.",
+        )
+    fmt = sniff(data[:2048])
+    facts.detected_format = fmt if fmt in SUPPORTED_FORMATS else "unknown"
+    if fmt not in SUPPORTED_FORMATS:
+        claimed = format_from_name(file_name)
+        what = {"heic": "HEIC photo", "zip": "Office/ZIP file", "ole": "old Office file"}.get(fmt, "file")
+        return _fail(
+            facts, "unsupported",
+            f"This {what} cannot be analysed"
+            + (f" (named as {claimed})" if claimed and claimed != fmt else "")
+            + ". Ask for a PDF, JPEG or PNG.",
+        )
+    mislabel: str | None = None
+    if is_mislabelled(file_name, fmt):
+        claimed = format_from_name(file_name)
+        facts.metadata["claimed_format"] = str(claimed)
+        mislabel = f"The file is named as {claimed} but is really {fmt}; it was analysed as {fmt}."
+    _extract(facts, fmt, data, limits)
+    if mislabel:
+        if facts.error is None:
+            facts.error, facts.error_message = "mislabelled", mislabel
+        else:
+            facts.error_message = f"{mislabel} {facts.error_message}"
+    return facts
+
+
+def _fail(facts: DocumentFacts, error: str, message: str) -> DocumentFacts:
+    facts.error = error
+    facts.error_message = message
+    return facts
+
+
+def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> None:
+    if fmt == "pdf":
+        pdf = extract_pdf(data, limits)
+        facts.pages, facts.text, facts.revisions = pdf.pages, pdf.text, pdf.revisions
+        facts.metadata.update(pdf.metadata)
+        facts.error, facts.error_message = pdf.error, pdf.error_message
+    elif fmt in IMAGE_FORMATS:
+        img = extract_image(data, limits)
+        facts.pages = img.pages
+        facts.metadata.update(img.metadata)
+        facts.error, facts.error_message = img.error, img.error_message
+        facts.metadata["text_layer"] = "none (image; no OCR)"
+    else:  # text
+        facts.text = data.decode("utf-8", "replace")[: limits.max_text_chars]
+        facts.pages = 1
+    if facts.text.strip():
+        parse_content(facts)
+
+
+def parse_content(facts: DocumentFacts) -> None:
+    """Fill kind, names, employer and figures from ``facts.text``."""
+    text = facts.text
+    facts.kind = classify(text, facts.declared_type)
+    if facts.kind == "paystub":
+        stub, name = parse_paystub(text)
+        facts.pay_stub = stub
+        facts.employer = stub.employer
+        facts.name_on_document = clean_person_name(name)
+        facts.monthly_income_estimate = monthly_from_stub(stub)
+    elif facts.kind == "bank_statement":
+        statement, name, assistance = parse_bank_statement(text)
+        facts.bank_statement = statement
+        facts.name_on_document = clean_person_name(name)
+        facts.monthly_income_estimate = statement.recurring_income_monthly
+        facts.public_assistance_monthly = assistance
+    elif facts.kind == "employment_letter":
+        letter = parse_letter(text)
+        facts.name_on_document = clean_person_name(letter.name)
+        facts.employer = letter.employer
+        facts.stated_annual_salary = letter.annual_salary
+        facts.employment_start = letter.start
+        if letter.annual_salary:
+            facts.monthly_income_estimate = round(letter.annual_salary / 12, 2)

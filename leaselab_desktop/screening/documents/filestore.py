@@ -1,0 +1,156 @@
+"""Local file store keyed like the R2 bucket: ``leads/{leadId}/{timestamp}-{safe name}``.
+
+No file name can escape the root: names are reduced to a safe base name (no separators, no
+control characters, no reserved Windows device names, bounded length, NFKC-normalised) and every
+key is re-validated and resolved inside the root before any read or write. Writes are atomic
+(temporary file in the same directory, fsync, ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
+
+LEAD_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$")
+_SAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._-]+")
+_KEY_RE = re.compile(r"^leads/([A-Za-z0-9_][A-Za-z0-9_-]{0,99})/(\d{1,20}-[A-Za-z0-9._-]{1,160})$")
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"COM{i}" for i in range(10)}
+    | {f"LPT{i}" for i in range(10)}
+)
+MAX_NAME_CHARS = 120
+
+
+class InvalidKey(ValueError):
+    """A key that is not of the store's form or would resolve outside its root."""
+
+
+class FileTooLarge(ValueError):
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(
+            f"The file is {size / 1048576:.1f} MiB; files larger than {limit / 1048576:.0f} MiB "
+            "are not accepted. Ask the applicant for a smaller scan or export."
+        )
+        self.size = size
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    key: str
+    sha256: str
+    md5: str
+    size: int
+
+
+def safe_name(name: str) -> str:
+    """Reduce any user-supplied file name to a safe, portable base name (never empty)."""
+    text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")  # controls, NUL, bidi
+    text = re.split(r"[\\/]", text)[-1]  # keep only the last path component
+    text = _SAFE_CHARS_RE.sub("_", text).strip("._ -")
+    stem, dot, ext = text.rpartition(".")
+    if not dot:
+        stem, ext = text, ""
+    ext = ext[:16]
+    if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
+        stem = "_" + stem
+    stem = stem[: MAX_NAME_CHARS - len(ext) - 1] if ext else stem[:MAX_NAME_CHARS]
+    out = f"{stem}.{ext}" if ext and stem else (stem or ext)
+    out = out.strip("._ -")
+    if not out or out.split(".")[0].upper() in _WINDOWS_RESERVED:
+        out = "file" + (f".{ext}" if ext and out else "")
+    return out
+
+
+def hashes(data: bytes) -> tuple[str, str]:
+    return hashlib.sha256(data).hexdigest(), hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+class FileStore:
+    """Files of leads under ``root``; ``clock`` returns epoch seconds (injected for tests)."""
+
+    def __init__(
+        self,
+        root: Path,
+        limits: Limits = DEFAULT_LIMITS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.root = Path(root)
+        self.limits = limits
+        self._clock = clock
+
+    # -- keys ---------------------------------------------------------------------------------
+    def make_key(self, lead_id: str, name: str) -> str:
+        if not isinstance(lead_id, str) or not LEAD_ID_RE.match(lead_id):
+            raise InvalidKey(f"invalid lead id {lead_id!r}")
+        stamp = int(self._clock() * 1000)
+        return f"leads/{lead_id}/{stamp}-{safe_name(name)}"
+
+    def path(self, key: str) -> Path:
+        """The file's path for a valid key; raises InvalidKey for anything that could escape."""
+        if not isinstance(key, str) or not _KEY_RE.match(key) or ".." in key.split("/"):
+            raise InvalidKey(f"not a file store key: {key!r}")
+        root = self.root.resolve()
+        target = (root / key).resolve()
+        if not target.is_relative_to(root):
+            raise InvalidKey(f"key resolves outside the store: {key!r}")
+        return target
+
+    # -- write --------------------------------------------------------------------------------
+    def put(self, lead_id: str, name: str, data: bytes) -> StoredFile:
+        if len(data) > self.limits.max_bytes:
+            raise FileTooLarge(len(data), self.limits.max_bytes)
+        key = self.make_key(lead_id, name)
+        target = self.path(key)
+        base_key = key
+        n = 1
+        while target.exists():  # same millisecond, same name: keep both
+            stem, dot, ext = base_key.rpartition(".")
+            key = f"{stem}-{n}.{ext}" if dot and "/" not in ext else f"{base_key}-{n}"
+            target = self.path(key)
+            n += 1
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._atomic_write(target, data)
+        sha, md5 = hashes(data)
+        return StoredFile(key=key, sha256=sha, md5=md5, size=len(data))
+
+    @staticmethod
+    def _atomic_write(target: Path, data: bytes) -> None:
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    # -- read ---------------------------------------------------------------------------------
+    def open(self, key: str) -> BinaryIO:
+        return self.path(key).open("rb")
+
+    def read(self, key: str) -> bytes:
+        return self.path(key).read_bytes()
+
+    def exists(self, key: str) -> bool:
+        try:
+            return self.path(key).is_file()
+        except InvalidKey:
+            return False
+
+    def delete(self, key: str) -> None:
+        self.path(key).unlink(missing_ok=True)

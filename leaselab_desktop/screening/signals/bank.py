@@ -1,0 +1,70 @@
+"""Bank statements whose balances do not add up (summary or running balances)."""
+
+from __future__ import annotations
+
+from leaselab_desktop.domain.models import Signal
+from leaselab_desktop.screening.facts import BankStatement, DocumentFacts
+from leaselab_desktop.screening.signals.common import money, signal
+
+TOLERANCE = 0.015
+
+
+def bank_balance_mismatch(doc: DocumentFacts) -> list[Signal]:
+    st = doc.bank_statement
+    if st is None:
+        return []
+    problems = _summary(st) + _running(st)
+    if not problems:
+        return []
+    return [
+        signal(
+            "bank_balance_mismatch", "high", doc, " ".join(problems[:3]),
+            "The statement's balances do not add up; ask for a statement directly from the bank.",
+        )
+    ]
+
+
+def _summary(st: BankStatement) -> list[str]:
+    deposits, withdrawals = st.total_deposits, st.total_withdrawals
+    if st.transactions:
+        if deposits is None:
+            deposits = round(sum(a for _, a, _ in st.transactions if a > 0), 2)
+        if withdrawals is None:
+            withdrawals = round(-sum(a for _, a, _ in st.transactions if a < 0), 2)
+    if st.opening_balance is None or st.closing_balance is None:
+        return []
+    if deposits is None or withdrawals is None:
+        return []
+    expected = round(st.opening_balance + deposits - withdrawals, 2)
+    if abs(expected - st.closing_balance) <= TOLERANCE:
+        return []
+    return [
+        f"Opening {money(st.opening_balance)} + deposits {money(deposits)} − withdrawals "
+        f"{money(withdrawals)} = {money(expected)}, but the closing balance is "
+        f"{money(st.closing_balance)}."
+    ]
+
+
+def _running(st: BankStatement) -> list[str]:
+    if st.opening_balance is None or not st.transactions:
+        return []
+    if any(bal is None for _, _, bal in st.transactions):
+        return []  # statements without a balance column cannot be checked row by row
+    out: list[str] = []
+    previous = st.opening_balance
+    for desc, amount, balance in st.transactions:
+        assert balance is not None
+        expected = round(previous + amount, 2)
+        if abs(expected - balance) > TOLERANCE:
+            out.append(
+                f'Row "{desc}": {money(previous)} {"+" if amount >= 0 else "−"} '
+                f"{money(abs(amount))} = {money(expected)}, but the balance shows {money(balance)}."
+            )
+        previous = balance
+    last = st.transactions[-1][2]
+    if st.closing_balance is not None and last is not None and abs(last - st.closing_balance) > TOLERANCE:
+        out.append(
+            f"The last running balance is {money(last)} but the closing balance is "
+            f"{money(st.closing_balance)}."
+        )
+    return out

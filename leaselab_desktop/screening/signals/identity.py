@@ -1,0 +1,58 @@
+"""Name on a document vs the applicant, tolerant of case, accents, middle names, initials and
+"Last, First" order."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from leaselab_desktop.domain.models import Lead, Signal
+from leaselab_desktop.screening.facts import DocumentFacts
+from leaselab_desktop.screening.signals.common import signal
+
+_TITLES = frozenset({"mr", "mrs", "ms", "mx", "dr", "miss", "jr", "sr", "ii", "iii"})
+
+
+def name_tokens(name: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if "," in text:  # "Doe, Jane" → "jane doe"
+        last, _, first = text.partition(",")
+        text = f"{first} {last}"
+    tokens = re.split(r"[^a-z0-9]+", text.replace("'", "").replace("’", ""))
+    return [t for t in tokens if t and t not in _TITLES]
+
+
+def name_match(applicant_first: str, applicant_last: str, on_document: str) -> tuple[bool, bool]:
+    """(first name matches, last name matches)."""
+    doc = name_tokens(on_document)
+    first = name_tokens(applicant_first)
+    last = name_tokens(applicant_last)
+    last_ok = bool(last) and any(t in doc for t in last)
+    first_ok = bool(first) and any(
+        t == first[0] or (len(t) == 1 and t == first[0][0]) or (len(first[0]) == 1 and t[0] == first[0])
+        for t in doc
+    )
+    return first_ok, last_ok
+
+
+def name_mismatch(lead: Lead, docs: list[DocumentFacts]) -> list[Signal]:
+    if not lead.first_name.strip() and not lead.last_name.strip():
+        return []
+    out: list[Signal] = []
+    for doc in docs:
+        if not doc.name_on_document:
+            continue
+        first_ok, last_ok = name_match(lead.first_name, lead.last_name, doc.name_on_document)
+        if first_ok and last_ok:
+            continue
+        severity = "medium" if (first_ok or last_ok) else "high"
+        out.append(
+            signal(
+                "name_mismatch", severity, doc,
+                f'The {doc.kind.replace("_", " ")} names "{doc.name_on_document}"; the applicant is '
+                f'"{lead.full_name}".',
+                "The document appears to belong to someone else.",
+            )
+        )
+    return out
