@@ -1,0 +1,141 @@
+"""Import applicants handed over in person: a folder with ``leads.csv`` and one sub-folder per lead.
+
+Every refused row or file is reported with its reason; the rest is imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from leaselab_desktop.backends.errors import BackendError
+from leaselab_desktop.domain.models import NewLead
+from leaselab_desktop.domain.vocab import EMPLOYMENT_STATUSES
+
+REQUIRED = ("first_name", "last_name", "email", "property")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TYPE_HINTS = (
+    (re.compile(r"pay.?stub|payslip|pay_?slip", re.I), "paystub"),
+    (re.compile(r"bank|statement", re.I), "bank_statement"),
+    (re.compile(r"employ|letter|offer", re.I), "employment_letter"),
+    (re.compile(r"\bid\b|passport|licen[cs]e|government|_id\.|-id\.", re.I), "government_id"),
+    (re.compile(r"tax|noa|t4", re.I), "tax_return"),
+)
+MAX_ROWS = 5000
+
+
+def guess_file_type(name: str) -> str:
+    for pattern, kind in _TYPE_HINTS:
+        if pattern.search(name):
+            return kind
+    return "other"
+
+
+@dataclass
+class ImportReport:
+    imported: list[tuple[int, str, str]] = field(default_factory=list)  # (row, lead id, name)
+    files: list[tuple[str, str]] = field(default_factory=list)  # (lead id, file name)
+    refused_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
+    refused_files: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+    def lines(self) -> list[str]:
+        out = [f"Imported {len(self.imported)} lead(s) and {len(self.files)} document(s)."]
+        out += [f"  row {r}: imported {name} as {lid}" for r, lid, name in self.imported]
+        out += [f"  row {r}: REFUSED - {why}" for r, why in self.refused_rows]
+        out += [f"  file {p}: REFUSED - {why}" for p, why in self.refused_files]
+        return out
+
+
+def _float(value: str | None, what: str) -> float | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        n = float(value.replace(",", "").replace("$", "").strip())
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a number") from None
+    if n < 0 or n > 10_000_000:
+        raise ValueError(f"{what} {value!r} is out of range")
+    return n
+
+
+async def import_folder(backend: Any, folder: Path) -> ImportReport:
+    report = ImportReport()
+    csv_path = folder / "leads.csv"
+    if not csv_path.is_file():
+        raise FileNotFoundError(f"{folder} has no leads.csv")
+    try:
+        text = csv_path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"leads.csv is not UTF-8 text: {exc}") from exc
+    rows = list(csv.DictReader(text.splitlines()))
+    if len(rows) > MAX_ROWS:
+        raise ValueError(f"leads.csv has {len(rows)} rows; at most {MAX_ROWS} are imported at once")
+    properties = await backend.list_properties()
+    by_prop = {p.id.lower(): p for p in properties} | {p.name.lower(): p for p in properties}
+    for n, row in enumerate(rows, start=2):  # row 1 is the header
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+        missing = [c for c in REQUIRED if not row.get(c)]
+        if missing:
+            report.refused_rows.append((n, f"missing {', '.join(missing)}"))
+            continue
+        if not _EMAIL.match(row["email"]):
+            report.refused_rows.append((n, f"email {row['email']!r} is not an email address"))
+            continue
+        prop = by_prop.get(row["property"].lower())
+        if prop is None:
+            report.refused_rows.append((n, f"unknown property {row['property']!r}"))
+            continue
+        unit_id = None
+        if row.get("unit"):
+            units = await backend.list_units(prop.id)
+            unit = next((u for u in units if row["unit"].lower() in (u.id.lower(), u.name.lower())), None)
+            if unit is None:
+                report.refused_rows.append((n, f"unknown unit {row['unit']!r} in {prop.name}"))
+                continue
+            unit_id = unit.id
+        emp = row.get("employment_status") or None
+        if emp and emp not in EMPLOYMENT_STATUSES:
+            report.refused_rows.append((n, f"employment_status {emp!r} is not one of {', '.join(EMPLOYMENT_STATUSES)}"))
+            continue
+        try:
+            new = NewLead(
+                property_id=prop.id, unit_id=unit_id, first_name=row["first_name"], last_name=row["last_name"],
+                email=row["email"], phone=row.get("phone") or None, employment_status=emp,
+                employer=row.get("employer") or None,
+                employment_start_date=row.get("employment_start_date") or None,  # type: ignore[arg-type]
+                monthly_income=_float(row.get("monthly_income"), "monthly_income"),
+                move_in_date=row.get("move_in_date") or None,  # type: ignore[arg-type]
+                message=row.get("message") or None,
+            )
+            lead = await backend.create_lead(new)
+        except (ValueError, ValidationError, BackendError) as exc:
+            report.refused_rows.append((n, _short(exc)))
+            continue
+        report.imported.append((n, lead.id, lead.full_name))
+        sub = folder / (row.get("folder") or row["email"])
+        if not sub.is_dir():
+            continue
+        root = folder.resolve()
+        for path in sorted(sub.iterdir()):
+            if path.is_symlink() or not path.resolve().is_relative_to(root):
+                report.refused_files.append((str(path), "links outside the import folder are not followed"))
+                continue
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            try:
+                await backend.attach_file(lead.id, path, guess_file_type(path.name))
+                report.files.append((lead.id, path.name))
+            except (OSError, BackendError) as exc:
+                report.refused_files.append((str(path), _short(exc)))
+    return report
+
+
+def _short(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+    return str(exc)

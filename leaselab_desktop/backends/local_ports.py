@@ -1,0 +1,153 @@
+"""The local backend's side of the screening workflow: store, file store, documents, providers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from leaselab_desktop.config import ProviderSettings
+from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile
+from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.screening.documents.filestore import FileStore
+from leaselab_desktop.screening.facts import DocumentFacts, DocumentSet, Extraction, ScoreResult
+from leaselab_desktop.screening.workflow import FatalStepError
+from leaselab_desktop.secrets import SecretStore
+from leaselab_desktop.store import Database
+from leaselab_desktop.store import evaluations as evals_repo
+from leaselab_desktop.store import files as files_repo
+from leaselab_desktop.store import leads as leads_repo
+
+WORKERS_AI_TOKEN_KEY = "provider:workers-ai:token"
+OPENAI_TOKEN_KEY = "provider:openai-compatible:token"
+
+
+def provider_costs_money(settings: ProviderSettings) -> bool:
+    """Only paid providers count against the monthly quota: Workers AI, or a remote OpenAI-style API."""
+    if settings.kind == "workers-ai":
+        return True
+    if settings.kind == "openai-compatible":
+        host = urlparse(settings.base_url or "").hostname or ""
+        return host not in {"localhost", "127.0.0.1", "::1"}
+    return False
+
+
+class LocalScreeningPorts:
+    def __init__(
+        self,
+        db: Database,
+        files: FileStore,
+        provider_settings: ProviderSettings,
+        secrets: SecretStore,
+        notify: Callable[[str, str, Evaluation], None],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.files = files
+        self.provider_settings = provider_settings
+        self.secrets = secrets
+        self._notify = notify
+        self._clock = clock
+        # CPU-bound document parsing runs here, never on the event loop's thread.
+        self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="documents")
+        self._providers: dict[str, Any] = {}
+        from leaselab_desktop.screening.policy import load_policy
+
+        self.policy = load_policy()
+
+    def close(self) -> None:
+        self._cpu.shutdown(wait=True)
+
+    def now(self) -> datetime:
+        return self._clock()
+
+    async def load_lead(self, site_id: str, lead_id: str) -> Lead | None:
+        return await self.db.read(lambda c: leads_repo.get_lead(c, site_id, lead_id))
+
+    async def load_files(self, site_id: str, lead_id: str) -> list[tuple[LeadFile, Path]]:
+        rows = await self.db.read(lambda c: files_repo.list_files(c, site_id, lead_id))
+        return [(f, self.files.path(f.r2_key or "")) for f in rows]
+
+    async def reused_hashes(self, site_id: str, lead_id: str, hashes: list[str]) -> dict[str, list[str]]:
+        return await self.db.read(lambda c: files_repo.other_leads_with_hashes(c, site_id, lead_id, hashes))
+
+    async def analyse_documents(
+        self, lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]]
+    ) -> DocumentSet:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._cpu, _analyse_all, lead, files, reused)
+
+    def _provider(self, kind: str) -> Any:
+        from leaselab_desktop.screening.providers import make_provider
+
+        if kind not in self._providers:
+            s = self.provider_settings
+            token = None
+            if kind == "workers-ai":
+                token = self.secrets.get(WORKERS_AI_TOKEN_KEY)
+            elif kind == "openai-compatible":
+                token = self.secrets.get(OPENAI_TOKEN_KEY)
+            self._providers[kind] = make_provider(
+                kind, account_id=s.account_id, token=token, base_url=s.base_url, model=s.model
+            )
+        return self._providers[kind]
+
+    async def extract(self, provider: str, lead: Lead, docs: DocumentSet) -> Extraction:
+        from leaselab_desktop.screening.providers import ProviderConfigError, ProviderOutputError
+
+        try:
+            result: Extraction = await self._provider(provider).extract(lead, docs, self.policy)
+        except (ProviderOutputError, ProviderConfigError) as exc:
+            raise FatalStepError(str(exc)) from exc
+        return result
+
+    def score(self, extraction: Extraction, profile: str) -> ScoreResult:
+        from leaselab_desktop.screening.scoring import score
+
+        return score(extraction.facts, extraction.signals, self.policy, profile)
+
+    async def save_evaluation(
+        self, site_id: str, evaluation: Evaluation, facts: dict[str, Any], file_hashes: list[str],
+        forced_reason: str | None, requested_by: str | None,
+    ) -> None:
+        def tx(c: Any) -> None:
+            if evals_repo.insert_evaluation(c, site_id, evaluation, facts=facts, file_hashes=file_hashes,
+                                            forced_reason=forced_reason, requested_by=requested_by):
+                leads_repo.add_history(c, site_id, evaluation.lead_id or "", "ai_evaluated",
+                                       {"evaluation_id": evaluation.evaluation_id, "score": evaluation.score},
+                                       requested_by)
+
+        await self.db.write(tx)
+
+    async def update_lead(self, site_id: str, lead_id: str, evaluation: Evaluation) -> None:
+        def tx(c: Any) -> None:
+            c.execute(
+                "UPDATE leads SET ai_score = ?, ai_label = ?, status = 'ai_evaluated', updated_at = ? "
+                "WHERE site_id = ? AND id = ?",
+                (evaluation.score, evaluation.label, leads_repo.now_iso(), site_id, lead_id),
+            )
+
+        await self.db.write(tx)
+
+    async def notify(self, site_id: str, lead_id: str, evaluation: Evaluation) -> str:
+        self._notify(site_id, lead_id, evaluation)
+        return "desktop"
+
+
+def _analyse_all(lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]]) -> DocumentSet:
+    from leaselab_desktop.screening.documents import analyse_file
+    from leaselab_desktop.screening.signals import build_document_set
+
+    analysed: list[DocumentFacts] = []
+    for f, path in files:
+        analysed.append(analyse_file(f.id, f.file_name, f.file_type, path))
+    return build_document_set(lead, analysed, reused)
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"))

@@ -1,0 +1,178 @@
+"""The evaluation workflow: the seven steps of DESIGN.md on the durable engine.
+
+Each step has an explicit config, chosen for what the step does:
+
+| step | retries (limit, delay, backoff) | timeout | why |
+|---|---|---|---|
+| fetch-lead | 2, 0.2 s, exponential | 10 s | a local read; a vanished lead fails non-retryably |
+| load-documents | 2, 0.5 s, exponential | 60 s | file I/O and PDF parsing; a bad file is a signal, not a failure |
+| call-workers-ai | 3, 2 s, exponential | 120 s | network model calls hit 429/5xx; unparseable output is final |
+| parse-ai-response | 1, 0.1 s, constant | 10 s | deterministic: scoring the same facts again gives the same answer |
+| save-evaluation | 3, 0.5 s, exponential | 15 s | insert-once by evaluation id, safe to replay |
+| update-lead | 3, 0.5 s, exponential | 15 s | idempotent update |
+| send-email-notification | 2, 1 s, linear | 15 s | best effort; never loses the evaluation |
+
+Steps return references and extracted facts, never document bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile
+from leaselab_desktop.domain.timefmt import format_timestamp
+from leaselab_desktop.engine import (
+    NonRetryableError,
+    Retries,
+    StepConfig,
+    WorkflowEntrypoint,
+    WorkflowEvent,
+    WorkflowStep,
+)
+from leaselab_desktop.screening.facts import DocumentSet, Extraction, ScoreResult
+
+WORKFLOW_NAME = "ai-evaluation"
+TEXT_CAP_PER_DOCUMENT = 20_000  # step results stay far below 1 MiB
+
+STEP_CONFIGS: dict[str, StepConfig] = {
+    "fetch-lead": StepConfig(retries=Retries(limit=2, delay=0.2, backoff="exponential"), timeout=10),
+    "load-documents": StepConfig(retries=Retries(limit=2, delay=0.5, backoff="exponential"), timeout=60),
+    "call-workers-ai": StepConfig(retries=Retries(limit=3, delay=2.0, backoff="exponential"), timeout=120),
+    "parse-ai-response": StepConfig(retries=Retries(limit=1, delay=0.1, backoff="constant"), timeout=10),
+    "save-evaluation": StepConfig(retries=Retries(limit=3, delay=0.5, backoff="exponential"), timeout=15),
+    "update-lead": StepConfig(retries=Retries(limit=3, delay=0.5, backoff="exponential"), timeout=15),
+    "send-email-notification": StepConfig(retries=Retries(limit=2, delay=1.0, backoff="linear"), timeout=15),
+}
+
+
+class ScreeningPorts(Protocol):
+    """What the workflow needs from its host (the local backend implements it over the store)."""
+
+    async def load_lead(self, site_id: str, lead_id: str) -> Lead | None: ...
+    async def load_files(self, site_id: str, lead_id: str) -> list[tuple[LeadFile, Path]]: ...
+    async def reused_hashes(self, site_id: str, lead_id: str, hashes: list[str]) -> dict[str, list[str]]: ...
+    async def analyse_documents(
+        self, lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]]
+    ) -> DocumentSet: ...
+    async def extract(self, provider: str, lead: Lead, docs: DocumentSet) -> Extraction: ...
+    def score(self, extraction: Extraction, profile: str) -> ScoreResult: ...
+    async def save_evaluation(self, site_id: str, evaluation: Evaluation, facts: dict[str, Any],
+                              file_hashes: list[str], forced_reason: str | None, requested_by: str | None) -> None: ...
+    async def update_lead(self, site_id: str, lead_id: str, evaluation: Evaluation) -> None: ...
+    async def notify(self, site_id: str, lead_id: str, evaluation: Evaluation) -> str: ...
+    def now(self) -> datetime: ...
+
+
+class FatalStepError(Exception):
+    """Raised by ports for failures a retry cannot fix (bad model output, bad configuration)."""
+
+
+@dataclass(frozen=True)
+class EvaluationRequest:
+    site_id: str
+    lead_id: str
+    requested_by: str | None = None
+    force_reason: str | None = None
+    provider: str = "rules"
+    policy_profile: str = "default"
+
+    def payload(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _cap_text(docs: DocumentSet) -> DocumentSet:
+    for d in docs.documents:
+        if len(d.text) > TEXT_CAP_PER_DOCUMENT:
+            d.text = d.text[:TEXT_CAP_PER_DOCUMENT]
+    return docs
+
+
+class EvaluationWorkflow(WorkflowEntrypoint):
+    def __init__(self, ports: ScreeningPorts) -> None:
+        self.ports = ports
+
+    async def run(self, event: WorkflowEvent, step: WorkflowStep) -> Any:
+        req = EvaluationRequest(**event.payload)
+        ports = self.ports
+
+        async def fetch_lead() -> dict[str, Any]:
+            lead = await ports.load_lead(req.site_id, req.lead_id)
+            if lead is None:
+                raise NonRetryableError(f"Lead {req.lead_id} no longer exists in this site")
+            return lead.canonical()
+
+        lead = Lead.model_validate(await step.do("fetch-lead", fetch_lead, config=STEP_CONFIGS["fetch-lead"]))
+
+        async def load_documents() -> dict[str, Any]:
+            files = await ports.load_files(req.site_id, req.lead_id)
+            hashes = [f.sha256 for f, _ in files if f.sha256]
+            reused = await ports.reused_hashes(req.site_id, req.lead_id, hashes)
+            docs = await ports.analyse_documents(lead, files, reused)
+            return _cap_text(docs).model_dump(mode="json")
+
+        docs = DocumentSet.model_validate(
+            await step.do("load-documents", load_documents, config=STEP_CONFIGS["load-documents"])
+        )
+
+        async def call_ai() -> dict[str, Any]:
+            try:
+                extraction = await ports.extract(req.provider, lead, docs)
+            except FatalStepError as exc:
+                raise NonRetryableError(str(exc)) from exc
+            return extraction.model_dump(mode="json")
+
+        raw = await step.do("call-workers-ai", call_ai, config=STEP_CONFIGS["call-workers-ai"])
+
+        async def parse() -> dict[str, Any]:
+            try:
+                extraction = Extraction.model_validate(raw)
+            except ValueError as exc:
+                raise NonRetryableError(f"The AI answer does not fit the evaluation schema: {exc}") from exc
+            result = ports.score(extraction, req.policy_profile)
+            evaluation = Evaluation(
+                evaluation_id=f"ev_{event.instance_id}",
+                lead_id=req.lead_id,
+                score=result.score,
+                label=result.label,
+                recommendation=result.recommendation,
+                summary=extraction.summary or result.summary,
+                risk_flags=result.risk_flags,
+                fraud_signals=result.fraud_signals,
+                factors=result.factors,
+                signals=extraction.signals,
+                what_would_change=result.what_would_change,
+                compliance_notes=result.compliance_notes,
+                policy_version=result.policy_version,
+                model_version=extraction.model_version,
+                provider=extraction.provider,
+                document_fingerprint=docs.fingerprint,
+                workflow_instance_id=event.instance_id,
+                evaluated_at=ports.now(),
+            )
+            return {"evaluation": evaluation.canonical(), "facts": extraction.facts.model_dump(mode="json")}
+
+        parsed = await step.do("parse-ai-response", parse, config=STEP_CONFIGS["parse-ai-response"])
+        evaluation = Evaluation.model_validate(parsed["evaluation"])
+
+        async def save() -> dict[str, Any]:
+            await ports.save_evaluation(req.site_id, evaluation, parsed["facts"], docs.hashes,
+                                        req.force_reason, req.requested_by)
+            return {"evaluation_id": evaluation.evaluation_id}
+
+        await step.do("save-evaluation", save, config=STEP_CONFIGS["save-evaluation"])
+
+        async def update() -> dict[str, Any]:
+            await ports.update_lead(req.site_id, req.lead_id, evaluation)
+            return {"lead_id": req.lead_id, "ai_score": evaluation.score, "ai_label": evaluation.label}
+
+        await step.do("update-lead", update, config=STEP_CONFIGS["update-lead"])
+
+        async def notify() -> dict[str, Any]:
+            return {"channel": await ports.notify(req.site_id, req.lead_id, evaluation),
+                    "at": format_timestamp(ports.now())}
+
+        await step.do("send-email-notification", notify, config=STEP_CONFIGS["send-email-notification"])
+        return evaluation.canonical()
