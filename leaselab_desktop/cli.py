@@ -21,7 +21,8 @@ from leaselab_desktop import __version__
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="leaselab-desktop", description="LeaseLab Desktop - AI tenant screening console")
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    p.add_argument("--data-dir", type=Path, default=None, help="where data, cache and logs live (env LEASELAB_DATA_DIR)")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="where data, cache and logs live (env LEASELAB_DATA_DIR)")
     p.add_argument("--profile", default=None, help="connection profile to use (default: the active one)")
     p.add_argument("--screenshot", type=Path, default=None, metavar="DIR",
                    help="render each main screen to PNG offscreen, then exit")
@@ -100,7 +101,8 @@ async def _cmd_leads(backend: Any, args: argparse.Namespace) -> int:
     for lead in page.items:
         where = f"{lead.property_name or ''} {lead.unit_name or ''}".strip()
         score = "" if lead.ai_score is None else str(lead.ai_score)
-        print(f"{lead.id:<22} {lead.full_name[:24]:<24} {where[:28]:<28} {lead.status:<20} {score:>5} {lead.ai_label or ''}")
+        label = lead.ai_label or ""
+        print(f"{lead.id:<22} {lead.full_name[:24]:<24} {where[:28]:<28} {lead.status:<20} {score:>5} {label}")
     return 0
 
 
