@@ -1,0 +1,25 @@
+"""Opens the backend a profile names. The GUI and CLI never construct backends themselves."""
+
+from __future__ import annotations
+
+from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.config import Paths, Settings
+from leaselab_desktop.secrets import SecretStore
+
+
+async def open_backend(
+    paths: Paths, settings: Settings, profile_name: str | None = None, secrets: SecretStore | None = None,
+    *, load_demo: bool = True,
+) -> Backend:
+    secrets = secrets or SecretStore()
+    profile = settings.profile(profile_name)
+    if profile.backend == "local":
+        from leaselab_desktop.backends.local import LocalBackend
+
+        return await LocalBackend.open(
+            paths, site_id=profile.site_id, user_id=profile.user_id, provider_settings=settings.provider,
+            secrets=secrets, load_demo=load_demo, policy_profile=None,
+        )
+    from leaselab_desktop.backends.cloudflare import open_cloudflare_backend
+
+    return await open_cloudflare_backend(paths, settings, profile, secrets)
