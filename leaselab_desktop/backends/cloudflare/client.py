@@ -1,0 +1,328 @@
+"""HTTP transport for the ops API: headers, both error envelopes, typed errors, ETag, read retries.
+
+Only idempotent reads (GET) are retried. POSTs are sent once; starts carry an ``Idempotency-Key`` so
+a caller that retries on purpose cannot create a second run on the project's worker.
+The bearer token is held privately and never appears in reprs, log lines or exception messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from leaselab_desktop.backends.errors import (
+    AlreadyEvaluated,
+    AlreadyRunning,
+    BackendError,
+    BackendUnavailable,
+    DuplicateDocuments,
+    InvalidRequest,
+    NotFound,
+    QuotaExceeded,
+    Unauthorized,
+)
+from leaselab_desktop.domain.models import Usage
+from leaselab_desktop.domain.timefmt import parse_timestamp, utcnow
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({502, 503, 504})
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass
+class Answer:
+    status: int
+    payload: Any
+    etag: str | None = None
+    not_modified: bool = False
+    content: bytes = b""
+    content_type: str | None = None
+
+
+@dataclass
+class ContactState:
+    """What the last exchange with the server told us (feeds ``health()``)."""
+
+    last_good: datetime | None = None
+    last_attempt: datetime | None = None
+    state: str = "unknown"  # online | degraded | offline | unknown
+    detail: str = ""
+    history: list[str] = field(default_factory=list)
+
+    def ok(self, now: datetime) -> None:
+        self.last_good = now
+        self.last_attempt = now
+        self.state = "online"
+        self.detail = ""
+
+    def bad(self, now: datetime, state: str, detail: str) -> None:
+        self.last_attempt = now
+        self.state = state
+        self.detail = detail
+
+
+class OpsClient:
+    """One site's view of an ops API server."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        site_id: str,
+        user_id: str,
+        token: str | None,
+        client: httpx.AsyncClient | None = None,
+        timeout_s: float = 10.0,
+        read_retries: int = 2,
+        retry_delay_s: float = 0.2,
+        clock: Clock = utcnow,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+    ) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InvalidRequest(f"The server address {base_url!r} is not an http(s) URL.")
+        self.base_url = base_url.rstrip("/")
+        self._origin = f"{parts.scheme}://{parts.netloc}"
+        self.site_id = site_id
+        self.user_id = user_id
+        self.__token = token
+        self._own_client = client is None
+        self._http = client or httpx.AsyncClient(timeout=httpx.Timeout(timeout_s))
+        self._timeout = httpx.Timeout(timeout_s)
+        self.read_retries = read_retries
+        self.retry_delay_s = retry_delay_s
+        self.clock = clock
+        self.sleep = sleep
+        self._rng = rng or random.Random()
+        self.contact = ContactState()
+        self._etags: dict[str, tuple[str, Any]] = {}
+
+    def __repr__(self) -> str:
+        token = "set" if self.__token else "none"
+        return f"OpsClient({self.base_url!r}, site_id={self.site_id!r}, token={token})"
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.__token)
+
+    def set_token(self, token: str | None) -> None:
+        self.__token = token
+
+    async def aclose(self) -> None:
+        if self._own_client:
+            await self._http.aclose()
+
+    def _headers(self, url: str) -> dict[str, str]:
+        headers = {"X-Site-Id": self.site_id, "X-User-Id": self.user_id, "Accept": "application/json"}
+        # The token goes only to the configured server, never to other hosts (signed URLs).
+        if self.__token and url.startswith(self._origin + "/"):
+            headers["Authorization"] = f"Bearer {self.__token}"
+        return headers
+
+    def url(self, path: str) -> str:
+        return path if path.startswith(("http://", "https://")) else self.base_url + path
+
+    async def get(
+        self, path: str, *, params: dict[str, Any] | None = None, use_etag: bool = False,
+        raw: bool = False,
+    ) -> Answer:
+        return await self._send("GET", path, params=params, use_etag=use_etag, raw=raw)
+
+    async def post(
+        self, path: str, body: dict[str, Any], *, idempotency_key: str | None = None
+    ) -> Answer:
+        return await self._send("POST", path, body=body, idempotency_key=idempotency_key)
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        idempotency_key: str | None = None,
+        use_etag: bool = False,
+        raw: bool = False,
+    ) -> Answer:
+        url = self.url(path)
+        clean = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
+        cache_key = url + "?" + json.dumps(clean, sort_keys=True)
+        attempts = 1 + (self.read_retries if method == "GET" else 0)
+        last_error: BackendError | None = None
+        for attempt in range(attempts):
+            if attempt:
+                delay = self.retry_delay_s * (2 ** (attempt - 1))
+                await self.sleep(delay * (0.5 + self._rng.random()))
+            headers = self._headers(url)
+            if idempotency_key:
+                headers["Idempotency-Key"] = idempotency_key
+            if use_etag and cache_key in self._etags:
+                headers["If-None-Match"] = self._etags[cache_key][0]
+            try:
+                response = await self._http.request(
+                    method, url, params=clean or None, json=body, headers=headers,
+                    timeout=self._timeout,
+                )
+            except httpx.TimeoutException:
+                last_error = self._offline(f"The server at {self._origin} did not answer in time.")
+                continue
+            except httpx.TransportError as exc:
+                last_error = self._offline(
+                    f"Could not reach the server at {self._origin} ({type(exc).__name__})."
+                )
+                continue
+            if method == "GET" and response.status_code in RETRY_STATUSES:
+                last_error = self._degraded(
+                    f"The server at {self._origin} is unavailable (HTTP {response.status_code})."
+                )
+                continue
+            return self._read(response, cache_key, use_etag=use_etag, raw=raw)
+        assert last_error is not None
+        raise last_error
+
+    def _offline(self, message: str) -> BackendUnavailable:
+        self.contact.bad(self.clock(), "offline", message)
+        log.info("ops api offline: %s", message)
+        return BackendUnavailable(message)
+
+    def _degraded(self, message: str) -> BackendUnavailable:
+        self.contact.bad(self.clock(), "degraded", message)
+        log.info("ops api degraded: %s", message)
+        return BackendUnavailable(message)
+
+    def _read(self, response: httpx.Response, cache_key: str, *, use_etag: bool, raw: bool) -> Answer:
+        status = response.status_code
+        if status == 304 and use_etag and cache_key in self._etags:
+            self.contact.ok(self.clock())
+            etag, payload = self._etags[cache_key]
+            return Answer(status=304, payload=payload, etag=etag, not_modified=True)
+        ctype = response.headers.get("content-type")
+        if raw and status < 300:
+            self.contact.ok(self.clock())
+            return Answer(status=status, payload=None, content=response.content, content_type=ctype)
+        try:
+            payload = response.json() if response.content else None
+        except ValueError:
+            payload = _NOT_JSON
+        if payload is _NOT_JSON:
+            if status >= 400:
+                err = error_for(status, None)
+                self._note_error(status, err)
+                raise _with_body(err, status, None)
+            raise self._degraded(
+                f"The server at {self._origin} answered with unreadable data (HTTP {status})."
+            )
+        if status >= 400:
+            err = error_for(status, payload)
+            self._note_error(status, err)
+            raise _with_body(err, status, payload)
+        self.contact.ok(self.clock())
+        etag = response.headers.get("etag")
+        if use_etag and etag:
+            self._etags[cache_key] = (etag, payload)
+        return Answer(status=status, payload=payload, etag=etag, content_type=ctype)
+
+    def _note_error(self, status: int, err: BackendError) -> None:
+        now = self.clock()
+        if status >= 500 or isinstance(err, Unauthorized):
+            self.contact.bad(now, "degraded", err.message)
+        else:
+            self.contact.ok(now)  # a clear, well-formed refusal means the server is fine
+
+
+_NOT_JSON = object()
+
+
+def _with_body(err: BackendError, status: int, body: Any) -> BackendError:
+    err.__dict__["server_status"] = status
+    err.__dict__["server_body"] = body
+    return err
+
+
+def server_answer(err: BaseException) -> tuple[int | None, Any]:
+    """The HTTP status and decoded body behind a typed error (None when it was not an answer)."""
+    return getattr(err, "server_status", None), getattr(err, "server_body", None)
+
+
+class GenericNotFound(NotFound):
+    """A 404 in the generic ``{"error": "Not found"}`` shape: unknown route or missing record."""
+
+
+def _usage(raw: Any) -> Usage | None:
+    if not isinstance(raw, dict):
+        return None
+    data = dict(raw)
+    data.setdefault("month", utcnow().strftime("%Y-%m"))
+    try:
+        return Usage.model_validate(data)
+    except ValueError:
+        return None
+
+
+def error_for(status: int, payload: Any) -> BackendError:
+    """Map either error envelope onto a typed error with a message an agent can act on."""
+    body = payload if isinstance(payload, dict) else {}
+    code = str(body.get("error") or "")
+    message = str(body.get("message") or "")
+    if code == "QuotaExceeded":
+        usage = _usage(body.get("usage"))
+        text = message or "The monthly AI evaluation limit for this site has been reached."
+        return QuotaExceeded(text, usage)
+    if code in ("AlreadyRunning", "JobAlreadyPending"):
+        run_id = body.get("instance_id") or body.get("job_id")
+        return AlreadyRunning(
+            message or "An evaluation is already running for this applicant; follow it instead.",
+            run_id=str(run_id) if run_id else None,
+        )
+    if code == "DuplicateDocuments":
+        return DuplicateDocuments(
+            message or "The documents have not changed since the last evaluation.",
+            last_evaluation_id=body.get("last_evaluation_id"),
+            last_evaluated_at=_maybe_time(body.get("last_evaluated_at")),
+            can_force=bool(body.get("can_force", True)),
+        )
+    if code == "AlreadyEvaluated":
+        return AlreadyEvaluated(
+            message or "This applicant already has an evaluation; re-run it to replace it.",
+            evaluation_id=body.get("evaluation_id"),
+        )
+    if status in (401, 403):
+        return Unauthorized(
+            "The server refused the access token for this site. "
+            "Check the token and site in Settings."
+        )
+    if status == 404:
+        text = message or _NOT_FOUND.get(code, "Not found on the server.")
+        return NotFound(text) if code in _NOT_FOUND or code == "NotFound" else GenericNotFound(text)
+    if status in (400, 405, 413, 422):
+        return InvalidRequest(message or code or f"The server refused the request (HTTP {status}).")
+    if status == 429:
+        return QuotaExceeded(message or "Too many requests; try again shortly.", _usage(body.get("usage")))
+    text = message or code or "no details"
+    return BackendUnavailable(f"The server failed (HTTP {status}): {text}")
+
+
+_NOT_FOUND = {
+    "LeadNotFound": "This applicant does not exist on the server.",
+    "WorkflowNotFound": "This evaluation run does not exist on the server.",
+    "JobNotFound": "This evaluation job does not exist on the server.",
+}
+
+
+def _maybe_time(value: Any) -> datetime | None:
+    try:
+        return parse_timestamp(value)
+    except (ValueError, TypeError):
+        return None
