@@ -1,0 +1,154 @@
+"""In-memory state of an instance and its steps, and their Cloudflare-shaped views."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+FINISHED = frozenset({"complete", "errored", "terminated"})
+RESUMABLE = frozenset({"queued", "running", "waiting"})
+
+
+def iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    moment = datetime.fromtimestamp(ts, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass(slots=True)
+class StepRecord:
+    name: str
+    occurrence: int
+    ord: int
+    type: str  # "step" | "sleep" | "waitForEvent"
+    start: float | None = None
+    end: float | None = None
+    success: bool | None = None
+    output: Any = None
+    output_json: str | None = None
+    error: dict[str, str] | None = None
+    config: dict[str, Any] | None = None
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    wake_at: float | None = None
+    event_type: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.success is not None
+
+    def counted_attempts(self) -> int:
+        """Attempts that count against the retry limit (not those cut short by a crash/stop)."""
+        return sum(1 for a in self.attempts if not a.get("interrupted"))
+
+    def row(self, instance_id: str) -> tuple[Any, ...]:
+        return (
+            instance_id, self.name, self.occurrence, self.ord, self.type, self.start, self.end,
+            None if self.success is None else int(self.success), self.output_json,
+            None if self.error is None else json.dumps(self.error),
+            None if self.config is None else json.dumps(self.config),
+            json.dumps(self.attempts), self.wake_at, self.event_type,
+        )
+
+    @classmethod
+    def from_row(cls, row: Any) -> StepRecord:
+        attempts = json.loads(row["attempts"] or "[]")
+        for attempt in attempts:
+            if attempt.get("end") is None:  # the process stopped during this attempt
+                attempt["end"] = attempt.get("start")
+                attempt["success"] = False
+                attempt["interrupted"] = True
+                attempt["error"] = {
+                    "name": "Interrupted",
+                    "message": "the engine stopped during this attempt; it was run again",
+                }
+        return cls(
+            name=row["name"], occurrence=row["occurrence"], ord=row["ord"], type=row["type"],
+            start=row["start"], end=row["end"],
+            success=None if row["success"] is None else bool(row["success"]),
+            output=None if row["output"] is None else json.loads(row["output"]),
+            output_json=row["output"], error=None if row["error"] is None else json.loads(row["error"]),
+            config=None if row["config"] is None else json.loads(row["config"]),
+            attempts=attempts, wake_at=row["wake_at"], event_type=row["event_type"],
+        )
+
+    def details(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "occurrence": self.occurrence,
+            "type": self.type,
+            "start": iso(self.start),
+            "end": iso(self.end),
+            "success": self.success,
+            "finished": self.finished,
+            "output": self.output,
+            "error": self.error,
+        }
+        if self.type == "step":
+            out["config"] = self.config
+            out["attempts"] = [
+                {
+                    "start": iso(a.get("start")),
+                    "end": iso(a.get("end")),
+                    "success": a.get("success"),
+                    "error": a.get("error"),
+                }
+                for a in self.attempts
+            ]
+        elif self.type == "sleep":
+            out["wake_at"] = iso(self.wake_at)
+        else:
+            out["event_type"] = self.event_type
+            out["timeout_at"] = iso(self.wake_at)
+        return out
+
+
+@dataclass(slots=True)
+class PendingEvent:
+    id: str
+    type: str
+    payload: Any
+    received_at: float
+
+
+@dataclass(eq=False)
+class Run:
+    """One instance the engine has in memory (unfinished, or finished but not yet evicted)."""
+
+    id: str
+    workflow: str
+    params: Any
+    created_at: float
+    status: str = "queued"
+    error: dict[str, str] | None = None
+    output: Any = None
+    started_at: float | None = None
+    ended_at: float | None = None
+    restarts: int = 0
+    steps: dict[tuple[str, int], StepRecord] = field(default_factory=dict)
+    events: list[PendingEvent] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+    cancel_reason: str | None = None
+    pause_requested: bool = False
+    interruptible: int = 0
+    holds_slot: bool = False
+    event_waiters: dict[str, list[asyncio.Future[None]]] = field(default_factory=dict)
+    finished_waiters: list[asyncio.Future[None]] = field(default_factory=list)
+
+    def status_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "error": self.error, "output": self.output}
+
+    def next_ord(self) -> int:
+        return max((s.ord for s in self.steps.values()), default=-1) + 1
+
+    def ordered_steps(self) -> list[StepRecord]:
+        return sorted(self.steps.values(), key=lambda s: s.ord)
+
+    def take_event(self, type_: str) -> PendingEvent | None:
+        for i, ev in enumerate(self.events):
+            if ev.type == type_:
+                return self.events.pop(i)
+        return None
