@@ -20,8 +20,10 @@ import asyncio
 import io
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from leaselab_desktop.backends.errors import (
     AlreadyRunning,
@@ -422,3 +424,23 @@ class FakeBackend:
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+
+
+# ---------------------------------------------------------------------- workspace helpers
+@asynccontextmanager
+async def open_workspace(backend: Any, tasks: Any, size: tuple[int, int] = (1300, 860)) -> AsyncIterator[Any]:
+    """A shown LeadWorkspace on ``backend``; on exit stops its tasks and closes the backend."""
+    from leaselab_desktop.gui.workspace import LeadWorkspace
+
+    ws = LeadWorkspace(tasks)
+    ws.resize(*size)
+    ws.set_backend(backend)
+    ws.show()
+    try:
+        yield ws
+    finally:
+        await ws.aclose()
+        await tasks.cancel_all()
+        await backend.aclose()
+        ws.close()
+        ws.deleteLater()

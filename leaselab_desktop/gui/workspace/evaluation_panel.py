@@ -1,0 +1,384 @@
+"""The evaluation panel: Run / Re-evaluate, the live step timeline, the run status, Retry, Terminate,
+the duplicate-documents banner (Force re-evaluate with a reason) and the quota banner.
+
+One run at a time per panel: a click while a start is pending or a run is followed does nothing
+(buttons disabled *and* a guard in ``start``), and AlreadyRunning attaches to the running run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.backends.errors import (
+    AlreadyRunning,
+    BackendError,
+    BackendUnavailable,
+    DuplicateDocuments,
+    QuotaExceeded,
+)
+from leaselab_desktop.domain.models import RunSnapshot, Usage
+from leaselab_desktop.gui.qt import QtWidgets, Signal
+from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.gui.workspace.override_dialog import ForceReasonDialog
+from leaselab_desktop.gui.workspace.style import chip_qss, human, label_color, step_color, when
+from leaselab_desktop.gui.workspace.timeline import StepTimeline
+
+_STATUS_TEXT = {
+    "queued": "Queued",
+    "running": "Running",
+    "waiting": "Waiting",
+    "paused": "Paused",
+    "complete": "Complete",
+    "errored": "Failed",
+    "terminated": "Terminated",
+}
+
+
+def _banner(name: str, parent: QtWidgets.QWidget) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel]:
+    frame = QtWidgets.QFrame(parent)
+    frame.setObjectName(name)
+    frame.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+    text = QtWidgets.QLabel(frame)
+    text.setObjectName(name + "Text")
+    text.setWordWrap(True)
+    lay = QtWidgets.QHBoxLayout(frame)
+    lay.addWidget(text, 1)
+    frame.hide()
+    return frame, text
+
+
+class EvaluationPanel(QtWidgets.QWidget):
+    run_finished = Signal(str, object)  # (lead id, final RunSnapshot)
+    run_started = Signal(str, str)  # (lead id, run id)
+
+    def __init__(self, tasks: TaskRunner, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("evaluationPanel")
+        self._tasks = tasks
+        self._backend: Backend | None = None
+        self._lead_id: str | None = None
+        self._has_evaluation = False
+        self._busy = False  # a start/retry request is in flight
+        self._run: RunSnapshot | None = None
+        self._watch: asyncio.Task[None] | None = None
+        self._force_dialog: ForceReasonDialog | None = None
+        self._duplicate: DuplicateDocuments | None = None
+
+        self.run_button = self._button("runButton", "Run evaluation", "Run an AI evaluation of this lead")
+        self.reevaluate_button = self._button("reevaluateButton", "Re-evaluate", "Evaluate this lead again")
+        self.retry_button = self._button("retryButton", "Retry", "Retry the failed run from its failed step")
+        self.terminate_button = self._button("terminateButton", "Terminate", "Stop the running evaluation")
+        for b in (self.run_button, self.reevaluate_button):
+            b.clicked.connect(lambda _c=False: self.request_run())
+        self.retry_button.clicked.connect(lambda _c=False: self.request_retry())
+        self.terminate_button.clicked.connect(lambda _c=False: self.request_terminate())
+        self.run_status = QtWidgets.QLabel("", self)
+        self.run_status.setObjectName("runStatus")
+        self.run_status.setAccessibleName("Run status")
+        self.run_status.setWordWrap(True)
+
+        self.duplicate_banner, self.duplicate_text = _banner("duplicateBanner", self)
+        self.force_button = QtWidgets.QPushButton("Force re-evaluate…", self.duplicate_banner)
+        self.force_button.setObjectName("forceButton")
+        self.force_button.setAccessibleName("Force a re-evaluation with a reason")
+        self.force_button.clicked.connect(lambda _c=False: self.open_force_dialog())
+        self.duplicate_banner.layout().addWidget(self.force_button)
+        self.quota_banner, self.quota_text = _banner("quotaBanner", self)
+        self.timeline = StepTimeline(self)
+
+        buttons = QtWidgets.QHBoxLayout()
+        for b in (self.run_button, self.reevaluate_button, self.retry_button, self.terminate_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(buttons)
+        lay.addWidget(self.run_status)
+        lay.addWidget(self.duplicate_banner)
+        lay.addWidget(self.quota_banner)
+        lay.addWidget(self.timeline)
+        self._refresh_buttons()
+
+    def _button(self, name: str, text: str, accessible: str) -> QtWidgets.QPushButton:
+        b = QtWidgets.QPushButton(text, self)
+        b.setObjectName(name)
+        b.setAccessibleName(accessible)
+        return b
+
+    # ------------------------------------------------------------------ state
+    @property
+    def busy(self) -> bool:
+        """True while a start is pending or a run is followed."""
+        return self._busy or (self._run is not None and not self._run.finished)
+
+    @property
+    def run(self) -> RunSnapshot | None:
+        return self._run
+
+    def set_backend(self, backend: Backend | None) -> None:
+        self._stop_watch()
+        self._backend = backend
+        self.set_lead(None)
+
+    def set_lead(self, lead_id: str | None, *, has_evaluation: bool = False) -> None:
+        """Show a lead (no run yet); the caller then awaits ``resume`` to pick up an active run."""
+        if lead_id != self._lead_id:
+            self._stop_watch()
+            self._run = None
+            self._busy = False
+            self.timeline.reset()
+            self._hide_banners()
+            self.run_status.setText("")
+        self._lead_id = lead_id
+        self._has_evaluation = has_evaluation
+        self._refresh_buttons()
+
+    def set_has_evaluation(self, value: bool) -> None:
+        self._has_evaluation = value
+        self._refresh_buttons()
+
+    async def resume(self) -> None:
+        """Follow the lead's active run, if any (a run started elsewhere or before a restart)."""
+        backend, lead_id = self._backend, self._lead_id
+        if backend is None or lead_id is None or self.busy:
+            return
+        try:
+            active = await backend.active_run(lead_id)
+        except BackendError as exc:
+            self._status_error(exc)
+            return
+        if active is not None and lead_id == self._lead_id and not self.busy:
+            self._follow(active.run_id, first=active)
+
+    def _refresh_buttons(self) -> None:
+        has_lead = self._backend is not None and self._lead_id is not None
+        busy = self.busy
+        self.run_button.setVisible(not self._has_evaluation)
+        self.reevaluate_button.setVisible(self._has_evaluation)
+        for b in (self.run_button, self.reevaluate_button):
+            b.setEnabled(has_lead and not busy)
+        errored = self._run is not None and self._run.status in ("errored", "terminated")
+        self.retry_button.setVisible(errored)
+        self.retry_button.setEnabled(errored and not busy)
+        local = self._backend is not None and self._backend.kind == "local"
+        self.terminate_button.setVisible(busy and self._run is not None and local)
+        self.terminate_button.setEnabled(busy and self._run is not None and local)
+        self.force_button.setEnabled(not busy)
+
+    def _hide_banners(self) -> None:
+        self.duplicate_banner.hide()
+        self.quota_banner.hide()
+        self._duplicate = None
+
+    def _status(self, text: str, status: str | None = None) -> None:
+        self.run_status.setText(text)
+        if status in ("errored", "terminated", "complete", "retrying"):
+            colour = step_color("errored" if status == "terminated" else status, self.palette())
+            self.run_status.setStyleSheet(f"color: {colour.name()};")
+        else:
+            self.run_status.setStyleSheet("")
+
+    def _status_error(self, exc: BackendError) -> None:
+        prefix = "Backend unavailable: " if isinstance(exc, BackendUnavailable) else ""
+        self._status(prefix + exc.message, "errored")
+
+    # ------------------------------------------------------------------ actions
+    def request_run(self, *, force: bool = False, reason: str | None = None) -> None:
+        if self.busy or self._backend is None or self._lead_id is None:
+            return
+        self._busy = True  # set before the task runs: a second click in the same tick is refused
+        self._refresh_buttons()
+        self._tasks.spawn(self._start(force, reason), what="start the evaluation",
+                          on_error=self._start_failed)
+
+    def request_retry(self) -> None:
+        if self.busy or self._backend is None or self._run is None:
+            return
+        self._busy = True
+        self._refresh_buttons()
+        self._tasks.spawn(self._retry(self._run.run_id), what="retry the evaluation",
+                          on_error=self._start_failed)
+
+    def request_terminate(self) -> None:
+        if self._backend is None or self._run is None or self._run.finished:
+            return
+        self.terminate_button.setEnabled(False)
+        self._tasks.spawn(self._terminate(self._run.run_id), what="terminate the evaluation")
+
+    def _start_failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self._status(f"The evaluation could not be started: {exc}", "errored")
+        self._refresh_buttons()
+
+    async def _start(self, force: bool, reason: str | None) -> None:
+        backend, lead_id = self._backend, self._lead_id
+        assert backend is not None and lead_id is not None
+        self._hide_banners()
+        self._status("Starting…")
+        try:
+            ticket = await backend.start_evaluation(lead_id, force=force, reason=reason)
+        except DuplicateDocuments as exc:
+            self._busy = False
+            self.show_duplicate(exc)
+            return
+        except QuotaExceeded as exc:
+            self._busy = False
+            self.show_quota(exc)
+            return
+        except AlreadyRunning as exc:
+            self._busy = False
+            if exc.run_id and lead_id == self._lead_id:
+                self._status("An evaluation of this lead is already running; following it.")
+                self._follow(exc.run_id)
+            else:
+                self._status(exc.message, "errored")
+                self._refresh_buttons()
+            return
+        except BackendError as exc:
+            self._busy = False
+            self._status_error(exc)
+            self._refresh_buttons()
+            return
+        self._busy = False
+        if lead_id != self._lead_id:
+            return  # the agent moved on; the run goes on and is resumed when the lead is shown again
+        self.run_started.emit(lead_id, ticket.run_id)
+        self._follow(ticket.run_id)
+
+    async def _retry(self, run_id: str) -> None:
+        backend, lead_id = self._backend, self._lead_id
+        assert backend is not None and lead_id is not None
+        self._status("Retrying…")
+        try:
+            ticket = await backend.retry_run(run_id)
+        except BackendError as exc:
+            self._busy = False
+            self._status_error(exc)
+            self._refresh_buttons()
+            return
+        self._busy = False
+        if lead_id == self._lead_id:
+            self._follow(ticket.run_id)
+
+    async def _terminate(self, run_id: str) -> None:
+        assert self._backend is not None
+        try:
+            await self._backend.terminate_run(run_id)
+        except BackendError as exc:
+            self._status_error(exc)
+            self._refresh_buttons()
+
+    # ------------------------------------------------------------------ following a run
+    def _follow(self, run_id: str, first: RunSnapshot | None = None) -> None:
+        self._stop_watch()
+        lead_id = self._lead_id or ""
+        self._run = first or RunSnapshot(run_id=run_id, lead_id=lead_id, status="queued")
+        self.timeline.reset()
+        if first is not None:
+            self._apply(first)
+        else:
+            self._status("Queued…")
+        self._refresh_buttons()
+        self._watch = self._tasks.spawn(self._watch_run(run_id, lead_id), what="follow the evaluation",
+                                        on_error=self._watch_failed)
+
+    def _watch_failed(self, exc: BaseException) -> None:
+        self._status(f"Lost track of the run: {exc}", "errored")
+        self._run = None
+        self._refresh_buttons()
+
+    async def _watch_run(self, run_id: str, lead_id: str) -> None:
+        assert self._backend is not None
+        last: RunSnapshot | None = None
+        try:
+            async for snap in self._backend.watch_run(run_id):
+                last = snap
+                self._apply(snap)
+        except BackendError as exc:
+            self._run = None
+            self._status_error(exc)
+            self.run_status.setText(self.run_status.text() + " — the run may still be going; select the lead "
+                                    "again to resume following it.")
+            self._refresh_buttons()
+            return
+        if last is not None and last.finished:
+            self.run_finished.emit(lead_id, last)
+
+    def _apply(self, snap: RunSnapshot) -> None:
+        self._run = snap
+        self.timeline.update_snapshot(snap)
+        self._status(self.describe(snap), snap.status)
+        self._refresh_buttons()
+
+    def describe(self, snap: RunSnapshot) -> str:
+        status = _STATUS_TEXT.get(snap.status, human(snap.status))
+        if snap.status == "errored":
+            msg = snap.error.message if snap.error else "unknown error"
+            return f"{status}: {msg}. Retry runs it again from the failed step."
+        if snap.status == "complete":
+            score = f" — score {snap.output.score} ({snap.output.label})" if snap.output else ""
+            return f"{status}{score}"
+        if snap.status == "terminated":
+            return f"{status}. Retry restarts it."
+        step = next((s for s in snap.steps if s.name == snap.current_step), None)
+        if step is not None and step.status == "retrying":
+            return f"{status} — retrying {step.name} (attempt {max(step.attempts, 2)})"
+        return f"{status}" + (f" — {snap.current_step}" if snap.current_step else "") + "…"
+
+    def _stop_watch(self) -> None:
+        if self._watch is not None and not self._watch.done():
+            self._watch.cancel()
+        self._watch = None
+
+    # ------------------------------------------------------------------ banners
+    def show_duplicate(self, exc: DuplicateDocuments) -> None:
+        self._duplicate = exc
+        last = when(exc.last_evaluated_at)
+        ident = f" (evaluation {exc.last_evaluation_id})" if exc.last_evaluation_id else ""
+        self.duplicate_text.setText(
+            f"<b>Same documents as the last evaluation on {last}</b>{ident}. {exc.message}"
+        )
+        self.force_button.setVisible(exc.can_force)
+        pal = self.palette()
+        self.duplicate_banner.setStyleSheet(
+            "#duplicateBanner {" + chip_qss(label_color("B", pal), pal).replace("border-radius: 9px",
+                                                                                 "border-radius: 6px") + "}"
+        )
+        self.duplicate_banner.show()
+        self._status("Not started: the documents are unchanged.")
+        self._refresh_buttons()
+
+    def show_quota(self, exc: QuotaExceeded) -> None:
+        u: Usage | None = exc.usage
+        if u is not None:
+            reset = f" The quota resets on {u.reset_date}." if u.reset_date else ""
+            tier = f" ({u.tier} tier)" if u.tier else ""
+            usage = f"{u.evaluation_count} of {u.quota_limit} evaluations used in {u.month}{tier}.{reset}"
+        else:
+            usage = ""
+        self.quota_text.setText(f"<b>Monthly quota reached.</b> {exc.message} {usage}".strip())
+        pal = self.palette()
+        self.quota_banner.setStyleSheet(
+            "#quotaBanner {" + chip_qss(label_color("D", pal), pal).replace("border-radius: 9px",
+                                                                             "border-radius: 6px") + "}"
+        )
+        self.quota_banner.show()
+        self._status("Not started: the monthly quota is used up.", "errored")
+        self._refresh_buttons()
+
+    def open_force_dialog(self) -> ForceReasonDialog | None:
+        if self.busy or self._lead_id is None:
+            return None
+        last = when(self._duplicate.last_evaluated_at) if self._duplicate else None
+        dlg = ForceReasonDialog(self, last)
+        dlg.submitted.connect(lambda reason: self.request_run(force=True, reason=reason))
+        self._force_dialog = dlg
+        dlg.open()
+        return dlg
+
+    async def aclose(self) -> None:
+        task = self._watch
+        self._stop_watch()
+        if task is not None:
+            await asyncio.gather(task, return_exceptions=True)

@@ -1,0 +1,418 @@
+"""The result card (``resultCard``): score, label, recommendation, factors, signals, override trail,
+manual override and compliance-report export."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+
+from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.backends.errors import BackendError
+from leaselab_desktop.domain.models import Evaluation, Factor, Lead, Override, Signal
+from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
+from leaselab_desktop.gui.qt import Signal as QtSignal
+from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.gui.workspace.gauge import ScoreGauge
+from leaselab_desktop.gui.workspace.override_dialog import OverrideDialog
+from leaselab_desktop.gui.workspace.style import (
+    chip_qss,
+    fraction_color,
+    human,
+    label_color,
+    recommendation_color,
+    severity_color,
+    when,
+)
+from leaselab_desktop.reports.compliance import write_compliance_report
+
+
+class FactorBar(QtWidgets.QWidget):
+    """points of max_points as a rounded bar in a palette-derived colour."""
+
+    def __init__(self, factor: Factor, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fraction = 0.0 if factor.max_points <= 0 else max(0.0, min(1.0, factor.points / factor.max_points))
+        self.setMinimumSize(90, 12)
+        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(f"{human(factor.code)}: {factor.points:g} of {factor.max_points:g} points")
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(160, 12)
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        pal = self.palette()
+        p = QtGui.QPainter(self)
+        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        r = QtCore.QRectF(self.rect()).adjusted(0.5, 1.5, -0.5, -1.5)
+        p.setPen(QtCore.Qt.PenStyle.NoPen)
+        p.setBrush(pal.color(QtGui.QPalette.ColorRole.Midlight))
+        p.drawRoundedRect(r, r.height() / 2, r.height() / 2)
+        if self.fraction > 0:
+            filled = QtCore.QRectF(r.x(), r.y(), max(r.height(), r.width() * self.fraction), r.height())
+            p.setBrush(fraction_color(self.fraction, pal))
+            p.drawRoundedRect(filled, r.height() / 2, r.height() / 2)
+        p.end()
+
+
+def _clear(layout: QtWidgets.QLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        w = item.widget()
+        if w is not None:
+            w.hide()
+            w.deleteLater()
+        elif item.layout() is not None:
+            _clear(item.layout())
+
+
+def _heading(text: str, parent: QtWidgets.QWidget) -> QtWidgets.QLabel:
+    lab = QtWidgets.QLabel(text, parent)
+    f = lab.font()
+    f.setBold(True)
+    lab.setFont(f)
+    return lab
+
+
+def _wrap(
+    text: str, parent: QtWidgets.QWidget, *, muted: bool = False, rich: bool = False
+) -> QtWidgets.QLabel:
+    lab = QtWidgets.QLabel(parent)
+    lab.setTextFormat(QtCore.Qt.TextFormat.RichText if rich else QtCore.Qt.TextFormat.PlainText)
+    lab.setText(text)
+    lab.setWordWrap(True)
+    lab.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+    if muted:
+        lab.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
+    return lab
+
+
+class ResultCard(QtWidgets.QFrame):
+    override_saved = QtSignal(object)  # Override
+    exported = QtSignal(object)  # Path
+
+    def __init__(
+        self,
+        tasks: TaskRunner,
+        parent: QtWidgets.QWidget | None = None,
+        *,
+        clock: Callable[[], datetime] = utcnow,
+        user_id: str | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultCard")
+        self.setAccessibleName("Evaluation result")
+        self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        self._tasks = tasks
+        self._clock = clock
+        self._user_id = user_id
+        self._backend: Backend | None = None
+        self._lead: Lead | None = None
+        self._ev: Evaluation | None = None
+        self._overrides: list[Override] = []
+        self._dialog: OverrideDialog | None = None
+        self._saver: QtWidgets.QFileDialog | None = None
+
+        self.gauge = ScoreGauge(self)
+        self.score_value = QtWidgets.QLabel("", self)
+        self.score_value.setObjectName("scoreValue")
+        self.score_value.setAccessibleName("Score")
+        self.label_badge = QtWidgets.QLabel("", self)
+        self.label_badge.setObjectName("labelBadge")
+        self.label_badge.setAccessibleName("Label")
+        self.recommendation_chip = QtWidgets.QLabel("", self)
+        self.recommendation_chip.setObjectName("recommendationChip")
+        self.recommendation_chip.setAccessibleName("Recommendation")
+        self.override_note = QtWidgets.QLabel("", self)
+        self.override_note.setObjectName("overrideNote")
+        self.override_note.setWordWrap(True)
+        self.summary = _wrap("", self)
+        self.summary.setObjectName("resultSummary")
+        self.meta = _wrap("", self, muted=True)
+        self.meta.setObjectName("resultMeta")
+        self.empty = _wrap("No evaluation yet. Run one to see the score and its reasons.", self, muted=True)
+        self.empty.setObjectName("resultEmpty")
+
+        chips = QtWidgets.QHBoxLayout()
+        chips.addWidget(self.label_badge)
+        chips.addWidget(self.recommendation_chip)
+        chips.addStretch(1)
+        side = QtWidgets.QVBoxLayout()
+        side.addWidget(self.score_value)
+        side.addLayout(chips)
+        side.addWidget(self.override_note)
+        side.addWidget(self.meta)
+        side.addStretch(1)
+        header = QtWidgets.QHBoxLayout()
+        header.addWidget(self.gauge)
+        header.addLayout(side, 1)
+
+        self.body = QtWidgets.QWidget(self)
+        self.body_layout = QtWidgets.QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+
+        self.override_button = QtWidgets.QPushButton("Override…", self)
+        self.override_button.setObjectName("overrideButton")
+        self.override_button.setAccessibleName("Override the recommendation")
+        self.override_button.clicked.connect(self.open_override_dialog)
+        self.export_button = QtWidgets.QPushButton("Export compliance report…", self)
+        self.export_button.setObjectName("exportButton")
+        self.export_button.setAccessibleName("Export the compliance report as PDF")
+        self.export_button.clicked.connect(self.open_export_dialog)
+        self.action_status = QtWidgets.QLabel("", self)
+        self.action_status.setObjectName("resultActionStatus")
+        self.action_status.setWordWrap(True)
+        actions = QtWidgets.QHBoxLayout()
+        actions.addWidget(self.override_button)
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.action_status, 1)
+
+        self.trail = QtWidgets.QListWidget(self)
+        self.trail.setObjectName("overrideTrail")
+        self.trail.setAccessibleName("Override audit trail")
+        self.trail.setMaximumHeight(90)
+        self.trail_heading = _heading("Override audit trail", self)
+
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(self.empty)
+        lay.addLayout(header)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.body)
+        lay.addLayout(actions)
+        lay.addWidget(self.trail_heading)
+        lay.addWidget(self.trail)
+        self.show_evaluation(None)
+
+    # ------------------------------------------------------------------ state
+    def set_backend(self, backend: Backend | None) -> None:
+        self._backend = backend
+
+    def set_lead(self, lead: Lead | None) -> None:
+        self._lead = lead
+
+    @property
+    def evaluation(self) -> Evaluation | None:
+        return self._ev
+
+    @property
+    def overrides(self) -> list[Override]:
+        return list(self._overrides)
+
+    def show_evaluation(self, ev: Evaluation | None) -> None:
+        self._ev = ev
+        self._overrides = []
+        has = ev is not None
+        for w in (self.gauge, self.score_value, self.label_badge, self.recommendation_chip,
+                  self.summary, self.meta, self.body, self.override_button, self.export_button,
+                  self.trail, self.trail_heading):
+            w.setVisible(has)
+        self.empty.setVisible(not has)
+        self.action_status.setText("")
+        self.override_note.setText("")
+        self.trail.clear()
+        _clear(self.body_layout)
+        if ev is None:
+            self.gauge.set_score(None)
+            self.score_value.setText("")
+            return
+        pal = self.palette()
+        self.gauge.set_score(ev.score, ev.label)
+        self.score_value.setText(str(ev.score))
+        self.score_value.setToolTip(f"Score {ev.score} of 100")
+        self.label_badge.setText(f"Label {ev.label}")
+        self.label_badge.setStyleSheet(chip_qss(label_color(ev.label, pal), pal))
+        self._set_recommendation(ev.recommendation, overridden=False)
+        self.summary.setText(ev.summary or "")
+        self.meta.setText(
+            f"Policy {ev.policy_version or '—'} · {ev.provider or '—'} / {ev.model_version or '—'}"
+            f" · evaluated {when(ev.evaluated_at)}"
+        )
+        self._build_body(ev)
+        if self._backend is not None:
+            self._tasks.spawn(self.load_overrides(), what="load the override trail")
+
+    def _set_recommendation(self, rec: str, *, overridden: bool) -> None:
+        pal = self.palette()
+        self.recommendation_chip.setText(human(rec) + (" (overridden)" if overridden else ""))
+        self.recommendation_chip.setStyleSheet(chip_qss(recommendation_color(rec, pal), pal))
+
+    def _build_body(self, ev: Evaluation) -> None:
+        b, lay = self.body, self.body_layout
+        if ev.factors:
+            lay.addWidget(_heading("Factors", b))
+            grid = QtWidgets.QGridLayout()
+            grid.setColumnStretch(1, 1)
+            for i, f in enumerate(ev.factors):
+                name = QtWidgets.QLabel(human(f.code), b)
+                points = QtWidgets.QLabel(f"{f.points:g} / {f.max_points:g}", b)
+                points.setObjectName(f"factorPoints_{f.code}")
+                grid.addWidget(name, i * 2, 0)
+                grid.addWidget(FactorBar(f, b), i * 2, 1)
+                grid.addWidget(points, i * 2, 2)
+                why = f.explanation or ""
+                if f.source:
+                    why += f"  (source: {f.source})"
+                if f.standard and f.points < f.max_points:
+                    why += f"\nStandard for full points: {f.standard}"
+                if why:
+                    grid.addWidget(_wrap(why.strip(), b, muted=True), i * 2 + 1, 0, 1, 3)
+            lay.addLayout(grid)
+        if ev.signals:
+            lay.addWidget(_heading("Signals", b))
+            for s in ev.signals:
+                lay.addWidget(self._signal_row(s))
+        flags = [("Risk flags", ev.risk_flags), ("Fraud signals", ev.fraud_signals)]
+        for title, items in flags:
+            if items:
+                lab = _wrap(f"<b>{title}:</b> " + escape(", ".join(human(i) for i in items)), b,
+                            rich=True)
+                lab.setObjectName("riskFlags" if title == "Risk flags" else "fraudSignals")
+                lay.addWidget(lab)
+        if ev.what_would_change:
+            lay.addWidget(_heading("What would change the outcome", b))
+            for item in ev.what_would_change:
+                lay.addWidget(_wrap("• " + item, b))
+
+    def _signal_row(self, s: Signal) -> QtWidgets.QWidget:
+        row = QtWidgets.QWidget(self.body)
+        h = QtWidgets.QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        sev = QtWidgets.QLabel(human(s.severity), row)
+        sev.setObjectName(f"signalSeverity_{s.code}")
+        sev.setStyleSheet(chip_qss(severity_color(s.severity, self.palette()), self.palette()))
+        sev.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop)
+        text = f"<b>{escape(human(s.code))}</b>"
+        if s.document:
+            text += f" — {escape(s.document)}"
+        if s.message:
+            text += f"<br>{escape(s.message)}"
+        if s.evidence:
+            text += f"<br><i>Evidence:</i> {escape(s.evidence)}"
+        body = QtWidgets.QLabel(row)
+        body.setObjectName(f"signalText_{s.code}")
+        body.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        body.setText(text)
+        body.setWordWrap(True)
+        h.addWidget(sev, 0, QtCore.Qt.AlignmentFlag.AlignTop)
+        h.addWidget(body, 1)
+        return row
+
+    # ------------------------------------------------------------------ overrides
+    async def load_overrides(self) -> list[Override]:
+        ev, backend = self._ev, self._backend
+        if ev is None or backend is None:
+            return []
+        try:
+            found = await backend.overrides(ev.evaluation_id)
+        except BackendError as exc:
+            self.action_status.setText(f"Override trail unavailable: {exc.message}")
+            return []
+        if self._ev is ev:
+            self._set_trail(found)
+        return found
+
+    def _set_trail(self, overrides: list[Override]) -> None:
+        self._overrides = sorted(overrides, key=lambda o: o.created_at or datetime.min.replace(tzinfo=UTC))
+        self.trail.clear()
+        for o in self._overrides:
+            who = o.user_id or "unknown user"
+            src = f"{human(o.from_recommendation)} → " if o.from_recommendation else ""
+            self.trail.addItem(f"{when(o.created_at)} · {who}: {src}{human(o.to_recommendation)} — {o.reason}")
+        if not self._overrides:
+            self.trail.addItem("No override recorded.")
+            self.trail.item(0).setFlags(QtCore.Qt.ItemFlag.NoItemFlags)
+            if self._ev is not None:
+                self._set_recommendation(self._ev.recommendation, overridden=False)
+            self.override_note.setText("")
+        else:
+            last = self._overrides[-1]
+            self._set_recommendation(last.to_recommendation, overridden=True)
+            self.override_note.setText(
+                f"Policy recommendation: {human(self._ev.recommendation if self._ev else None)}"
+            )
+
+    def current_recommendation(self) -> str | None:
+        if self._overrides:
+            return self._overrides[-1].to_recommendation
+        return self._ev.recommendation if self._ev else None
+
+    def open_override_dialog(self) -> OverrideDialog | None:
+        if self._ev is None or self._backend is None:
+            return None
+        dlg = OverrideDialog(self.current_recommendation(), self)
+        dlg.submitted.connect(
+            lambda rec, reason: self._tasks.spawn(self.submit_override(rec, reason), what="save the override")
+        )
+        self._dialog = dlg
+        dlg.open()
+        return dlg
+
+    async def submit_override(self, recommendation: str, reason: str) -> Override | None:
+        ev, backend = self._ev, self._backend
+        if ev is None or backend is None:
+            return None
+        if not reason.strip():
+            self.action_status.setText("An override needs a reason.")
+            return None
+        self.override_button.setEnabled(False)
+        try:
+            saved = await backend.override(ev.evaluation_id, recommendation, reason.strip())
+        except BackendError as exc:
+            self.action_status.setText(f"The override was not saved: {exc.message}")
+            return None
+        finally:
+            self.override_button.setEnabled(True)
+        self.action_status.setText("Override saved.")
+        await self.load_overrides()
+        self.override_saved.emit(saved)
+        return saved
+
+    # ------------------------------------------------------------------ export
+    def default_report_name(self) -> str:
+        lead = self._lead
+        who = (lead.full_name if lead else "") or (lead.id if lead else "lead")
+        safe = "".join(c if c.isalnum() else "-" for c in who).strip("-").lower() or "lead"
+        stamp = self._ev.evaluated_at.strftime("%Y%m%d") if self._ev and self._ev.evaluated_at else "report"
+        return f"compliance-{safe}-{stamp}.pdf"
+
+    def open_export_dialog(self) -> QtWidgets.QFileDialog | None:
+        if self._ev is None:
+            return None
+        dlg = QtWidgets.QFileDialog(self, "Export compliance report")
+        dlg.setObjectName("exportFileDialog")
+        dlg.setAcceptMode(QtWidgets.QFileDialog.AcceptMode.AcceptSave)
+        dlg.setNameFilter("PDF documents (*.pdf)")
+        dlg.setDefaultSuffix("pdf")
+        dlg.selectFile(self.default_report_name())
+        dlg.fileSelected.connect(
+            lambda name: self._tasks.spawn(self.export_to(Path(name)), what="export the compliance report")
+        )
+        dlg.finished.connect(dlg.deleteLater)
+        self._saver = dlg
+        dlg.open()
+        return dlg
+
+    async def export_to(self, path: Path) -> Path | None:
+        ev, lead = self._ev, self._lead
+        if ev is None or lead is None:
+            self.action_status.setText("Nothing to export: no evaluation is shown.")
+            return None
+        overrides = list(self._overrides)
+        self.export_button.setEnabled(False)
+        self.action_status.setText("Exporting…")
+        try:
+            out = await asyncio.to_thread(
+                write_compliance_report, path, lead, ev, overrides,
+                generated_at=self._clock(), generated_by=self._user_id,
+            )
+        except (OSError, ValueError) as exc:
+            self.action_status.setText(f"Export failed: {exc}")
+            return None
+        finally:
+            self.export_button.setEnabled(True)
+        self.action_status.setText(f"Exported to {out}")
+        self.exported.emit(out)
+        return out

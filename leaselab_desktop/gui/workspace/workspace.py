@@ -1,0 +1,251 @@
+"""LeadWorkspace: the right-hand side of the console for one lead — detail, evaluation, result —
+plus the "New lead…" intake and batch evaluation.
+
+Signals:
+- ``lead_changed(str lead_id)``: the lead's stored data changed (created, document attached, run
+  finished, override saved); the shell refreshes that row.
+- ``run_finished(str lead_id, object snapshot)``: a run followed here or in a batch ended (the final
+  ``RunSnapshot``; ``snapshot.status`` is complete / errored / terminated).
+- ``batch_row_state(str lead_id, str state)`` and ``batch_progress(int done, int total)``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.backends.errors import BackendError, NotSupported
+from leaselab_desktop.domain.models import Evaluation, NewLead, RunSnapshot
+from leaselab_desktop.gui.qt import QtCore, QtWidgets, Signal
+from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.gui.workspace.batch import BatchController, BatchPanel
+from leaselab_desktop.gui.workspace.evaluation_panel import EvaluationPanel
+from leaselab_desktop.gui.workspace.lead_detail import LeadDetail
+from leaselab_desktop.gui.workspace.new_lead_dialog import NewLeadDialog
+from leaselab_desktop.gui.workspace.result_card import ResultCard
+
+
+def _scroll(widget: QtWidgets.QWidget, parent: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
+    area = QtWidgets.QScrollArea(parent)
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+class LeadWorkspace(QtWidgets.QWidget):
+    lead_changed = Signal(str)
+    run_finished = Signal(str, object)
+    batch_row_state = Signal(str, str)
+    batch_progress = Signal(int, int)
+
+    def __init__(self, tasks: TaskRunner, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("leadWorkspace")
+        self.setAccessibleName("Lead workspace")
+        self.tasks = tasks
+        self._backend: Backend | None = None
+        self._lead_id: str | None = None
+        self._generation = 0
+        self._new_lead_dialog: NewLeadDialog | None = None
+
+        self.new_lead_button = QtWidgets.QPushButton("New lead…", self)
+        self.new_lead_button.setObjectName("newLeadButton")
+        self.new_lead_button.setAccessibleName("Create a new lead")
+        self.new_lead_button.clicked.connect(lambda _c=False: self.open_new_lead_dialog())
+        self.message = QtWidgets.QLabel("", self)
+        self.message.setObjectName("workspaceMessage")
+        self.message.setWordWrap(True)
+
+        self.detail = LeadDetail(tasks, self)
+        self.panel = EvaluationPanel(tasks, self)
+        self.card = ResultCard(tasks, self)
+        self.batch = BatchController(tasks, self)
+        self.batch_panel = BatchPanel(self.batch, self)
+
+        right = QtWidgets.QWidget(self)
+        rl = QtWidgets.QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.panel)
+        rl.addWidget(self.card)
+        rl.addStretch(1)
+        self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("workspaceSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(_scroll(self.detail, self))
+        self.splitter.addWidget(_scroll(right, self))
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.message, 1)
+        top.addWidget(self.new_lead_button)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.addLayout(top)
+        lay.addWidget(self.splitter, 1)
+        lay.addWidget(self.batch_panel)
+
+        self.detail.evaluation_selected.connect(self.card.show_evaluation)
+        self.detail.documents.files_changed.connect(self._on_files_changed)
+        self.panel.run_finished.connect(self._on_run_finished)
+        self.card.override_saved.connect(lambda _o: self._emit_changed(self._lead_id))
+        self.batch.row_state.connect(self.batch_row_state)
+        self.batch.progress.connect(self.batch_progress)
+        self.batch.run_finished.connect(self._on_batch_run_finished)
+        self.show_lead(None)
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def backend(self) -> Backend | None:
+        return self._backend
+
+    @property
+    def lead_id(self) -> str | None:
+        return self._lead_id
+
+    def set_backend(self, backend: Backend | None) -> None:
+        self.batch.cancel()
+        self._backend = backend
+        self.detail.documents.set_backend(backend)
+        self.panel.set_backend(backend)
+        self.card.set_backend(backend)
+        self.new_lead_button.setEnabled(backend is not None and backend.kind == "local")
+        self.new_lead_button.setToolTip(
+            "" if backend is None or backend.kind == "local" else "Leads are created on the website"
+        )
+        self.show_lead(None)
+
+    def show_lead(self, lead_id: str | None) -> None:
+        self._generation += 1
+        self._lead_id = lead_id
+        self.message.setText("")
+        if lead_id is None or self._backend is None:
+            self.detail.clear("No lead selected" if self._backend else "Not connected")
+            self.card.set_lead(None)
+            self.card.show_evaluation(None)
+            self.panel.set_lead(None)
+            return
+        self.panel.set_lead(lead_id)
+        self.tasks.spawn(self.load_lead(lead_id), what="load the lead")
+
+    async def load_lead(self, lead_id: str, *, select: str | None = None) -> bool:
+        """Load (or reload) the shown lead; False when it failed or another lead was chosen."""
+        backend, gen = self._backend, self._generation
+        if backend is None:
+            return False
+        try:
+            lead, files, history = await asyncio.gather(
+                backend.get_lead(lead_id), backend.list_files(lead_id), backend.evaluation_history(lead_id)
+            )
+        except BackendError as exc:
+            if gen == self._generation:
+                self.detail.clear("Lead unavailable")
+                self.card.show_evaluation(None)
+                self.message.setText(f"Could not load the lead: {exc.message}")
+            return False
+        if gen != self._generation:
+            return False
+        history = sorted(history, key=lambda e: e.evaluated_at.timestamp() if e.evaluated_at else 0,
+                         reverse=True)
+        self.detail.set_lead(lead, files)
+        self.detail.set_history(history)
+        self.card.set_lead(lead)
+        chosen: Evaluation | None = next((e for e in history if e.evaluation_id == select), None)
+        chosen = chosen or (history[0] if history else None)
+        if chosen is not None and history:
+            self.detail.select_history(chosen.evaluation_id)
+        self.card.show_evaluation(chosen)
+        self.panel.set_has_evaluation(bool(history))
+        await self.panel.resume()
+        return True
+
+    def start_batch(self, lead_ids: list[str]) -> bool:
+        if self._backend is None:
+            self.message.setText("Not connected: the batch was not started.")
+            return False
+        if self.batch.running:
+            self.message.setText("A batch is already running; cancel it first to start another.")
+            return False
+        return self.batch.start(self._backend, lead_ids)
+
+    def open_new_lead_dialog(self) -> None:
+        backend = self._backend
+        if backend is None or backend.kind != "local":
+            self.message.setText("New leads can only be created on the local backend; "
+                                 "use the website for this profile.")
+            return
+        self.tasks.spawn(self._open_new_lead(backend), what="open the new lead dialog")
+
+    async def aclose(self) -> None:
+        """Stop following runs and the batch (the runs themselves go on in the backend)."""
+        self.batch.cancel()
+        await self.batch.wait()
+        await self.panel.aclose()
+
+    # ------------------------------------------------------------------ new lead
+    async def _open_new_lead(self, backend: Backend) -> NewLeadDialog | None:
+        try:
+            props = await backend.list_properties()
+        except NotSupported as exc:
+            self.message.setText(exc.message)
+            return None
+        except BackendError as exc:
+            self.message.setText(f"Could not load the properties: {exc.message}")
+            return None
+        if not props:
+            self.message.setText("This site has no property yet; a lead needs a property.")
+            return None
+        dlg = NewLeadDialog(props, self)
+        dlg.property_changed.connect(
+            lambda pid: self.tasks.spawn(self._load_units(backend, dlg, pid), what="load the units")
+        )
+        dlg.submitted.connect(
+            lambda new: self.tasks.spawn(self._create_lead(backend, dlg, new), what="create the lead")
+        )
+        self._new_lead_dialog = dlg
+        dlg.open()
+        return dlg
+
+    async def _load_units(self, backend: Backend, dlg: NewLeadDialog, property_id: str) -> None:
+        if not property_id:
+            return
+        try:
+            units = await backend.list_units(property_id)
+        except BackendError as exc:
+            dlg.show_error(f"Could not load the units: {exc.message}")
+            return
+        dlg.set_units(property_id, units)
+
+    async def _create_lead(self, backend: Backend, dlg: NewLeadDialog, new: NewLead) -> None:
+        try:
+            lead = await backend.create_lead(new)
+        except BackendError as exc:
+            dlg.show_error(f"The lead was not created: {exc.message}")
+            return
+        dlg.dialog.accept()
+        self.message.setText(f"Lead {lead.full_name} created. Attach the documents, then run an evaluation.")
+        self._emit_changed(lead.id)
+        self.show_lead(lead.id)
+
+    # ------------------------------------------------------------------ reactions
+    def _emit_changed(self, lead_id: str | None) -> None:
+        if lead_id:
+            self.lead_changed.emit(lead_id)
+
+    def _on_files_changed(self, lead_id: str) -> None:
+        self._emit_changed(lead_id)
+
+    def _on_run_finished(self, lead_id: str, snap: RunSnapshot) -> None:
+        self.run_finished.emit(lead_id, snap)
+        self._emit_changed(lead_id)
+        if lead_id == self._lead_id and snap.status == "complete":
+            select = snap.output.evaluation_id if snap.output else None
+            self.tasks.spawn(self.load_lead(lead_id, select=select), what="show the new evaluation")
+
+    def _on_batch_run_finished(self, lead_id: str, snap: RunSnapshot) -> None:
+        self.run_finished.emit(lead_id, snap)
+        self._emit_changed(lead_id)
+        if lead_id == self._lead_id and not self.panel.busy:
+            self.tasks.spawn(self.load_lead(lead_id), what="refresh the lead")
