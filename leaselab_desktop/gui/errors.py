@@ -1,0 +1,216 @@
+"""Never a silent failure: uncaught exceptions (Qt slots, asyncio callbacks, tasks, threads) are
+logged to a rotating file in the data dir and shown in a non-modal panel inside the window."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from leaselab_desktop.backends.errors import BackendError
+from leaselab_desktop.config import Paths
+from leaselab_desktop.gui.qt import QObject, Qt, QtGui, QtWidgets, Signal
+
+log = logging.getLogger("leaselab_desktop")
+LOG_FILE_NAME = "leaselab.log"
+_HANDLER_MARK = "_leaselab_rotating"
+
+
+def setup_logging(paths: Paths, level: int = logging.INFO) -> Path:
+    """Log to ``<data_dir>/logs/leaselab.log`` (1 MiB x 5 files). Idempotent per file."""
+    paths.logs_dir.mkdir(parents=True, exist_ok=True)
+    target = paths.logs_dir / LOG_FILE_NAME
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, _HANDLER_MARK, False):
+            if Path(getattr(h, "baseFilename", "")) == target:
+                return target
+            root.removeHandler(h)
+            h.close()
+    handler = logging.handlers.RotatingFileHandler(
+        target, maxBytes=1_048_576, backupCount=5, encoding="utf-8", delay=True
+    )
+    setattr(handler, _HANDLER_MARK, True)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    if root.level > level or root.level == logging.NOTSET:
+        root.setLevel(level)
+    return target
+
+
+def teardown_logging() -> None:
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        if getattr(h, _HANDLER_MARK, False):
+            root.removeHandler(h)
+            h.close()
+
+
+@dataclass(frozen=True)
+class ErrorReport:
+    title: str
+    message: str
+    details: str
+    when: datetime
+
+
+class ErrorReporter(QObject):
+    """Collects failures from every source and re-emits them on the GUI thread."""
+
+    reported = Signal(object)  # ErrorReport
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._prev_excepthook: Callable[..., Any] | None = None
+        self._prev_thread_hook: Callable[..., Any] | None = None
+
+    def report(self, title: str, exc: BaseException | None = None, message: str | None = None) -> None:
+        if exc is not None:
+            details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+            text = message or (exc.message if isinstance(exc, BackendError) else f"{type(exc).__name__}: {exc}")
+        else:
+            details, text = "", message or title
+        log.error("%s: %s\n%s", title, text, details)
+        self.reported.emit(ErrorReport(title, text, details, datetime.now()))
+
+    # -- hooks -------------------------------------------------------------------------------------
+    def install(self) -> None:
+        self._prev_excepthook = sys.excepthook
+        self._prev_thread_hook = threading.excepthook
+        sys.excepthook = self.excepthook
+        threading.excepthook = self._thread_hook
+
+    def uninstall(self) -> None:
+        if self._prev_excepthook is not None:
+            sys.excepthook = self._prev_excepthook
+        if self._prev_thread_hook is not None:
+            threading.excepthook = self._prev_thread_hook
+        self._prev_excepthook = self._prev_thread_hook = None
+
+    def excepthook(
+        self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            QtWidgets.QApplication.quit()
+            return
+        if exc.__traceback__ is None:
+            exc = exc.with_traceback(tb)
+        self.report("Unexpected error", exc)
+
+    def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_value is not None:
+            name = args.thread.name if args.thread else "a worker thread"
+            self.report(f"Unexpected error in {name}", args.exc_value)
+
+    def asyncio_handler(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        message = str(context.get("message") or "")
+        if isinstance(exc, asyncio.CancelledError):
+            return
+        self.report("Background error", exc if isinstance(exc, BaseException) else None,
+                    None if exc is not None else message)
+
+    def task_failed(self, what: str, exc: object) -> None:
+        """Slot for ``TaskRunner.failed``."""
+        if isinstance(exc, BaseException):
+            self.report(f"{what} failed", exc)
+        else:
+            self.report(f"{what} failed", message=str(exc))
+
+
+class ErrorPanel(QtWidgets.QFrame):
+    """A dismissible strip at the top of the window listing recent errors; never blocks input."""
+
+    MAX_SHOWN = 5
+
+    def __init__(self, log_path: Path | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorPanel")
+        self.setAccessibleName("Error panel")
+        self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.reports: list[ErrorReport] = []
+        self._log_path = log_path
+
+        self.icon = QtWidgets.QLabel(self)
+        style = self.style()
+        icon = style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MessageBoxCritical)
+        self.icon.setPixmap(icon.pixmap(24, 24))
+        self.title = QtWidgets.QLabel(self)
+        self.title.setObjectName("errorTitle")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.message = QtWidgets.QLabel(self)
+        self.message.setObjectName("errorMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details = QtWidgets.QPlainTextEdit(self)
+        self.details.setObjectName("errorDetails")
+        self.details.setAccessibleName("Error details")
+        self.details.setReadOnly(True)
+        self.details.setMaximumHeight(140)
+        self.details.setVisible(False)
+        self.details_button = QtWidgets.QToolButton(self)
+        self.details_button.setObjectName("errorDetailsButton")
+        self.details_button.setText("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.toggled.connect(self.details.setVisible)
+        self.dismiss_button = QtWidgets.QToolButton(self)
+        self.dismiss_button.setObjectName("errorDismissButton")
+        self.dismiss_button.setText("Dismiss")
+        self.dismiss_button.setAccessibleName("Dismiss errors")
+        self.dismiss_button.clicked.connect(self.dismiss)
+
+        top = QtWidgets.QHBoxLayout()
+        top.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        text = QtWidgets.QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.title)
+        text.addWidget(self.message)
+        top.addLayout(text, 1)
+        top.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.details)
+        self._apply_palette()
+        self.setVisible(False)
+
+    def _apply_palette(self) -> None:
+        pal = self.palette()
+        base = pal.color(QtGui.QPalette.ColorRole.Window)
+        dark = base.lightness() < 128
+        tint = QtGui.QColor("#5a1d20") if dark else QtGui.QColor("#fde8e8")
+        pal.setColor(QtGui.QPalette.ColorRole.Window, tint)
+        self.setPalette(pal)
+
+    def show_report(self, report: ErrorReport) -> None:
+        self.reports.append(report)
+        del self.reports[: -self.MAX_SHOWN]
+        count = len(self.reports)
+        suffix = f"  (+{count - 1} earlier)" if count > 1 else ""
+        self.title.setText(f"{report.title}{suffix}")
+        where = f"\nLogged to {self._log_path}" if self._log_path else ""
+        self.message.setText(f"{report.message}{where}")
+        self.details.setPlainText(
+            "\n\n".join(
+                f"[{r.when:%H:%M:%S}] {r.title}: {r.message}\n{r.details}".rstrip() for r in self.reports
+            )
+        )
+        self.setVisible(True)
+
+    def dismiss(self) -> None:
+        self.reports.clear()
+        self.details_button.setChecked(False)
+        self.setVisible(False)

@@ -1,0 +1,257 @@
+"""The lead list's Qt item model: a view (filtered, sorted row numbers) over a LeadRowStore.
+
+Filtering and sorting happen here on precomputed keys, not in a QSortFilterProxyModel, which
+calls ``lessThan``/``filterAcceptsRow`` through Python once per row per pass and is far too slow at
+100,000 leads.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from leaselab_desktop.domain.models import Lead
+from leaselab_desktop.gui.lead_list.rows import (
+    COLUMN_TITLES,
+    Column,
+    LeadFilter,
+    LeadRowStore,
+)
+from leaselab_desktop.gui.qt import Qt, QtCore, Signal
+
+ModelIndex = QtCore.QModelIndex | QtCore.QPersistentModelIndex
+
+LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+LABEL_ROLE = Qt.ItemDataRole.UserRole + 2
+BATCH_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
+SCORE_ROLE = Qt.ItemDataRole.UserRole + 4
+
+_BATCH_TEXT = {
+    "queued": "queued",
+    "running": "running…",
+    "complete": "done",
+    "errored": "failed",
+    "skipped": "skipped",
+    "duplicate": "duplicate documents",
+    "quota": "quota reached",
+}
+
+
+def format_status(status: str) -> str:
+    return status.replace("_", " ").capitalize() if status else ""
+
+
+def format_updated(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+class LeadTableModel(QtCore.QAbstractTableModel):
+    """Columns: name, property/unit, status, AI score, label, updated. Default sort: score, best first."""
+
+    view_changed = Signal()  # after a filter/sort/load changed which rows are visible
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = LeadRowStore()
+        self._sort_column = Column.SCORE
+        self._descending = True
+        self._sorted: list[int] = []
+        self._view: list[int] = []
+        self._filter = LeadFilter()
+        self._batch: dict[str, str] = {}
+        self.last_filter_ms = 0.0
+        self.last_sort_ms = 0.0
+
+    # -- Qt model API --------------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._view)
+
+    def columnCount(self, parent: ModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return COLUMN_TITLES[Column(section)]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.SCORE:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def flags(self, index: ModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._view):
+            return None
+        row = self._view[index.row()]
+        col = index.column()
+        s = self.store
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(row, col, role == Qt.ItemDataRole.AccessibleTextRole)
+        if role == LEAD_ID_ROLE:
+            return s.ids[row]
+        if role == LABEL_ROLE:
+            return s.labels[row]
+        if role == SCORE_ROLE:
+            return s.scores[row]
+        if role == BATCH_STATE_ROLE:
+            return self._batch.get(s.ids[row])
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = f"{s.names[row]} <{s.emails[row]}>"
+            state = self._batch.get(s.ids[row])
+            return f"{tip}\nBatch: {_BATCH_TEXT.get(state, state)}" if state else tip
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.SCORE:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.LABEL:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _display(self, row: int, col: int, accessible: bool) -> str:
+        s = self.store
+        if col == Column.NAME:
+            return s.names[row]
+        if col == Column.PLACE:
+            return s.places[row]
+        if col == Column.STATUS:
+            text = format_status(s.statuses[row])
+            state = self._batch.get(s.ids[row])
+            return f"{text} · {_BATCH_TEXT.get(state, state)}" if state else text
+        if col == Column.SCORE:
+            score = s.scores[row]
+            return "" if score is None else str(score)
+        if col == Column.LABEL:
+            label = s.labels[row]
+            if accessible:
+                return f"Label {label}" if label else "Not evaluated"
+            return label
+        if col == Column.UPDATED:
+            return format_updated(s.updated[row])
+        return ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(Column):
+            return
+        self._sort_column = Column(column)
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self._relayout(resort=True)
+
+    # -- our API -------------------------------------------------------------------------------
+    @property
+    def sort_column(self) -> Column:
+        return self._sort_column
+
+    @property
+    def descending(self) -> bool:
+        return self._descending
+
+    @property
+    def current_filter(self) -> LeadFilter:
+        return self._filter
+
+    @property
+    def total(self) -> int:
+        return len(self.store)
+
+    def lead_id(self, view_row: int) -> str:
+        return self.store.ids[self._view[view_row]]
+
+    def view_row_of(self, lead_id: str) -> int | None:
+        row = self.store.row_of(lead_id)
+        if row is None:
+            return None
+        try:
+            return self._view.index(row)
+        except ValueError:
+            return None
+
+    def set_leads(self, leads: Iterable[Lead]) -> None:
+        """Replace everything (a fresh load)."""
+        self.beginResetModel()
+        self.store.clear()
+        self._batch.clear()
+        self.store.extend(leads)
+        self._resort()
+        self._view = self.store.filter(self._sorted, self._filter)
+        self.endResetModel()
+        self.view_changed.emit()
+
+    def add_leads(self, leads: Iterable[Lead]) -> None:
+        """Append a page of leads (or update those already listed), keeping sort and filter."""
+        self.store.extend(leads)
+        self._relayout(resort=True)
+
+    def update_lead(self, lead: Lead) -> bool:
+        """A lead changed (e.g. a run finished): refresh its row and its place in the order."""
+        if self.store.row_of(lead.id) is None:
+            self.add_leads([lead])
+            return True
+        self.store.update(lead)
+        self._relayout(resort=True)
+        return True
+
+    def set_filter(self, flt: LeadFilter) -> None:
+        if flt == self._filter:
+            return
+        t0 = time.perf_counter()
+        base = self._view if flt.narrows(self._filter) else self._sorted
+        new_view = self.store.filter(base, flt)
+        self._filter = flt
+        self._apply_view(new_view)
+        self.last_filter_ms = (time.perf_counter() - t0) * 1000
+
+    def set_batch_state(self, lead_id: str, state: str | None) -> None:
+        if state:
+            self._batch[lead_id] = state
+        else:
+            self._batch.pop(lead_id, None)
+        vrow = self.view_row_of(lead_id)
+        if vrow is not None:
+            left = self.index(vrow, Column.NAME)
+            right = self.index(vrow, Column.UPDATED)
+            self.dataChanged.emit(left, right, [Qt.ItemDataRole.DisplayRole, BATCH_STATE_ROLE])
+
+    def batch_state(self, lead_id: str) -> str | None:
+        return self._batch.get(lead_id)
+
+    # -- internals -----------------------------------------------------------------------------
+    def _resort(self) -> None:
+        t0 = time.perf_counter()
+        self._sorted = self.store.sort_order(self._sort_column, self._descending)
+        self.last_sort_ms = (time.perf_counter() - t0) * 1000
+
+    def _relayout(self, *, resort: bool) -> None:
+        if resort:
+            self._resort()
+        self._apply_view(self.store.filter(self._sorted, self._filter))
+
+    def _apply_view(self, new_view: list[int]) -> None:
+        """Swap the visible rows, keeping persistent indexes (selection, current) on their leads."""
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        old_rows = [
+            self._view[p.row()] if p.isValid() and p.row() < len(self._view) else None
+            for p in persistent
+        ]
+        self._view = new_view
+        if persistent:
+            wanted = {r for r in old_rows if r is not None}
+            position = {r: i for i, r in enumerate(new_view) if r in wanted} if wanted else {}
+            invalid = QtCore.QModelIndex()
+            for p, store_row in zip(persistent, old_rows, strict=True):
+                vrow = position.get(store_row) if store_row is not None else None
+                self.changePersistentIndex(
+                    p, invalid if vrow is None else self.index(vrow, p.column())
+                )
+        self.layoutChanged.emit()
+        self.view_changed.emit()
+

@@ -1,0 +1,206 @@
+"""A compact, Qt-free row store for the lead list.
+
+Leads arrive as pydantic models; keeping 100,000 of them alive would cost hundreds of MB, so the
+store keeps only what the list shows, column by column, plus precomputed keys for search and sort.
+Filtering and sorting work on lists of row numbers, so a keystroke at 100k rows is a single pass
+over precomputed lowercase strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import IntEnum
+
+from leaselab_desktop.domain.models import Lead
+
+NO_LABEL = ""
+
+
+class Column(IntEnum):
+    NAME = 0
+    PLACE = 1
+    STATUS = 2
+    SCORE = 3
+    LABEL = 4
+    UPDATED = 5
+
+
+COLUMN_TITLES: dict[Column, str] = {
+    Column.NAME: "Name",
+    Column.PLACE: "Property / unit",
+    Column.STATUS: "Status",
+    Column.SCORE: "AI score",
+    Column.LABEL: "Label",
+    Column.UPDATED: "Updated",
+}
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    """What the agent narrowed the list to; empty fields mean 'any'."""
+
+    text: str = ""
+    status: str | None = None
+    property_id: str | None = None
+    label: str | None = None  # "A".."D", or NO_LABEL for leads never evaluated
+
+    @property
+    def needle(self) -> str:
+        return self.text.strip().casefold()
+
+    def narrows(self, previous: LeadFilter) -> bool:
+        """True when every row matching self also matches previous (so we may filter the old view)."""
+        return (
+            (previous.status is None or previous.status == self.status)
+            and (previous.property_id is None or previous.property_id == self.property_id)
+            and (previous.label is None or previous.label == self.label)
+            and previous.needle in self.needle
+        )
+
+
+def _place(lead: Lead) -> str:
+    prop = lead.property_name or lead.property_id or ""
+    unit = lead.unit_name or lead.unit_id or ""
+    return f"{prop} · {unit}" if prop and unit else prop or unit
+
+
+class LeadRowStore:
+    """Parallel lists, one entry per lead, addressed by row number (stable until ``clear``)."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.ids: list[str] = []
+        self.names: list[str] = []
+        self.emails: list[str] = []
+        self.places: list[str] = []
+        self.property_ids: list[str] = []
+        self.statuses: list[str] = []
+        self.scores: list[int | None] = []
+        self.labels: list[str] = []
+        self.updated: list[datetime | None] = []
+        self._hay: list[str] = []  # casefolded "name\0email" for search
+        self._row_of: dict[str, int] = {}
+        self._properties: dict[str, str] = {}
+        self._by_name: list[int] | None = None  # cached tie-break order, dropped on any change
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row_of(self, lead_id: str) -> int | None:
+        return self._row_of.get(lead_id)
+
+    @property
+    def properties(self) -> dict[str, str]:
+        """property_id -> display name, for the property filter."""
+        return dict(self._properties)
+
+    def extend(self, leads: Iterable[Lead]) -> range:
+        """Append leads (a lead already present is updated in place). Returns the new row numbers."""
+        start = len(self.ids)
+        self._by_name = None
+        for lead in leads:
+            row = self._row_of.get(lead.id)
+            if row is not None:
+                self._set(row, lead)
+                continue
+            self._row_of[lead.id] = len(self.ids)
+            name = lead.full_name
+            self.ids.append(lead.id)
+            self.names.append(name)
+            self.emails.append(lead.email)
+            self.places.append(_intern(_place(lead)))
+            self.property_ids.append(_intern(lead.property_id or ""))
+            self.statuses.append(_intern(lead.status))
+            self.scores.append(lead.ai_score)
+            self.labels.append(_intern(lead.ai_label or NO_LABEL))
+            self.updated.append(lead.updated_at or lead.created_at)
+            self._hay.append(f"{name}\0{lead.email}".casefold())
+            if lead.property_id and lead.property_id not in self._properties:
+                self._properties[lead.property_id] = lead.property_name or lead.property_id
+        return range(start, len(self.ids))
+
+    def update(self, lead: Lead) -> int | None:
+        """Replace one lead's row; returns its row number, or None when the lead is not listed."""
+        row = self._row_of.get(lead.id)
+        if row is not None:
+            self._set(row, lead)
+        return row
+
+    def _set(self, row: int, lead: Lead) -> None:
+        self._by_name = None
+        self.names[row] = lead.full_name
+        self.emails[row] = lead.email
+        self.places[row] = _intern(_place(lead))
+        self.property_ids[row] = _intern(lead.property_id or "")
+        self.statuses[row] = _intern(lead.status)
+        self.scores[row] = lead.ai_score
+        self.labels[row] = _intern(lead.ai_label or NO_LABEL)
+        self.updated[row] = lead.updated_at or lead.created_at
+        self._hay[row] = f"{lead.full_name}\0{lead.email}".casefold()
+
+    # -- filtering -----------------------------------------------------------------------------
+    def filter(self, order: Sequence[int], flt: LeadFilter) -> list[int]:
+        """The rows of ``order`` (kept in that order) that match ``flt``."""
+        rows: Iterable[int] = order
+        if flt.status is not None:
+            statuses, status = self.statuses, flt.status
+            rows = [i for i in rows if statuses[i] == status]
+        if flt.property_id is not None:
+            pids, pid = self.property_ids, flt.property_id
+            rows = [i for i in rows if pids[i] == pid]
+        if flt.label is not None:
+            labels, label = self.labels, flt.label
+            rows = [i for i in rows if labels[i] == label]
+        needle = flt.needle
+        if needle:
+            hay = self._hay
+            rows = [i for i in rows if needle in hay[i]]
+        return list(rows) if rows is order else list(rows) if not isinstance(rows, list) else rows
+
+    # -- sorting -------------------------------------------------------------------------------
+    def sort_order(self, column: Column, descending: bool) -> list[int]:
+        """All row numbers sorted by ``column``; ties by name. Leads without a score (or label, or
+        date) come last in both directions."""
+        if self._by_name is None:
+            folded = [n.casefold() for n in self.names]
+            self._by_name = sorted(range(len(self.ids)), key=folded.__getitem__)
+        by_name = self._by_name
+        if column == Column.NAME:
+            return by_name[::-1] if descending else by_name
+        if column == Column.SCORE:
+            missing = 1000  # greater than any real key, so nulls sort last
+            if descending:
+                skeys = [missing if s is None else -s for s in self.scores]
+            else:
+                skeys = [missing if s is None else s for s in self.scores]
+            return sorted(by_name, key=skeys.__getitem__)
+        if column == Column.UPDATED:
+            stamps = [d.timestamp() if d is not None else None for d in self.updated]
+            inf = float("inf")
+            if descending:
+                fkeys = [inf if t is None else -t for t in stamps]
+            else:
+                fkeys = [inf if t is None else t for t in stamps]
+            return sorted(by_name, key=fkeys.__getitem__)
+        if column == Column.LABEL:
+            lkeys = [lab or "\uffff" for lab in self.labels]
+            order = sorted(by_name, key=lkeys.__getitem__, reverse=descending)
+            if descending:  # keep unlabelled rows last
+                unlabelled = [i for i in order if not self.labels[i]]
+                order = [i for i in order if self.labels[i]] + unlabelled
+            return order
+        keys = self.places if column == Column.PLACE else self.statuses
+        folded = [k.casefold() for k in keys]
+        return sorted(by_name, key=folded.__getitem__, reverse=descending)
+
+
+_interned: dict[str, str] = {}
+
+
+def _intern(value: str) -> str:
+    """Share the few distinct status/label/place strings across 100k rows."""
+    return _interned.setdefault(value, value)

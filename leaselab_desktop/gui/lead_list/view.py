@@ -1,0 +1,335 @@
+"""The lead list panel: search box, filters, the table, and the async loader."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.domain.models import LeadQuery
+from leaselab_desktop.domain.vocab import LABELS, LEAD_STATUSES
+from leaselab_desktop.gui.lead_list.delegates import LABEL_MEANING, LabelBadgeDelegate
+from leaselab_desktop.gui.lead_list.model import LeadTableModel, format_status
+from leaselab_desktop.gui.lead_list.rows import NO_LABEL, Column, LeadFilter
+from leaselab_desktop.gui.qt import QObject, Qt, QtCore, QtGui, QTimer, QtWidgets, Signal
+from leaselab_desktop.gui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 20_000
+SEARCH_DEBOUNCE_MS = 80
+_ANY = "__any__"
+
+
+class LeadListPanel(QtWidgets.QWidget):
+    current_lead_changed = Signal(object)  # str | None
+    selection_changed = Signal(list)  # list[str] of selected lead ids
+    lead_activated = Signal(str)  # Enter / double-click on a row
+    loaded = Signal(int)  # number of leads after a complete load
+    load_failed = Signal(object)  # the exception
+
+    def __init__(self, tasks: TaskRunner, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("leadListPanel")
+        self._tasks = tasks
+        self._backend: Backend | None = None
+        self._load_task: asyncio.Task[Any] | None = None
+        self.loading = False
+
+        self.model = LeadTableModel(self)
+        self.search_box = QtWidgets.QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText("Search name or email  (Ctrl+F)")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search leads")
+        self.search_box.setAccessibleDescription("Filters the lead list by name or email")
+
+        self.status_filter = self._combo("statusFilter", "Status filter")
+        self.status_filter.addItem("All statuses", _ANY)
+        for status in LEAD_STATUSES:
+            self.status_filter.addItem(format_status(status), status)
+        self.property_filter = self._combo("propertyFilter", "Property filter")
+        self.property_filter.addItem("All properties", _ANY)
+        self.label_filter = self._combo("labelFilter", "Label filter")
+        self.label_filter.addItem("All labels", _ANY)
+        for label in LABELS:
+            self.label_filter.addItem(f"{label} – {LABEL_MEANING[label]}", label)
+        self.label_filter.addItem("Not evaluated", NO_LABEL)
+
+        self.table = QtWidgets.QTableView(self)
+        self.table.setObjectName("leadTable")
+        self.table.setAccessibleName("Leads")
+        self.table.setAccessibleDescription("Rental applicants; sorted by AI score, best first")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(Column.LABEL, LabelBadgeDelegate(self.table))
+        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 10
+        )
+        self.table.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setHighlightSections(False)
+        for col, width in (
+            (Column.NAME, 170), (Column.PLACE, 170), (Column.STATUS, 120),
+            (Column.SCORE, 70), (Column.LABEL, 60),
+        ):
+            self.table.setColumnWidth(col, width)
+        header.setSortIndicator(Column.SCORE, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setTabKeyNavigation(False)
+
+        self.count_label = QtWidgets.QLabel(self)
+        self.count_label.setObjectName("leadCount")
+        self.count_label.setAccessibleName("Lead count")
+        self.empty_label = QtWidgets.QLabel(self.table.viewport())
+        self.empty_label.setObjectName("leadListEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAccessibleName("Lead list message")
+        self.empty_label.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
+
+        filters = QtWidgets.QHBoxLayout()
+        filters.setSpacing(6)
+        filters.addWidget(self.status_filter, 1)
+        filters.addWidget(self.property_filter, 1)
+        filters.addWidget(self.label_filter, 1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 4, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self.search_box)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self._debounce = QTimer(self)
+        self._debounce.setObjectName("searchDebounce")
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.apply_filter)
+        self.search_box.textChanged.connect(lambda _t: self._debounce.start())
+        self.search_box.returnPressed.connect(self.apply_filter)
+        for combo in (self.status_filter, self.property_filter, self.label_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(self._activated)
+        self.model.view_changed.connect(self._update_counts)
+        self.model.modelReset.connect(self._update_counts)
+        self.search_box.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
+        self._message: str | None = None
+        self._update_counts()
+
+    def _combo(self, name: str, accessible: str) -> QtWidgets.QComboBox:
+        combo = QtWidgets.QComboBox(self)
+        combo.setObjectName(name)
+        combo.setAccessibleName(accessible)
+        combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        return combo
+
+    # -- filtering ---------------------------------------------------------------------------------
+    def current_filter(self) -> LeadFilter:
+        def value(combo: QtWidgets.QComboBox) -> str | None:
+            data = combo.currentData()
+            return None if data in (None, _ANY) else str(data)
+
+        return LeadFilter(
+            text=self.search_box.text(),
+            status=value(self.status_filter),
+            property_id=value(self.property_filter),
+            label=value(self.label_filter),
+        )
+
+    def apply_filter(self) -> None:
+        self._debounce.stop()
+        self.model.set_filter(self.current_filter())
+
+    def clear_filters(self) -> None:
+        for combo in (self.status_filter, self.property_filter, self.label_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    # -- selection ---------------------------------------------------------------------------------
+    def current_lead_id(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.lead_id(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.lead_id(r) for r in rows]
+
+    def select_row(self, row: int) -> None:
+        if not 0 <= row < self.model.rowCount():
+            return
+        index = self.model.index(row, Column.NAME)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QtCore.QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+
+    def select_lead(self, lead_id: str) -> bool:
+        row = self.model.view_row_of(lead_id)
+        if row is None:
+            return False
+        self.select_row(row)
+        return True
+
+    def _current_changed(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
+        self.current_lead_changed.emit(self.model.lead_id(current.row()) if current.isValid() else None)
+
+    def _selection_changed(self, *_args: object) -> None:
+        self.selection_changed.emit(self.selected_ids())
+
+    def _activated(self, index: QtCore.QModelIndex) -> None:
+        if index.isValid():
+            self.lead_activated.emit(self.model.lead_id(index.row()))
+
+    def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:
+        if watched is self.search_box and event.type() == QtCore.QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key == Qt.Key.Key_Down and self.model.rowCount():
+                self.apply_filter()
+                self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+                if not self.table.currentIndex().isValid():
+                    self.select_row(0)
+                return True
+            if key == Qt.Key.Key_Escape and self.search_box.text():
+                self.search_box.clear()
+                self.apply_filter()
+                return True
+        if watched is self.table.viewport() and event.type() == QtCore.QEvent.Type.Resize:
+            self._place_empty_label()
+        return super().eventFilter(watched, event)
+
+    # -- loading -----------------------------------------------------------------------------------
+    def set_backend(self, backend: Backend | None) -> None:
+        self._backend = backend
+        if self._load_task is not None and not self._load_task.done():
+            self._load_task.cancel()
+        self._load_task = None
+        if backend is None:
+            self.model.set_leads([])
+            self.set_message("No backend is open.")
+
+    def reload(self) -> asyncio.Task[int] | None:
+        """Start (or restart) loading every lead from the backend in a task."""
+        if self._backend is None:
+            return None
+        if self._load_task is not None and not self._load_task.done():
+            self._load_task.cancel()
+        task = self._tasks.spawn(self.load(self._backend), what="Loading leads", on_error=self._load_error)
+        self._load_task = task
+        return task
+
+    async def load(self, backend: Backend, page_size: int = PAGE_SIZE) -> int:
+        """Fetch all pages; the first page is shown at once, the rest are merged as they come."""
+        self.loading = True
+        self.set_message(None)
+        self._update_counts()
+        keep = self.current_lead_id()
+        try:
+            cursor: str | None = None
+            first = True
+            while True:
+                page = await backend.list_leads(LeadQuery(limit=page_size, cursor=cursor))
+                if first:
+                    self.model.set_leads(page.items)
+                    first = False
+                else:
+                    self.model.add_leads(page.items)
+                cursor = page.next_cursor
+                if not cursor or not page.items:
+                    break
+        finally:
+            self.loading = False
+        self._refresh_property_filter()
+        self._update_counts()
+        if keep:
+            self.select_lead(keep)
+        self.loaded.emit(self.model.total)
+        return self.model.total
+
+    def _load_error(self, exc: BaseException) -> None:
+        log.warning("loading leads failed: %s", exc)
+        self.set_message(f"Could not load leads: {exc}\nPress F5 to try again.")
+        self.load_failed.emit(exc)
+
+    def refresh_lead(self, lead_id: str) -> None:
+        """Re-read one lead (a run finished) and update its row."""
+        backend = self._backend
+        if backend is None:
+            return
+
+        async def refresh() -> None:
+            lead = await backend.get_lead(lead_id)
+            current = self.current_lead_id()
+            self.model.update_lead(lead)
+            if current and current != self.current_lead_id():
+                self.select_lead(current)
+
+        self._tasks.spawn(refresh(), what=f"Refreshing lead {lead_id}", on_error=lambda e: log.warning(
+            "refreshing lead %s failed: %s", lead_id, e))
+
+    def _refresh_property_filter(self) -> None:
+        combo = self.property_filter
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("All properties", _ANY)
+        for pid, name in sorted(self.model.store.properties.items(), key=lambda kv: kv[1].casefold()):
+            combo.addItem(name, pid)
+        found = combo.findData(current)
+        combo.setCurrentIndex(max(found, 0))
+        combo.blockSignals(False)
+
+    # -- messages ----------------------------------------------------------------------------------
+    def set_message(self, text: str | None) -> None:
+        """A message over the empty table (load errors, no backend)."""
+        self._message = text
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        shown, total = self.model.rowCount(), self.model.total
+        if self.loading:
+            self.count_label.setText(f"Loading leads… {total:,} so far")
+        elif shown == total:
+            self.count_label.setText(f"{total:,} leads")
+        else:
+            self.count_label.setText(f"{shown:,} of {total:,} leads")
+        if self._message:
+            text = self._message
+        elif shown == 0 and self.loading:
+            text = "Loading leads…"
+        elif shown == 0 and total == 0:
+            text = "No leads yet."
+        elif shown == 0:
+            text = "No leads match the search and filters.\nPress Esc in the search box to clear it."
+        else:
+            text = ""
+        self.empty_label.setText(text)
+        self.empty_label.setVisible(bool(text))
+        self._place_empty_label()
+
+    def _place_empty_label(self) -> None:
+        self.empty_label.setGeometry(self.table.viewport().rect().adjusted(16, 16, -16, -16))

@@ -1,0 +1,341 @@
+"""The main window: lead list (left) | workspace (right), menus and toolbar, status bar, banners."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.config import Paths, Settings
+from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
+from leaselab_desktop.gui.lead_list.view import LeadListPanel
+from leaselab_desktop.gui.notify import Notifier
+from leaselab_desktop.gui.qt import Qt, QtGui, QtWidgets, Signal
+from leaselab_desktop.gui.status_bar import OfflineBanner, ShellStatusBar, StatusMonitor
+from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.secrets import SecretStore
+
+log = logging.getLogger(__name__)
+
+BackendOpener = Callable[[Paths, Settings, str, SecretStore], Awaitable[Backend]]
+
+
+async def default_opener(paths: Paths, settings: Settings, profile: str, secrets: SecretStore) -> Backend:
+    from leaselab_desktop.backends.factory import open_backend
+
+    return await open_backend(paths, settings, profile, secrets)
+
+
+def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
+    """The workspace engineer's LeadWorkspace, or a placeholder while it is not importable."""
+    try:
+        from leaselab_desktop.gui.workspace import LeadWorkspace  # type: ignore[attr-defined]
+    except ImportError as exc:
+        log.warning("workspace unavailable (%s); showing a placeholder", exc)
+        placeholder = QtWidgets.QLabel("Select a lead to see its details.", parent)
+        placeholder.setObjectName("workspacePlaceholder")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return placeholder
+    workspace: QtWidgets.QWidget = LeadWorkspace(tasks, parent)
+    return workspace
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    backend_opened = Signal(object)  # Backend | None
+    leads_loaded = Signal(int)
+
+    def __init__(
+        self,
+        paths: Paths,
+        settings: Settings,
+        secrets: SecretStore,
+        tasks: TaskRunner,
+        reporter: ErrorReporter,
+        *,
+        opener: BackendOpener = default_opener,
+        profile: str | None = None,
+        log_path: Any = None,
+        use_tray: bool | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("LeaseLab Desktop")
+        self.setAccessibleName("LeaseLab Desktop")
+        self.paths = paths
+        self.settings = settings
+        self.secrets = secrets
+        self.tasks = tasks
+        self.reporter = reporter
+        self._opener = opener
+        self.profile_name = profile or settings.active_profile
+        self.backend: Backend | None = None
+        self._open_lock = asyncio.Lock()
+        self._settings_dialog: Any = None
+
+        self.error_panel = ErrorPanel(log_path, self)
+        reporter.reported.connect(self.error_panel.show_report)
+        tasks.failed.connect(reporter.task_failed)
+        self.offline_banner = OfflineBanner(self)
+        self.lead_list = LeadListPanel(tasks, self)
+        self.workspace = _make_workspace(tasks, self)
+        self.workspace.setMinimumWidth(380)
+        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.lead_list)
+        self.splitter.addWidget(self.workspace)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 6)
+        central = QtWidgets.QWidget(self)
+        lay = QtWidgets.QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.error_panel)
+        lay.addWidget(self.offline_banner)
+        lay.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self.status = ShellStatusBar(self)
+        self.setStatusBar(self.status)
+        self.monitor = StatusMonitor(self.status, self.offline_banner, tasks)
+        self.notifier = Notifier(self, use_tray=use_tray)
+        self._build_actions()
+
+        self.lead_list.current_lead_changed.connect(self._show_lead)
+        self.lead_list.selection_changed.connect(self._selection_changed)
+        self.lead_list.loaded.connect(self.leads_loaded)
+        self.lead_list.load_failed.connect(lambda _e: self.monitor.check_soon())
+        self._connect_workspace()
+        self.resize(1280, 800)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _action(self, text: str, name: str,
+                shortcut: QtGui.QKeySequence | QtGui.QKeySequence.StandardKey | str | None,
+                slot: Callable[[], Any], tip: str = "") -> QtGui.QAction:
+        action = QtGui.QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+        action.setToolTip(f"{tip or text.replace('&', '').rstrip('…')}"
+                          + (f" ({action.shortcut().toString(QtGui.QKeySequence.SequenceFormat.NativeText)})"
+                             if shortcut is not None else ""))
+        action.setStatusTip(tip or text.replace("&", ""))
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        style = self.style()
+        sp = QtWidgets.QStyle.StandardPixmap
+        self.new_lead_action = self._action("&New lead…", "newLeadAction", QtGui.QKeySequence.StandardKey.New,
+                                            self.new_lead, "Create a lead and attach documents")
+        self.new_lead_action.setIcon(style.standardIcon(sp.SP_FileIcon))
+        self.refresh_action = self._action("&Refresh", "refreshAction", "F5", self.refresh,
+                                           "Reload the leads from the backend")
+        self.refresh_action.setIcon(style.standardIcon(sp.SP_BrowserReload))
+        self.run_action = self._action("&Run evaluation", "runAction", "Ctrl+R", self.run_current,
+                                       "Evaluate the selected lead")
+        self.run_action.setIcon(style.standardIcon(sp.SP_MediaPlay))
+        self.batch_action = self._action("&Evaluate selected", "batchAction", "Ctrl+Shift+R",
+                                         self.evaluate_selected, "Evaluate all selected leads")
+        self.batch_action.setIcon(style.standardIcon(sp.SP_MediaSeekForward))
+        self.batch_action.setEnabled(False)
+        self.find_action = self._action("&Find", "findAction", QtGui.QKeySequence.StandardKey.Find,
+                                        self.lead_list.focus_search, "Search leads by name or email")
+        self.settings_action = self._action("&Settings…", "settingsAction", "Ctrl+,", self.open_settings,
+                                            "Profiles, AI provider, polling, keyring")
+        self.settings_action.setMenuRole(QtGui.QAction.MenuRole.PreferencesRole)
+        self.quit_action = self._action("&Quit", "quitAction", "Ctrl+Q", self.close, "Quit LeaseLab Desktop")
+        self.quit_action.setMenuRole(QtGui.QAction.MenuRole.QuitRole)
+        self.clear_filters_action = self._action("&Clear filters", "clearFiltersAction", None,
+                                                 self.lead_list.clear_filters)
+        self.about_action = self._action("&About LeaseLab Desktop", "aboutAction", None, self.about)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(self.new_lead_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self.clear_filters_action)
+        view_menu.addAction(self.refresh_action)
+        eval_menu = bar.addMenu("&Evaluation")
+        eval_menu.addAction(self.run_action)
+        eval_menu.addAction(self.batch_action)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        tb = QtWidgets.QToolBar("Main toolbar", self)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tb.addAction(self.new_lead_action)
+        tb.addAction(self.refresh_action)
+        tb.addSeparator()
+        tb.addAction(self.batch_action)
+        self.addToolBar(tb)
+        self.toolbar = tb
+        batch_button = tb.widgetForAction(self.batch_action)
+        batch_button.setObjectName("batchButton")
+        batch_button.setAccessibleName("Evaluate selected leads")
+        self.batch_button = batch_button
+        for action in (self.new_lead_action, self.refresh_action):
+            w = tb.widgetForAction(action)
+            w.setAccessibleName(action.text().replace("&", "").rstrip("…"))
+
+    # -- workspace wiring ------------------------------------------------------------------------
+    def _connect_workspace(self) -> None:
+        ws = self.workspace
+        for name, slot in (
+            ("lead_changed", self.lead_list.refresh_lead),
+            ("run_finished", self._run_finished),
+            ("batch_row_state", self.lead_list.model.set_batch_state),
+            ("usage_changed", self.monitor.record_usage),
+        ):
+            signal = getattr(ws, name, None)
+            if signal is not None:
+                signal.connect(slot)
+
+    def _show_lead(self, lead_id: str | None) -> None:
+        show = getattr(self.workspace, "show_lead", None)
+        if show is not None:
+            show(lead_id)
+        self.run_action.setEnabled(lead_id is not None)
+
+    def _selection_changed(self, ids: list[str]) -> None:
+        self.batch_action.setEnabled(len(ids) > 1 and hasattr(self.workspace, "start_batch"))
+        n = len(ids)
+        self.batch_action.setText(f"&Evaluate selected ({n})" if n > 1 else "&Evaluate selected")
+
+    def _run_finished(self, lead_id: str, snapshot: Any) -> None:
+        self.lead_list.refresh_lead(lead_id)
+        self.monitor.check_soon()
+        status = getattr(snapshot, "status", "finished")
+        output = getattr(snapshot, "output", None)
+        model = self.lead_list.model
+        row = model.store.row_of(lead_id)
+        name = model.store.names[row] if row is not None else lead_id
+        if status == "complete" and output is not None:
+            text = f"{name}: score {output.score}, label {output.label}."
+        else:
+            text = f"{name}: the evaluation {status}."
+        self.notifier.notify_if_inactive("Evaluation finished", text)
+
+    # -- commands --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.lead_list.reload()
+        self.monitor.check_soon()
+
+    def run_current(self) -> None:
+        button = self.workspace.findChild(QtWidgets.QAbstractButton, "runButton")
+        if button is not None and button.isEnabled() and button.isVisible():
+            button.click()
+
+    def evaluate_selected(self) -> None:
+        ids = self.lead_list.selected_ids()
+        start = getattr(self.workspace, "start_batch", None)
+        if ids and start is not None:
+            start(ids)
+
+    def new_lead(self) -> None:
+        opener = getattr(self.workspace, "open_new_lead_dialog", None)
+        if opener is not None:
+            opener()
+
+    def open_settings(self) -> None:
+        from leaselab_desktop.gui.settings_dialog import SettingsDialog
+
+        if self._settings_dialog is not None and self._settings_dialog.dialog.isVisible():
+            self._settings_dialog.dialog.raise_()
+            return
+        dlg = SettingsDialog(self.paths, self.settings, self.secrets, self)
+        dlg.saved.connect(self._settings_saved)
+        self._settings_dialog = dlg
+        dlg.open()
+
+    def _settings_saved(self, settings: Settings, changed: bool) -> None:
+        self.settings = settings
+        if changed:
+            self.tasks.spawn(self.open_backend(settings.active_profile), what="Opening the backend")
+
+    def about(self) -> None:
+        from leaselab_desktop import __version__ as version
+
+        box = QtWidgets.QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle("About LeaseLab Desktop")
+        box.setText(f"LeaseLab Desktop {version}\nThe operator console for AI Tenant Intelligence.\n"
+                    f"Data: {self.paths.data_dir}")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- backend lifecycle -----------------------------------------------------------------------
+    async def open_backend(self, profile: str | None = None) -> Backend | None:
+        """Close the current backend (if any) and open the one ``profile`` names."""
+        async with self._open_lock:
+            name = profile or self.profile_name
+            await self._close_backend()
+            self.profile_name = name
+            try:
+                backend = await self._opener(self.paths, self.settings, name, self.secrets)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.reporter.report(f"Could not open the backend of profile {name!r}", exc)
+                self.lead_list.set_backend(None)
+                self.lead_list.set_message(f"The backend could not be opened:\n{exc}")
+                self.status.set_backend_info("no backend", name, "offline", None, _now(), str(exc))
+                self.backend_opened.emit(None)
+                return None
+            self.set_backend(backend)
+            return backend
+
+    def set_backend(self, backend: Backend | None) -> None:
+        self.backend = backend
+        self.lead_list.set_backend(backend)
+        setter = getattr(self.workspace, "set_backend", None)
+        if setter is not None:
+            setter(backend)
+        self.new_lead_action.setEnabled(backend is not None and backend.kind == "local")
+        self.monitor.start(backend, self.profile_name)
+        if backend is not None:
+            self.lead_list.reload()
+        self.backend_opened.emit(backend)
+
+    async def _close_backend(self) -> None:
+        backend, self.backend = self.backend, None
+        self.monitor.stop()
+        if backend is None:
+            return
+        self.lead_list.set_backend(None)
+        setter = getattr(self.workspace, "set_backend", None)
+        if setter is not None:
+            setter(None)
+        try:
+            await backend.aclose()
+        except Exception as exc:  # closing must not stop the app from going on
+            log.warning("closing the backend failed: %s", exc)
+
+    async def shutdown(self) -> None:
+        """Cancel every pending task and close the backend; called once the window has closed."""
+        self.monitor.stop()
+        stop = getattr(self.workspace, "shutdown", None)
+        if stop is not None:
+            result = stop()
+            if asyncio.iscoroutine(result):
+                await result
+        await self.tasks.cancel_all()
+        await self._close_backend()
+        self.notifier.shutdown()
+        self.lead_list._debounce.stop()
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

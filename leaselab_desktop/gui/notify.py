@@ -1,0 +1,84 @@
+"""Desktop notifications: the system tray when there is one, otherwise a toast inside the window."""
+
+from __future__ import annotations
+
+from leaselab_desktop.gui.qt import QObject, QtCore, QtGui, QTimer, QtWidgets
+
+TOAST_MS = 6000
+
+
+class Toast(QtWidgets.QLabel):
+    """A rounded message in the window's bottom-right corner that hides itself."""
+
+    def __init__(self, parent: QtWidgets.QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("toast")
+        self.setAccessibleName("Notification")
+        self.setWordWrap(True)
+        self.setMargin(12)
+        self.setMaximumWidth(360)
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(QtGui.QPalette.ColorRole.Window, pal.color(QtGui.QPalette.ColorRole.ToolTipBase))
+        pal.setColor(QtGui.QPalette.ColorRole.WindowText, pal.color(QtGui.QPalette.ColorRole.ToolTipText))
+        self.setPalette(pal)
+        self.setFrameShape(QtWidgets.QFrame.Shape.Box)
+        self.timer = QTimer(self)
+        self.timer.setObjectName("toastTimer")
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.hide)
+        self.hide()
+
+    def show_message(self, title: str, message: str, ms: int = TOAST_MS) -> None:
+        self.setText(f"<b>{QtCore.QCoreApplication.translate('toast', title)}</b><br>{message}")
+        self.adjustSize()
+        parent = self.parentWidget()
+        if parent is not None:
+            margin = 16
+            self.move(parent.width() - self.width() - margin, parent.height() - self.height() - 40)
+        self.raise_()
+        self.show()
+        self.timer.start(ms)
+
+    def hideEvent(self, event: QtGui.QHideEvent) -> None:
+        self.timer.stop()
+        super().hideEvent(event)
+
+
+class Notifier(QObject):
+    """``notify(title, message)``; uses the tray when ``use_tray`` (default: if available)."""
+
+    def __init__(
+        self, window: QtWidgets.QWidget, icon: QtGui.QIcon | None = None, use_tray: bool | None = None
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self.toast = Toast(window)
+        if use_tray is None:
+            use_tray = QtWidgets.QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray: QtWidgets.QSystemTrayIcon | None = None
+        if use_tray:
+            self.tray = QtWidgets.QSystemTrayIcon(icon or window.windowIcon(), self)
+            self.tray.setToolTip("LeaseLab Desktop")
+            self.tray.show()
+        self.sent: list[tuple[str, str]] = []
+
+    def notify(self, title: str, message: str) -> None:
+        self.sent.append((title, message))
+        if self.tray is not None and QtWidgets.QSystemTrayIcon.supportsMessages():
+            self.tray.showMessage(title, message, QtWidgets.QSystemTrayIcon.MessageIcon.Information, TOAST_MS)
+        else:
+            self.toast.show_message(title, message)
+
+    def notify_if_inactive(self, title: str, message: str) -> bool:
+        """Only when the window is not the active one (the agent is elsewhere)."""
+        if self._window.isActiveWindow() and self._window.isVisible() and not self._window.isMinimized():
+            return False
+        self.notify(title, message)
+        return True
+
+    def shutdown(self) -> None:
+        self.toast.timer.stop()
+        if self.tray is not None:
+            self.tray.hide()
+

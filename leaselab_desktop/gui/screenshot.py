@@ -1,0 +1,145 @@
+"""``--screenshot DIR``: render each main screen and state of the console to PNG (offscreen)."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from leaselab_desktop.backends.errors import BackendUnavailable
+from leaselab_desktop.domain.models import Health, Usage
+from leaselab_desktop.gui.qt import QtCore, QtWidgets
+
+if TYPE_CHECKING:
+    from leaselab_desktop.gui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+SIZE = QtCore.QSize(1360, 820)
+
+
+class _UnreachableBackend:
+    """Wraps the open backend for the 'backend down' picture: health and usage fail."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        self.kind = inner.kind
+
+    async def health(self) -> Health:
+        raise BackendUnavailable("Connection refused (the server did not answer).")
+
+    async def usage(self) -> Usage:
+        raise BackendUnavailable("Connection refused (the server did not answer).")
+
+
+async def settle(ms: int = 80) -> None:
+    """Let layouts, paints and queued tasks run (awaiting, never a nested loop)."""
+    end = asyncio.get_running_loop().time() + ms / 1000
+    while asyncio.get_running_loop().time() < end:
+        QtWidgets.QApplication.sendPostedEvents()
+        await asyncio.sleep(0.01)
+
+
+def save(widget: QtWidgets.QWidget, path: Path) -> Path:
+    pixmap = widget.grab()
+    if pixmap.isNull() or not pixmap.save(str(path), "PNG"):
+        raise OSError(f"could not write screenshot {path}")
+    log.info("screenshot %s", path)
+    return path
+
+
+async def _wait(predicate: Any, timeout: float = 30.0) -> bool:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    window.resize(SIZE)
+    window.show()
+    await window.open_backend()
+    await _wait(lambda: not window.lead_list.loading and window.lead_list.model.total > 0)
+    await settle(200)
+    written.append(save(window, out_dir / "01-main-window.png"))
+
+    if window.lead_list.model.rowCount():
+        window.lead_list.select_row(0)
+        await settle(1200)  # the workspace loads the lead, its documents and its result
+    written.append(save(window, out_dir / "02-lead-selected.png"))
+
+    window.lead_list.search_box.setText("zzzz-no-such-applicant")
+    window.lead_list.apply_filter()
+    await settle()
+    written.append(save(window, out_dir / "03-filtered-empty.png"))
+    window.lead_list.clear_filters()
+    label_combo = window.lead_list.label_filter
+    label_combo.setCurrentIndex(max(label_combo.findData("B"), 0))
+    await settle()
+    written.append(save(window, out_dir / "04-filtered-label-b.png"))
+    window.lead_list.clear_filters()
+    await settle()
+
+    usage = Usage(month=datetime.now(UTC).strftime("%Y-%m"), evaluation_count=17, quota_limit=20,
+                  tier="free")
+    window.monitor.record_usage(usage)
+    await settle()
+    written.append(save(window, out_dir / "05-quota-warning.png"))
+    window.monitor.record_usage(usage.model_copy(update={"evaluation_count": 20, "remaining": 0,
+                                                         "percentage": 100.0}))
+    await settle()
+    written.append(save(window, out_dir / "06-quota-blocked.png"))
+
+    backend = window.backend
+    if backend is not None:
+        window.monitor.start(_UnreachableBackend(backend), window.profile_name)  # type: ignore[arg-type]
+        await _wait(lambda: window.monitor.checks > 0 and window.monitor.state == "offline", 5)
+        await settle()
+        written.append(save(window, out_dir / "07-backend-down.png"))
+        window.monitor.start(backend, window.profile_name)
+        await settle()
+
+    try:
+        raise RuntimeError("Example failure: the document store could not be read.")
+    except RuntimeError as exc:
+        window.reporter.report("Loading documents failed", exc)
+    await settle()
+    written.append(save(window, out_dir / "08-error-panel.png"))
+    window.error_panel.dismiss()
+
+    window.open_settings()
+    await settle(200)
+    dialog = window._settings_dialog.dialog
+    written.append(save(dialog, out_dir / "09-settings-profiles.png"))
+    tabs = dialog.findChild(QtWidgets.QTabWidget, "tabs")
+    for i, name in ((1, "10-settings-provider.png"), (3, "11-settings-data-security.png")):
+        tabs.setCurrentIndex(i)
+        await settle()
+        written.append(save(dialog, out_dir / name))
+    dialog.reject()
+    await settle()
+
+    written += await _workspace_states(window, out_dir)
+    return written
+
+
+async def _workspace_states(window: MainWindow, out_dir: Path) -> list[Path]:
+    """The workspace engineer's detail/evaluation/result states, when that module exists."""
+    try:
+        module = importlib.import_module("leaselab_desktop.gui.workspace.screenshots")
+    except ImportError:
+        return []
+    render = getattr(module, "render_workspace_states", None)
+    if render is None:
+        return []
+    result = render(window, out_dir)
+    if asyncio.iscoroutine(result):
+        result = await result
+    return [Path(p) for p in (result or [])]
