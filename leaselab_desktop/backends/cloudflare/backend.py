@@ -134,6 +134,10 @@ class CloudflareBackend:
         except FALLBACK_ERRORS as exc:
             value = cached()
             if value is _MISSING:
+                if isinstance(exc, BackendUnavailable):
+                    raise BackendUnavailable(
+                        f"{exc.message} It was not read while online, so it is not available offline."
+                    ) from exc
                 raise
             self.last_read = ReadInfo(True, self.cache.last_contact(self.site_id), exc.message)
             log.info("serving cached data: %s", exc.message)
@@ -193,11 +197,12 @@ class CloudflareBackend:
         if held is not None and (file.sha256 is None or hashlib.sha256(held).hexdigest() == file.sha256):
             return held
         try:
-            if self.flavour is not fl.Flavour.JOB or not file.signed_url:
+            expired = file.expires_at is not None and file.expires_at <= self.clock()
+            if file.signed_url and not expired:  # deployed workers; the token is not sent there
+                answer = await self.api.get(file.signed_url, raw=True)
+            else:
                 path = f"/api/ops/leads/{seg(file.lead_id)}/files/{seg(file.id)}/content"
                 answer = await self.api.get(path, raw=True)
-            else:
-                answer = await self.api.get(file.signed_url, raw=True)
         except FALLBACK_ERRORS as exc:
             why = self.cache.documents_reason or "it was not opened while online"
             raise BackendUnavailable(

@@ -40,6 +40,23 @@ Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 
+class _Secret:
+    """Holds a token; its str/repr are redacted so crash reports and ``vars()`` dumps stay clean."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "<redacted>"
+
+    __str__ = __repr__
+
+
 @dataclass
 class Answer:
     status: int
@@ -97,7 +114,7 @@ class OpsClient:
         self._origin = f"{parts.scheme}://{parts.netloc}"
         self.site_id = site_id
         self.user_id = user_id
-        self.__token = token
+        self.__token = _Secret(token) if token else None
         self._own_client = client is None
         self._http = client or httpx.AsyncClient(timeout=httpx.Timeout(timeout_s))
         self._timeout = httpx.Timeout(timeout_s)
@@ -118,7 +135,7 @@ class OpsClient:
         return bool(self.__token)
 
     def set_token(self, token: str | None) -> None:
-        self.__token = token
+        self.__token = _Secret(token) if token else None
 
     async def aclose(self) -> None:
         if self._own_client:
@@ -128,7 +145,7 @@ class OpsClient:
         headers = {"X-Site-Id": self.site_id, "X-User-Id": self.user_id, "Accept": "application/json"}
         # The token goes only to the configured server, never to other hosts (signed URLs).
         if self.__token and url.startswith(self._origin + "/"):
-            headers["Authorization"] = f"Bearer {self.__token}"
+            headers["Authorization"] = f"Bearer {self.__token.reveal()}"
         return headers
 
     def url(self, path: str) -> str:

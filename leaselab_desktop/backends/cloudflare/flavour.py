@@ -42,10 +42,11 @@ def from_run_id(run_id: str) -> Flavour:
 
 
 def from_leads_answer(body: Any) -> Flavour:
-    """Only the project's worker pages: a ``next_cursor`` key (even null) identifies it."""
-    if isinstance(body, dict) and "next_cursor" in body:
-        return Flavour.WORKFLOW
-    return Flavour.UNKNOWN
+    """Only the project's worker pages: it always sends ``next_cursor`` (even null); deployed
+    workers never do."""
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        return Flavour.UNKNOWN
+    return Flavour.WORKFLOW if "next_cursor" in body else Flavour.JOB
 
 
 def from_evaluation(data: Any) -> Flavour:

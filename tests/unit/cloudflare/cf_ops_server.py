@@ -8,8 +8,10 @@ origin). Runs advance on ``clock()`` (injectable, so benchmarks can use virtual 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -364,6 +366,21 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     state: OpsState
 
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.conns: set[socket.socket] = set()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.conns.add(request)
+        super().process_request(request, client_address)
+
+    def drop_connections(self) -> None:
+        """Cut every open keep-alive connection, as a stopped server would."""
+        for conn in list(self.conns):
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        self.conns.clear()
+
 
 @contextmanager
 def serve(state: OpsState) -> Iterator[str]:
@@ -380,4 +397,5 @@ def serve(state: OpsState) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        server.drop_connections()
         thread.join(5)
