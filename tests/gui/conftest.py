@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -32,31 +32,38 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
     return {"qasync": _qasync_loop}
 
 
-def _leftover_tasks() -> list[asyncio.Task[Any]]:
-    try:
-        loop = asyncio.get_event_loop_policy().get_event_loop()
-    except RuntimeError:
-        return []
+def _leftover_tasks(loop: asyncio.AbstractEventLoop | None = None) -> list[asyncio.Task[Any]]:
+    if loop is None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return []
     if loop.is_closed():
         return []
     current = asyncio.current_task(loop) if loop.is_running() else None
     return [t for t in asyncio.all_tasks(loop) if not t.done() and t is not current]
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item) -> Generator[None, Any, Any]:
-    """Fail an async test that leaves asyncio tasks pending (the runner would cancel them silently)."""
-    result = yield
-    if item.get_closest_marker("asyncio") is not None or asyncio.iscoroutinefunction(
-        getattr(item, "obj", None)
-    ):
-        left = _leftover_tasks()
-        if left:
-            names = ", ".join(t.get_name() + ":" + repr(t.get_coro()) for t in left[:5])
-            for t in left:
-                t.cancel()
-            raise AssertionError(f"test left {len(left)} asyncio task(s) pending: {names}")
-    return result
+@pytest.fixture(autouse=True)
+def _no_leftover_asyncio_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail an async test whose tasks outlive it (after its fixtures' own teardown ran): the
+    runner would otherwise cancel them silently when it closes the loop."""
+    if request.node.get_closest_marker("asyncio") is None:
+        yield
+        return
+    try:
+        runner = request.getfixturevalue("_function_scoped_runner")  # set up first, closed last
+    except pytest.FixtureLookupError:
+        yield
+        return
+    yield
+    loop = runner.get_loop()
+    left = _leftover_tasks(loop)
+    if left:
+        names = ", ".join(repr(t.get_coro()) for t in left[:5])
+        for t in left:
+            t.cancel()
+        pytest.fail(f"test left {len(left)} asyncio task(s) pending: {names}", pytrace=False)
 
 
 @pytest.fixture
