@@ -1,0 +1,312 @@
+/**
+ * A small, defensive PDF reader for workerd (no native code, no network): metadata (Info dict and
+ * XMP), page count, incremental-update revisions, encryption, and text from content streams
+ * (FlateDecode via DecompressionStream). Garbage in gives an `error`, never an exception.
+ */
+
+export interface PdfInfo {
+  pages: number | null;
+  revisions: number;
+  prevChain: number;
+  encrypted: boolean;
+  metadata: Record<string, string>;
+  text: string;
+  error: string | null;
+}
+
+const MAX_STREAMS = 400;
+const MAX_INFLATED = 8 * 1024 * 1024;
+export const MAX_TEXT_CHARS = 20_000;
+
+export function latin1(bytes: Uint8Array): string {
+  let out = "";
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) {
+    out += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  }
+  return out;
+}
+
+export function isPdf(bytes: Uint8Array): boolean {
+  return latin1(bytes.subarray(0, 1024)).includes("%PDF-");
+}
+
+/** Inflate zlib (or raw deflate) data, capped; null when it is not valid deflate data. */
+export async function inflate(data: Uint8Array, cap = MAX_INFLATED): Promise<Uint8Array | null> {
+  for (const format of ["deflate", "deflate-raw"] as const) {
+    const out = await inflateWith(format, data, cap);
+    if (out) return out;
+  }
+  return null;
+}
+
+async function inflateWith(format: "deflate" | "deflate-raw", data: Uint8Array, cap: number): Promise<Uint8Array | null> {
+  const ds = new DecompressionStream(format);
+  const writer = ds.writable.getWriter();
+  const reader = ds.readable.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const write = writer.write(data).then(() => writer.close()).catch(() => undefined);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      total += value.length;
+      if (total > cap) {
+        await reader.cancel().catch(() => undefined);
+        break;
+      }
+    }
+  } catch {
+    // Truncated or corrupt streams still give the text inflated so far.
+    if (total === 0) {
+      await write;
+      return null;
+    }
+  }
+  await write;
+  const out = new Uint8Array(Math.min(total, cap));
+  let off = 0;
+  for (const c of chunks) {
+    const n = Math.min(c.length, out.length - off);
+    out.set(c.subarray(0, n), off);
+    off += n;
+    if (off >= out.length) break;
+  }
+  return out;
+}
+
+/** Decode a PDF literal string body (without the outer parentheses). */
+export function decodeLiteral(s: string): string {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch !== "\\") {
+      out += ch;
+      continue;
+    }
+    const n = s[++i];
+    if (n === undefined) break;
+    if (n === "n") out += "\n";
+    else if (n === "r") out += "\r";
+    else if (n === "t") out += "\t";
+    else if (n === "b") out += "\b";
+    else if (n === "f") out += "\f";
+    else if (n >= "0" && n <= "7") {
+      let oct = n;
+      while (oct.length < 3 && s[i + 1] >= "0" && s[i + 1] <= "7") oct += s[++i];
+      out += String.fromCharCode(parseInt(oct, 8) & 0xff);
+    } else if (n === "\r" || n === "\n") {
+      if (n === "\r" && s[i + 1] === "\n") i++;
+    } else out += n;
+  }
+  return out;
+}
+
+/** Text of a PDF string value: UTF-16BE with BOM, else PDFDocEncoding approximated by latin1. */
+function pdfStringValue(raw: string): string {
+  if (raw.startsWith("\xfe\xff")) {
+    let out = "";
+    for (let i = 2; i + 1 < raw.length; i += 2) out += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));
+    return out;
+  }
+  return raw;
+}
+
+function readLiteralAt(src: string, start: number): { value: string; end: number } | null {
+  // src[start] === "(" ; balanced parentheses with escapes.
+  let depth = 0;
+  for (let i = start; i < src.length && i < start + 65536; i++) {
+    const ch = src[i];
+    if (ch === "\\") {
+      i++;
+      continue;
+    }
+    if (ch === "(") depth++;
+    else if (ch === ")") {
+      depth--;
+      if (depth === 0) return { value: decodeLiteral(src.slice(start + 1, i)), end: i + 1 };
+    }
+  }
+  return null;
+}
+
+function hexString(h: string): string {
+  const clean = h.replace(/[^0-9a-fA-F]/g, "");
+  let out = "";
+  for (let i = 0; i < clean.length; i += 2) out += String.fromCharCode(parseInt(clean.slice(i, i + 2).padEnd(2, "0"), 16));
+  return out;
+}
+
+const INFO_KEYS: Record<string, string> = {
+  Producer: "producer", Creator: "creator", CreationDate: "creation_date", ModDate: "mod_date",
+  Author: "author", Title: "title",
+};
+
+/** Info-dictionary style `/Key (value)` or `/Key <hex>` pairs found anywhere in `src`. */
+function infoPairs(src: string, into: Record<string, string>): void {
+  for (const [key, name] of Object.entries(INFO_KEYS)) {
+    const re = new RegExp(`/${key}\\s*(\\(|<(?!<))`, "g");
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(src)) !== null) {
+      let value: string | null = null;
+      if (m[1] === "(") {
+        const lit = readLiteralAt(src, m.index + m[0].length - 1);
+        if (lit) value = pdfStringValue(lit.value);
+      } else {
+        const end = src.indexOf(">", m.index + m[0].length);
+        if (end > 0) value = pdfStringValue(hexString(src.slice(m.index + m[0].length, end)));
+      }
+      // Later revisions come later in the file: the last value wins.
+      if (value !== null && value.trim()) into[name] = value.trim().slice(0, 200);
+    }
+  }
+}
+
+function xmpPairs(src: string, into: Record<string, string>): void {
+  const tags: Record<string, string> = {
+    "xmp:CreatorTool": "xmp_creator_tool", "pdf:Producer": "xmp_producer",
+    "xmp:CreateDate": "xmp_create_date", "xmp:ModifyDate": "xmp_modify_date",
+  };
+  for (const [tag, name] of Object.entries(tags)) {
+    const m = new RegExp(`<${tag}>([^<]{1,200})</${tag}>`).exec(src) ?? new RegExp(`${tag}="([^"]{1,200})"`).exec(src);
+    if (m) into[name] = m[1].trim();
+  }
+}
+
+/** Parse a PDF date `D:YYYYMMDDHHmmSSOHH'mm` (or ISO from XMP) into an ISO string, or null. */
+export function parsePdfDate(value: string | undefined): string | null {
+  if (!value) return null;
+  const m = /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?/.exec(value.trim());
+  if (m) {
+    const [y, mo = "01", d = "01", h = "00", mi = "00", s = "00"] = m.slice(1, 7);
+    let t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+    if (m[7] === "+" || m[7] === "-") {
+      const off = (+(m[8] ?? 0) * 60 + +(m[9] ?? 0)) * 60000;
+      t += m[7] === "+" ? -off : off;
+    }
+    return Number.isFinite(t) ? new Date(t).toISOString() : null;
+  }
+  const iso = Date.parse(value);
+  return Number.isFinite(iso) ? new Date(iso).toISOString() : null;
+}
+
+/** Text-showing operators of one content stream, with line breaks at moves and text-object ends. */
+export function contentText(src: string): string {
+  const out: string[] = [];
+  let line = "";
+  const flush = () => {
+    if (line.trim()) out.push(line.replace(/\s+/g, " ").trim());
+    line = "";
+  };
+  const tokenRe = /\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)|<[0-9a-fA-F\s]*>|\b(Tj|TJ|'|"|T\*|Td|TD|Tm|ET|BT)\b|(-?\d+(?:\.\d+)?)/g;
+  let m: RegExpExecArray | null;
+  let pending: string[] = [];
+  let lastNums: number[] = [];
+  while ((m = tokenRe.exec(src)) !== null) {
+    const tok = m[0];
+    if (tok.startsWith("(")) {
+      pending.push(decodeLiteral(tok.slice(1, -1)));
+    } else if (tok.startsWith("<")) {
+      const s = hexString(tok.slice(1, -1));
+      if (/^[\x20-\x7e]*$/.test(s)) pending.push(s);
+    } else if (m[2] !== undefined) {
+      lastNums.push(Number(m[2]));
+      if (lastNums.length > 8) lastNums = lastNums.slice(-8);
+      // A large negative kern inside TJ is a word gap.
+      if (Number(m[2]) < -200 && pending.length) pending.push(" ");
+    } else {
+      const op = m[1];
+      if (op === "Tj" || op === "TJ") {
+        line += pending.join("");
+      } else if (op === "'" || op === '"') {
+        flush();
+        line += pending.join("");
+      } else if (op === "T*" || op === "ET" || op === "BT") {
+        flush();
+      } else if (op === "Td" || op === "TD") {
+        const ty = lastNums[lastNums.length - 1] ?? 0;
+        if (Math.abs(ty) > 0.01) flush();
+        else line += " ";
+      } else if (op === "Tm") {
+        flush();
+      }
+      pending = [];
+      lastNums = [];
+    }
+    if (out.join("\n").length > MAX_TEXT_CHARS) break;
+  }
+  flush();
+  return out.join("\n");
+}
+
+export async function readPdf(bytes: Uint8Array): Promise<PdfInfo> {
+  const info: PdfInfo = { pages: null, revisions: 0, prevChain: 0, encrypted: false, metadata: {}, text: "", error: null };
+  try {
+    const src = latin1(bytes);
+    if (!src.slice(0, 1024).includes("%PDF-")) {
+      info.error = "corrupt";
+      return info;
+    }
+    info.revisions = Math.max((src.match(/%%EOF/g) ?? []).length, (src.match(/startxref/g) ?? []).length);
+    info.prevChain = (src.match(/\/Prev\s+\d+/g) ?? []).length;
+    info.encrypted = /\/Encrypt\s+(\d+\s+\d+\s+R|<<)/.test(src);
+    const pageMatches = src.match(/\/Type\s*\/Page(?![a-zA-Z])/g);
+    infoPairs(src, info.metadata);
+    xmpPairs(src, info.metadata);
+    if (info.encrypted) {
+      info.error = "encrypted";
+      info.pages = pageMatches ? pageMatches.length : null;
+      return info;
+    }
+    const texts: string[] = [];
+    let extraPages = 0;
+    const streamRe = /stream\r?\n/g;
+    let m: RegExpExecArray | null;
+    let count = 0;
+    while ((m = streamRe.exec(src)) !== null && count < MAX_STREAMS) {
+      count++;
+      const dictStart = src.lastIndexOf("<<", m.index);
+      const dict = dictStart >= 0 ? src.slice(dictStart, m.index) : "";
+      const start = m.index + m[0].length;
+      let end = src.indexOf("endstream", start);
+      if (end < 0) end = src.length;
+      const lenMatch = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
+      if (lenMatch && start + Number(lenMatch[1]) <= src.length) end = Math.min(end, start + Number(lenMatch[1]));
+      streamRe.lastIndex = end;
+      if (/\/Subtype\s*\/Image|\/DCTDecode|\/JPXDecode|\/FontFile|\/Length1/.test(dict)) continue;
+      let body: string;
+      if (/\/FlateDecode/.test(dict)) {
+        const inflated = await inflate(bytes.subarray(start, end));
+        if (!inflated) continue;
+        body = latin1(inflated);
+      } else if (/\/Filter/.test(dict)) {
+        continue;
+      } else {
+        body = src.slice(start, end);
+      }
+      if (/\/Type\s*\/ObjStm/.test(dict)) {
+        infoPairs(body, info.metadata);
+        extraPages += (body.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+        continue;
+      }
+      if (/\/Type\s*\/Metadata|<x:xmpmeta|<\?xpacket/.test(dict + body.slice(0, 200))) {
+        xmpPairs(body, info.metadata);
+        continue;
+      }
+      if (/\b(BT|Tj|TJ)\b/.test(body)) {
+        const t = contentText(body);
+        if (t) texts.push(t);
+      }
+      if (texts.join("\n").length > MAX_TEXT_CHARS) break;
+    }
+    const pages = (pageMatches?.length ?? 0) + extraPages;
+    info.pages = pages > 0 ? pages : null;
+    info.text = texts.join("\n").slice(0, MAX_TEXT_CHARS);
+    if (info.revisions === 0) info.error = "corrupt";
+  } catch (err) {
+    info.error = "corrupt";
+  }
+  return info;
+}

@@ -1,0 +1,60 @@
+/** Workflow instance routes: status (with ETag), terminate, retry. */
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { aiError } from "../responses";
+import { findRun, runSnapshot } from "../run-status";
+import { startEvaluation } from "../start-evaluation";
+import { sha256Hex } from "../util";
+import { withIdempotency } from "./evaluations";
+
+export const workflowRoutes = new Hono<AppEnv>();
+
+const notFound = { error: "WorkflowNotFound", message: "Workflow instance not found" };
+
+workflowRoutes.get("/ai-workflows/:id", async (c) => {
+  const run = await findRun(c.env.DB, c.get("siteId"), c.req.param("id"));
+  if (!run) return aiError(c, 404, notFound.error, notFound.message);
+  const body = JSON.stringify({ success: true, data: await runSnapshot(c.env, run) });
+  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  const headers = { ETag: etag, "Cache-Control": "private, no-cache" };
+  const inm = c.req.header("If-None-Match");
+  if (inm && inm.split(",").map((s) => s.trim().replace(/^W\//, "")).includes(etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(body, { status: 200, headers: { ...headers, "Content-Type": "application/json" } });
+});
+
+workflowRoutes.post("/ai-workflows/:id/terminate", async (c) => {
+  const run = await findRun(c.env.DB, c.get("siteId"), c.req.param("id"));
+  if (!run) return aiError(c, 404, notFound.error, notFound.message);
+  const before = await runSnapshot(c.env, run);
+  if (["complete", "errored", "terminated"].includes(before.status)) {
+    return aiError(c, 409, "NotRunning", `The evaluation has already ended (${before.status}).`, { status: before.status });
+  }
+  const instance = await c.env.AI_WORKFLOW.get(String(run.instance_id));
+  await instance.terminate();
+  const now = new Date().toISOString();
+  await c.env.DB.batch([
+    c.env.DB.prepare(
+      `UPDATE ai_workflow_runs SET status = 'terminated', completed_at = COALESCE(completed_at, ?), current_step = NULL,
+              error_name = 'Terminated', error_message = 'Stopped by ' || ?, updated_at = ? WHERE instance_id = ?`,
+    ).bind(now, c.req.header("X-User-Id") ?? "an agent", now, run.instance_id),
+    c.env.DB.prepare(
+      "UPDATE ai_workflow_steps SET status = 'errored', ended_at = ?, error = 'terminated' WHERE instance_id = ? AND status IN ('running', 'retrying')",
+    ).bind(now, run.instance_id),
+  ]);
+  const after = await findRun(c.env.DB, c.get("siteId"), String(run.instance_id));
+  return c.json({ success: true, data: await runSnapshot(c.env, after ?? run) });
+});
+
+workflowRoutes.post("/ai-workflows/:id/retry", async (c) => {
+  const run = await findRun(c.env.DB, c.get("siteId"), c.req.param("id"));
+  if (!run) return aiError(c, 404, notFound.error, notFound.message);
+  const userId = c.req.header("X-User-Id")?.trim() || (run.requested_by as string | null) || "unknown";
+  return withIdempotency(c, () =>
+    startEvaluation(c.env, {
+      siteId: c.get("siteId"), leadId: String(run.lead_id), userId, force: true,
+      reason: `retry of ${run.instance_id}`, now: new Date(),
+    }),
+  );
+});

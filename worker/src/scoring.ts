@@ -1,0 +1,439 @@
+/**
+ * The screening policy interpreter, ported from leaselab_desktop/screening/scoring.py.
+ * It reads the ONE policy file (resources/policy/policy.json, bundled at build time through this
+ * relative import) and turns facts + signals into factors, score, label and recommendation.
+ * The golden vectors in tests/vectors/ pin both implementations (see test/vectors.test.ts).
+ */
+import policyJson from "../../resources/policy/policy.json";
+
+export const SEVERITIES = ["low", "medium", "high"] as const;
+const EPS = 1e-9;
+
+export interface ApplicantFacts {
+  stated_monthly_income?: number | null;
+  verified_monthly_income?: number | null;
+  public_assistance_monthly?: number | null;
+  monthly_rent?: number | null;
+  employment_status?: string | null;
+  employment_months?: number | null;
+  employer_verified?: boolean;
+  documents_present?: string[];
+  documents_unreadable?: number;
+  average_bank_balance?: number | null;
+  negative_balance_days?: number | null;
+  application_fields_complete?: number;
+}
+
+export interface Signal {
+  code: string;
+  severity: string;
+  document?: string | null;
+  evidence?: string;
+  message?: string;
+}
+
+export interface Factor {
+  code: string;
+  points: number;
+  max_points: number;
+  explanation: string;
+  source: string | null;
+  standard: string | null;
+}
+
+export interface ScoreResult {
+  score: number;
+  label: string;
+  recommendation: string;
+  factors: Factor[];
+  what_would_change: string[];
+  compliance_notes: string[];
+  summary: string;
+  risk_flags: string[];
+  fraud_signals: string[];
+  policy_version: string;
+}
+
+interface Measure {
+  name: string;
+  include_public_assistance?: boolean;
+  fallback_to_stated?: boolean;
+  public_assistance_months?: number | null;
+  verified_income_months?: number | null;
+}
+interface Band { min?: number; max?: number; points: number }
+interface Adjustment { measure: Measure; min: number; points: number; explanation?: string; improve?: string }
+interface FactorBase { code: string; title: string; max_points: number; standard?: string }
+interface BandsFactor extends FactorBase {
+  type: "bands"; measure: Measure; bands: Band[]; adjustments?: Adjustment[]; unverified_multiplier?: number;
+  missing_points?: number; explanation?: string; missing_explanation?: string; improve?: string;
+  verify_hint?: string; missing_hint?: string;
+}
+interface DocumentItem { any_of: string[]; points: number; name: string; ask: string }
+interface DocumentsFactor extends FactorBase { type: "documents"; items: DocumentItem[]; unreadable_penalty?: number }
+interface SignalsFactor extends FactorBase { type: "signals"; penalties: Record<string, number>; caps?: Record<string, number> }
+type FactorRule = BandsFactor | DocumentsFactor | SignalsFactor;
+interface Condition {
+  label_in?: string[] | null;
+  assume?: { best_band?: string[]; ignore_severities?: string[] } | null;
+  signals_at_least?: { severity: string; count: number } | null;
+  measure?: (Measure & { above?: number | null; at_least?: number | null; below?: number | null }) | null;
+}
+interface Rule { when: Condition; recommendation: string; reason?: string }
+export interface Profile { title: string; description?: string; factors: FactorRule[]; recommendation_rules: Rule[]; compliance_notes?: string[] }
+export interface Policy {
+  schema: number; version: string; labels: { label: string; min_score: number; meaning?: string }[];
+  severity_order: string[]; adverse_fraction: number; profiles: Record<string, Profile>;
+}
+
+export class PolicyError extends Error {}
+
+/** Structural checks mirroring the Python validator's essentials; a broken policy fails loudly. */
+export function validatePolicy(data: unknown): Policy {
+  const p = data as Policy;
+  const fail = (m: string): never => {
+    throw new PolicyError(`invalid policy: ${m}`);
+  };
+  if (!p || typeof p !== "object") fail("not an object");
+  if (p.schema !== 1) fail(`schema ${String(p.schema)} is not supported (this worker reads 1)`);
+  if (!p.version) fail("version is missing");
+  if (!Array.isArray(p.labels) || p.labels.length === 0) fail("labels are missing");
+  const mins = p.labels.map((b) => b.min_score);
+  if (mins.some((m, i) => i > 0 && m > mins[i - 1]) || mins[mins.length - 1] !== 0) fail("label bands must descend to 0");
+  if (JSON.stringify(p.severity_order) !== JSON.stringify(SEVERITIES)) fail("severity_order must be low, medium, high");
+  if (!p.profiles || !p.profiles.default) fail("the policy needs a 'default' profile");
+  for (const [name, prof] of Object.entries(p.profiles)) {
+    const total = prof.factors.reduce((s, f) => s + f.max_points, 0);
+    if (Math.abs(total - 100) > EPS) fail(`profile ${name}: factor max_points sum to ${total}, not 100`);
+    for (const f of prof.factors) {
+      if (!["bands", "documents", "signals"].includes(f.type)) fail(`profile ${name}: unknown factor type ${f.type}`);
+      if (f.type === "bands") {
+        const last = f.bands[f.bands.length - 1];
+        if (last.min !== undefined || last.max !== undefined) fail(`${f.code}: the last band must be a catch-all`);
+      }
+    }
+    const lastRule = prof.recommendation_rules[prof.recommendation_rules.length - 1];
+    if (!lastRule || Object.values(lastRule.when).some((v) => v !== null && v !== undefined)) {
+      fail(`profile ${name}: the last recommendation rule must have an empty 'when'`);
+    }
+  }
+  return p;
+}
+
+export const POLICY: Policy = validatePolicy(policyJson);
+
+// -- rounding and formatting (policy README "Rounding and formatting") -------------------------
+
+export function roundHalfUp(x: number, digits = 0): number {
+  const scale = 10 ** digits;
+  return Math.floor(x * scale + 0.5 + EPS) / scale;
+}
+
+function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+export function fmtNum(x: number): string {
+  const r = roundHalfUp(x, 1);
+  return Number.isInteger(r) ? String(r) : r.toFixed(1);
+}
+export const fmtPct = (ratio: number) => `${fmtNum(ratio * 100)} %`;
+export function fmtMoney(x: number): string {
+  const r = Math.trunc(roundHalfUp(Math.abs(x)));
+  return `${x < 0 && r ? "-" : ""}$${groupThousands(r)}`;
+}
+export const fmtTimes = (x: number) => `${fmtNum(x)}×`;
+export const ceilMoney = (x: number) => `$${groupThousands(Math.ceil(x - EPS))}`;
+
+function fill(template: string | undefined, ctx: Record<string, string>): string {
+  let out = template ?? "";
+  for (const [k, v] of Object.entries(ctx)) out = out.split(`{${k}}`).join(v);
+  return out;
+}
+
+const unique = <T>(xs: T[]): T[] => [...new Set(xs)];
+const positive = (x: number | null | undefined) => (typeof x === "number" && x > 0 ? x : 0);
+
+// -- measures ----------------------------------------------------------------------------------
+
+interface MeasureValue { value: number | null; basis: string; ctx: Record<string, string> }
+
+export function measure(m: Measure, facts: ApplicantFacts): MeasureValue {
+  const none = (): MeasureValue => ({ value: null, basis: "verified", ctx: {} });
+  switch (m.name) {
+    case "rent_to_income": {
+      const rent = positive(facts.monthly_rent);
+      let verified = positive(facts.verified_monthly_income);
+      if (m.include_public_assistance) verified += positive(facts.public_assistance_monthly);
+      const stated = positive(facts.stated_monthly_income);
+      if (!rent) return none();
+      let income: number;
+      let basis: string;
+      if (verified) [income, basis] = [verified, "verified"];
+      else if (m.fallback_to_stated && stated) [income, basis] = [stated, "stated"];
+      else return none();
+      return { value: rent / income, basis, ctx: { income: fmtMoney(income), income_basis: basis, rent: fmtMoney(rent) } };
+    }
+    case "employment_months":
+      if (facts.employment_months !== null && facts.employment_months !== undefined) {
+        return { value: Math.max(facts.employment_months, 0), basis: "verified", ctx: {} };
+      }
+      return { value: facts.employment_status === "unemployed" ? 0 : null, basis: "verified", ctx: {} };
+    case "income_stability_months": {
+      const c: number[] = [];
+      if (facts.employment_months !== null && facts.employment_months !== undefined && facts.employment_status !== "unemployed") {
+        c.push(Math.max(facts.employment_months, 0));
+      }
+      if (positive(facts.public_assistance_monthly) && m.public_assistance_months != null) c.push(m.public_assistance_months);
+      if (positive(facts.verified_monthly_income) && m.verified_income_months != null) c.push(m.verified_income_months);
+      return { value: c.length ? Math.max(...c) : null, basis: "verified", ctx: { assistance_months: fmtNum(m.public_assistance_months ?? 0) } };
+    }
+    case "balance_to_rent": {
+      const rent = positive(facts.monthly_rent);
+      const bal = facts.average_bank_balance;
+      if (bal === null || bal === undefined || !rent) return none();
+      return { value: bal / rent, basis: "verified", ctx: { balance: fmtMoney(bal), rent: fmtMoney(rent) } };
+    }
+    case "application_completeness":
+      return { value: Math.min(Math.max(facts.application_fields_complete ?? 0, 0), 1), basis: "verified", ctx: {} };
+    case "negative_balance_days": {
+      const d = facts.negative_balance_days;
+      return { value: d === null || d === undefined ? null : d, basis: "verified", ctx: {} };
+    }
+    default:
+      throw new PolicyError(`unknown measure ${m.name}`);
+  }
+}
+
+const SOURCES: Record<string, string> = {
+  employment_months: "employment letter or application (employment start date)",
+  income_stability_months: "income documents (pay stubs, employment letter, assistance deposits)",
+  balance_to_rent: "bank statements and unit rent",
+  application_completeness: "application form",
+};
+
+// -- factors -----------------------------------------------------------------------------------
+
+interface Outcome { factor: Factor; improve: string[] }
+
+const severityOf = (s: Signal) => ((SEVERITIES as readonly string[]).includes(s.severity) ? s.severity : "low");
+
+function makeFactor(rule: FactorRule, points: number, text: string, source: string, ctx: Record<string, string>): Factor {
+  return {
+    code: rule.code, points: roundHalfUp(points, 1), max_points: rule.max_points, explanation: text, source,
+    standard: fill(rule.standard, ctx) || null,
+  };
+}
+
+const bandMatches = (b: Band, v: number) => (b.max !== undefined ? v <= b.max : b.min !== undefined ? v >= b.min : true);
+
+function bandsFactor(rule: BandsFactor, facts: ApplicantFacts, bestBand: boolean): Outcome {
+  const mv = measure(rule.measure, facts);
+  const full = rule.bands[0];
+  const ctx: Record<string, string> = { ...mv.ctx };
+  if (full.max !== undefined) ctx.full_pct = fmtPct(full.max);
+  if (full.min !== undefined) {
+    ctx.full_min = fmtNum(full.min);
+    ctx.full_min_x = fmtTimes(full.min);
+  }
+  const rent = positive(facts.monthly_rent);
+  if (rent && full.max) ctx.target_income = ceilMoney(rent / full.max);
+  if (rent && full.min !== undefined) ctx.target_balance = ceilMoney(rent * full.min);
+  const improve: string[] = [];
+  const notes: string[] = [];
+  let points: number;
+  let explanation: string;
+  const multiplier = rule.unverified_multiplier ?? 1;
+  if (mv.value === null) {
+    points = rule.missing_points ?? 0;
+    explanation = rule.missing_explanation ?? "";
+    if (points < rule.max_points && rule.missing_hint) improve.push(rule.missing_hint);
+  } else {
+    const v = mv.value;
+    Object.assign(ctx, { value: fmtNum(v), value_pct: fmtPct(v), value_x: fmtTimes(v) });
+    const band = bestBand ? full : rule.bands.find((b) => bandMatches(b, v))!;
+    points = band.points;
+    explanation = fill(rule.explanation, ctx);
+    if (mv.basis === "stated" && multiplier < 1) {
+      points *= multiplier;
+      notes.push(`Income is not verified by documents: points × ${fmtNum(multiplier)}.`);
+      if (rule.verify_hint) improve.push(rule.verify_hint);
+    }
+    if (band !== full && rule.improve) improve.push(fill(rule.improve, ctx));
+  }
+  for (const adj of rule.adjustments ?? []) {
+    const av = measure(adj.measure, facts).value;
+    if (av !== null && av >= adj.min) {
+      points += adj.points;
+      notes.push(fill(adj.explanation, { value: fmtNum(av) }));
+      if (adj.improve) improve.push(adj.improve);
+    }
+  }
+  points = Math.min(Math.max(points, 0), rule.max_points);
+  const source = rule.measure.name === "rent_to_income"
+    ? (mv.basis === "stated" ? "application (stated income) and unit rent" : "income documents and unit rent")
+    : SOURCES[rule.measure.name] ?? rule.measure.name;
+  const text = [explanation, ...notes].filter(Boolean).join(" ");
+  return { factor: makeFactor(rule, points, text, source, ctx), improve };
+}
+
+function documentsFactor(rule: DocumentsFactor, facts: ApplicantFacts): Outcome {
+  const present = new Set(facts.documents_present ?? []);
+  let points = 0;
+  const have: string[] = [];
+  const missing: string[] = [];
+  const improve: string[] = [];
+  for (const item of rule.items) {
+    if (item.any_of.some((k) => present.has(k))) {
+      points += item.points;
+      have.push(item.name);
+    } else {
+      missing.push(item.name);
+      improve.push(item.ask);
+    }
+  }
+  const parts = [have.length ? `Provided: ${have.join(", ")}.` : "No required document provided."];
+  if (missing.length) parts.push(`Missing: ${missing.join(", ")}.`);
+  const unreadable = Math.max(facts.documents_unreadable ?? 0, 0);
+  const penalty = rule.unreadable_penalty ?? 0;
+  if (unreadable && penalty) {
+    points -= unreadable * penalty;
+    parts.push(`${unreadable} unreadable document(s) (−${fmtNum(unreadable * penalty)}).`);
+    improve.push(`Replace the ${unreadable} unreadable document(s) with readable copies`);
+  }
+  points = Math.min(Math.max(points, 0), rule.max_points);
+  return { factor: makeFactor(rule, points, parts.join(" "), "documents provided", {}), improve };
+}
+
+function signalPenalty(rule: SignalsFactor, signals: Signal[], ignore: Set<string>): number {
+  let total = 0;
+  for (const sev of SEVERITIES) {
+    if (ignore.has(sev)) continue;
+    const count = signals.filter((s) => severityOf(s) === sev).length;
+    let p = count * (rule.penalties[sev] ?? 0);
+    if (rule.caps && sev in rule.caps) p = Math.min(p, rule.caps[sev]);
+    total += p;
+  }
+  return total;
+}
+
+function signalsFactor(rule: SignalsFactor, signals: Signal[], ignore: Set<string>): Outcome {
+  const points = Math.min(Math.max(rule.max_points - signalPenalty(rule, signals, ignore), 0), rule.max_points);
+  const counted = signals.filter((s) => !ignore.has(severityOf(s)));
+  const improve: string[] = [];
+  let text: string;
+  let source: string;
+  if (!counted.length) {
+    text = "No document signals.";
+    source = "document checks";
+  } else {
+    const bySev = [...SEVERITIES].reverse()
+      .map((sev) => [sev, counted.filter((s) => severityOf(s) === sev).length] as const)
+      .filter(([, n]) => n)
+      .map(([sev, n]) => `${n} ${sev}`);
+    const codes = unique(counted.map((s) => s.code));
+    text = `${counted.length} document signal(s) (${bySev.join(", ")}): ${codes.join(", ")}.`;
+    source = unique(counted.map((s) => s.document).filter((d): d is string => Boolean(d))).join(", ") || "document checks";
+    const serious = unique(counted.filter((s) => severityOf(s) !== "low").map((s) => s.code));
+    if (serious.length) {
+      improve.push(`Provide original documents directly from the issuer (employer, bank) to clear: ${serious.join(", ")}`);
+    }
+  }
+  return { factor: makeFactor(rule, points, text, source, {}), improve };
+}
+
+function evaluateFactors(profile: Profile, facts: ApplicantFacts, signals: Signal[], bestBand = new Set<string>(), ignore = new Set<string>()): Outcome[] {
+  return profile.factors.map((rule) => {
+    if (rule.type === "bands") return bandsFactor(rule, facts, bestBand.has(rule.code));
+    if (rule.type === "documents") return documentsFactor(rule, facts);
+    return signalsFactor(rule, signals, ignore);
+  });
+}
+
+export function totalScore(factors: Factor[]): number {
+  const total = factors.reduce((s, f) => s + f.points, 0);
+  return Math.trunc(Math.min(Math.max(roundHalfUp(total), 0), 100));
+}
+
+export function labelFor(policy: Policy, score: number): string {
+  for (const b of policy.labels) if (score >= b.min_score) return b.label;
+  return policy.labels[policy.labels.length - 1].label;
+}
+
+// -- recommendation ----------------------------------------------------------------------------
+
+function signalsAtLeast(signals: Signal[], severity: string): number {
+  const rank = SEVERITIES.indexOf(severity as (typeof SEVERITIES)[number]);
+  return signals.filter((s) => SEVERITIES.indexOf(severityOf(s) as (typeof SEVERITIES)[number]) >= rank).length;
+}
+
+function conditionHolds(cond: Condition, policy: Policy, profile: Profile, facts: ApplicantFacts, signals: Signal[], label: string): boolean {
+  if (cond.label_in !== null && cond.label_in !== undefined) {
+    let check = label;
+    if (cond.assume) {
+      const outs = evaluateFactors(profile, facts, signals, new Set(cond.assume.best_band ?? []), new Set(cond.assume.ignore_severities ?? []));
+      check = labelFor(policy, totalScore(outs.map((o) => o.factor)));
+    }
+    if (!cond.label_in.includes(check)) return false;
+  }
+  if (cond.signals_at_least) {
+    if (signalsAtLeast(signals, cond.signals_at_least.severity) < cond.signals_at_least.count) return false;
+  }
+  if (cond.measure) {
+    const v = measure(cond.measure, facts).value;
+    if (v === null) return false;
+    const t = cond.measure;
+    if (t.above != null && !(v > t.above)) return false;
+    if (t.at_least != null && !(v >= t.at_least)) return false;
+    if (t.below != null && !(v < t.below)) return false;
+  }
+  return true;
+}
+
+// -- entry point -------------------------------------------------------------------------------
+
+export function profileOf(policy: Policy, name: string): Profile {
+  const prof = policy.profiles[name];
+  if (!prof) throw new PolicyError(`unknown policy profile '${name}'; this policy has: ${Object.keys(policy.profiles).sort().join(", ")}`);
+  return prof;
+}
+
+/** Score an applicant. Pure: same inputs, same output; no clock, no I/O, no free text. */
+export function score(facts: ApplicantFacts, signals: Signal[], policy: Policy = POLICY, profileName = "default"): ScoreResult {
+  const prof = profileOf(policy, profileName);
+  const outcomes = evaluateFactors(prof, facts, signals);
+  const factors = outcomes.map((o) => o.factor);
+  const total = totalScore(factors);
+  const label = labelFor(policy, total);
+  const rule = prof.recommendation_rules.find((r) => conditionHolds(r.when, policy, prof, facts, signals, label))!;
+  const improve = unique(outcomes.flatMap((o) => o.improve));
+  const riskFlags = factors.filter((f) => f.points < policy.adverse_fraction * f.max_points - EPS).map((f) => f.code);
+  const fraud = unique(signals.filter((s) => ["medium", "high"].includes(severityOf(s))).map((s) => s.code));
+  const notes = [`Scored with the ${prof.title} profile (${profileName}) of policy ${policy.version}.`, ...(prof.compliance_notes ?? [])];
+  const incomeRule = prof.factors.find((f): f is BandsFactor => f.type === "bands" && f.measure.name === "rent_to_income");
+  const assistance = positive(facts.public_assistance_monthly);
+  if (incomeRule && assistance) {
+    if (incomeRule.measure.include_public_assistance) {
+      notes.push(`Public assistance of ${fmtMoney(assistance)}/month was counted as income.`);
+    } else {
+      notes.push(
+        `Public assistance of ${fmtMoney(assistance)}/month was reported; this profile ` +
+          "does not count it towards rent-to-income (the Ontario profile does).",
+      );
+    }
+  }
+  const meaning = policy.labels.find((b) => b.label === label)?.meaning ?? "";
+  const strong = factors.filter((f) => f.points >= f.max_points).map((f) => f.code);
+  let weak = factors[0];
+  for (const f of factors) if (f.points / f.max_points < weak.points / weak.max_points) weak = f;
+  let summary = (
+    `Score ${total}/100, label ${label}` + (meaning ? ` (${meaning})` : "") +
+    `: ${rule.recommendation.split("_").join(" ")}. ${rule.reason ?? ""}`
+  ).trimEnd();
+  if (strong.length) summary += ` Full points: ${strong.join(", ")}.`;
+  if (weak.points < weak.max_points) summary += ` Weakest: ${weak.code} (${fmtNum(weak.points)}/${fmtNum(weak.max_points)}).`;
+  return {
+    score: total, label, recommendation: rule.recommendation, factors, what_would_change: improve,
+    compliance_notes: notes, summary, risk_flags: riskFlags, fraud_signals: fraud, policy_version: policy.version,
+  };
+}
