@@ -251,6 +251,7 @@ class Engine:
         rt = self.rt
         entry = self._workflows[run.workflow]
         try:
+            rt.checkpoint(run)  # paused before this task got to run
             await rt.acquire_slot(run)
             if run.started_at is None:
                 run.started_at = self.clock.time()
