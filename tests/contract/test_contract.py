@@ -1,0 +1,158 @@
+"""One contract, two backends: the same tests against LocalBackend and the worker under wrangler dev."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+
+import pytest
+from contract_helpers import fresh_lead
+
+from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.backends.errors import AlreadyRunning, DuplicateDocuments, InvalidRequest, NotFound
+from leaselab_desktop.domain.models import LeadQuery, RunSnapshot
+from leaselab_desktop.domain.vocab import LABELS, RECOMMENDATIONS, WORKFLOW_STEPS
+
+RUN_TIMEOUT_S = 60
+
+
+async def _run_to_end(backend: Backend, run_id: str) -> list[RunSnapshot]:
+    async def collect() -> list[RunSnapshot]:
+        return [s async for s in backend.watch_run(run_id)]
+
+    return await asyncio.wait_for(collect(), RUN_TIMEOUT_S)
+
+
+async def test_backend_protocol(backend: Backend) -> None:
+    assert isinstance(backend, Backend)
+    assert (await backend.health()).state == "online"
+
+
+async def test_list_search_filter_sort(backend: Backend) -> None:
+    everyone = (await backend.list_leads(LeadQuery(limit=500))).items
+    assert len(everyone) >= 10
+    assert len({lead.id for lead in everyone}) == len(everyone)
+    target = everyone[len(everyone) // 2]
+    found = (await backend.list_leads(LeadQuery(q=target.last_name))).items
+    assert target.id in {lead.id for lead in found}
+    assert all(target.last_name.lower() in f"{x.first_name} {x.last_name} {x.email}".lower() for x in found)
+    status = target.status
+    filtered = (await backend.list_leads(LeadQuery(status=status, limit=500))).items
+    assert filtered and all(lead.status == status for lead in filtered)
+    by_name = (await backend.list_leads(LeadQuery(sort_by="createdAt", sort_order="asc", limit=500))).items
+    stamps = [lead.created_at for lead in by_name if lead.created_at is not None]
+    assert stamps == sorted(stamps)
+    nobody = (await backend.list_leads(LeadQuery(q="zz-no-such-applicant-zz"))).items
+    assert nobody == []
+
+
+async def test_paging_covers_every_lead_once(backend: Backend) -> None:
+    everyone = {lead.id for lead in (await backend.list_leads(LeadQuery(limit=500))).items}
+    seen: list[str] = []
+    cursor = None
+    for _ in range(200):
+        page = await backend.list_leads(LeadQuery(limit=7, cursor=cursor))
+        seen += [lead.id for lead in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(everyone)
+
+
+async def test_get_lead_and_not_found(backend: Backend) -> None:
+    lead = (await backend.list_leads(LeadQuery(limit=5))).items[0]
+    again = await backend.get_lead(lead.id)
+    assert again.id == lead.id and again.email == lead.email
+    with pytest.raises(NotFound):
+        await backend.get_lead("lead_does_not_exist")
+    with pytest.raises(NotFound):
+        await backend.get_run("run_does_not_exist")
+
+
+async def test_files_and_bytes(backend: Backend) -> None:
+    lead_id = await fresh_lead(backend)
+    files = await backend.list_files(lead_id)
+    assert files and all(f.lead_id == lead_id for f in files)
+    for f in files:
+        data = await backend.read_file(f)
+        assert len(data) == f.file_size
+        if f.sha256:
+            assert hashlib.sha256(data).hexdigest() == f.sha256
+
+
+async def test_evaluation_runs_the_seven_steps(backend: Backend) -> None:
+    lead_id = await fresh_lead(backend)
+    ticket = await backend.start_evaluation(lead_id)
+    assert ticket.lead_id == lead_id and ticket.kind == "workflow"
+    snaps = await _run_to_end(backend, ticket.run_id)
+    final = snaps[-1]
+    assert final.status == "complete", final.error
+    assert [s.name for s in final.steps] == list(WORKFLOW_STEPS)
+    assert all(s.status == "complete" and s.attempts >= 1 for s in final.steps)
+    out = final.output
+    assert out is not None and 0 <= out.score <= 100
+    assert out.label in LABELS and out.recommendation in RECOMMENDATIONS
+    latest = await backend.latest_evaluation(lead_id)
+    assert latest is not None and latest.evaluation_id == out.evaluation_id
+    history = await backend.evaluation_history(lead_id)
+    assert [e.evaluation_id for e in history] == [out.evaluation_id]
+    lead = await backend.get_lead(lead_id)
+    assert lead.status == "ai_evaluated" and lead.ai_score == out.score and lead.ai_label == out.label
+    assert await backend.active_run(lead_id) is None
+
+
+async def test_duplicate_documents_then_forced(backend: Backend) -> None:
+    lead_id = await fresh_lead(backend)
+    first = (await _run_to_end(backend, (await backend.start_evaluation(lead_id)).run_id))[-1]
+    assert first.output is not None
+    with pytest.raises(DuplicateDocuments) as dup:
+        await backend.start_evaluation(lead_id)
+    assert dup.value.last_evaluation_id == first.output.evaluation_id and dup.value.can_force
+    with pytest.raises(InvalidRequest):
+        await backend.start_evaluation(lead_id, force=True, reason="")
+    forced = await backend.start_evaluation(lead_id, force=True, reason="Applicant asked for a review")
+    second = (await _run_to_end(backend, forced.run_id))[-1]
+    assert second.status == "complete" and second.output is not None
+    history = await backend.evaluation_history(lead_id)
+    assert [e.evaluation_id for e in history] == [second.output.evaluation_id, first.output.evaluation_id]
+
+
+async def test_override_is_append_only(backend: Backend) -> None:
+    lead_id = await fresh_lead(backend)
+    final = (await _run_to_end(backend, (await backend.start_evaluation(lead_id)).run_id))[-1]
+    assert final.output is not None
+    ev = final.output
+    with pytest.raises(InvalidRequest):
+        await backend.override(ev.evaluation_id, "approve", "   ")
+    one = await backend.override(ev.evaluation_id, "reject", "Reference check failed")
+    two = await backend.override(ev.evaluation_id, "approve_with_conditions", "Guarantor added")
+    assert one.to_recommendation == "reject" and two.to_recommendation == "approve_with_conditions"
+    listed = await backend.overrides(ev.evaluation_id)
+    assert [o.id for o in listed] == [one.id, two.id]
+    assert [o.reason for o in listed] == ["Reference check failed", "Guarantor added"]
+    again = await backend.latest_evaluation(lead_id)
+    assert again is not None and again.recommendation == ev.recommendation and again.score == ev.score
+
+
+async def test_usage_counts_each_accepted_start(backend: Backend) -> None:
+    before = await backend.usage()
+    lead_id = await fresh_lead(backend)
+    ticket = await backend.start_evaluation(lead_id)
+    after = await backend.usage()
+    assert after.evaluation_count == before.evaluation_count + 1
+    assert after.remaining == after.quota_limit - after.evaluation_count
+    assert ticket.usage is not None and ticket.usage.evaluation_count == after.evaluation_count
+    await _run_to_end(backend, ticket.run_id)
+    assert (await backend.usage()).evaluation_count == after.evaluation_count  # runs do not count twice
+
+
+async def test_second_start_is_already_running(backend: Backend) -> None:
+    lead_id = await fresh_lead(backend)
+    results = await asyncio.gather(
+        backend.start_evaluation(lead_id), backend.start_evaluation(lead_id), return_exceptions=True
+    )
+    tickets = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, AlreadyRunning)]
+    assert len(tickets) == 1 and len(refused) == 1, results
+    assert refused[0].run_id == tickets[0].run_id
+    await _run_to_end(backend, tickets[0].run_id)
