@@ -8,7 +8,8 @@ Scripting knobs (set them on the instance before acting through the UI):
 - ``down``: every call raises BackendUnavailable.
 - ``fail_steps[name] = message``: every attempt of that step fails; the run ends ``errored``.
 - ``retry_steps[name] = n``: the first n attempts of that step fail, then it succeeds.
-- ``gates[name] = asyncio.Event()``: the run waits (step ``running``) until the event is set.
+- ``gates[name] = asyncio.Event()``: the run waits (step ``running``) until the event is set;
+  ``gates[name + ":retry"]`` holds a step in ``retrying``.
 - ``duplicate_leads``: start without force raises DuplicateDocuments for these lead ids.
 - ``quota``: a Usage; when ``evaluation_count >= quota_limit`` start raises QuotaExceeded.
 - ``step_delay``: seconds per step.
@@ -340,6 +341,9 @@ class FakeBackend:
                     step.error = f"{step.name} timed out (attempt {step.attempts})"
                     step.attempts += 1
                     self._publish(run_id)
+                    held = self.gates.get(step.name + ":retry")
+                    if held is not None:
+                        await held.wait()
                 await asyncio.sleep(self.step_delay)
                 if step.name in self.fail_steps:
                     step.status = "errored"

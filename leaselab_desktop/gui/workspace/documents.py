@@ -55,7 +55,7 @@ class DocumentsPanel(QtWidgets.QWidget):
         self.tree.header().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
             self.tree.header().setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setMaximumHeight(150)
+        self.tree.setMaximumHeight(112)
         self.tree.currentItemChanged.connect(self._on_current)
 
         self.attach_button = QtWidgets.QPushButton("Attach documents…", self)

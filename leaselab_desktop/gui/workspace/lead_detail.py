@@ -80,7 +80,7 @@ class LeadDetail(QtWidgets.QWidget):
         self.history = QtWidgets.QListWidget(hist_box)
         self.history.setObjectName("evaluationHistory")
         self.history.setAccessibleName("Evaluation history")
-        self.history.setMaximumHeight(110)
+        self.history.setMaximumHeight(76)
         self.history.currentRowChanged.connect(self._on_history_row)
         QtWidgets.QVBoxLayout(hist_box).addWidget(self.history)
 

@@ -169,6 +169,7 @@ class PreviewPane(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.stack, 1)
+        self.stack.setMinimumHeight(300)
         lay.addLayout(nav)
         self.prev_button.clicked.connect(lambda: self._request(self._page - 1))
         self.next_button.clicked.connect(lambda: self._request(self._page + 1))
@@ -220,14 +221,14 @@ class PreviewPane(QtWidgets.QWidget):
             return
         self._pages = result.pages
         self._source = to_pixmap(result)
-        self._fit()
         self.stack.setCurrentWidget(self.scroll)
+        self._fit()
         self._update_nav()
 
     def _fit(self) -> None:
         if self._source.isNull():
             return
-        avail = max(100, self.scroll.viewport().width() - 4)
+        avail = max(100, self.stack.width() - self.scroll.verticalScrollBar().sizeHint().width() - 6)
         shown = self._source
         if shown.width() > avail:
             shown = shown.scaledToWidth(avail, QtCore.Qt.TransformationMode.SmoothTransformation)

@@ -136,12 +136,20 @@ class ResultCard(QtWidgets.QFrame):
         self.empty = _wrap("No evaluation yet. Run one to see the score and its reasons.", self, muted=True)
         self.empty.setObjectName("resultEmpty")
 
+        self.score_caption = QtWidgets.QLabel("Score", self)
+        big = self.score_value.font()
+        big.setBold(True)
+        big.setPointSizeF(big.pointSizeF() * 1.25)
+        self.score_value.setFont(big)
         chips = QtWidgets.QHBoxLayout()
+        chips.addWidget(self.score_caption)
+        chips.addWidget(self.score_value)
+        chips.addSpacing(8)
         chips.addWidget(self.label_badge)
         chips.addWidget(self.recommendation_chip)
         chips.addStretch(1)
         side = QtWidgets.QVBoxLayout()
-        side.addWidget(self.score_value)
+        side.addStretch(1)
         side.addLayout(chips)
         side.addWidget(self.override_note)
         side.addWidget(self.meta)
@@ -205,7 +213,7 @@ class ResultCard(QtWidgets.QFrame):
         self._ev = ev
         self._overrides = []
         has = ev is not None
-        for w in (self.gauge, self.score_value, self.label_badge, self.recommendation_chip,
+        for w in (self.gauge, self.score_caption, self.score_value, self.label_badge, self.recommendation_chip,
                   self.summary, self.meta, self.body, self.override_button, self.export_button,
                   self.trail, self.trail_heading):
             w.setVisible(has)

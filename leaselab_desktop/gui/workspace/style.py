@@ -72,7 +72,9 @@ def human(code: str | None) -> str:
     """'approve_with_verification' → 'Approve with verification'."""
     if not code:
         return "—"
-    text = code.replace("_", " ").replace("-", " ")
+    words = code.replace("_", " ").replace("-", " ").split()
+    words = ["AI" if w.lower() == "ai" else w for w in words]
+    text = " ".join(words)
     return text[:1].upper() + text[1:]
 
 
