@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Reply, ScriptedServer
+from loopback_server import Reply, ScriptedServer
 from provider_builders import full_set, lead
 
 from leaselab_desktop.domain.models import Signal
