@@ -142,13 +142,16 @@ def parse_content(facts: DocumentFacts) -> None:
     facts.kind = classify(text, facts.declared_type)
     if facts.kind == "paystub":
         stub, name = parse_paystub(text)
-        facts.pay_stub = stub
+        facts.pay_stub = stub if any(v is not None for v in stub.model_dump().values()) else None
         facts.employer = stub.employer
         facts.name_on_document = clean_person_name(name)
         facts.monthly_income_estimate = monthly_from_stub(stub)
     elif facts.kind == "bank_statement":
         statement, name, assistance = parse_bank_statement(text)
-        facts.bank_statement = statement
+        has_figures = statement.transactions or statement.opening_balance is not None or (
+            statement.closing_balance is not None
+        )
+        facts.bank_statement = statement if has_figures else None
         facts.name_on_document = clean_person_name(name)
         facts.monthly_income_estimate = statement.recurring_income_monthly
         facts.public_assistance_monthly = assistance

@@ -54,9 +54,10 @@ class StoredFile:
     size: int
 
 
-def safe_name(name: str) -> str:
+def safe_name(name: str, max_chars: int = MAX_NAME_CHARS) -> str:
     """Reduce any user-supplied file name to a safe, portable base name (never empty)."""
     text = unicodedata.normalize("NFKC", name or "")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")  # controls, NUL, bidi
     text = re.split(r"[\\/]", text)[-1]  # keep only the last path component
     text = _SAFE_CHARS_RE.sub("_", text).strip("._ -")
@@ -66,9 +67,9 @@ def safe_name(name: str) -> str:
     ext = ext[:16]
     if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
         stem = "_" + stem
-    stem = stem[: MAX_NAME_CHARS - len(ext) - 1] if ext else stem[:MAX_NAME_CHARS]
+    stem = stem[: max_chars - len(ext) - 1] if ext else stem[:max_chars]
     out = f"{stem}.{ext}" if ext and stem else (stem or ext)
-    out = out.strip("._ -")
+    out = out.strip(". -")
     if not out or out.split(".")[0].upper() in _WINDOWS_RESERVED:
         out = "file" + (f".{ext}" if ext and out else "")
     return out
@@ -100,7 +101,8 @@ class FileStore:
 
     def path(self, key: str) -> Path:
         """The file's path for a valid key; raises InvalidKey for anything that could escape."""
-        if not isinstance(key, str) or not _KEY_RE.match(key) or ".." in key.split("/"):
+        m = _KEY_RE.match(key) if isinstance(key, str) else None
+        if m is None or safe_name(m.group(2), max_chars=200) != m.group(2):
             raise InvalidKey(f"not a file store key: {key!r}")
         root = self.root.resolve()
         target = (root / key).resolve()

@@ -63,7 +63,7 @@ def parse_letter(text: str) -> LetterFields:
     else:
         out.name = labelled_text(lines_of(text), r"employee(?:\s+name)?|name")
     m = _EMPLOYER_RE.search(flat)
-    out.employer = m.group(1).strip(" .,") if m else labelled_text(lines_of(text), r"employer|company")
+    out.employer = m.group(1).strip(" ,") if m else labelled_text(lines_of(text), r"employer|company")
     m = _ANNUAL_RE.search(flat)
     if m:
         found = amounts(m.group(1) or m.group(2))
