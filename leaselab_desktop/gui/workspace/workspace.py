@@ -225,9 +225,9 @@ class LeadWorkspace(QtWidgets.QWidget):
             dlg.show_error(f"The lead was not created: {exc.message}")
             return
         dlg.dialog.accept()
-        self.message.setText(f"Lead {lead.full_name} created. Attach the documents, then run an evaluation.")
         self._emit_changed(lead.id)
         self.show_lead(lead.id)
+        self.message.setText(f"Lead {lead.full_name} created. Attach the documents, then run an evaluation.")
 
     # ------------------------------------------------------------------ reactions
     def _emit_changed(self, lead_id: str | None) -> None:
