@@ -125,7 +125,8 @@ async def test_selecting_history_shows_that_evaluation(tasks, until) -> None:
     from tests.gui.fakes import sample_evaluation
 
     backend = FakeBackend()
-    backend.evaluations["lead_1"].append(sample_evaluation("lead_1", 91, 2, QtCore.QDateTime.currentDateTimeUtc().toPython()))
+    later = QtCore.QDateTime.currentDateTimeUtc().toPython()
+    backend.evaluations["lead_1"].append(sample_evaluation("lead_1", 91, 2, later))
     async with open_workspace(backend, tasks) as ws:
         ws.show_lead("lead_1")
         await until(lambda: ws.detail.lead is not None)

@@ -64,7 +64,7 @@ async def test_label_colours_follow_the_palette(qapp) -> None:
 def test_gauge_refuses_a_score_out_of_range(qapp) -> None:
     import pytest
 
-    with pytest.raises(ValueError, match="0..100"):
+    with pytest.raises(ValueError, match=r"0\.\.100"):
         ScoreGauge().set_score(101)
 
 
