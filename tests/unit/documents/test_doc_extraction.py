@@ -218,7 +218,7 @@ def test_sniff_and_helpers() -> None:
     assert sniff(b"GIF89a...") == "gif"
     assert sniff(b"II*\x00....") == "tiff"
     assert sniff(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "webp"
-    assert sniff("Gross Pay: $1.00\n".encode()) == "text"
+    assert sniff(b"Gross Pay: $1.00\n") == "text"
     assert pdf_date_to_iso("D:20261017093000+05'30'") == "2026-10-17T09:30:00+05:30"
     assert pdf_date_to_iso("D:20261017093000Z") == "2026-10-17T09:30:00+00:00"
     assert pdf_date_to_iso("D:2026") == "2026-01-01T00:00:00"

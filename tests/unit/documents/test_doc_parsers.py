@@ -65,7 +65,7 @@ CPP  (150.00)
 EI  (50.00)
 Take Home Pay  2,400.00
 """
-    stub, name = parse_paystub(text)
+    stub, _name = parse_paystub(text)
     assert stub.gross == 3000.0 and stub.ytd_gross == 57000.0
     assert stub.deductions == 600.0 and stub.net == 2400.0
     assert (stub.period_start, stub.period_end, stub.pay_date) == ("2026-10-01", "2026-10-15", "2026-10-20")

@@ -1,0 +1,246 @@
+"""Each detector fires on its case with checkable evidence, and stays quiet on the clean variant."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from leaselab_desktop.domain.models import Lead
+from leaselab_desktop.screening.facts import BankStatement, DocumentFacts, PayStub
+from leaselab_desktop.screening.signals import (
+    READ_ERROR_SIGNALS,
+    build_document_set,
+    detect_signals,
+    document_fingerprint,
+    name_match,
+)
+
+LEAD = Lead(id="L1", first_name="Jane", last_name="Public", employment_status="employed",
+            monthly_income=5000.0)
+
+
+def doc(name: str = "doc.pdf", kind: str = "other", **kw: object) -> DocumentFacts:
+    sha = hashlib.sha256(name.encode()).hexdigest()
+    return DocumentFacts(file_id=name, file_name=name, kind=kind, sha256=sha, md5="0", size=10, **kw)  # type: ignore[arg-type]
+
+
+def stub(name: str, pay_date: str, gross: float, ded: float, net: float, ytd: float,
+         employer: str | None = "Acme", monthly: float | None = None) -> DocumentFacts:
+    return doc(name, "paystub", pay_stub=PayStub(pay_date=pay_date, gross=gross, deductions=ded, net=net,
+                                                  ytd_gross=ytd, employer=employer, pay_frequency="biweekly"),
+               monthly_income_estimate=monthly if monthly is not None else round(gross * 26 / 12, 2),
+               name_on_document="Jane Public")
+
+
+def codes(signals: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    return [(s.code, s.severity) for s in signals]
+
+
+@pytest.mark.parametrize(
+    ("meta", "severity"),
+    [
+        ({"producer": "Adobe Photoshop 25.0 (Windows)"}, "high"),
+        ({"exif_software": "GIMP 2.10.34"}, "high"),
+        ({"creator": "iLovePDF", "producer": "iLovePDF"}, "high"),
+        ({"xmp_creator_tool": "Sejda PDF Desktop"}, "high"),
+        ({"producer": "Adobe Acrobat Pro DC 23.1"}, "medium"),
+        ({"exif_software": "Snapseed 2.0"}, "medium"),
+    ],
+)
+def test_editing_software_fires(meta: dict[str, str], severity: str) -> None:
+    sigs = detect_signals(LEAD, [doc(metadata=meta)], {})
+    assert codes(sigs) == [("editing_software", severity)]
+    assert next(iter(meta.values())) in sigs[0].evidence and sigs[0].document == "doc.pdf"
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"producer": "Microsoft® Word for Microsoft 365", "creator": "Microsoft® Word for Microsoft 365"},
+        {"producer": "ReportLab PDF Library - www.reportlab.com"},
+        {"producer": "Acrobat Distiller 23.0 (Windows)", "creator": "PScript5.dll Version 5.2.2"},
+        {"creator": "Acrobat PDFMaker 23 for Word"},
+        {"producer": "iText 7.2.5 (AGPL version)", "creator": "ADP Workforce Now"},
+        {"producer": "macOS Version 14.1 Quartz PDFContext"},
+        {"producer": "Skia/PDF m119", "creator": "Mozilla/5.0 Chrome"},
+        {"exif_software": "17.1.2", "exif_make": "Apple"},
+        {"exif_software": "HDR+ 1.0.5"},
+    ],
+)
+def test_ordinary_generators_are_not_flagged(meta: dict[str, str]) -> None:
+    assert detect_signals(LEAD, [doc(metadata=meta)], {}) == []
+
+
+def test_date_mismatch() -> None:
+    meta = {"creation_date": "2026-10-01T03:00:00+00:00", "mod_date": "2026-10-20T10:00:00+00:00"}
+    sigs = detect_signals(LEAD, [doc(metadata=meta)], {})
+    assert codes(sigs) == [("date_mismatch", "medium")]
+    assert "2026-10-01T03:00:00+00:00" in sigs[0].evidence and "19 days later" in sigs[0].evidence
+    same_day = {"creation_date": "2026-10-01T03:00:00+00:00", "mod_date": "2026-10-01T09:00:00"}
+    assert detect_signals(LEAD, [doc(metadata=same_day)], {}) == []
+    photo = {"exif_datetime_original": "2026:09:01 10:00:00", "exif_datetime": "2026:10:01 10:00:00"}
+    assert codes(detect_signals(LEAD, [doc(metadata=photo)], {})) == [("date_mismatch", "low")]
+
+
+def test_incremental_revision_severity_depends_on_text_change() -> None:
+    changed = doc(revisions=2, metadata={"earlier_revision": "differs",
+                                         "revision_changes": "Net Pay: $2,100.00 → $4,100.00"})
+    sigs = detect_signals(LEAD, [changed], {})
+    assert codes(sigs) == [("incremental_revision", "high")]
+    assert "Net Pay: $2,100.00 → $4,100.00" in sigs[0].evidence
+    same = doc(revisions=3, metadata={"earlier_revision": "same text"})
+    assert codes(detect_signals(LEAD, [same], {})) == [("incremental_revision", "low")]
+    assert detect_signals(LEAD, [doc(revisions=1)], {}) == []
+
+
+def test_paystub_arithmetic() -> None:
+    bad = stub("s.pdf", "2026-10-09", 4250.0, 1100.0, 4100.0, 0.0, monthly=5000)
+    sigs = [s for s in detect_signals(LEAD, [bad], {}) if s.code == "paystub_arithmetic"]
+    assert codes(sigs) == [("paystub_arithmetic", "high")]
+    assert "$4,250.00" in sigs[0].evidence and "$3,150.00" in sigs[0].evidence and "$950.00" in sigs[0].evidence
+    within_cent = stub("s.pdf", "2026-10-09", 4250.0, 1100.0, 3150.01, 4250.0, monthly=5000)
+    assert not [s for s in detect_signals(LEAD, [within_cent], {}) if s.code == "paystub_arithmetic"]
+    no_ded = doc("n.pdf", "paystub", pay_stub=PayStub(gross=100.0, net=150.0))
+    assert codes(detect_signals(LEAD, [no_ded], {})) == [("paystub_arithmetic", "high")]
+
+
+def test_ytd_discontinuity_consecutive_gap_year_employer() -> None:
+    a = stub("a.pdf", "2026-10-09", 2000.0, 500.0, 1500.0, 42000.0, monthly=5000)
+    ok = stub("b.pdf", "2026-10-23", 2000.0, 500.0, 1500.0, 44000.0, monthly=5000)
+    assert detect_signals(LEAD, [ok, a], {}) == []
+    jump = stub("b.pdf", "2026-10-23", 2000.0, 500.0, 1500.0, 56000.0, monthly=5000)
+    sigs = detect_signals(LEAD, [jump, a], {})
+    assert codes(sigs) == [("ytd_discontinuity", "high")]
+    assert "$44,000.00" in sigs[0].evidence and "$56,000.00" in sigs[0].evidence
+    assert sigs[0].document == "b.pdf"
+    later = stub("c.pdf", "2026-12-18", 2000.0, 500.0, 1500.0, 52000.0, monthly=5000)
+    assert detect_signals(LEAD, [a, later], {}) == []  # stubs in between missing: growth allowed
+    new_year = stub("d.pdf", "2027-01-08", 2000.0, 500.0, 1500.0, 2000.0, monthly=5000)
+    assert detect_signals(LEAD, [a, new_year], {}) == []
+    other = stub("e.pdf", "2026-10-23", 2000.0, 500.0, 1500.0, 9000.0, employer="Other Co", monthly=5000)
+    assert detect_signals(LEAD, [a, other], {}) == []
+    low = stub("f.pdf", "2026-10-23", 2000.0, 500.0, 1500.0, 1000.0, monthly=5000)
+    assert ("ytd_discontinuity", "medium") in codes(detect_signals(LEAD, [low], {}))
+
+
+@pytest.mark.parametrize(
+    "on_doc",
+    ["Jane Public", "JANE PUBLIC", "Public, Jane", "Jane Q. Public", "J. Public", "Jane Quinn Public",
+     "Mrs. Jane Public", "Jane Public & John Public"],
+)
+def test_name_tolerances(on_doc: str) -> None:
+    assert detect_signals(LEAD, [doc(name_on_document=on_doc, kind="paystub")], {}) == []
+
+
+def test_name_tolerates_accents_and_hyphens() -> None:
+    lead = Lead(id="L", first_name="Marc-André", last_name="Lévesque")
+    assert name_match("Marc-André", "Lévesque", "MARC-ANDRE LEVESQUE") == (True, True)
+    assert detect_signals(lead, [doc(name_on_document="Marc-Andre Levesque")], {}) == []
+
+
+def test_name_mismatch() -> None:
+    sigs = detect_signals(LEAD, [doc("letter.pdf", "employment_letter", name_on_document="Rebecca Thompson")], {})
+    assert codes(sigs) == [("name_mismatch", "high")]
+    assert '"Rebecca Thompson"' in sigs[0].evidence and '"Jane Public"' in sigs[0].evidence
+    partial = detect_signals(LEAD, [doc(name_on_document="John Public")], {})
+    assert codes(partial) == [("name_mismatch", "medium")]
+
+
+def test_income_mismatch_bands() -> None:
+    stubs = [stub("a.pdf", "2026-10-09", 2307.69, 500.0, 1807.69, 0.0, monthly=5000.0)]
+    for stated, expected in ((5400.0, []), (7000.0, [("income_mismatch", "high")]),
+                             (5800.0, [("income_mismatch", "medium")]), (3000.0, [("income_mismatch", "low")])):
+        lead = LEAD.model_copy(update={"monthly_income": stated})
+        got = [c for c in codes(detect_signals(lead, stubs, {})) if c[0] == "income_mismatch"]
+        assert got == expected, stated
+    lead = LEAD.model_copy(update={"monthly_income": 7000.0})
+    sig = next(s for s in detect_signals(lead, stubs, {}) if s.code == "income_mismatch")
+    assert "$7,000.00" in sig.evidence and "$5,000.00" in sig.evidence and "40 %" in sig.evidence
+
+
+def test_income_from_letter_when_no_stub_and_never_from_bank_alone() -> None:
+    letter = doc("l.pdf", "employment_letter", monthly_income_estimate=4000.0, stated_annual_salary=48000.0)
+    lead = LEAD.model_copy(update={"monthly_income": 6000.0})
+    assert [c[0] for c in codes(detect_signals(lead, [letter], {}))] == ["income_mismatch"]
+    bank = doc("b.pdf", "bank_statement", monthly_income_estimate=3000.0, bank_statement=BankStatement())
+    assert detect_signals(lead, [bank], {}) == []
+
+
+def test_bank_balance_mismatch_summary_and_running() -> None:
+    good = BankStatement(opening_balance=1000.0, closing_balance=1300.0, total_deposits=500.0,
+                         total_withdrawals=200.0,
+                         transactions=[("PAYROLL", 500.0, 1500.0), ("RENT", -200.0, 1300.0)])
+    assert detect_signals(LEAD, [doc("b.pdf", "bank_statement", bank_statement=good)], {}) == []
+    bad = good.model_copy(update={
+        "closing_balance": 6300.0,
+        "transactions": [("PAYROLL", 500.0, 6500.0), ("RENT", -200.0, 6300.0)],
+    })
+    sigs = detect_signals(LEAD, [doc("b.pdf", "bank_statement", bank_statement=bad)], {})
+    assert codes(sigs) == [("bank_balance_mismatch", "high")]
+    assert "closing balance is $6,300.00" in sigs[0].evidence and 'Row "PAYROLL"' in sigs[0].evidence
+    no_balances = BankStatement(opening_balance=1.0, transactions=[("X", 5.0, None)])
+    assert detect_signals(LEAD, [doc("b.pdf", "bank_statement", bank_statement=no_balances)], {}) == []
+
+
+def test_file_reused() -> None:
+    d = doc("s.pdf")
+    sigs = detect_signals(LEAD, [d], {d.sha256: ["L7", "L3", "L7"], "other": ["L9"]})
+    assert codes(sigs) == [("file_reused", "high")]
+    assert "L3, L7" in sigs[0].evidence and d.sha256[:12] in sigs[0].evidence
+    assert detect_signals(LEAD, [d], {d.sha256: []}) == []
+
+
+def test_implausible_income() -> None:
+    student = Lead(id="S", first_name="Jane", last_name="Public", employment_status="student",
+                   monthly_income=9500.0)
+    sigs = detect_signals(student, [], {})
+    assert codes(sigs) == [("implausible_income", "high")]
+    assert "$9,500.00/month (stated)" in sigs[0].evidence and "student" in sigs[0].evidence
+    assert detect_signals(student.model_copy(update={"monthly_income": 1800.0}), [], {}) == []
+    part_time = doc("s.pdf", "paystub", text="Position: Clerk (Part-time)")
+    lead = LEAD.model_copy(update={"monthly_income": 6000.0})
+    assert codes(detect_signals(lead, [part_time], {})) == [("implausible_income", "medium")]
+    barista = doc("s.pdf", "paystub", text="Position: Barista")
+    assert codes(detect_signals(lead.model_copy(update={"monthly_income": 7000.0}), [barista], {})) == [
+        ("implausible_income", "medium")
+    ]
+    manager = doc("s.pdf", "paystub", text="Position: Operations Manager")
+    assert detect_signals(lead.model_copy(update={"monthly_income": 12000.0}), [manager], {}) == []
+
+
+@pytest.mark.parametrize("error", sorted(READ_ERROR_SIGNALS))
+def test_read_errors_are_low_or_medium(error: str) -> None:
+    d = doc(error=error, error_message=f"because {error}", detected_format="jpeg",
+            metadata={"claimed_format": "pdf"} if error == "mislabelled" else {})
+    sigs = detect_signals(LEAD, [d], {})
+    assert len(sigs) == 1
+    code, severity, _ = READ_ERROR_SIGNALS[error]
+    assert (sigs[0].code, sigs[0].severity) == (code, severity)
+    assert severity in ("low", "medium") and sigs[0].evidence
+
+
+def test_mislabelled_plus_other_error_gives_both() -> None:
+    d = doc(error="corrupt", error_message="damaged", detected_format="pdf",
+            metadata={"claimed_format": "jpeg"})
+    assert sorted(c for c, _ in codes(detect_signals(LEAD, [d], {}))) == [
+        "document_mislabelled", "document_unreadable"]
+
+
+def test_fingerprint_and_document_set() -> None:
+    assert document_fingerprint([]) == ""
+    a, b = "a" * 64, "b" * 64
+    assert document_fingerprint([b, a]) == document_fingerprint([a, b])
+    assert document_fingerprint([a, b]) == hashlib.sha256(f"{a}\n{b}".encode()).hexdigest()
+    docs = [doc("x.pdf"), doc("y.pdf", metadata={"producer": "GIMP"})]
+    ds = build_document_set(LEAD, docs, {})
+    assert ds.fingerprint == document_fingerprint(d.sha256 for d in docs)
+    assert [s.code for s in ds.signals] == ["editing_software"]
+    assert ds.hashes == sorted(d.sha256 for d in docs)
+    assert build_document_set(LEAD, [], {}).fingerprint == ""
+
+
+def test_signals_sorted_most_severe_first() -> None:
+    docs = [doc("a.pdf", error="encrypted", error_message="locked"),
+            doc("b.pdf", metadata={"producer": "Adobe Photoshop"})]
+    assert [s.severity for s in detect_signals(LEAD, docs, {})] == ["high", "low"]
