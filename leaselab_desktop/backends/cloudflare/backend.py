@@ -392,7 +392,8 @@ class CloudflareBackend:
 
     async def health(self) -> Health:
         try:
-            await self.api.get("/api/ops/ai-usage", params={"month": self.clock().strftime("%Y-%m")})
+            month = self.clock().strftime("%Y-%m")
+            await self.api.get("/api/ops/ai-usage", params={"month": month}, probe=True)
             self._fresh()
         except BackendError:
             pass

@@ -103,6 +103,7 @@ class OpsClient:
         timeout_s: float = 10.0,
         read_retries: int = 2,
         retry_delay_s: float = 0.2,
+        offline_grace_s: float = 3.0,
         clock: Clock = utcnow,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
@@ -120,6 +121,7 @@ class OpsClient:
         self._timeout = httpx.Timeout(timeout_s)
         self.read_retries = read_retries
         self.retry_delay_s = retry_delay_s
+        self.offline_grace_s = offline_grace_s
         self.clock = clock
         self.sleep = sleep
         self._rng = rng or random.Random()
@@ -153,9 +155,17 @@ class OpsClient:
 
     async def get(
         self, path: str, *, params: dict[str, Any] | None = None, use_etag: bool = False,
-        raw: bool = False,
+        raw: bool = False, probe: bool = False,
     ) -> Answer:
-        return await self._send("GET", path, params=params, use_etag=use_etag, raw=raw)
+        """A read. Within ``offline_grace_s`` of finding the server unreachable, reads fail at once
+        (callers serve the cache without waiting for a timeout each); ``probe`` always tries."""
+        return await self._send("GET", path, params=params, use_etag=use_etag, raw=raw, probe=probe)
+
+    def _recently_offline(self) -> bool:
+        c = self.contact
+        if c.state != "offline" or c.last_attempt is None:
+            return False
+        return (self.clock() - c.last_attempt).total_seconds() < self.offline_grace_s
 
     async def post(
         self, path: str, body: dict[str, Any], *, idempotency_key: str | None = None
@@ -172,8 +182,11 @@ class OpsClient:
         idempotency_key: str | None = None,
         use_etag: bool = False,
         raw: bool = False,
+        probe: bool = False,
     ) -> Answer:
         url = self.url(path)
+        if method == "GET" and not probe and self._recently_offline():
+            raise BackendUnavailable(self.contact.detail or f"The server at {self._origin} is unreachable.")
         clean = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
         cache_key = url + "?" + json.dumps(clean, sort_keys=True)
         attempts = 1 + (self.read_retries if method == "GET" else 0)
@@ -234,7 +247,7 @@ class OpsClient:
         except ValueError:
             payload = _NOT_JSON
         if payload is _NOT_JSON:
-            if status >= 400:
+            if status in (401, 403):
                 err = error_for(status, None)
                 self._note_error(status, err)
                 raise _with_body(err, status, None)

@@ -1,0 +1,140 @@
+"""A fault-injecting HTTP proxy on loopback, run in the test's event loop.
+
+Modes (switch at any time; they apply to the next request, even on a kept-alive connection):
+``pass`` forward; ``refuse`` stop listening (connection refused); ``reset`` close at once;
+``stall`` read the request and never answer; ``502``/``503``/``401`` canned answers;
+``truncate`` forward, then cut the body short and close (HTTP framing broken);
+``truncate_json`` forward, cut the body but fix Content-Length (valid HTTP, broken JSON).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from urllib.parse import urlsplit
+
+CANNED = {
+    "502": (502, "Bad Gateway", b"<html><body>502 Bad Gateway</body></html>", "text/html"),
+    "503": (503, "Service Unavailable", json.dumps({"error": "Service Unavailable"}).encode(), "application/json"),
+    "401": (401, "Unauthorized", json.dumps({"error": "Unauthorized", "message": "bad token"}).encode(),
+            "application/json"),
+}
+
+
+class FaultProxy:
+    def __init__(self, upstream: str) -> None:
+        parts = urlsplit(upstream)
+        self.up_host, self.up_port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.mode = "pass"
+        self.port = 0
+        self.requests: list[tuple[str, str, str]] = []  # (mode, method, path) as seen
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closing = asyncio.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> FaultProxy:
+        self._server = await asyncio.start_server(self._client, "127.0.0.1", self.port, reuse_address=True)
+        self.port = self._server.sockets[0].getsockname()[1]
+        return self
+
+    async def set_mode(self, mode: str) -> None:
+        if mode == "refuse" and self._server is not None:
+            await self._stop_listening()
+        elif mode != "refuse" and self._server is None:
+            await self.start()
+        self.mode = mode
+
+    async def _stop_listening(self) -> None:
+        assert self._server is not None
+        self._server.close()
+        for w in list(self._writers):
+            w.close()
+        await self._server.wait_closed()
+        self._server = None
+
+    async def aclose(self) -> None:
+        if self._server is not None:
+            await self._stop_listening()
+        self._closing.set()
+        for w in list(self._writers):
+            w.close()
+        await asyncio.wait_for(asyncio.gather(*self._tasks, return_exceptions=True), 5)
+
+    async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._tasks.add(task)
+        self._writers.add(writer)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n")[1:]:
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value.strip())
+                body = await reader.readexactly(length) if length else b""
+                method, path = head.split(b" ")[0].decode(), head.split(b" ")[1].decode()
+                self.requests.append((self.mode, method, path))
+                if not await self._answer(head, body, writer):
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+            self._tasks.discard(task)
+
+    async def _answer(self, head: bytes, body: bytes, writer: asyncio.StreamWriter) -> bool:
+        """Answer one request; False closes the client connection."""
+        mode = self.mode
+        if mode in ("reset", "refuse"):
+            return False
+        if mode == "stall":
+            await self._closing.wait()  # until the proxy is closed
+            return False
+        if mode in CANNED:
+            code, reason, payload, ctype = CANNED[mode]
+            writer.write(
+                f"HTTP/1.1 {code} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {len(payload)}\r\n\r\n".encode()
+                + payload
+            )
+            await writer.drain()
+            return True
+        response = await self._forward(head, body)
+        if mode in ("truncate", "truncate_json"):
+            resp_head, _, resp_body = response.partition(b"\r\n\r\n")
+            cut = resp_body[: max(len(resp_body) // 2, 1)]
+            if mode == "truncate_json":
+                lines = [ln for ln in resp_head.split(b"\r\n") if not ln.lower().startswith(b"content-length")]
+                resp_head = b"\r\n".join([*lines, b"Content-Length: " + str(len(cut)).encode()])
+                writer.write(resp_head + b"\r\n\r\n" + cut)
+                await writer.drain()
+                return True
+            writer.write(resp_head + b"\r\n\r\n" + cut)
+            await writer.drain()
+            return False
+        writer.write(response)
+        await writer.drain()
+        return True
+
+    async def _forward(self, head: bytes, body: bytes) -> bytes:
+        lines = [ln for ln in head.rstrip(b"\r\n").split(b"\r\n") if not ln.lower().startswith(b"connection:")]
+        request = b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n" + body
+        r, w = await asyncio.open_connection(self.up_host, self.up_port)
+        try:
+            w.write(request)
+            await w.drain()
+            return await r.read()
+        finally:
+            w.close()
+            with contextlib.suppress(Exception):
+                await w.wait_closed()
