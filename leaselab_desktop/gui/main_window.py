@@ -86,8 +86,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.lead_list)
         self.splitter.addWidget(self.workspace)
-        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 6)
+        self.splitter.setSizes([640, 800])
         central = QtWidgets.QWidget(self)
         lay = QtWidgets.QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -108,7 +109,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.lead_list.loaded.connect(self.leads_loaded)
         self.lead_list.load_failed.connect(lambda _e: self.monitor.check_soon())
         self._connect_workspace()
-        self.resize(1280, 800)
+        self.resize(1440, 900)
 
     # -- actions ---------------------------------------------------------------------------------
     def _action(self, text: str, name: str,

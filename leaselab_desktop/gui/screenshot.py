@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from leaselab_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-SIZE = QtCore.QSize(1360, 820)
+SIZE = QtCore.QSize(1600, 900)
 
 
 class _UnreachableBackend:
@@ -99,7 +99,9 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
 
     backend = window.backend
     if backend is not None:
+        last_contact = window.monitor.last_contact
         window.monitor.start(_UnreachableBackend(backend), window.profile_name)  # type: ignore[arg-type]
+        window.monitor.last_contact = last_contact  # down since the last good check
         await _wait(lambda: window.monitor.checks > 0 and window.monitor.state == "offline", 5)
         await settle()
         written.append(save(window, out_dir / "07-backend-down.png"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from leaselab_desktop.backends.base import Backend
@@ -18,7 +18,6 @@ log = logging.getLogger(__name__)
 
 Connectivity = Literal["online", "offline", "stale", "unknown"]
 HEALTH_INTERVAL_S = 15.0
-STALE_AFTER = timedelta(seconds=45)
 _QUOTA_COLOURS = {"ok": ("#2e7d32", "#66bb6a"), "warning": ("#b26a00", "#f0b041"),
                   "blocked": ("#c0262d", "#f06a6f")}
 
@@ -225,7 +224,7 @@ class StatusMonitor:
             detail = health.detail
             if health.state == "online":
                 self.state = "online"
-                self.last_contact = health.last_contact or self._clock()
+                self.last_contact = self._clock()  # it just answered
             elif health.state == "degraded":
                 self.state = "stale"
                 self.last_contact = health.last_contact or self.last_contact
@@ -239,12 +238,6 @@ class StatusMonitor:
                 raise
             except Exception as exc:
                 log.info("usage check failed: %s", exc)
-        if (
-            self.state == "online"
-            and self.last_contact is not None
-            and self._clock() - self.last_contact > STALE_AFTER
-        ):
-            self.state = "stale"
         self._show(detail, backend)
 
     def _show(self, detail: str, backend: Backend | None) -> None:

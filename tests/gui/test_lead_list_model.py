@@ -13,9 +13,11 @@ from leaselab_desktop.gui.lead_list.model import (
     LABEL_ROLE,
     LEAD_ID_ROLE,
     LeadTableModel,
+    format_status,
+    format_updated,
 )
 from leaselab_desktop.gui.lead_list.rows import NO_LABEL, Column, LeadFilter
-from leaselab_desktop.gui.qt import QtCore, Qt
+from leaselab_desktop.gui.qt import Qt, QtCore
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -109,7 +111,7 @@ def test_sort_by_other_columns(model: LeadTableModel) -> None:
     model.sort(Column.PLACE, Qt.SortOrder.AscendingOrder)
     assert model.index(0, Column.PLACE).data() == "Harbour View · 1A"
     model.sort(Column.STATUS, Qt.SortOrder.AscendingOrder)
-    assert model.index(0, Column.STATUS).data() == "Ai evaluated"
+    assert model.index(0, Column.STATUS).data() == "AI evaluated"
     model.sort(99, Qt.SortOrder.AscendingOrder)  # out of range: ignored, not a crash
     assert model.sort_column == Column.STATUS
 
@@ -125,7 +127,7 @@ def test_display_roles(model: LeadTableModel) -> None:
     last = model.rowCount() - 1
     assert model.index(last, Column.SCORE).data() == ""
     assert model.index(last, Column.LABEL).data(Qt.ItemDataRole.AccessibleTextRole) == "Not evaluated"
-    assert model.index(0, Column.UPDATED).data().startswith("2026-11-01")
+    assert model.index(0, Column.UPDATED).data() == format_updated(T0 + timedelta(minutes=5))
     assert model.data(QtCore.QModelIndex()) is None
 
 
@@ -222,3 +224,14 @@ def test_adding_pages_keeps_sort_and_filter(qapp) -> None:
     m.add_leads(SAMPLE[4:])
     assert ids(m) == ["lead_3", "lead_5", "lead_6"]
     assert m.store.properties == {"prop_1": "Maple Court", "prop_2": "Harbour View"}
+
+
+def test_formatting_of_status_and_dates() -> None:
+    assert format_status("ai_evaluated") == "AI evaluated"
+    assert format_status("documents_received") == "Documents received"
+    assert format_status("some_new_state") == "Some new state"  # unknown values still readable
+    assert format_status("") == ""
+    noon = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+    assert format_updated(noon, now=datetime(2026, 12, 1, tzinfo=UTC)) == noon.astimezone().strftime("%b %d %H:%M")
+    assert format_updated(noon, now=datetime(2027, 1, 2, tzinfo=UTC)) == noon.astimezone().strftime("%Y-%m-%d")
+    assert format_updated(None) == ""

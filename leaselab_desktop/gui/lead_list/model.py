@@ -28,25 +28,32 @@ LABEL_ROLE = Qt.ItemDataRole.UserRole + 2
 BATCH_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 4
 
-_BATCH_TEXT = {
+_BATCH_TEXT = {  # the workspace's BatchController states
     "queued": "queued",
     "running": "running…",
     "complete": "done",
     "errored": "failed",
-    "skipped": "skipped",
-    "duplicate": "duplicate documents",
+    "skipped-duplicate": "skipped (same documents)",
     "quota": "quota reached",
+    "cancelled": "cancelled",
 }
 
 
 def format_status(status: str) -> str:
-    return status.replace("_", " ").capitalize() if status else ""
+    """'ai_evaluated' -> 'AI evaluated'; unknown values are shown as they come, made readable."""
+    if not status:
+        return ""
+    text = status.replace("_", " ").capitalize()
+    return "AI" + text[2:] if text.startswith("Ai ") else text
 
 
-def format_updated(value: datetime | None) -> str:
+def format_updated(value: datetime | None, now: datetime | None = None) -> str:
+    """'Nov 25 20:35' this year, '2025-11-25' before (local time)."""
     if value is None:
         return ""
-    return value.astimezone().strftime("%Y-%m-%d %H:%M")
+    local = value.astimezone()
+    this_year = (now or datetime.now(local.tzinfo)).year
+    return local.strftime("%b %d %H:%M") if local.year == this_year else local.strftime("%Y-%m-%d")
 
 
 class LeadTableModel(QtCore.QAbstractTableModel):

@@ -76,13 +76,15 @@ class LeadListPanel(QtWidgets.QWidget):
         self.table.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(Column.PLACE, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
         header.setHighlightSections(False)
-        for col, width in (
-            (Column.NAME, 170), (Column.PLACE, 170), (Column.STATUS, 120),
-            (Column.SCORE, 70), (Column.LABEL, 60),
-        ):
-            self.table.setColumnWidth(col, width)
+        header.setMinimumSectionSize(40)
+        fm = self.table.fontMetrics()
+        for col, sample in ((Column.NAME, "Marc-André Lévesque"), (Column.STATUS, "Documents received"),
+                            (Column.SCORE, "AI score ▼"), (Column.LABEL, "Label ▼"),
+                            (Column.UPDATED, "Nov 25 20:35")):
+            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 18)
         header.setSortIndicator(Column.SCORE, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
         self.table.setTabKeyNavigation(False)
