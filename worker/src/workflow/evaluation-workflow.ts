@@ -77,9 +77,9 @@ export class AiEvaluationWorkflow extends WorkflowEntrypoint<Env, EvaluationPara
           this.env.DB.prepare(
             `INSERT INTO lead_history (lead_id, site_id, action, detail, user_id, created_at)
              SELECT ?, ?, 'ai_evaluated', ?, ?, ? WHERE NOT EXISTS
-               (SELECT 1 FROM lead_history WHERE lead_id = ? AND action = 'ai_evaluated' AND detail LIKE ?)`,
+               (SELECT 1 FROM lead_history WHERE lead_id = ? AND action = 'ai_evaluated' AND instr(detail, ?) > 0)`,
           ).bind(leadId, siteId, JSON.stringify({ evaluation_id: evaluationId, score: r.score, label: r.label }), userId, now,
-            leadId, `%"evaluation_id":"${evaluationId}"%`),
+            leadId, `"evaluation_id":"${evaluationId}"`),
         ]);
         return { updated: true };
       });
