@@ -145,8 +145,9 @@ class LocalBackend:
                 if ev.kind == "status":
                     await self._record_status(ev.instance_id, str(ev.status), ev.error)
                 elif ev.kind in ("step.started", "step.retrying"):
-                    await self.db.write(lambda c, e=ev: runs_repo.update_run(
-                        c, e.instance_id, current_step=e.step, status="running"))
+                    await self.db.write(lambda c, e=ev: c.execute(
+                        "UPDATE ai_workflow_runs SET current_step = ? WHERE instance_id = ? "
+                        "AND status NOT IN ('complete', 'errored', 'terminated')", (e.step, e.instance_id)))
             except Exception:
                 log.exception("could not record run event %s", ev)
 
@@ -158,9 +159,14 @@ class LocalBackend:
                 fields["current_step"] = None
             if status == "complete":
                 fields["evaluation_id"] = f"ev_{instance_id}"
-            run = c.execute("SELECT lead_id, site_id, current_step FROM ai_workflow_runs WHERE instance_id = ?",
-                            (instance_id,)).fetchone()
-            if status == "errored" and run is not None:
+            run = c.execute("SELECT lead_id, site_id, current_step, status FROM ai_workflow_runs "
+                            "WHERE instance_id = ?", (instance_id,)).fetchone()
+            if run is None:
+                return
+            if status not in ("complete", "errored", "terminated") and run["status"] in (
+                    "complete", "errored", "terminated"):
+                return  # a late event must not reopen a finished run (retry_run requeues explicitly)
+            if status == "errored" and run["status"] != "errored":  # not already recorded by the workflow
                 name = (error or {}).get("name", "Error") if isinstance(error, dict) else "Error"
                 msg = (error or {}).get("message", str(error)) if isinstance(error, dict) else str(error)
                 fields["error_name"], fields["error_message"] = name, msg
@@ -323,6 +329,7 @@ class LocalBackend:
     async def terminate_run(self, run_id: str) -> None:
         await self._run_row(run_id)
         await (await self.engine.workflow(WORKFLOW_NAME).get(run_id)).terminate()
+        await self._record_status(run_id, "terminated", None)
 
     async def retry_run(self, run_id: str) -> RunTicket:
         """Restart an errored or terminated run from its failed step; earlier steps keep their results."""

@@ -134,6 +134,26 @@ class LocalScreeningPorts:
 
         await self.db.write(tx)
 
+    async def run_finished(self, instance_id: str, site_id: str, lead_id: str, step: str | None,
+                           error: BaseException | None) -> None:
+        from leaselab_desktop.store import runs as runs_repo
+
+        def tx(c: Any) -> None:
+            if error is None:
+                runs_repo.update_run(c, instance_id, status="complete", current_step=None,
+                                     evaluation_id=f"ev_{instance_id}", completed_at=leads_repo.now_iso())
+                return
+            name = type(error).__name__
+            message = str(error) or name
+            runs_repo.record_error(c, instance_id=instance_id, lead_id=lead_id, site_id=site_id, step=step,
+                                   name=name, message=message)
+            runs_repo.update_run(c, instance_id, status="errored", error_name=name, error_message=message,
+                                 completed_at=leads_repo.now_iso())
+            c.execute("UPDATE leads SET status = CASE WHEN status = 'ai_evaluating' THEN 'documents_received' "
+                      "ELSE status END WHERE id = ? AND site_id = ?", (lead_id, site_id))
+
+        await self.db.write(tx)
+
     async def notify(self, site_id: str, lead_id: str, evaluation: Evaluation) -> str:
         self._notify(site_id, lead_id, evaluation)
         return "desktop"

@@ -63,6 +63,8 @@ class ScreeningPorts(Protocol):
                               file_hashes: list[str], forced_reason: str | None, requested_by: str | None) -> None: ...
     async def update_lead(self, site_id: str, lead_id: str, evaluation: Evaluation) -> None: ...
     async def notify(self, site_id: str, lead_id: str, evaluation: Evaluation) -> str: ...
+    async def run_finished(self, instance_id: str, site_id: str, lead_id: str, step: str | None,
+                           error: BaseException | None) -> None: ...
     def now(self) -> datetime: ...
 
 
@@ -90,12 +92,35 @@ def _cap_text(docs: DocumentSet) -> DocumentSet:
     return docs
 
 
+class _TrackedStep:
+    """Remembers which step is running, so a failure is recorded against it."""
+
+    def __init__(self, step: WorkflowStep) -> None:
+        self._step = step
+        self.current: str | None = None
+
+    async def do(self, name: str, fn: Any, config: StepConfig) -> Any:
+        self.current = name
+        return await self._step.do(name, fn, config=config)
+
+
 class EvaluationWorkflow(WorkflowEntrypoint):
     def __init__(self, ports: ScreeningPorts) -> None:
         self.ports = ports
 
     async def run(self, event: WorkflowEvent, step: WorkflowStep) -> Any:
         req = EvaluationRequest(**event.payload)
+        tracked = _TrackedStep(step)
+        try:
+            result = await self._run(event, tracked, req)
+        except Exception as exc:
+            # Recorded before the instance reports `errored`, so a watcher never sees it unrecorded.
+            await self.ports.run_finished(event.instance_id, req.site_id, req.lead_id, tracked.current, exc)
+            raise
+        await self.ports.run_finished(event.instance_id, req.site_id, req.lead_id, None, None)
+        return result
+
+    async def _run(self, event: WorkflowEvent, step: Any, req: EvaluationRequest) -> Any:
         ports = self.ports
 
         async def fetch_lead() -> dict[str, Any]:

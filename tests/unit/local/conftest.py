@@ -16,8 +16,14 @@ async def backend(tmp_path: Path) -> AsyncIterator[LocalBackend]:
     await b.aclose()
 
 
-async def run_to_end(backend: LocalBackend, run_id: str) -> list:
+async def _run_to_end(backend: LocalBackend, run_id: str) -> list:
     snaps = []
     async for s in backend.watch_run(run_id):
         snaps.append(s)
     return snaps
+
+
+@pytest.fixture
+def run_to_end():  # type: ignore[no-untyped-def]
+    """Follow a run through watch_run to its end; returns every snapshot seen."""
+    return _run_to_end

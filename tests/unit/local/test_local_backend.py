@@ -15,8 +15,6 @@ from leaselab_desktop.domain.models import LeadQuery, NewLead
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.screening.workflow import FatalStepError
 
-from .conftest import run_to_end
-
 
 async def _first_lead_with_docs(backend: LocalBackend) -> str:
     for lead in (await backend.list_leads(LeadQuery())).items:
@@ -47,7 +45,7 @@ async def test_demo_is_not_loaded_twice(tmp_path: Path) -> None:
     await first.aclose()
 
 
-async def test_full_evaluation_with_live_steps(backend: LocalBackend) -> None:
+async def test_full_evaluation_with_live_steps(run_to_end, backend: LocalBackend) -> None:
     lead_id = await _first_lead_with_docs(backend)
     ticket = await backend.start_evaluation(lead_id)
     snaps = await run_to_end(backend, ticket.run_id)
@@ -66,7 +64,7 @@ async def test_full_evaluation_with_live_steps(backend: LocalBackend) -> None:
     assert (await backend.active_run(lead_id)) is None
 
 
-async def test_duplicate_guard_force_and_changed_documents(backend: LocalBackend, tmp_path: Path) -> None:
+async def test_duplicate_guard_force_and_changed_documents(run_to_end, backend: LocalBackend, tmp_path: Path) -> None:
     lead_id = await _first_lead_with_docs(backend)
     await run_to_end(backend, (await backend.start_evaluation(lead_id)).run_id)
     with pytest.raises(errors.DuplicateDocuments) as dup:
@@ -95,7 +93,7 @@ def test_overlap_rule() -> None:
     assert overlap(list("abcd"), list("abcde")) == 0.8
 
 
-async def test_second_start_is_already_running(backend: LocalBackend) -> None:
+async def test_second_start_is_already_running(run_to_end, backend: LocalBackend) -> None:
     lead_id = await _first_lead_with_docs(backend)
     results = await asyncio.gather(
         backend.start_evaluation(lead_id), backend.start_evaluation(lead_id), return_exceptions=True
@@ -107,7 +105,7 @@ async def test_second_start_is_already_running(backend: LocalBackend) -> None:
     await run_to_end(backend, tickets[0].run_id)
 
 
-async def test_quota_exhausted_and_given_back(backend: LocalBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_quota_exhausted_and_given_back(run_to_end, backend: LocalBackend, monkeypatch: pytest.MonkeyPatch) -> None:
     usage = await backend.usage()
     limit = usage.quota_limit
     await backend.db.write(lambda c: c.execute(
@@ -135,7 +133,7 @@ async def test_quota_exhausted_and_given_back(backend: LocalBackend, monkeypatch
     await run_to_end(backend, ok.run_id)
 
 
-async def test_free_provider_does_not_count(tmp_path: Path) -> None:
+async def test_free_provider_does_not_count(run_to_end, tmp_path: Path) -> None:
     b = await LocalBackend.open(Paths(tmp_path / "free"))
     try:
         lead_id = await _first_lead_with_docs(b)
@@ -145,7 +143,7 @@ async def test_free_provider_does_not_count(tmp_path: Path) -> None:
         await b.aclose()
 
 
-async def test_failed_run_records_error_and_retries_from_failed_step(
+async def test_failed_run_records_error_and_retries_from_failed_step(run_to_end,
     backend: LocalBackend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     lead_id = await _first_lead_with_docs(backend)
@@ -172,14 +170,25 @@ async def test_failed_run_records_error_and_retries_from_failed_step(
     assert by_name["fetch-lead"].attempts == 1 and by_name["load-documents"].attempts == 1
 
 
-async def test_vanished_lead_fails_non_retryably(backend: LocalBackend) -> None:
+async def test_vanished_lead_fails_non_retryably(
+    run_to_end, backend: LocalBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lead_id = await _first_lead_with_docs(backend)
-    await backend.db.write(lambda c: c.execute("UPDATE leads SET site_id = 'elsewhere' WHERE id = ?", (lead_id,)))
-    with pytest.raises(errors.NotFound):
-        await backend.start_evaluation(lead_id)
+
+    async def gone(site_id: str, lead_id: str) -> None:  # deleted between start and run
+        return None
+
+    monkeypatch.setattr(backend.ports, "load_lead", gone)
+    ticket = await backend.start_evaluation(lead_id)
+    final = (await run_to_end(backend, ticket.run_id))[-1]
+    assert final.status == "errored" and "no longer exists" in (final.error.message if final.error else "")
+    fetch = final.steps[0]
+    assert (fetch.name, fetch.status, fetch.attempts) == ("fetch-lead", "errored", 1)
+    assert all(s.status == "pending" for s in final.steps[1:])
+    assert (await backend.active_run(lead_id)) is None
 
 
-async def test_terminate_and_resume_after_restart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_terminate_and_resume_after_restart(run_to_end, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = Paths(tmp_path / "r")
     b = await LocalBackend.open(paths)
     lead_id = await _first_lead_with_docs(b)
@@ -221,7 +230,7 @@ async def test_terminate_and_resume_after_restart(tmp_path: Path, monkeypatch: p
         await b2.aclose()
 
 
-async def test_overrides_need_reason_and_keep_trail(backend: LocalBackend) -> None:
+async def test_overrides_need_reason_and_keep_trail(run_to_end, backend: LocalBackend) -> None:
     lead_id = await _first_lead_with_docs(backend)
     ev = (await run_to_end(backend, (await backend.start_evaluation(lead_id)).run_id))[-1].output
     assert ev is not None
@@ -235,7 +244,7 @@ async def test_overrides_need_reason_and_keep_trail(backend: LocalBackend) -> No
     assert (await backend.latest_evaluation(lead_id)) == ev  # never edited
 
 
-async def test_intake_create_attach_and_evaluate(backend: LocalBackend, tmp_path: Path) -> None:
+async def test_intake_create_attach_and_evaluate(run_to_end, backend: LocalBackend, tmp_path: Path) -> None:
     prop = (await backend.list_properties())[0]
     unit = (await backend.list_units(prop.id))[0]
     lead = await backend.create_lead(NewLead(property_id=prop.id, unit_id=unit.id, first_name="Walk", last_name="In",
