@@ -448,3 +448,19 @@ async def open_workspace(backend: Any, tasks: Any, size: tuple[int, int] = (1300
         await backend.aclose()
         ws.close()
         ws.deleteLater()
+
+
+def drop_files(widget: Any, paths: list[Path]) -> Any:
+    """Drag local files over ``widget`` and drop them (DragEnter then Drop, as a real drag does)."""
+    from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
+
+    mime = QtCore.QMimeData()
+    mime.setUrls([QtCore.QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QtCore.QPointF(widget.width() / 2, widget.height() / 2)
+    enter = QtGui.QDragEnterEvent(pos.toPoint(), QtCore.Qt.DropAction.CopyAction, mime,
+                                  QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier)
+    QtWidgets.QApplication.sendEvent(widget, enter)
+    drop = QtGui.QDropEvent(pos, QtCore.Qt.DropAction.CopyAction, mime,
+                            QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier)
+    QtWidgets.QApplication.sendEvent(widget, drop)
+    return drop if enter.isAccepted() else enter

@@ -2,23 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
-from tests.gui.fakes import FakeBackend, make_pdf, open_workspace
-
-
-def _drop(widget: QtWidgets.QWidget, paths: list[Path]) -> QtGui.QDropEvent:
-    mime = QtCore.QMimeData()
-    mime.setUrls([QtCore.QUrl.fromLocalFile(str(p)) for p in paths])
-    pos = QtCore.QPointF(widget.width() / 2, widget.height() / 2)
-    enter = QtGui.QDragEnterEvent(pos.toPoint(), QtCore.Qt.DropAction.CopyAction, mime,
-                                  QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier)
-    QtWidgets.QApplication.sendEvent(widget, enter)
-    drop = QtGui.QDropEvent(pos, QtCore.Qt.DropAction.CopyAction, mime,
-                            QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier)
-    QtWidgets.QApplication.sendEvent(widget, drop)
-    return drop if enter.isAccepted() else enter
+from tests.gui.fakes import FakeBackend, drop_files, make_pdf, open_workspace
 
 
 async def test_drag_and_drop_attaches_files(tasks, until, tmp_path) -> None:
@@ -34,7 +19,7 @@ async def test_drag_and_drop_attaches_files(tasks, until, tmp_path) -> None:
         await until(lambda: ws.detail.lead is not None)
         panel = ws.detail.documents
         assert panel.acceptDrops()
-        event = _drop(panel, [pdf, empty])
+        event = drop_files(panel, [pdf, empty])
         assert event.isAccepted()
         tree = ws.findChild(QtWidgets.QTreeWidget, "documentsList")
         await until(lambda: tree.topLevelItemCount() == 1)

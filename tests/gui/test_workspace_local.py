@@ -1,0 +1,134 @@
+"""The full flow through the workspace UI on the real LocalBackend (temp data dir, demo data):
+detail + preview, Run → live timeline → result, override, export, duplicate → forced re-run,
+attach by drag-and-drop, new lead, batch."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from leaselab_desktop.backends.local import LocalBackend
+from leaselab_desktop.domain.models import LeadQuery
+from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
+from leaselab_desktop.gui.qt import QtWidgets
+from tests.gui.fakes import drop_files, make_pdf, open_workspace
+
+TIMEOUT = 60.0
+
+
+async def _unevaluated(backend: LocalBackend, n: int = 1) -> list[str]:
+    page = await backend.list_leads(LeadQuery(limit=100))
+    out = []
+    for lead in page.items:
+        if lead.ai_score is None and await backend.list_files(lead.id) and not await backend.active_run(lead.id):
+            out.append(lead.id)
+        if len(out) == n:
+            break
+    assert len(out) == n, "the demo data should have leads with documents and no evaluation"
+    return out
+
+
+async def test_full_evaluation_flow_on_the_local_backend(paths, tasks, until, tmp_path) -> None:
+    backend = await LocalBackend.open(paths)
+    finished: list[tuple[str, object]] = []
+    changed: list[str] = []
+    async with open_workspace(backend, tasks) as ws:
+        ws.run_finished.connect(lambda lid, snap: finished.append((lid, snap)))
+        ws.lead_changed.connect(changed.append)
+        (lead_id,) = await _unevaluated(backend)
+        ws.show_lead(lead_id)
+        await until(lambda: ws.detail.lead is not None, timeout=TIMEOUT)
+        tree = ws.findChild(QtWidgets.QTreeWidget, "documentsList")
+        assert tree.topLevelItemCount() >= 1
+        pdf_row = next(i for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).text(0).endswith(".pdf"))
+        tree.setCurrentItem(tree.topLevelItem(pdf_row))
+        preview = ws.detail.documents.preview
+        await until(lambda: not preview.pixmap.isNull(), timeout=TIMEOUT)
+
+        run = ws.findChild(QtWidgets.QPushButton, "runButton")
+        assert run.isVisible() and run.isEnabled()
+        run.click()
+        run.click()
+        await until(lambda: finished, timeout=TIMEOUT)
+        lid, snap = finished[0]
+        assert lid == lead_id and snap.status == "complete" and snap.output is not None
+        assert all(ws.panel.timeline.state(s) == "complete" for s in WORKFLOW_STEPS)
+        assert ws.panel.timeline.detail("call-workers-ai").startswith("Done")
+        score = ws.findChild(QtWidgets.QLabel, "scoreValue")
+        await until(lambda: score.text() == str(snap.output.score), timeout=TIMEOUT)
+        assert ws.findChild(QtWidgets.QLabel, "labelBadge").text() == f"Label {snap.output.label}"
+        assert ws.findChild(QtWidgets.QListWidget, "evaluationHistory").count() == 1
+        assert lead_id in changed
+        assert len(await backend.evaluation_history(lead_id)) == 1  # the double click started one run
+
+        # override through the dialog, then the trail comes from the backend
+        await until(lambda: ws.card.trail.count() == 1)
+        ws.findChild(QtWidgets.QPushButton, "overrideButton").click()
+        dlg = ws.card._dialog
+        dlg.combo.setCurrentIndex(0)
+        chosen = dlg.recommendation
+        dlg.reason_edit.setPlainText("Landlord reference checked by phone")
+        dlg.ok_button.click()
+        await until(lambda: len(ws.card.overrides) == 1, timeout=TIMEOUT)
+        stored = await backend.overrides(snap.output.evaluation_id)
+        assert [(o.to_recommendation, o.reason) for o in stored] == [(chosen, "Landlord reference checked by phone")]
+
+        out = await ws.card.export_to(tmp_path / "report.pdf")
+        assert out is not None
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(out).pages).split())
+        assert ws.detail.lead.full_name in text
+        assert "Landlord reference checked by phone" in text
+        assert "No protected characteristic was used" in text
+        assert (snap.output.policy_version or "") in text
+
+        # same documents again: the duplicate banner, then a forced re-run with a reason
+        ws.findChild(QtWidgets.QPushButton, "reevaluateButton").click()
+        banner = ws.findChild(QtWidgets.QFrame, "duplicateBanner")
+        await until(banner.isVisible, timeout=TIMEOUT)
+        ws.findChild(QtWidgets.QPushButton, "forceButton").click()
+        force = ws.panel._force_dialog
+        force.reason_edit.setPlainText("Applicant asked for a review")
+        force.ok_button.click()
+        await until(lambda: len(finished) == 2, timeout=TIMEOUT)
+        await until(lambda: ws.findChild(QtWidgets.QListWidget, "evaluationHistory").count() == 2,
+                    timeout=TIMEOUT)
+
+
+async def test_intake_and_batch_on_the_local_backend(paths, tasks, until, tmp_path) -> None:
+    backend = await LocalBackend.open(paths)
+    async with open_workspace(backend, tasks) as ws:
+        ws.open_new_lead_dialog()
+        await until(lambda: ws._new_lead_dialog is not None, timeout=TIMEOUT)
+        dlg = ws._new_lead_dialog
+        assert dlg.property.count() >= 1
+        dlg.first.setText("Katherine")
+        dlg.last.setText("Johnson")
+        dlg.email.setText("kj@example.com")
+        dlg.income.setValue(7200)
+        dlg.dialog.findChild(QtWidgets.QDialogButtonBox, "buttonBox").button(
+            QtWidgets.QDialogButtonBox.StandardButton.Ok).click()
+        await until(lambda: ws.detail.lead is not None and ws.detail.lead.first_name == "Katherine",
+                    timeout=TIMEOUT)
+        new_id = ws.detail.lead.id
+
+        pdf = tmp_path / "employment_letter.pdf"
+        pdf.write_bytes(make_pdf(1, "Employment letter"))
+        assert drop_files(ws.detail.documents, [pdf]).isAccepted()
+        await until(lambda: ws.detail.documents.tree.topLevelItemCount() == 1, timeout=TIMEOUT)
+        files = await backend.list_files(new_id)
+        assert [(f.file_name, f.file_type) for f in files] == [("employment_letter.pdf", "employment_letter")]
+
+        ids = [new_id, *[i for i in await _unevaluated(backend, 3) if i != new_id][:2]]
+        progress: list[tuple[int, int]] = []
+        ws.batch_progress.connect(lambda d, t: progress.append((d, t)))
+        assert ws.start_batch(ids)
+        states = await asyncio.wait_for(ws.batch.wait(), TIMEOUT)
+        assert set(states) == set(ids)
+        assert set(states.values()) <= {"complete", "errored"} and states[ids[1]] == "complete"
+        assert progress[-1] == (3, 3)
+        for lid in ids:
+            if states[lid] == "complete":
+                assert await backend.latest_evaluation(lid) is not None
+        Path(pdf).unlink()
