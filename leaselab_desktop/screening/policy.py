@@ -97,6 +97,7 @@ class BandsFactor(_FactorBase):
     missing_points: float = 0
     explanation: str = ""
     missing_explanation: str = ""
+    unverified_explanation: str = ""
     improve: str = ""
     verify_hint: str = ""
     missing_hint: str = ""
@@ -174,6 +175,11 @@ class Assume(_Strict):
     ignore_severities: list[str] = Field(default_factory=list)
 
 
+class FactorBelow(_Strict):
+    code: str
+    fraction: float = Field(gt=0, le=1)
+
+
 class MeasureTest(Measure):
     above: float | None = None
     at_least: float | None = None
@@ -185,6 +191,7 @@ class Condition(_Strict):
     assume: Assume | None = None
     signals_at_least: SignalCount | None = None
     measure: MeasureTest | None = None
+    factor_below: FactorBelow | None = None
 
 
 class RecommendationRule(_Strict):
@@ -225,6 +232,8 @@ class Profile(_Strict):
                     raise ValueError("'assume' only applies together with 'label_in'")
                 if set(cond.assume.ignore_severities) - set(SEVERITIES):
                     raise ValueError("assume.ignore_severities names an unknown severity")
+            if cond.factor_below and cond.factor_below.code not in codes:
+                raise ValueError(f"factor_below names an unknown factor {cond.factor_below.code!r}")
             if cond.signals_at_least and cond.signals_at_least.severity not in SEVERITIES:
                 raise ValueError(f"unknown severity {cond.signals_at_least.severity!r}")
         if rule.when != Condition():
@@ -244,6 +253,9 @@ class Policy(_Strict):
     labels: list[LabelBand] = Field(min_length=1)
     severity_order: list[str]
     adverse_fraction: float = Field(ge=0, le=1)
+    # Signals about whether a file could be read, not about authenticity: scored only through
+    # document completeness (documents_unreadable), never as fraud signals.
+    readability_codes: list[str] = Field(default_factory=list)
     profiles: dict[str, Profile]
 
     @model_validator(mode="after")

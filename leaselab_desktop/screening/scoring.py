@@ -7,128 +7,33 @@ number goes through ``round_half_up`` exactly where the README says, so both agr
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from leaselab_desktop.domain.models import Factor, Signal
 from leaselab_desktop.screening.facts import ApplicantFacts, ScoreResult
+from leaselab_desktop.screening.measures import (
+    EPS,
+    SOURCES,
+    ceil_money,
+    fill_template,
+    fmt_money,
+    fmt_num,
+    fmt_pct,
+    fmt_times,
+    measure,
+    positive,
+    round_half_up,
+)
 from leaselab_desktop.screening.policy import (
     SEVERITIES,
     BandsFactor,
     Condition,
     DocumentsFactor,
     FactorRule,
-    Measure,
     Policy,
     Profile,
     SignalsFactor,
 )
-
-_EPS = 1e-9
-
-
-# -- number formatting (README "Rounding and formatting") ---------------------------------------
-
-def round_half_up(x: float, digits: int = 0) -> float:
-    scale = 10**digits
-    return math.floor(x * scale + 0.5 + _EPS) / scale
-
-
-def fmt_num(x: float) -> str:
-    r = round_half_up(x, 1)
-    return str(int(r)) if r == int(r) else f"{r:.1f}"
-
-
-def fmt_pct(ratio: float) -> str:
-    return f"{fmt_num(ratio * 100)} %"
-
-
-def fmt_money(x: float) -> str:
-    r = int(round_half_up(abs(x)))
-    return f"{'-' if x < 0 and r else ''}${r:,}"
-
-
-def fmt_times(x: float) -> str:
-    return f"{fmt_num(x)}×"
-
-
-def ceil_money(x: float) -> str:
-    return f"${math.ceil(x - _EPS):,}"
-
-
-def _fill(template: str, ctx: dict[str, str]) -> str:
-    out = template
-    for key, value in ctx.items():
-        out = out.replace("{" + key + "}", value)
-    return out
-
-
-# -- measures -----------------------------------------------------------------------------------
-
-@dataclass
-class MeasureValue:
-    value: float | None
-    basis: str = "verified"  # rent_to_income: verified | stated
-    ctx: dict[str, str] = field(default_factory=dict)
-
-
-def _positive(x: float | None) -> float:
-    return x if x is not None and x > 0 else 0.0
-
-
-def measure(m: Measure, facts: ApplicantFacts) -> MeasureValue:
-    name = m.name
-    if name == "rent_to_income":
-        rent = _positive(facts.monthly_rent)
-        verified = _positive(facts.verified_monthly_income)
-        if m.include_public_assistance:
-            verified += _positive(facts.public_assistance_monthly)
-        stated = _positive(facts.stated_monthly_income)
-        if not rent:
-            return MeasureValue(None)
-        if verified:
-            income, basis = verified, "verified"
-        elif m.fallback_to_stated and stated:
-            income, basis = stated, "stated"
-        else:
-            return MeasureValue(None)
-        ctx = {"income": fmt_money(income), "income_basis": basis, "rent": fmt_money(rent)}
-        return MeasureValue(rent / income, basis, ctx)
-    if name == "employment_months":
-        if facts.employment_months is not None:
-            return MeasureValue(max(facts.employment_months, 0.0))
-        return MeasureValue(0.0 if facts.employment_status == "unemployed" else None)
-    if name == "income_stability_months":
-        candidates: list[float] = []
-        if facts.employment_months is not None and facts.employment_status != "unemployed":
-            candidates.append(max(facts.employment_months, 0.0))
-        if _positive(facts.public_assistance_monthly) and m.public_assistance_months is not None:
-            candidates.append(m.public_assistance_months)
-        if _positive(facts.verified_monthly_income) and m.verified_income_months is not None:
-            candidates.append(m.verified_income_months)
-        ctx = {"assistance_months": fmt_num(m.public_assistance_months or 0)}
-        return MeasureValue(max(candidates) if candidates else None, ctx=ctx)
-    if name == "balance_to_rent":
-        rent = _positive(facts.monthly_rent)
-        if facts.average_bank_balance is None or not rent:
-            return MeasureValue(None)
-        ctx = {"balance": fmt_money(facts.average_bank_balance), "rent": fmt_money(rent)}
-        return MeasureValue(facts.average_bank_balance / rent, ctx=ctx)
-    if name == "application_completeness":
-        return MeasureValue(min(max(facts.application_fields_complete, 0.0), 1.0))
-    if name == "negative_balance_days":
-        days = facts.negative_balance_days
-        return MeasureValue(None if days is None else float(days))
-    raise ValueError(f"unknown measure {name!r}")  # unreachable: the policy validator refuses it
-
-
-_SOURCES = {
-    "employment_months": "employment letter or application (employment start date)",
-    "income_stability_months": "income documents (pay stubs, employment letter, assistance deposits)",
-    "balance_to_rent": "bank statements and unit rent",
-    "application_completeness": "application form",
-}
-
 
 # -- factors ------------------------------------------------------------------------------------
 
@@ -151,7 +56,7 @@ def _bands_factor(rule: BandsFactor, facts: ApplicantFacts, best_band: bool = Fa
     if full.min is not None:
         ctx["full_min"] = fmt_num(full.min)
         ctx["full_min_x"] = fmt_times(full.min)
-    rent = _positive(facts.monthly_rent)
+    rent = positive(facts.monthly_rent)
     if rent and full.max:
         ctx["target_income"] = ceil_money(rent / full.max)
     if rent and full.min is not None:
@@ -167,21 +72,21 @@ def _bands_factor(rule: BandsFactor, facts: ApplicantFacts, best_band: bool = Fa
         ctx.update(value=fmt_num(mv.value), value_pct=fmt_pct(mv.value), value_x=fmt_times(mv.value))
         band = full if best_band else next(b for b in rule.bands if b.matches(mv.value))
         points = band.points
-        explanation = _fill(rule.explanation, ctx)
+        explanation = fill_template(rule.explanation, ctx)
         if mv.basis == "stated" and rule.unverified_multiplier < 1:
             points *= rule.unverified_multiplier
             notes.append(
-                f"Income is not verified by documents: points × {fmt_num(rule.unverified_multiplier)}."
+                fill_template(rule.unverified_explanation, {"multiplier": fmt_num(rule.unverified_multiplier)})
             )
             if rule.verify_hint:
                 improve.append(rule.verify_hint)
         if band is not full and rule.improve:
-            improve.append(_fill(rule.improve, ctx))
+            improve.append(fill_template(rule.improve, ctx))
     for adj in rule.adjustments:
         adj_value = measure(adj.measure, facts).value
         if adj_value is not None and adj_value >= adj.min:
             points += adj.points
-            notes.append(_fill(adj.explanation, {"value": fmt_num(adj_value)}))
+            notes.append(fill_template(adj.explanation, {"value": fmt_num(adj_value)}))
             if adj.improve:
                 improve.append(adj.improve)
     points = min(max(points, 0.0), rule.max_points)
@@ -192,7 +97,7 @@ def _bands_factor(rule: BandsFactor, facts: ApplicantFacts, best_band: bool = Fa
             else "income documents and unit rent"
         )
     else:
-        source = _SOURCES.get(rule.measure.name, rule.measure.name)
+        source = SOURCES.get(rule.measure.name, rule.measure.name)
     text = " ".join(t for t in [explanation, *notes] if t)
     return Outcome(_factor(rule, points, text, source, ctx), improve)
 
@@ -270,7 +175,7 @@ def _factor(rule: FactorRule, points: float, text: str, source: str, ctx: dict[s
         max_points=rule.max_points,
         explanation=text,
         source=source,
-        standard=_fill(rule.standard, ctx) or None,
+        standard=fill_template(rule.standard, ctx) or None,
     )
 
 
@@ -316,6 +221,7 @@ def condition_holds(
     facts: ApplicantFacts,
     signals: list[Signal],
     label: str,
+    factors: list[Factor],
 ) -> bool:
     if cond.label_in is not None:
         if cond.assume:
@@ -332,6 +238,11 @@ def condition_holds(
     if cond.signals_at_least is not None:
         need = cond.signals_at_least
         if _signals_at_least(signals, need.severity) < need.count:
+            return False
+    if cond.factor_below is not None:
+        below = cond.factor_below
+        f = next(f for f in factors if f.code == below.code)
+        if not f.points < below.fraction * f.max_points - EPS:
             return False
     if cond.measure is not None:
         value = measure(cond.measure, facts).value
@@ -354,6 +265,8 @@ def score(
 ) -> ScoreResult:
     """Score an applicant. Pure: same inputs, same output; no clock, no I/O, no free text."""
     prof = policy.profile(profile)
+    readability = set(policy.readability_codes)
+    signals = [s for s in signals if s.code not in readability]
     outcomes = evaluate_factors(prof, facts, signals)
     factors = [o.factor for o in outcomes]
     total = total_score(factors)
@@ -361,12 +274,13 @@ def score(
     rule = next(
         r for r in prof.recommendation_rules
         if condition_holds(
-            r.when, policy=policy, profile=prof, facts=facts, signals=signals, label=label
+            r.when, policy=policy, profile=prof, facts=facts, signals=signals, label=label,
+            factors=factors,
         )
     )
     improve = list(dict.fromkeys(text for o in outcomes for text in o.improve))
     risk_flags = [
-        f.code for f in factors if f.points < policy.adverse_fraction * f.max_points - _EPS
+        f.code for f in factors if f.points < policy.adverse_fraction * f.max_points - EPS
     ]
     fraud = list(dict.fromkeys(s.code for s in signals if _severity(s) in ("medium", "high")))
     notes = [f"Scored with the {prof.title} profile ({profile}) of policy {policy.version}."]
@@ -376,7 +290,7 @@ def score(
          if isinstance(f, BandsFactor) and f.measure.name == "rent_to_income"),
         None,
     )
-    assistance = _positive(facts.public_assistance_monthly)
+    assistance = positive(facts.public_assistance_monthly)
     if income_rule and assistance:
         if income_rule.measure.include_public_assistance:
             notes.append(f"Public assistance of {fmt_money(assistance)}/month was counted as income.")

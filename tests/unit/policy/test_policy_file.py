@@ -96,6 +96,10 @@ def _rules(data: dict[str, Any], profile: str = "default") -> list[dict[str, Any
         (lambda d: _factor(d, "document_authenticity")["penalties"].update(critical=3), "unknown severities"),
         (lambda d: _rules(d)[0].update(recommendation="maybe"), "unknown recommendation"),
         (lambda d: _rules(d).pop(), "fallback"),
+        (
+            lambda d: _rules(d)[0]["when"].update(factor_below={"code": "charm", "fraction": 0.5}),
+            "factor_below names an unknown factor 'charm'",
+        ),
         (lambda d: d["profiles"].pop("default"), "'default' profile"),
         (lambda d: d.update(schema=2), "schema 2 is not supported"),
         (lambda d: d["labels"].reverse(), "descending min_score"),

@@ -30,7 +30,8 @@ def policy() -> Policy:
 def facts(**kw: Any) -> ApplicantFacts:
     base: dict[str, Any] = dict(
         monthly_rent=1850, stated_monthly_income=5000, verified_monthly_income=5000,
-        employment_status="employed", employment_months=36, documents_present=ALL_DOCS,
+        employment_status="employed", employment_months=36, employer_verified=True,
+        documents_present=ALL_DOCS,
         average_bank_balance=5000, negative_balance_days=0, application_fields_complete=1.0,
     )
     base.update(kw)
@@ -150,3 +151,21 @@ def test_protected_looking_keys_cannot_reach_the_score(policy: Policy) -> None:
         {**facts().model_dump(), "age": 71, "religion": "x", "family_status": "3 children"}
     )
     assert score(plain, [], policy) == score(loaded, [], policy)
+
+
+def test_tenure_from_the_application_only_counts_half(policy: Policy) -> None:
+    result = score(facts(employer_verified=False), [], policy)
+    emp = result.factors[1]
+    assert emp.points == 10
+    assert "application only" in emp.explanation
+    assert "Provide an employment letter confirming the start date" in result.what_would_change
+
+
+def test_readability_signals_are_not_fraud_signals(policy: Policy) -> None:
+    unreadable = Signal(code="document_unreadable", severity="medium", document="x.pdf")
+    result = score(facts(monthly_rent=1500, documents_unreadable=1), [unreadable], policy)
+    assert result.fraud_signals == []
+    assert next(f for f in result.factors if f.code == "document_authenticity").points == 15
+    assert next(f for f in result.factors if f.code == "document_completeness").points == 13
+    assert result.recommendation == "approve"
+    assert "Replace the 1 unreadable document(s) with readable copies" in result.what_would_change
