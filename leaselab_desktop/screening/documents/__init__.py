@@ -6,7 +6,7 @@ Public API::
     analyse_file(file_id, file_name, declared_type, bytes_or_path) -> DocumentFacts
 """
 
-from leaselab_desktop.screening.documents.analyse import analyse_file, parse_content
+from leaselab_desktop.screening.documents.analyse import analyse_file, clear_cache, parse_content
 from leaselab_desktop.screening.documents.filestore import (
     FileStore,
     FileTooLarge,
@@ -26,6 +26,7 @@ __all__ = [
     "Limits",
     "StoredFile",
     "analyse_file",
+    "clear_cache",
     "parse_content",
     "safe_name",
     "sniff",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from leaselab_desktop.screening.documents.image_extract import extract_image
@@ -26,6 +28,33 @@ _NAME_TAIL_RE = re.compile(
     r"|dept|department)\b.*$",
     re.IGNORECASE,
 )
+
+
+CACHE_SIZE = 256  # analysed documents kept by content hash (re-evaluations skip re-parsing)
+_cache: OrderedDict[tuple[object, ...], DocumentFacts] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
+def _cached(key: tuple[object, ...], file_id: str) -> DocumentFacts | None:
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is None:
+            return None
+        _cache.move_to_end(key)
+    return hit.model_copy(deep=True, update={"file_id": file_id})
+
+
+def _remember(key: tuple[object, ...], facts: DocumentFacts) -> DocumentFacts:
+    with _cache_lock:
+        _cache[key] = facts.model_copy(deep=True)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return facts
 
 
 def _hash_path(path: Path) -> tuple[str, str, int]:
@@ -55,24 +84,38 @@ def analyse_file(
     data_or_path: bytes | Path | str,
     limits: Limits = DEFAULT_LIMITS,
 ) -> DocumentFacts:
-    """Hash, sniff, extract and parse one document."""
-    data: bytes | None
+    """Hash, sniff, extract and parse one document (results are cached by content hash)."""
+    data: bytes | None = None
     if isinstance(data_or_path, bytes | bytearray | memoryview):
         data = bytes(data_or_path)
-        sha = hashlib.sha256(data).hexdigest()
-        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
-        size = len(data)
     else:
         path = Path(data_or_path)
         try:
-            sha, md5, size = _hash_path(path)
+            if path.stat().st_size <= limits.max_bytes:
+                data = path.read_bytes()
+            else:
+                sha, md5, size = _hash_path(path)
         except OSError as exc:
             return DocumentFacts(
                 file_id=file_id, file_name=file_name, declared_type=declared_type,
                 sha256="", md5="", size=0, error="corrupt",
                 error_message=f"The file could not be opened ({exc.strerror or type(exc).__name__}).",
             )
-        data = path.read_bytes() if size <= limits.max_bytes else None
+    if data is not None:
+        sha = hashlib.sha256(data).hexdigest()
+        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        size = len(data)
+    key = (sha, size, file_name, declared_type, limits)
+    hit = _cached(key, file_id)
+    if hit is not None:
+        return hit
+    return _remember(key, _analyse(file_id, file_name, declared_type, data, sha, md5, size, limits))
+
+
+def _analyse(
+    file_id: str, file_name: str, declared_type: str, data: bytes | None, sha: str, md5: str,
+    size: int, limits: Limits,
+) -> DocumentFacts:
     facts = DocumentFacts(
         file_id=file_id, file_name=file_name, declared_type=declared_type or "other",
         sha256=sha, md5=md5, size=size, kind=declared_type or "other",

@@ -28,6 +28,10 @@ ASSISTANCE_RX = re.compile(
     r"ontario\s+works|\bodsp\b|\bont\s+works\b|social\s+assistance|disability\s+support",
     re.IGNORECASE,
 )
+_SUMMARY_RX = re.compile(
+    rf"^\s*(?:{_OPENING}|{_CLOSING}|{_DEPOSITS}|{_WITHDRAWALS}|page\b|sub-?total|total)",
+    re.IGNORECASE,
+)
 _CREDIT_WORDS = re.compile(r"deposit|payroll|salary|credit|refund|transfer\s+in|interest", re.I)
 
 
@@ -67,26 +71,28 @@ def parse_bank_statement(text: str) -> tuple[BankStatement, str | None, float | 
 def _transactions(
     lines: list[str], opening: float | None
 ) -> list[tuple[str, float, float | None]]:
+    """Dated rows with amounts. When an undated line carrying amounts sits between them (a wrapped
+    row the parser cannot place), running balances are dropped: they could not be checked fairly."""
     out: list[tuple[str, float, float | None]] = []
     previous = opening
-    for line in lines:
+    stray_at: list[int] = []
+    row_at: list[int] = []
+    for index, line in enumerate(lines):
         m = DATE_RE.match(line)
-        if not m:
+        rest = line[m.end():] if m else ""
+        found = amounts(rest) if m else []
+        if not m or not found or re.match(r"\s*(?:to|-|–)\s*\d", rest):
+            if amounts(line) and not _SUMMARY_RX.match(line):
+                stray_at.append(index)
             continue
-        rest = line[m.end():]
-        found = amounts(rest)
-        if not found:
-            continue
+        row_at.append(index)
         desc = _description(rest)
-        if re.match(r"\s*(?:to|-|–)\s*\d", rest):  # a period line "2026-09-01 to 2026-09-30"
-            continue
         balance: float | None = None
         if len(found) >= 2:
             amount, balance = found[-2], found[-1]
         else:
             amount = found[0]
-        explicit = bool(re.search(r"[-−(]\s?\$?\s?[\d,]+\.\d{2}\)?|\bDR\b", rest))
-        if not explicit and amount > 0:
+        if amount > 0:  # unsigned: a debit or a credit; the running balance or the words decide
             if balance is not None and previous is not None:
                 if abs(previous - amount - balance) < abs(previous + amount - balance):
                     amount = -amount
@@ -96,6 +102,8 @@ def _transactions(
         previous = balance if balance is not None else (
             None if previous is None else previous + amount
         )
+    if row_at and any(row_at[0] < i < row_at[-1] for i in stray_at):
+        out = [(d, a, None) for d, a, _ in out]
     return out
 
 

@@ -32,7 +32,7 @@ DATE_RE = re.compile(
 AMOUNT_RE = re.compile(
     r"(?P<neg1>[-−–])?\s?(?P<paren>\()?\s?(?P<cur>(?:CA|C|US)?\$)?\s?(?P<neg2>[-−])?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{2}|(?<=\$)\d+(?:\.\d{1,2})?)"
-    r"(?P<paren2>\))?(?:\s?(?P<cr>CR|DR)\b)?"
+    r"(?P<paren2>\))?(?P<trail>-(?=\s|$))?(?:\s?(?P<cr>CR|DR)\b)?"
 )
 
 
@@ -82,7 +82,8 @@ def amounts(text: str) -> list[float]:
     for m in AMOUNT_RE.finditer(strip_dates(text)):
         value = float(m.group("num").replace(",", ""))
         negative = bool(
-            m.group("neg1") or m.group("neg2") or (m.group("paren") and m.group("paren2"))
+            m.group("neg1") or m.group("neg2") or m.group("trail")
+            or (m.group("paren") and m.group("paren2"))
             or m.group("cr") == "DR"
         )
         out.append(-value if negative else value)

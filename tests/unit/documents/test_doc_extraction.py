@@ -226,3 +226,27 @@ def test_sniff_and_helpers() -> None:
     assert text_changes("A\nNet Pay: $1.00\nGone line", "A\nNet Pay: $2.00\nNew line") == [
         "Net Pay: $1.00 → $2.00", "removed: Gone line", "added: New line",
     ]
+
+
+def test_results_are_cached_by_content_and_returned_as_copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    from leaselab_desktop.screening.documents import analyse as analyse_mod
+
+    analyse_mod.clear_cache()
+    calls: list[int] = []
+    real = analyse_mod._extract
+
+    def counting(*args: object) -> None:
+        calls.append(1)
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyse_mod, "_extract", counting)
+    data = b.text_pdf(STUB_LINES)
+    first = analyse_file("f1", "stub.pdf", "paystub", data)
+    first.metadata["tampered"] = "yes"
+    second = analyse_file("f2", "stub.pdf", "paystub", data)
+    assert len(calls) == 1
+    assert second.file_id == "f2" and "tampered" not in second.metadata
+    assert second.pay_stub == first.pay_stub
+    analyse_file("f3", "other-name.pdf", "paystub", data)
+    analyse_file("f4", "stub.pdf", "paystub", data, limits=Limits(max_text_chars=50))
+    assert len(calls) == 3  # the name and the limits are part of the key

@@ -130,3 +130,29 @@ def test_classify_falls_back_to_declared_type() -> None:
     assert classify("Some unrelated text", "tax_return") == "tax_return"
     assert classify("Notice of Assessment 2025", "other") == "tax_return"
     assert _facts("nothing useful here", "paystub").pay_stub is None
+
+
+def test_wrapped_rows_disable_running_balance_check() -> None:
+    text = """Account Statement
+Opening Balance: 100.00
+2026-09-01 PAYROLL 500.00 600.00
+2026-09-02 CARD PURCHASE AT A STORE WITH A LONG NAME
+   CONTINUED 20.00 580.00
+2026-09-03 RENT 300.00 280.00
+Closing Balance: 280.00
+"""
+    st, _, _ = parse_bank_statement(text)
+    assert [a for _, a, _ in st.transactions] == [500.0, -300.0]
+    assert all(bal is None for _, _, bal in st.transactions)
+    assert _facts(text).bank_statement is not None
+
+
+def test_overdrawn_balances_with_trailing_minus() -> None:
+    text = """Bank Statement
+Opening Balance: 50.00
+2026-09-01 RENT 1,000.00 950.00-
+2026-09-15 PAYROLL 1,200.00 250.00
+Closing Balance: 250.00
+"""
+    st, _, _ = parse_bank_statement(text)
+    assert st.transactions == [("RENT", -1000.0, -950.0), ("PAYROLL", 1200.0, 250.0)]

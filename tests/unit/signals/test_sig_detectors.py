@@ -244,3 +244,9 @@ def test_signals_sorted_most_severe_first() -> None:
     docs = [doc("a.pdf", error="encrypted", error_message="locked"),
             doc("b.pdf", metadata={"producer": "Adobe Photoshop"})]
     assert [s.severity for s in detect_signals(LEAD, docs, {})] == ["high", "low"]
+
+
+def test_bank_summary_needs_printed_totals() -> None:
+    partial = BankStatement(opening_balance=1000.0, closing_balance=5000.0,
+                            transactions=[("PAYROLL", 500.0, None)])
+    assert detect_signals(LEAD, [doc("b.pdf", "bank_statement", bank_statement=partial)], {}) == []
