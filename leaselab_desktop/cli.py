@@ -125,7 +125,7 @@ async def _cmd_evaluate(backend: Any, args: argparse.Namespace) -> int:
     final = None
     async for snap in backend.watch_run(ticket.run_id):
         for s in snap.steps:
-            key = (s.status, s.attempts)
+            key = (s.status, s.attempts if s.status == "retrying" else 0)
             if s.status != "pending" and shown.get(s.name) != key:
                 shown[s.name] = key
                 print(_fmt_step(s), file=log, flush=True)
@@ -159,7 +159,8 @@ def _print_evaluation(ev: Any) -> None:
             print(f"  - {w}")
     for note in ev.compliance_notes:
         print(f"Note: {note}")
-    print(f"Policy {ev.policy_version} · provider {ev.provider} ({ev.model_version}) · {ev.evaluated_at}")
+    when = f"{ev.evaluated_at:%Y-%m-%d %H:%M:%S} UTC" if ev.evaluated_at else "-"
+    print(f"Policy {ev.policy_version} · provider {ev.provider} ({ev.model_version}) · {when}")
 
 
 async def _cmd_import(backend: Any, args: argparse.Namespace) -> int:
