@@ -23,6 +23,7 @@ class RetryPolicy:
     max_retries: int = 2  # attempts = max_retries + 1
     backoff: float = 1.0  # seconds; delay n = backoff * 2**(n-1)
     max_delay: float = 20.0  # Retry-After is honoured up to this
+    retry_timeouts: bool = True  # False for slow local models: a second wait rarely ends better
 
     def delay(self, retry: int, retry_after: str | None) -> float:
         if retry_after:
@@ -66,6 +67,8 @@ async def post_json(
             response = await client.post(url, json=body, headers=headers, timeout=timeout)
         except httpx.TimeoutException:
             last = ProviderUnavailable(f"{service} did not answer within {timeout:g} s.")
+            if not retry.retry_timeouts:
+                raise last from None
             continue
         except httpx.TransportError as exc:
             last = ProviderUnavailable(f"{service} cannot be reached at {url}: {exc.__class__.__name__}.")

@@ -1,5 +1,9 @@
 """``openai-compatible``: any server speaking ``POST /v1/chat/completions`` (Ollama, LM Studio,
-llama.cpp server, vLLM, hosted APIs)."""
+llama.cpp server, vLLM, hosted APIs).
+
+Local models on a workstation CPU are slow: one attempt may take up to 110 s, and a timeout is not
+retried (429/5xx are), so a run stays inside the ``call-workers-ai`` step's 120 s timeout.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ class OpenAICompatibleProvider(ModelProvider):
         *,
         api_key: str | None = None,
         client: httpx.AsyncClient | None = None,
-        timeout: float = 120.0,
+        timeout: float = 110.0,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rules: RulesProvider | None = None,
@@ -49,7 +53,8 @@ class OpenAICompatibleProvider(ModelProvider):
                 "The OpenAI-compatible provider needs a model name (e.g. llama3.2 for Ollama)."
             )
         super().__init__(
-            model=model.strip(), client=client, timeout=timeout, retry=retry, sleep=sleep, rules=rules
+            model=model.strip(), client=client, timeout=timeout,
+            retry=retry or RetryPolicy(max_retries=2, retry_timeouts=False), sleep=sleep, rules=rules,
         )
         self.url = chat_url(base_url)
         self.service = f"The model server at {self.url}"

@@ -1,5 +1,8 @@
 """``workers-ai``: Cloudflare Workers AI over its REST API.
 
+Defaults (30 s timeout, 2 retries with 1 s / 2 s backoff: at most ~93 s) fit inside the
+``call-workers-ai`` step's 120 s timeout.
+
 ``POST {base_url}/accounts/{account_id}/ai/run/{model}`` with a bearer token. Meta's Llama 3.2
 models answer only after the account accepted the licence once (``{"prompt": "agree"}``); until
 then Cloudflare answers error 5016 and this provider says what to do.
@@ -58,7 +61,7 @@ class WorkersAIProvider(ModelProvider):
         model: str | None = None,
         base_url: str | None = None,
         client: httpx.AsyncClient | None = None,
-        timeout: float = 60.0,
+        timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rules: RulesProvider | None = None,

@@ -267,11 +267,24 @@ async def test_openai_no_choices(server: ScriptedServer, client: httpx.AsyncClie
         await openai(server, client).extract(lead(), full_set())
 
 
-async def test_openai_slow_times_out(server: ScriptedServer, client: httpx.AsyncClient) -> None:
-    server.add(Reply(hang=True))
-    p = openai(server, client, timeout=0.2, retry=RetryPolicy(max_retries=0))
+async def test_openai_slow_times_out_without_retrying_the_wait(
+    server: ScriptedServer, client: httpx.AsyncClient
+) -> None:
+    server.add(Reply(hang=True), Reply(200, oa_ok(json.dumps(ANSWER))))
+    p = openai(server, client, timeout=0.2, retry=RetryPolicy(max_retries=2, retry_timeouts=False))
     with pytest.raises(ProviderUnavailable, match=r"did not answer within 0\.2 s"):
         await p.extract(lead(), full_set())
+    assert len(server.seen) == 1
+
+
+def test_default_budgets_fit_the_step_timeout() -> None:
+    wa = WorkersAIProvider("a", "t")
+    worst = wa.timeout * (wa.retry.max_retries + 1) + sum(
+        wa.retry.delay(n, None) for n in range(1, wa.retry.max_retries + 1)
+    )
+    assert worst < 120
+    oa = OpenAICompatibleProvider("http://localhost:11434", "llama3.2")
+    assert not oa.retry.retry_timeouts and oa.timeout < 120
 
 
 async def test_openai_429_then_500_then_ok(server: ScriptedServer, client: httpx.AsyncClient) -> None:
