@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.config import Paths, Settings
 from leaselab_desktop.secrets import SecretStore
@@ -20,6 +22,13 @@ async def open_backend(
             paths, site_id=profile.site_id, user_id=profile.user_id, provider_settings=settings.provider,
             secrets=secrets, load_demo=load_demo, policy_profile=None,
         )
-    from leaselab_desktop.backends.cloudflare import open_cloudflare_backend
+    from leaselab_desktop.backends.cloudflare import CloudflareBackend, OfflineCache
+    from leaselab_desktop.backends.errors import InvalidRequest
 
-    return await open_cloudflare_backend(paths, settings, profile, secrets)
+    if not profile.base_url:
+        raise InvalidRequest(f"Profile {profile.name!r} has no base URL: set it in Settings.")
+    cache = await asyncio.to_thread(OfflineCache.for_profile, paths, profile.name, secrets)
+    return CloudflareBackend(
+        profile.base_url, site_id=profile.site_id, user_id=profile.user_id,
+        token=secrets.get(SecretStore.token_key(profile.name)), cache=cache, polling=settings.polling,
+    )

@@ -145,11 +145,16 @@ class LocalBackend:
                 if ev.kind == "status":
                     await self._record_status(ev.instance_id, str(ev.status), ev.error)
                 elif ev.kind in ("step.started", "step.retrying"):
-                    await self.db.write(lambda c, e=ev: c.execute(
-                        "UPDATE ai_workflow_runs SET current_step = ? WHERE instance_id = ? "
-                        "AND status NOT IN ('complete', 'errored', 'terminated')", (e.step, e.instance_id)))
+                    await self._record_step(ev.instance_id, ev.step)
             except Exception:
                 log.exception("could not record run event %s", ev)
+
+    async def _record_step(self, instance_id: str, step: str | None) -> None:
+        def tx(c: Any) -> None:
+            c.execute("UPDATE ai_workflow_runs SET current_step = ? WHERE instance_id = ? "
+                      "AND status NOT IN ('complete', 'errored', 'terminated')", (step, instance_id))
+
+        await self.db.write(tx)
 
     async def _record_status(self, instance_id: str, status: str, error: Any) -> None:
         def tx(c: Any) -> None:
