@@ -53,6 +53,7 @@ class DocumentsPanel(QtWidgets.QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setMinimumSectionSize(60)
         for col in (1, 2, 3):
             self.tree.header().setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setMaximumHeight(112)
@@ -97,8 +98,10 @@ class DocumentsPanel(QtWidgets.QWidget):
         self.tree.clear()
         for f in self._files:
             item = QtWidgets.QTreeWidgetItem(
-                [f.file_name, human(f.file_type), size(f.file_size), when(f.uploaded_at)]
+                [f.file_name, human(f.file_type), size(f.file_size),
+                 f.uploaded_at.strftime("%Y-%m-%d") if f.uploaded_at else "—"]
             )
+            item.setToolTip(3, when(f.uploaded_at))
             item.setData(0, QtCore.Qt.ItemDataRole.UserRole, f.id)
             item.setToolTip(0, f.file_name)
             self.tree.addTopLevelItem(item)

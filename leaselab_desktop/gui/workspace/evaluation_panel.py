@@ -51,6 +51,7 @@ def _banner(name: str, parent: QtWidgets.QWidget) -> tuple[QtWidgets.QFrame, QtW
 class EvaluationPanel(QtWidgets.QWidget):
     run_finished = Signal(str, object)  # (lead id, final RunSnapshot)
     run_started = Signal(str, str)  # (lead id, run id)
+    usage_changed = Signal(object)  # Usage reported by a start (ticket) or a quota refusal
 
     def __init__(self, tasks: TaskRunner, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -225,6 +226,8 @@ class EvaluationPanel(QtWidgets.QWidget):
         except QuotaExceeded as exc:
             self._busy = False
             self.show_quota(exc)
+            if exc.usage is not None:
+                self.usage_changed.emit(exc.usage)
             return
         except AlreadyRunning as exc:
             self._busy = False
@@ -241,6 +244,8 @@ class EvaluationPanel(QtWidgets.QWidget):
             self._refresh_buttons()
             return
         self._busy = False
+        if ticket.usage is not None:
+            self.usage_changed.emit(ticket.usage)
         if lead_id != self._lead_id:
             return  # the agent moved on; the run goes on and is resumed when the lead is shown again
         self.run_started.emit(lead_id, ticket.run_id)
@@ -304,6 +309,10 @@ class EvaluationPanel(QtWidgets.QWidget):
             return
         if last is not None and last.finished:
             self.run_finished.emit(lead_id, last)
+
+    def show_snapshot(self, snap: RunSnapshot) -> None:
+        """Render a run state (used by ``_watch_run`` and by the screenshot renderer)."""
+        self._apply(snap)
 
     def _apply(self, snap: RunSnapshot) -> None:
         self._run = snap

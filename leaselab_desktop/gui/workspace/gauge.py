@@ -70,7 +70,7 @@ class ScoreGauge(QtWidgets.QWidget):
         small.setPointSizeF(max(7.0, side / 14))
         p.setFont(small)
         p.setPen(pal.color(QtGui.QPalette.ColorRole.PlaceholderText))
-        below = rect.adjusted(0, rect.height() * 0.55, 0, 0)
+        below = rect.adjusted(0, rect.height() / 2 + side * 0.16, 0, 0)
         p.drawText(below, QtCore.Qt.AlignmentFlag.AlignHCenter | QtCore.Qt.AlignmentFlag.AlignTop,
                    "of 100")
         p.end()

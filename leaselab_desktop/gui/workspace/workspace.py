@@ -7,6 +7,7 @@ Signals:
 - ``run_finished(str lead_id, object snapshot)``: a run followed here or in a batch ended (the final
   ``RunSnapshot``; ``snapshot.status`` is complete / errored / terminated).
 - ``batch_row_state(str lead_id, str state)`` and ``batch_progress(int done, int total)``.
+- ``usage_changed(object usage)``: a start or a quota refusal reported the month's ``Usage``.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class LeadWorkspace(QtWidgets.QWidget):
     run_finished = Signal(str, object)
     batch_row_state = Signal(str, str)
     batch_progress = Signal(int, int)
+    usage_changed = Signal(object)  # Usage, when a start reports it
 
     def __init__(self, tasks: TaskRunner, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,8 +77,9 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(_scroll(self.detail, self))
         self.splitter.addWidget(_scroll(right, self))
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 5)
+        self._sized = False
 
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.message, 1)
@@ -90,11 +93,19 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.detail.evaluation_selected.connect(self.card.show_evaluation)
         self.detail.documents.files_changed.connect(self._on_files_changed)
         self.panel.run_finished.connect(self._on_run_finished)
+        self.panel.usage_changed.connect(self.usage_changed)
         self.card.override_saved.connect(lambda _o: self._emit_changed(self._lead_id))
         self.batch.row_state.connect(self.batch_row_state)
         self.batch.progress.connect(self.batch_progress)
         self.batch.run_finished.connect(self._on_batch_run_finished)
         self.show_lead(None)
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        if not self._sized and self.splitter.width() > 0:
+            self._sized = True
+            w = self.splitter.width()
+            self.splitter.setSizes([w * 4 // 9, w - w * 4 // 9])
 
     # ------------------------------------------------------------------ public API
     @property
@@ -178,11 +189,20 @@ class LeadWorkspace(QtWidgets.QWidget):
             return
         self.tasks.spawn(self._open_new_lead(backend), what="open the new lead dialog")
 
+    def run_current(self) -> bool:
+        """Run (or re-evaluate) the shown lead, as the Run / Re-evaluate buttons do (Ctrl+R)."""
+        if self.panel.busy or self._lead_id is None or self._backend is None:
+            return False
+        self.panel.request_run()
+        return True
+
     async def aclose(self) -> None:
         """Stop following runs and the batch (the runs themselves go on in the backend)."""
         self.batch.cancel()
         await self.batch.wait()
         await self.panel.aclose()
+
+    shutdown = aclose  # the main window awaits ``workspace.shutdown()`` at quit
 
     # ------------------------------------------------------------------ new lead
     async def _open_new_lead(self, backend: Backend) -> NewLeadDialog | None:

@@ -1,0 +1,214 @@
+"""Screenshots of the workspace states for ``--screenshot DIR`` (offscreen).
+
+Real data throughout (the open backend): the lead detail, a PDF page preview, a real run's result
+card, a real override and a real batch. States that cannot be forced on a healthy local backend
+(mid-run, a retrying step, an errored run, duplicate documents, quota exceeded) are rendered by
+feeding the panel the snapshot / error it would receive, then the real state is restored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from leaselab_desktop.backends.errors import DuplicateDocuments, QuotaExceeded
+from leaselab_desktop.domain.models import LeadQuery, RunError, RunSnapshot, StepProgress, Usage
+from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
+from leaselab_desktop.gui.qt import QtCore, QtWidgets
+from leaselab_desktop.gui.workspace.workspace import LeadWorkspace
+
+log = logging.getLogger(__name__)
+
+
+async def _settle(ms: int = 120) -> None:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + ms / 1000
+    while loop.time() < end:
+        QtWidgets.QApplication.sendPostedEvents()
+        await asyncio.sleep(0.01)
+
+
+async def _wait(predicate: Callable[[], Any], timeout: float = 30.0) -> bool:
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not predicate():
+        if loop.time() > end:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
+def _save(widget: QtWidgets.QWidget, path: Path) -> Path:
+    if not widget.grab().save(str(path), "PNG"):
+        raise OSError(f"could not write screenshot {path}")
+    log.info("screenshot %s", path)
+    return path
+
+
+def _snapshot(lead_id: str, upto: int, current: str, **step: Any) -> RunSnapshot:
+    t0 = utcnow() - timedelta(seconds=5)
+    steps = []
+    for i, name in enumerate(WORKFLOW_STEPS):
+        if i < upto:
+            start = t0 + timedelta(milliseconds=300 * i)
+            steps.append(StepProgress(name=name, status="complete", attempts=1, started_at=start,
+                                      ended_at=start + timedelta(milliseconds=40 + 37 * i)))
+        elif i == upto:
+            steps.append(StepProgress(name=name, **step))
+        else:
+            steps.append(StepProgress(name=name))
+    status = "errored" if step.get("status") == "errored" else "running"
+    return RunSnapshot(run_id="run_preview", lead_id=lead_id, status=status, current_step=current,
+                       steps=steps, started_at=t0, can_retry=status == "errored",
+                       error=RunError(name="StepError", message=step.get("error") or "")
+                       if status == "errored" else None)
+
+
+def _scroll_right_to(ws: LeadWorkspace, widget: QtWidgets.QWidget) -> None:
+    area = ws.splitter.widget(1)
+    if isinstance(area, QtWidgets.QScrollArea):
+        area.ensureWidgetVisible(widget, 0, 40)
+
+
+async def _pick_lead(ws: LeadWorkspace, window: Any) -> str | None:
+    backend = ws.backend
+    if backend is None:
+        return None
+    page = await backend.list_leads(LeadQuery(limit=200))
+    fresh = [lead for lead in page.items if lead.ai_score is None]
+    chosen = (fresh or page.items or [None])[0]
+    if chosen is None:
+        return None
+    lead_list = getattr(window, "lead_list", None)
+    model = getattr(lead_list, "model", None)
+    row = None
+    if model is not None and hasattr(model, "store"):
+        row = model.store.row_of(chosen.id)
+    if row is not None and hasattr(lead_list, "select_row"):
+        for visible in range(model.rowCount()):
+            if model.lead_id(visible) == chosen.id:
+                lead_list.select_row(visible)
+                break
+        else:
+            ws.show_lead(chosen.id)
+    else:
+        ws.show_lead(chosen.id)
+    if ws.lead_id != chosen.id:
+        ws.show_lead(chosen.id)
+    return chosen.id
+
+
+async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> list[Path]:
+    """Drive the workspace through its states and save ``ws-NN-*.png`` in ``out_dir``."""
+    ws = window if isinstance(window, LeadWorkspace) else window.findChild(LeadWorkspace)
+    if ws is None or ws.backend is None:
+        log.warning("no workspace with a backend to screenshot")
+        return []
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shots: list[Path] = []
+
+    def shot(name: str, widget: QtWidgets.QWidget | None = None) -> None:
+        shots.append(_save(widget or window, out_dir / name))
+
+    lead_id = await _pick_lead(ws, window)
+    if lead_id is None:
+        return shots
+    await _wait(lambda: ws.detail.lead is not None and ws.detail.lead.id == lead_id)
+    await _settle(200)
+    shot("ws-01-lead-detail.png")
+
+    tree = ws.detail.documents.tree
+    pdf_row = next((i for i in range(tree.topLevelItemCount())
+                    if tree.topLevelItem(i).text(0).lower().endswith(".pdf")), None)
+    if pdf_row is not None:
+        tree.setCurrentItem(tree.topLevelItem(pdf_row))
+        preview = ws.detail.documents.preview
+        await _wait(lambda: not preview.pixmap.isNull() or "could not" in preview.message.text(), 15)
+        await _settle(150)
+        shot("ws-02-document-preview.png")
+
+    panel = ws.panel
+    _scroll_right_to(ws, panel)
+    panel.show_snapshot(_snapshot(lead_id, 2, "call-workers-ai", status="running", attempts=1,
+                                  started_at=utcnow()))
+    await _settle()
+    shot("ws-03-running-timeline.png")
+    panel.show_snapshot(_snapshot(lead_id, 2, "call-workers-ai", status="retrying", attempts=2,
+                                  started_at=utcnow(),
+                                  error="Workers AI answered 503 Service Unavailable"))
+    await _settle()
+    shot("ws-04-retrying-step.png")
+    panel.show_snapshot(_snapshot(lead_id, 3, "parse-ai-response", status="errored", attempts=4,
+                                  started_at=utcnow(), ended_at=utcnow(),
+                                  error="The model output did not match the evaluation schema"))
+    await _settle()
+    shot("ws-05-errored-run.png")
+
+    panel.set_lead(None)
+    ws.show_lead(lead_id)  # back to the real state
+    await _wait(lambda: ws.detail.lead is not None)
+    panel.show_duplicate(DuplicateDocuments(
+        "The documents have not changed since the last evaluation. Force a re-evaluation with a "
+        "reason if needed.", last_evaluation_id="ev_run_2c1f0a", last_evaluated_at=utcnow() - timedelta(days=2)))
+    await _settle()
+    shot("ws-06-duplicate-banner.png")
+    panel.duplicate_banner.hide()
+    month = utcnow().strftime("%Y-%m")
+    panel.show_quota(QuotaExceeded("You have reached your monthly AI evaluation limit (20/20).",
+                                   usage=Usage(month=month, evaluation_count=20, quota_limit=20, tier="free")))
+    await _settle()
+    shot("ws-07-quota-exceeded.png")
+    panel.quota_banner.hide()
+
+    # a real run through the UI
+    panel.set_lead(None)
+    ws.show_lead(lead_id)
+    await _wait(lambda: ws.detail.lead is not None and not panel.busy)
+    finished: list[RunSnapshot] = []
+    ws.run_finished.connect(lambda _lid, snap: finished.append(snap))
+    ws.run_current()
+    await _wait(lambda: finished, 60)
+    await _wait(lambda: ws.card.evaluation is not None, 20)
+    await _settle(250)
+    shot("ws-08-result-card.png")
+    _scroll_right_to(ws, ws.card.body)
+    await _settle()
+    shot("ws-09-result-factors.png")
+
+    if ws.card.evaluation is not None:
+        dlg = ws.card.open_override_dialog()
+        if dlg is not None:
+            dlg.combo.setCurrentIndex(max(dlg.combo.findData("approve_with_conditions"), 0))
+            dlg.reason_edit.setPlainText("Guarantor letter received and verified by phone.")
+            await _settle()
+            shot("ws-10-override-dialog.png", dlg.dialog)
+            dlg.ok_button.click()
+            await _wait(lambda: bool(ws.card.overrides), 15)
+            _scroll_right_to(ws, ws.card.trail)
+            await _settle(150)
+            shot("ws-11-override-trail.png")
+
+    ws.open_new_lead_dialog()
+    if await _wait(lambda: ws._new_lead_dialog is not None, 10) and ws._new_lead_dialog is not None:
+        nd = ws._new_lead_dialog
+        await _settle(150)
+        shot("ws-12-new-lead-dialog.png", nd.dialog)
+        nd.dialog.reject()
+
+    backend = ws.backend
+    page = await backend.list_leads(LeadQuery(limit=200))
+    ids = [lead.id for lead in page.items if lead.ai_score is None and lead.id != lead_id][:8]
+    if ids and ws.start_batch(ids):
+        await _wait(lambda: ws.batch_panel.bar.value() >= 1, 60)
+        await _settle(30)
+        shot("ws-13-batch-progress.png")
+        await asyncio.wait_for(ws.batch.wait(), 120)
+        await _settle(150)
+        shot("ws-14-batch-finished.png")
+    QtCore.QCoreApplication.processEvents()
+    return shots
