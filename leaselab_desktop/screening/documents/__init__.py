@@ -6,7 +6,12 @@ Public API::
     analyse_file(file_id, file_name, declared_type, bytes_or_path) -> DocumentFacts
 """
 
-from leaselab_desktop.screening.documents.analyse import analyse_file, clear_cache, parse_content
+from leaselab_desktop.screening.documents.analyse import (
+    analyse_file,
+    clear_cache,
+    parse_content,
+    warm_up,
+)
 from leaselab_desktop.screening.documents.filestore import (
     FileStore,
     FileTooLarge,
@@ -30,4 +35,5 @@ __all__ = [
     "parse_content",
     "safe_name",
     "sniff",
+    "warm_up",
 ]

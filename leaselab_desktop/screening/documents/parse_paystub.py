@@ -48,15 +48,28 @@ def looks_like_paystub(text: str) -> bool:
 
 def parse_paystub(text: str) -> tuple[PayStub, str | None]:
     """The pay stub and the employee name printed on it (or None)."""
+    stub, name, _ = parse_paystub_detail(text)
+    return stub, name
+
+
+def parse_paystub_detail(text: str) -> tuple[PayStub, str | None, bool]:
+    """As ``parse_paystub`` plus whether deductions were summed from itemised lines (no total
+    printed), which makes the arithmetic check less certain."""
     lines = lines_of(text)
     stub = PayStub()
+    body: list[str] = []  # each line cut before its YTD column ("Net Pay: 3,150.00  YTD: 60,000.00")
     for line in lines:
-        if _YTD.search(line) and re.search(r"gross|earnings", line, re.IGNORECASE):
-            found = amounts(line)
+        m = _YTD.search(line)
+        if m is None:
+            body.append(line)
+            continue
+        pre, post = line[: m.start()], line[m.end():]
+        if pre.strip():
+            body.append(pre)
+        if stub.ytd_gross is None and re.search(r"gross|earnings", line, re.IGNORECASE):
+            found = amounts(post) or amounts(line)
             if found:
-                stub.ytd_gross = abs(found[-1])
-                break
-    body = [ln for ln in lines if not _YTD.match(ln)]
+                stub.ytd_gross = abs(found[0] if amounts(post) else found[-1])
     hit = labelled(body, _GROSS)
     if hit:
         stub.gross = abs(hit[1][0])
@@ -65,6 +78,7 @@ def parse_paystub(text: str) -> tuple[PayStub, str | None]:
     hit = labelled(body, _NET)
     if hit:
         stub.net = abs(hit[1][0])
+    itemised = False
     hit = labelled(body, _TOTAL_DED)
     if hit:
         stub.deductions = abs(hit[1][0])
@@ -72,12 +86,13 @@ def parse_paystub(text: str) -> tuple[PayStub, str | None]:
         parts = _deduction_lines(body)
         if parts:
             stub.deductions = round(sum(parts), 2)
+            itemised = True
     stub.pay_date = _date_after(lines, r"pay\s*date|date\s+paid|payment\s+date|cheque\s+date|deposit\s+date")
     stub.period_start, stub.period_end = _period(lines)
     stub.pay_frequency = _frequency(text, stub.period_start, stub.period_end)
     stub.employer = labelled_text(lines, r"employer|company|employer\s+name")
     name = labelled_text(lines, r"employee(?:\s+name)?|name|pay\s+to(?:\s+the\s+order\s+of)?")
-    return stub, name
+    return stub, name, itemised
 
 
 def _deduction_lines(lines: list[str]) -> list[float]:

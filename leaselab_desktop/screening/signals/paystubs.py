@@ -31,12 +31,15 @@ def paystub_arithmetic(doc: DocumentFacts) -> list[Signal]:
     off = round(stub.net - expected, 2)
     if abs(off) <= CENT_TOLERANCE:
         return []
+    itemised = "deductions_source" in doc.metadata
+    what = "the itemised deductions" if itemised else "deductions"
     return [
         signal(
-            "paystub_arithmetic", "high", doc,
-            f"Gross {money(stub.gross)} − deductions {money(stub.deductions)} = {money(expected)}, "
+            "paystub_arithmetic", "medium" if itemised else "high", doc,
+            f"Gross {money(stub.gross)} − {what} {money(stub.deductions)} = {money(expected)}, "
             f"but net pay is printed as {money(stub.net)} (off by {money(abs(off))}).",
-            "The pay stub's figures do not add up.",
+            "The pay stub's figures do not add up."
+            + (" (No total deductions is printed: a non-deducted item may explain it.)" if itemised else ""),
         )
     ]
 

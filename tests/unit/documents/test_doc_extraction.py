@@ -250,3 +250,12 @@ def test_results_are_cached_by_content_and_returned_as_copies(monkeypatch: pytes
     analyse_file("f3", "other-name.pdf", "paystub", data)
     analyse_file("f4", "stub.pdf", "paystub", data, limits=Limits(max_text_chars=50))
     assert len(calls) == 3  # the name and the limits are part of the key
+
+
+def test_warm_up_imports_the_libraries() -> None:
+    import sys
+
+    from leaselab_desktop.screening.documents import warm_up
+
+    warm_up()
+    assert "pypdf" in sys.modules and "PIL.Image" in sys.modules

@@ -156,3 +156,17 @@ Closing Balance: 250.00
 """
     st, _, _ = parse_bank_statement(text)
     assert st.transactions == [("RENT", -1000.0, -950.0), ("PAYROLL", 1200.0, 250.0)]
+
+
+def test_ytd_columns_on_the_same_line_are_not_current_values() -> None:
+    text = ("Pay Date: 2026-10-17\nGross Pay: $4,250.00   YTD Gross: $80,750.00\n"
+            "Total Deductions: $1,100.00   YTD Deductions: $20,900.00\n"
+            "Net Pay: $3,150.00   Year to Date Net: $59,850.00\n")
+    stub, _ = parse_paystub(text)
+    assert (stub.gross, stub.deductions, stub.net, stub.ytd_gross) == (4250.0, 1100.0, 3150.0, 80750.0)
+
+
+def test_itemised_deductions_are_marked() -> None:
+    f = _facts("Pay Date: 2026-10-17\nGross Pay: 1,000.00\nFederal Tax: 100.00\nCPP: 50.00\nNet Pay: 850.00")
+    assert f.pay_stub and f.pay_stub.deductions == 150.0
+    assert f.metadata["deductions_source"].startswith("itemised")

@@ -250,3 +250,11 @@ def test_bank_summary_needs_printed_totals() -> None:
     partial = BankStatement(opening_balance=1000.0, closing_balance=5000.0,
                             transactions=[("PAYROLL", 500.0, None)])
     assert detect_signals(LEAD, [doc("b.pdf", "bank_statement", bank_statement=partial)], {}) == []
+
+
+def test_arithmetic_on_itemised_deductions_is_medium() -> None:
+    d = doc("s.pdf", "paystub", pay_stub=PayStub(gross=1000.0, deductions=150.0, net=900.0),
+            metadata={"deductions_source": "itemised lines (no total printed)"})
+    sigs = detect_signals(LEAD, [d], {})
+    assert codes(sigs) == [("paystub_arithmetic", "medium")]
+    assert "itemised deductions" in sigs[0].evidence
