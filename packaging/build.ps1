@@ -1,0 +1,121 @@
+<#
+Builds LeaseLab Desktop on Windows. The same steps as packaging/build (bash) on macOS/Linux:
+
+  powershell -File packaging\build.ps1 icons       resources\icons\ from the one drawing
+  powershell -File packaging\build.ps1 app         PyInstaller one-folder app in dist\LeaseLabDesktop
+  powershell -File packaging\build.ps1 smoke       frozen --smoke-test (near-empty env, offscreen,
+                                                   temp --data-dir; fails if it writes into its folder)
+  powershell -File packaging\build.ps1 installer   signs the exe (if a certificate is given), then
+                                                   dist\LeaseLabDesktop-<version>-Setup.exe (Inno Setup 6.6+)
+  powershell -File packaging\build.ps1 all
+
+Environment: PYTHON (default .venv\Scripts\python.exe, else python), DIST (default dist\),
+WORK (default build\pyinstaller), ISCC (path to ISCC.exe if not found by itself).
+Signing (optional): WINDOWS_CERT_PFX = path to a .pfx code-signing certificate,
+WINDOWS_CERT_PASSWORD = its password, WINDOWS_TIMESTAMP_URL (default DigiCert's).
+#>
+param([Parameter(Mandatory = $true, ValueFromRemainingArguments = $true)][string[]]$Steps)
+
+$ErrorActionPreference = 'Stop'
+$Root = Split-Path -Parent $PSScriptRoot
+Set-Location $Root
+
+if ($env:PYTHON) { $Py = $env:PYTHON }
+elseif (Test-Path "$Root\.venv\Scripts\python.exe") { $Py = "$Root\.venv\Scripts\python.exe" }
+else { $Py = 'python' }
+$Dist = if ($env:DIST) { $env:DIST } else { "$Root\dist" }
+$Work = if ($env:WORK) { $env:WORK } else { "$Root\build\pyinstaller" }
+New-Item -ItemType Directory -Force -Path $Dist | Out-Null
+$Dist = (Resolve-Path $Dist).Path
+
+function Invoke-Checked([string]$Exe, [string[]]$Arguments) {
+    & $Exe @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Exe failed with exit code $LASTEXITCODE" }
+}
+function Get-Meta([string]$Field) { (& $Py packaging\appmeta.py $Field).Trim() }
+
+$AppName = Get-Meta app_name
+$Version = Get-Meta version
+$NumericVersion = Get-Meta numeric_version
+$AppDir = Join-Path $Dist $AppName
+$AppExe = Join-Path $AppDir "$AppName.exe"
+
+function Step-Icons {
+    Write-Host "`n== icons"
+    Invoke-Checked $Py @('packaging\make_icons.py')
+}
+
+function Step-App {
+    Write-Host "`n== app ($AppName $Version)"
+    & $Py packaging\make_icons.py --check 2>$null
+    if ($LASTEXITCODE -ne 0) { Invoke-Checked $Py @('packaging\make_icons.py') }
+    $watch = [Diagnostics.Stopwatch]::StartNew()
+    Invoke-Checked $Py @('-m', 'PyInstaller', '--noconfirm', '--log-level', 'WARN',
+        '--distpath', $Dist, '--workpath', $Work, 'packaging\leaselab.spec')
+    $secs = [math]::Round($watch.Elapsed.TotalSeconds, 1)
+    Invoke-Checked $Py @('packaging\frozen.py', 'stamp', '--dist', $Dist, '--build-seconds', "$secs")
+    Write-Host "built in $secs s: $(& $Py packaging\frozen.py size --dist $Dist)"
+}
+
+function Step-Smoke {
+    Write-Host "`n== smoke (frozen --smoke-test)"
+    $timeout = if ($env:SMOKE_TIMEOUT) { $env:SMOKE_TIMEOUT } else { '300' }
+    Invoke-Checked $Py @('packaging\frozen.py', 'smoke', '--dist', $Dist, '--timeout', $timeout)
+}
+
+function Find-Tool([string]$Name, [string[]]$Candidates) {
+    $cmd = Get-Command $Name -ErrorAction SilentlyContinue
+    if ($cmd) { return $cmd.Source }
+    foreach ($c in $Candidates) {
+        $hit = Get-Item $c -ErrorAction SilentlyContinue | Sort-Object FullName -Descending | Select-Object -First 1
+        if ($hit) { return $hit.FullName }
+    }
+    return $null
+}
+
+function Step-Installer {
+    Write-Host "`n== installer (Inno Setup)"
+    if (-not (Test-Path $AppExe)) { throw "no ${AppExe}: run packaging\build.ps1 app first" }
+    $iscc = if ($env:ISCC) { $env:ISCC } else {
+        Find-Tool 'iscc.exe' @("${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe",
+                               "$env:ProgramFiles\Inno Setup 6\ISCC.exe",
+                               "$env:LOCALAPPDATA\Programs\Inno Setup 6\ISCC.exe")
+    }
+    if (-not $iscc) { throw 'Inno Setup 6.6+ not found: choco install innosetup (or set ISCC)' }
+    $isccArgs = @("/DAppVersion=$Version", "/DNumericVersion=$NumericVersion",
+                  "/DSourceDir=$AppDir", "/DOutputDir=$Dist")
+
+    if ($env:WINDOWS_CERT_PFX) {
+        if (-not (Test-Path $env:WINDOWS_CERT_PFX)) { throw "WINDOWS_CERT_PFX does not exist: ${env:WINDOWS_CERT_PFX}" }
+        if (-not $env:WINDOWS_CERT_PASSWORD) { throw 'WINDOWS_CERT_PFX is set but WINDOWS_CERT_PASSWORD is not' }
+        $signtool = Find-Tool 'signtool.exe' @("${env:ProgramFiles(x86)}\Windows Kits\10\bin\*\x64\signtool.exe")
+        if (-not $signtool) { throw 'signtool.exe not found (install the Windows SDK)' }
+        $ts = if ($env:WINDOWS_TIMESTAMP_URL) { $env:WINDOWS_TIMESTAMP_URL } else { 'http://timestamp.digicert.com' }
+        $signArgs = @('sign', '/f', $env:WINDOWS_CERT_PFX, '/p', $env:WINDOWS_CERT_PASSWORD,
+                      '/fd', 'sha256', '/tr', $ts, '/td', 'sha256', '/d', 'LeaseLab Desktop')
+        Write-Host "signing $AppExe"
+        Invoke-Checked $signtool ($signArgs + @($AppExe))
+        # Inno Setup signs Setup.exe and the uninstaller with this command ($q = quote, $f = file).
+        $q = '$q'
+        $isccArgs += @('/DSign', ("/Ssigntool=${q}${signtool}${q} sign /f ${q}${env:WINDOWS_CERT_PFX}${q} " +
+            "/p ${q}${env:WINDOWS_CERT_PASSWORD}${q} /fd sha256 /tr $ts /td sha256 " +
+            "/d ${q}LeaseLab Desktop${q} ${q}`$f${q}"))
+    } else {
+        Write-Host 'WINDOWS_CERT_PFX not set: the exe and Setup.exe are not signed (SmartScreen will warn)'
+    }
+    Invoke-Checked $iscc ($isccArgs + @('packaging\windows\leaselab.iss'))
+    $setup = Join-Path $Dist "LeaseLabDesktop-$Version-Setup.exe"
+    if (-not (Test-Path $setup)) { throw "Inno Setup did not produce $setup" }
+    Write-Host "$setup ($([math]::Round((Get-Item $setup).Length / 1MB, 1)) MB)"
+}
+
+foreach ($step in $Steps) {
+    switch ($step) {
+        'icons' { Step-Icons }
+        'app' { Step-App }
+        'smoke' { Step-Smoke }
+        'installer' { Step-Installer }
+        'all' { Step-Icons; Step-App; Step-Smoke; Step-Installer }
+        default { throw "unknown step '$step' (icons, app, smoke, installer, all)" }
+    }
+}

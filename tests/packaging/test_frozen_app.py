@@ -1,0 +1,100 @@
+"""Builds the one-folder app with PyInstaller (`packaging/build app`) and runs its --smoke-test
+in an empty environment (`packaging/build smoke`), as the release workflow does on each OS.
+
+Reuses ``dist/`` when its build stamp matches the current sources (so a developer who just ran
+``packaging/build app`` does not wait twice); otherwise builds into a temporary folder, which
+takes about a minute on 2 cores. ``LEASELAB_FROZEN_DIST=DIR`` points it at another build.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from leaselab_desktop import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+BUILD = ROOT / "packaging" / "build"
+SIZE_LIMIT = 200 * 1000 * 1000  # the issue's budget for the unpacked folder
+
+pytestmark = [
+    pytest.mark.packaging,
+    pytest.mark.slow,
+    pytest.mark.timeout(1200),
+    pytest.mark.skipif(sys.platform == "win32", reason="Windows builds with packaging/build.ps1"),
+]
+
+
+def _script_env(dist: Path, work: Path | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "LEASELAB_DATA_DIR"}
+    env.update(DIST=str(dist), PYTHON=sys.executable)
+    if work is not None:
+        env["WORK"] = str(work)
+    return env
+
+
+@pytest.fixture(scope="module")
+def dist(frozen: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    chosen = os.environ.get("LEASELAB_FROZEN_DIST")
+    if chosen:
+        yield Path(chosen).resolve()
+        return
+    if frozen.is_fresh(frozen.DEFAULT_DIST):
+        yield frozen.DEFAULT_DIST
+        return
+    out = tmp_path_factory.mktemp("frozen")
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [str(BUILD), "app"], cwd=ROOT, env=_script_env(out / "dist", out / "work"),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1100,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    print(f"frozen app built in {time.perf_counter() - started:.0f} s")
+    yield out / "dist"
+
+
+def test_frozen_smoke_test_passes_in_a_clean_environment(dist: Path) -> None:
+    proc = subprocess.run(
+        [str(BUILD), "smoke"], cwd=ROOT, env=_script_env(dist),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600,
+    )  # fmt: skip
+    print(proc.stdout)
+    assert proc.returncode == 0, proc.stdout[-6000:]
+    assert "frozen smoke test: exit 0" in proc.stdout
+
+
+def test_frozen_app_reports_its_version(frozen: ModuleType, dist: Path) -> None:
+    _, exe = frozen.app_paths(dist)
+    proc = subprocess.run(
+        [str(exe), "--version"], env=frozen.clean_env(), capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"leaselab-desktop {__version__}"
+
+
+def test_bundle_has_what_the_app_needs_and_not_what_it_does_not(frozen: ModuleType, dist: Path) -> None:
+    folder, _ = frozen.app_paths(dist)
+    names = {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+    def has(fragment: str) -> bool:
+        return any(fragment in n for n in names)
+
+    assert has("leaselab_desktop/store/migrations/0001_initial.sql")
+    assert has("resources/policy/") and has("resources/icons/app.png")
+    assert has("resources/demo/")
+    if sys.platform.startswith("linux"):
+        assert has("platforms/libqoffscreen.so") and has("platforms/libqxcb.so")
+    assert has("imageformats/")
+    assert has("keyring/backends/") or has("keyring-")  # backends + entry-point metadata
+    for unused in ("Qt6Quick", "Qt6Qml", "Qt6WebEngine", "Qt63D", "Qt6Multimedia", "libqgtk3"):
+        assert not has(unused), unused
+    size = frozen.folder_size(folder)
+    print(f"one-folder build: {size / 1e6:.1f} MB unpacked")
+    assert size < SIZE_LIMIT
