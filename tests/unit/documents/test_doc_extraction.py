@@ -259,3 +259,13 @@ def test_warm_up_imports_the_libraries() -> None:
 
     warm_up()
     assert "pypdf" in sys.modules and "PIL.Image" in sys.modules
+
+
+def test_pypdf_incremental_writer_changing_compressed_text() -> None:
+    base = b.compressed_pdf(STUB_LINES)
+    assert b"Net Pay" not in base  # the page content is Flate-compressed
+    edited = b.pypdf_incremental_text_edit(base, b"$3,150.00", b"$4,150.00")
+    f = analyse_file("f", "stub.pdf", "paystub", edited)
+    assert f.revisions == 2
+    assert f.metadata["revision_changes"] == "Net Pay: $3,150.00 → $4,150.00"
+    assert earlier_revision(edited) == base
