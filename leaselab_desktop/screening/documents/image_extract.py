@@ -40,6 +40,7 @@ def extract_image(data: bytes, limits: Limits) -> ImageResult:
     out = ImageResult()
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # malformed EXIF tags are skipped
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data))
             width, height = img.size
