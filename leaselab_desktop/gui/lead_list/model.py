@@ -7,6 +7,7 @@ calls ``lessThan``/``filterAcceptsRow`` through Python once per row per pass and
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -251,8 +252,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         ]
         self._view = new_view
         if persistent:
-            wanted = {r for r in old_rows if r is not None}
-            position = {r: i for i, r in enumerate(new_view) if r in wanted} if wanted else {}
+            position = _positions(new_view, {r for r in old_rows if r is not None})
             invalid = QtCore.QModelIndex()
             for p, store_row in zip(persistent, old_rows, strict=True):
                 vrow = position.get(store_row) if store_row is not None else None
@@ -262,3 +262,15 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self.layoutChanged.emit()
         self.view_changed.emit()
 
+
+
+def _positions(view: list[int], rows: set[int]) -> dict[int, int]:
+    """Where each of ``rows`` sits in ``view`` (absent rows are left out). A few rows (the current
+    one, a small selection) are found with C-level ``list.index`` scans; many with one dict pass."""
+    if len(rows) <= 16:
+        found: dict[int, int] = {}
+        for r in rows:
+            with contextlib.suppress(ValueError):
+                found[r] = view.index(r)
+        return found
+    return {r: i for i, r in enumerate(view) if r in rows}

@@ -144,22 +144,21 @@ class LeadRowStore:
 
     # -- filtering -----------------------------------------------------------------------------
     def filter(self, order: Sequence[int], flt: LeadFilter) -> list[int]:
-        """The rows of ``order`` (kept in that order) that match ``flt``."""
-        rows: Iterable[int] = order
-        if flt.status is not None:
-            statuses, status = self.statuses, flt.status
-            rows = [i for i in rows if statuses[i] == status]
-        if flt.property_id is not None:
-            pids, pid = self.property_ids, flt.property_id
-            rows = [i for i in rows if pids[i] == pid]
-        if flt.label is not None:
-            labels, label = self.labels, flt.label
-            rows = [i for i in rows if labels[i] == label]
+        """The rows of ``order`` (kept in that order) that match ``flt``: one list comprehension per
+        active test over precomputed keys (measured faster than map/compress on CPython 3.11)."""
+        rows: list[int] = list(order)
+        for column, wanted in (
+            (self.statuses, flt.status),
+            (self.property_ids, flt.property_id),
+            (self.labels, flt.label),
+        ):
+            if wanted is not None:
+                rows = [i for i in rows if column[i] == wanted]
         needle = flt.needle
         if needle:
             hay = self._hay
             rows = [i for i in rows if needle in hay[i]]
-        return list(rows) if rows is order else list(rows) if not isinstance(rows, list) else rows
+        return rows
 
     # -- sorting -------------------------------------------------------------------------------
     def sort_order(self, column: Column, descending: bool) -> list[int]:
