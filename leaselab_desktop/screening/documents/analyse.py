@@ -180,7 +180,10 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
         facts.error, facts.error_message = img.error, img.error_message
         facts.metadata["text_layer"] = "none (image; no OCR)"
     else:  # text
-        facts.text = data.decode("utf-8", "replace")[: limits.max_text_chars]
+        text = data.decode("utf-8", "replace")
+        if len(text) > limits.max_text_chars:
+            facts.metadata["text_truncated"] = f"first {limits.max_text_chars} characters analysed"
+        facts.text = text[: limits.max_text_chars]
         facts.pages = 1
     if facts.text.strip():
         parse_content(facts)

@@ -148,6 +148,8 @@ def extract_pdf(data: bytes, limits: Limits) -> PdfResult:
         return out
     if not out.text.strip():
         out.metadata["text_layer"] = "none"
+    if len(out.text) >= limits.max_text_chars:
+        out.metadata["text_truncated"] = f"first {limits.max_text_chars} characters analysed"
     if out.revisions > 1:
         _compare_revisions(data, out, limits)
     return out

@@ -13,7 +13,7 @@ def bank_balance_mismatch(doc: DocumentFacts) -> list[Signal]:
     st = doc.bank_statement
     if st is None:
         return []
-    problems = _summary(st) + _running(st)
+    problems = _summary(st) + _running(st, complete="text_truncated" not in doc.metadata)
     if not problems:
         return []
     return [
@@ -42,7 +42,7 @@ def _summary(st: BankStatement) -> list[str]:
     ]
 
 
-def _running(st: BankStatement) -> list[str]:
+def _running(st: BankStatement, complete: bool = True) -> list[str]:
     if st.opening_balance is None or not st.transactions:
         return []
     if any(bal is None for _, _, bal in st.transactions):
@@ -59,7 +59,9 @@ def _running(st: BankStatement) -> list[str]:
             )
         previous = balance
     last = st.transactions[-1][2]
-    if st.closing_balance is not None and last is not None and abs(last - st.closing_balance) > TOLERANCE:
+    if complete and st.closing_balance is not None and last is not None and (
+        abs(last - st.closing_balance) > TOLERANCE
+    ):
         out.append(
             f"The last running balance is {money(last)} but the closing balance is "
             f"{money(st.closing_balance)}."

@@ -124,6 +124,8 @@ def test_text_is_capped() -> None:
     data = b.text_pdf(["Lorem ipsum dolor sit amet " * 3] * 30, pages=3)
     f = analyse_file("f", "a.pdf", "other", data, limits=Limits(max_text_chars=200))
     assert 0 < len(f.text) <= 200
+    assert f.metadata["text_truncated"] == "first 200 characters analysed"
+    assert "text_truncated" not in analyse_file("f", "a.pdf", "other", data).metadata
 
 
 def test_pdf_that_is_a_jpeg_is_mislabelled_and_analysed_as_jpeg() -> None:

@@ -258,3 +258,13 @@ def test_arithmetic_on_itemised_deductions_is_medium() -> None:
     sigs = detect_signals(LEAD, [d], {})
     assert codes(sigs) == [("paystub_arithmetic", "medium")]
     assert "itemised deductions" in sigs[0].evidence
+
+
+def test_truncated_statement_skips_last_row_vs_closing() -> None:
+    st = BankStatement(opening_balance=100.0, closing_balance=900.0,
+                       transactions=[("PAYROLL", 500.0, 600.0)])
+    cut = doc("b.pdf", "bank_statement", bank_statement=st,
+              metadata={"text_truncated": "first 100000 characters analysed"})
+    assert detect_signals(LEAD, [cut], {}) == []
+    whole = doc("b.pdf", "bank_statement", bank_statement=st)
+    assert codes(detect_signals(LEAD, [whole], {})) == [("bank_balance_mismatch", "high")]
