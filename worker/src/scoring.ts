@@ -67,7 +67,7 @@ interface FactorBase { code: string; title: string; max_points: number; standard
 interface BandsFactor extends FactorBase {
   type: "bands"; measure: Measure; bands: Band[]; adjustments?: Adjustment[]; unverified_multiplier?: number;
   missing_points?: number; explanation?: string; missing_explanation?: string; improve?: string;
-  verify_hint?: string; missing_hint?: string;
+  verify_hint?: string; missing_hint?: string; unverified_explanation?: string;
 }
 interface DocumentItem { any_of: string[]; points: number; name: string; ask: string }
 interface DocumentsFactor extends FactorBase { type: "documents"; items: DocumentItem[]; unreadable_penalty?: number }
@@ -77,13 +77,14 @@ interface Condition {
   label_in?: string[] | null;
   assume?: { best_band?: string[]; ignore_severities?: string[] } | null;
   signals_at_least?: { severity: string; count: number } | null;
+  factor_below?: { code: string; fraction: number } | null;
   measure?: (Measure & { above?: number | null; at_least?: number | null; below?: number | null }) | null;
 }
 interface Rule { when: Condition; recommendation: string; reason?: string }
 export interface Profile { title: string; description?: string; factors: FactorRule[]; recommendation_rules: Rule[]; compliance_notes?: string[] }
 export interface Policy {
   schema: number; version: string; labels: { label: string; min_score: number; meaning?: string }[];
-  severity_order: string[]; adverse_fraction: number; profiles: Record<string, Profile>;
+  severity_order: string[]; adverse_fraction: number; readability_codes?: string[]; profiles: Record<string, Profile>;
 }
 
 export class PolicyError extends Error {}
@@ -111,6 +112,10 @@ export function validatePolicy(data: unknown): Policy {
         const last = f.bands[f.bands.length - 1];
         if (last.min !== undefined || last.max !== undefined) fail(`${f.code}: the last band must be a catch-all`);
       }
+    }
+    const codes = new Set(prof.factors.map((f) => f.code));
+    for (const r of prof.recommendation_rules) {
+      if (r.when.factor_below && !codes.has(r.when.factor_below.code)) fail(`profile ${name}: factor_below names no factor '${r.when.factor_below.code}'`);
     }
     const lastRule = prof.recommendation_rules[prof.recommendation_rules.length - 1];
     if (!lastRule || Object.values(lastRule.when).some((v) => v !== null && v !== undefined)) {
@@ -176,17 +181,20 @@ export function measure(m: Measure, facts: ApplicantFacts): MeasureValue {
     }
     case "employment_months":
       if (facts.employment_months !== null && facts.employment_months !== undefined) {
-        return { value: Math.max(facts.employment_months, 0), basis: "verified", ctx: {} };
+        return { value: Math.max(facts.employment_months, 0), basis: facts.employer_verified ? "verified" : "stated", ctx: {} };
       }
       return { value: facts.employment_status === "unemployed" ? 0 : null, basis: "verified", ctx: {} };
     case "income_stability_months": {
-      const c: number[] = [];
-      if (facts.employment_months !== null && facts.employment_months !== undefined && facts.employment_status !== "unemployed") {
-        c.push(Math.max(facts.employment_months, 0));
-      }
-      if (positive(facts.public_assistance_monthly) && m.public_assistance_months != null) c.push(m.public_assistance_months);
-      if (positive(facts.verified_monthly_income) && m.verified_income_months != null) c.push(m.verified_income_months);
-      return { value: c.length ? Math.max(...c) : null, basis: "verified", ctx: { assistance_months: fmtNum(m.public_assistance_months ?? 0) } };
+      // Verified sources first; unverified tenure only when no source is verified.
+      const ctx = { assistance_months: fmtNum(m.public_assistance_months ?? 0) };
+      const employed = facts.employment_months !== null && facts.employment_months !== undefined && facts.employment_status !== "unemployed";
+      const tenure = Math.max(facts.employment_months ?? 0, 0);
+      const sources: number[] = employed && facts.employer_verified ? [tenure] : [];
+      if (positive(facts.public_assistance_monthly) && m.public_assistance_months != null) sources.push(m.public_assistance_months);
+      if (positive(facts.verified_monthly_income) && m.verified_income_months != null) sources.push(m.verified_income_months);
+      if (sources.length) return { value: Math.max(...sources), basis: "verified", ctx };
+      if (employed) return { value: tenure, basis: "stated", ctx };
+      return { value: null, basis: "verified", ctx };
     }
     case "balance_to_rent": {
       const rent = positive(facts.monthly_rent);
@@ -256,7 +264,8 @@ function bandsFactor(rule: BandsFactor, facts: ApplicantFacts, bestBand: boolean
     explanation = fill(rule.explanation, ctx);
     if (mv.basis === "stated" && multiplier < 1) {
       points *= multiplier;
-      notes.push(`Income is not verified by documents: points × ${fmtNum(multiplier)}.`);
+      const note = fill(rule.unverified_explanation, { multiplier: fmtNum(multiplier) });
+      if (note) notes.push(note);
       if (rule.verify_hint) improve.push(rule.verify_hint);
     }
     if (band !== full && rule.improve) improve.push(fill(rule.improve, ctx));
@@ -367,7 +376,9 @@ function signalsAtLeast(signals: Signal[], severity: string): number {
   return signals.filter((s) => SEVERITIES.indexOf(severityOf(s) as (typeof SEVERITIES)[number]) >= rank).length;
 }
 
-function conditionHolds(cond: Condition, policy: Policy, profile: Profile, facts: ApplicantFacts, signals: Signal[], label: string): boolean {
+function conditionHolds(
+  cond: Condition, policy: Policy, profile: Profile, facts: ApplicantFacts, signals: Signal[], label: string, factors: Factor[],
+): boolean {
   if (cond.label_in !== null && cond.label_in !== undefined) {
     let check = label;
     if (cond.assume) {
@@ -378,6 +389,11 @@ function conditionHolds(cond: Condition, policy: Policy, profile: Profile, facts
   }
   if (cond.signals_at_least) {
     if (signalsAtLeast(signals, cond.signals_at_least.severity) < cond.signals_at_least.count) return false;
+  }
+  if (cond.factor_below) {
+    const below = cond.factor_below;
+    const f = factors.find((x) => x.code === below.code);
+    if (!f || !(f.points < below.fraction * f.max_points - EPS)) return false;
   }
   if (cond.measure) {
     const v = measure(cond.measure, facts).value;
@@ -401,11 +417,15 @@ export function profileOf(policy: Policy, name: string): Profile {
 /** Score an applicant. Pure: same inputs, same output; no clock, no I/O, no free text. */
 export function score(facts: ApplicantFacts, signals: Signal[], policy: Policy = POLICY, profileName = "default"): ScoreResult {
   const prof = profileOf(policy, profileName);
+  // Readability problems (unreadable, encrypted, … files) are scored by document completeness,
+  // not as authenticity signals.
+  const readability = new Set(policy.readability_codes ?? []);
+  signals = signals.filter((s) => !readability.has(s.code));
   const outcomes = evaluateFactors(prof, facts, signals);
   const factors = outcomes.map((o) => o.factor);
   const total = totalScore(factors);
   const label = labelFor(policy, total);
-  const rule = prof.recommendation_rules.find((r) => conditionHolds(r.when, policy, prof, facts, signals, label))!;
+  const rule = prof.recommendation_rules.find((r) => conditionHolds(r.when, policy, prof, facts, signals, label, factors))!;
   const improve = unique(outcomes.flatMap((o) => o.improve));
   const riskFlags = factors.filter((f) => f.points < policy.adverse_fraction * f.max_points - EPS).map((f) => f.code);
   const fraud = unique(signals.filter((s) => ["medium", "high"].includes(severityOf(s))).map((s) => s.code));

@@ -200,7 +200,7 @@ export function contentText(src: string): string {
     if (line.trim()) out.push(line.replace(/\s+/g, " ").trim());
     line = "";
   };
-  const tokenRe = /\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)|<[0-9a-fA-F\s]*>|\b(Tj|TJ|'|"|T\*|Td|TD|Tm|ET|BT)\b|(-?\d+(?:\.\d+)?)/g;
+  const tokenRe = /\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)|<[0-9a-fA-F\s]*>|(?<![A-Za-z])(Tj|TJ|T\*|Td|TD|Tm|ET|BT|'|")(?![A-Za-z*])|(-?\d+(?:\.\d+)?)/g;
   let m: RegExpExecArray | null;
   let pending: string[] = [];
   let lastNums: number[] = [];

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { parseModelOutput, ModelOutputError } from "../src/ai/parse";
+import { classify, detectFormat, inspectDocument } from "../src/documents/inspect";
+import { contentText, decodeLiteral, parsePdfDate, readPdf } from "../src/documents/pdf";
+import { extractFigures, parseDate } from "../src/documents/figures";
+import { dateMismatch, documentFingerprint, editingSoftware } from "../src/documents/signals";
+import { sha256Hex } from "../src/util";
+import { makePdf, paystubLines } from "./pdf-fixture";
+
+const file = (name = "doc.pdf", type = "paystub") => ({ id: "f1", file_name: name, file_type: type, r2_key: "k", sha256: "", mime_type: null });
+
+describe("PDF reader", () => {
+  it("reads text from a FlateDecode content stream, metadata and page count", async () => {
+    const pdf = await makePdf({ lines: paystubLines({ gross: 2600, deductions: 600, net: 2000 }), producer: "Payroll Pro 7", creationDate: "D:20261001090000-04'00'" });
+    const info = await readPdf(pdf);
+    expect(info.error).toBeNull();
+    expect(info.pages).toBe(1);
+    expect(info.revisions).toBe(1);
+    expect(info.metadata.producer).toBe("Payroll Pro 7");
+    expect(info.text).toContain("Pay Frequency: Bi-weekly");
+    expect(info.text.split("\n")).toContain("Gross Pay: $2,600.00");
+    expect(parsePdfDate(info.metadata.creation_date)).toBe("2026-10-01T13:00:00.000Z");
+  });
+
+  it("reads an uncompressed stream and counts incremental updates with the last Info winning", async () => {
+    const pdf = await makePdf({ lines: ["Hello (world)"], compress: false, updates: [{ producer: "Second" }, { producer: "Third" }] });
+    const info = await readPdf(pdf);
+    expect(info.text).toBe("Hello (world)");
+    expect(info.revisions).toBe(3);
+    expect(info.prevChain).toBe(2);
+    expect(info.metadata.producer).toBe("Third");
+  });
+
+  it("reports encrypted and garbage input without throwing", async () => {
+    expect((await readPdf(await makePdf({ lines: ["x"], encrypt: true }))).error).toBe("encrypted");
+    expect((await readPdf(new TextEncoder().encode("not a pdf at all"))).error).toBe("corrupt");
+    const random = crypto.getRandomValues(new Uint8Array(4096));
+    random.set(new TextEncoder().encode("%PDF-1.4\n1 0 obj << /Filter /FlateDecode /Length 4000 >>\nstream\n"), 0);
+    const r = await readPdf(random);
+    expect(r.text).toBe("");
+    const pdf = await makePdf({ lines: paystubLines({ gross: 1, deductions: 0, net: 1 }) });
+    const truncated = await readPdf(pdf.subarray(0, Math.floor(pdf.length * 0.6)));
+    expect(truncated).toBeTruthy();
+  });
+
+  it("decodes string escapes and TJ arrays", () => {
+    expect(decodeLiteral("a\\(b\\)\\\\c\\101\\n")).toBe("a(b)\\cA\n");
+    expect(contentText("BT [(Net) -300 (Pay:) 120 ( $1)] TJ 0 -14 Td (next) Tj ET")).toBe("Net Pay: $1\nnext");
+  });
+});
+
+describe("document facts", () => {
+  it("detects formats by magic bytes", () => {
+    expect(detectFormat(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe("jpeg");
+    expect(detectFormat(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 13, 10]))).toBe("png");
+    expect(detectFormat(new TextEncoder().encode("plain text here"))).toBe("text");
+    expect(detectFormat(new Uint8Array([0, 1, 2, 3, 0, 0, 0]))).toBe("unknown");
+  });
+
+  it("classifies by content and reads pay stub, bank and letter figures", async () => {
+    expect(classify("Closing Balance: $1.00", "other")).toBe("bank_statement");
+    const stub = await inspectDocument(file(), await makePdf({ lines: paystubLines({ gross: 2600, deductions: 600, net: 2000 }) }));
+    expect(stub.pay_stub).toMatchObject({ gross: 2600, deductions: 600, net: 2000, pay_frequency: "biweekly", pay_date: "2026-10-15" });
+    expect(stub.employer).toBe("Maple Logistics Inc.");
+    expect(stub.sha256).toHaveLength(64);
+    expect(stub.md5).toHaveLength(32);
+    const bank = extractFigures(
+      "Opening Balance: $1,200.00\n2026-10-01 Payroll deposit ACME $2,400.00 $3,600.00\n2026-10-03 Rent $1,500.00 -$100.00\nClosing Balance: $2,100.00",
+      "bank_statement",
+    );
+    expect(bank.bank_statement).toMatchObject({ opening_balance: 1200, closing_balance: 2100, negative_balance_lines: 1 });
+    expect(bank.monthly_income_estimate).toBe(2400);
+    const letter = extractFigures("To whom it may concern, Ada is employed by Maple Logistics Inc. since March 3, 2022 with an annual salary of $78,000.", "employment_letter");
+    expect(letter).toMatchObject({ stated_annual_salary: 78000, employment_start: "2022-03-03", employer: "Maple Logistics Inc." });
+    expect(parseDate("15 Oct 2026")).toBe("2026-10-15");
+  });
+
+  it("marks a file that is not a supported type", async () => {
+    const d = await inspectDocument(file("x.bin", "other"), new Uint8Array([0, 1, 2, 0, 0, 9, 8]));
+    expect(d.error).toBe("unsupported");
+  });
+});
+
+describe("signals", () => {
+  const base = { file_id: "f", file_name: "a.pdf", declared_type: "paystub", detected_format: "pdf", kind: "paystub", sha256: "s", md5: "m", size: 1, pages: 1, text: "", revisions: 1, error: null, error_message: null, r2_key: "k" };
+  it("grades editing software like the Python detector", () => {
+    expect(editingSoftware({ ...base, metadata: { producer: "Acrobat Distiller 23" } })).toEqual([]);
+    expect(editingSoftware({ ...base, metadata: { producer: "Adobe Acrobat Pro 2024" } })[0].severity).toBe("medium");
+    expect(editingSoftware({ ...base, metadata: { creator: "GIMP 2.10", producer: "Adobe Acrobat Pro" } })[0].severity).toBe("high");
+  });
+  it("compares creation and modification dates", () => {
+    expect(dateMismatch({ ...base, metadata: { creation_date: "D:20260101", mod_date: "D:20260102120000Z" } })[0].severity).toBe("medium");
+    expect(dateMismatch({ ...base, metadata: { creation_date: "D:20260105", mod_date: "D:20260101" } })[0].severity).toBe("low");
+    expect(dateMismatch({ ...base, metadata: { creation_date: "D:20260101", mod_date: "D:20260101090000Z" } })).toEqual([]);
+  });
+  it("fingerprints like Python (sha256 over sorted hashes joined by newlines)", async () => {
+    expect(await documentFingerprint(["b", "a"])).toBe(await sha256Hex("a\nb"));
+    expect(await documentFingerprint([])).toBe("");
+  });
+});
+
+describe("model output parsing", () => {
+  it("finds JSON in fences or prose, forgives trailing commas, reads money strings", () => {
+    const out = parseModelOutput('Sure!\n```json\n{"facts": {"verified_monthly_income": "$4,250.00", "employment_months": 14,}, "signals": [], "score": 99}\n```');
+    expect(out.facts).toEqual({ verified_monthly_income: 4250, employment_months: 14 });
+  });
+  it("caps model signals at medium and renames unknown codes", () => {
+    const out = parseModelOutput('{"signals": [{"code": "paystub_arithmetic", "severity": "critical"}, {"code": "Weird Thing", "severity": "high"}, {"severity": "high"}]}');
+    expect(out.signals.map((s) => `${s.code}:${s.severity}`)).toEqual(["paystub_arithmetic:medium", "model_flag:weird_thing:low"]);
+  });
+  it("drops out-of-range values and clamps shares", () => {
+    const out = parseModelOutput('{"facts": {"employment_months": 9000, "application_fields_complete": 1.7, "verified_monthly_income": "lots"}}');
+    expect(out.facts).toEqual({ application_fields_complete: 1 });
+    expect(out.notes.length).toBe(2);
+  });
+  it("refuses an answer with no usable JSON, with a readable reason", () => {
+    expect(() => parseModelOutput("I cannot help with that.")).toThrow(ModelOutputError);
+    expect(() => parseModelOutput("I cannot help with that.")).toThrow(/no JSON object/);
+    expect(() => parseModelOutput('{"answer": 42}')).toThrow(/neither 'facts' nor 'signals'/);
+    expect(() => parseModelOutput("")).toThrow(/empty/);
+  });
+});
