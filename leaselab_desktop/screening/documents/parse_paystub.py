@@ -90,7 +90,7 @@ def parse_paystub_detail(text: str) -> tuple[PayStub, str | None, bool]:
     stub.pay_date = _date_after(lines, r"pay\s*date|date\s+paid|payment\s+date|cheque\s+date|deposit\s+date")
     stub.period_start, stub.period_end = _period(lines)
     stub.pay_frequency = _frequency(text, stub.period_start, stub.period_end)
-    stub.employer = labelled_text(lines, r"employer|company|employer\s+name")
+    stub.employer = labelled_text(lines, r"employer(?:\s+name)?|company(?:\s+name)?")
     name = labelled_text(lines, r"employee(?:\s+name)?|name|pay\s+to(?:\s+the\s+order\s+of)?")
     return stub, name, itemised
 
