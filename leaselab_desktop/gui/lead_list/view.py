@@ -242,6 +242,15 @@ class LeadListPanel(QtWidgets.QWidget):
             self._load_task.cancel()
         task = self._tasks.spawn(self.load(self._backend), what="Loading leads", on_error=self._load_error)
         self._load_task = task
+        self.loading = True  # at once, so the list says so before the first page arrives
+        self._update_counts()
+
+        def done(t: asyncio.Task[int]) -> None:
+            if self._load_task is t:  # a cancelled-before-start load never ran its finally
+                self.loading = False
+                self._update_counts()
+
+        task.add_done_callback(done)
         return task
 
     async def load(self, backend: Backend, page_size: int = PAGE_SIZE) -> int:
