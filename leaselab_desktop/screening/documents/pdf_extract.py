@@ -164,10 +164,27 @@ def _compare_revisions(data: bytes, out: PdfResult, limits: Limits) -> None:
     except Exception:  # an unreadable earlier revision is just not compared
         out.metadata["earlier_revision"] = "unreadable"
         return
-    changes = text_changes(old_text, out.text)
+    changes = text_changes(old_text, out.text, limit=10_000)
     out.metadata["earlier_revision"] = "differs" if changes else "same text"
     if changes:
-        out.metadata["revision_changes"] = "; ".join(changes)[:1000]
+        out.metadata["revision_changes"] = "; ".join(changes[:8])[:1000]
+        out.metadata["revision_change_kind"] = change_kind(changes)
+
+
+_SIGNATURE_RX = re.compile(
+    r"digitally\s+signed|signed\s+by|signature|e-?signed|docusign|adobe\s+sign|^added:\s*(?:reason|location|date)\s*:",
+    re.IGNORECASE,
+)
+
+
+def change_kind(changes: list[str]) -> str:
+    """``changed`` (text replaced or removed), ``signature`` (only a signature stamp added) or
+    ``added`` (only new lines)."""
+    if any(not c.startswith("added: ") for c in changes):
+        return "changed"
+    if all(_SIGNATURE_RX.search(c) for c in changes):
+        return "signature"
+    return "added"
 
 
 def text_changes(old: str, new: str, limit: int = 8) -> list[str]:

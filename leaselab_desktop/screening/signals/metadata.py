@@ -119,12 +119,18 @@ def incremental_revision(doc: DocumentFacts) -> list[Signal]:
         return []
     state = doc.metadata.get("earlier_revision")
     if state == "differs":
+        kind = doc.metadata.get("revision_change_kind", "changed")
+        severity, what = {
+            "changed": ("high", "the visible text changed"),
+            "added": ("medium", "text was added"),
+            "signature": ("low", "only a signature stamp was added"),
+        }.get(kind, ("high", "the visible text changed"))
         return [
             signal(
-                "incremental_revision", "high", doc,
+                "incremental_revision", severity, doc,
                 f"{doc.revisions} revisions; text changed since the earlier revision: "
                 f"{doc.metadata.get('revision_changes', '')}",
-                "The PDF was edited after it was first produced and the visible text changed.",
+                f"The PDF was edited after it was first produced and {what}.",
             )
         ]
     detail = (

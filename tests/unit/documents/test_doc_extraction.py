@@ -271,3 +271,15 @@ def test_pypdf_incremental_writer_changing_compressed_text() -> None:
     assert f.revisions == 2
     assert f.metadata["revision_changes"] == "Net Pay: $3,150.00 → $4,150.00"
     assert earlier_revision(edited) == base
+
+
+def test_change_kinds() -> None:
+    from leaselab_desktop.screening.documents.pdf_extract import change_kind
+
+    assert change_kind(["Net Pay: $1.00 → $2.00"]) == "changed"
+    assert change_kind(["removed: Deductions: $5.00"]) == "changed"
+    assert change_kind(["added: Bonus: $20,000.00"]) == "added"
+    assert change_kind(["added: Digitally signed by Jamie Ellis", "added: Date: 2026.11.05 10:00"]) == "signature"
+    pdfdocs = b.load_demo_module("pdfdocs")
+    edited = pdfdocs.append_revision(b.text_pdf(STUB_LINES), [("Net Pay: $3,150.00", "Net Pay: $3,150.00")])
+    assert analyse_file("f", "s.pdf", "paystub", edited).metadata["earlier_revision"] == "same text"

@@ -268,3 +268,12 @@ def test_truncated_statement_skips_last_row_vs_closing() -> None:
     assert detect_signals(LEAD, [cut], {}) == []
     whole = doc("b.pdf", "bank_statement", bank_statement=st)
     assert codes(detect_signals(LEAD, [whole], {})) == [("bank_balance_mismatch", "high")]
+
+
+@pytest.mark.parametrize(
+    ("kind", "severity"), [("changed", "high"), ("added", "medium"), ("signature", "low")]
+)
+def test_incremental_revision_by_change_kind(kind: str, severity: str) -> None:
+    d = doc(revisions=2, metadata={"earlier_revision": "differs", "revision_change_kind": kind,
+                                   "revision_changes": "added: Digitally signed by Jamie Ellis"})
+    assert codes(detect_signals(LEAD, [d], {})) == [("incremental_revision", severity)]
