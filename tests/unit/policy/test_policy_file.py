@@ -122,3 +122,14 @@ def test_the_policy_file_is_plain_json_a_typescript_port_can_read(raw: dict[str,
     text = default_policy_path().read_text(encoding="utf-8")
     json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard constant {c}"))
     assert raw["version"] == load_policy().version
+
+
+def test_the_committed_json_schema_matches_the_loader() -> None:
+    """resources/policy/policy.schema.json is for the worker (structural validation in TypeScript)."""
+    from leaselab_desktop.screening.policy import Policy
+
+    committed = json.loads((resources_dir() / "policy" / "policy.schema.json").read_text("utf-8"))
+    generated = Policy.model_json_schema(by_alias=True)
+    assert {k: v for k, v in committed.items() if not k.startswith("$") or k == "$defs"} == generated, (
+        "regenerate policy.schema.json (see its $comment)"
+    )
