@@ -18,7 +18,12 @@ from leaselab_desktop.domain.models import Lead, Signal
 from leaselab_desktop.screening.facts import DocumentFacts, DocumentSet
 from leaselab_desktop.screening.signals.bank import bank_balance_mismatch
 from leaselab_desktop.screening.signals.common import signal
-from leaselab_desktop.screening.signals.identity import name_match, name_mismatch
+from leaselab_desktop.screening.signals.identity import (
+    employer_match,
+    employer_mismatch,
+    name_match,
+    name_mismatch,
+)
 from leaselab_desktop.screening.signals.income import implausible_income, income_mismatch
 from leaselab_desktop.screening.signals.metadata import (
     date_mismatch,
@@ -33,6 +38,7 @@ SIGNAL_CODES: tuple[str, ...] = (
     "ytd_discontinuity", "name_mismatch", "income_mismatch", "bank_balance_mismatch",
     "file_reused", "implausible_income", "document_unreadable", "document_encrypted",
     "document_mislabelled", "document_empty", "document_oversized", "unsupported_format",
+    "employer_mismatch",
 )
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -66,6 +72,7 @@ def detect_signals(
         out += bank_balance_mismatch(doc)
     out += ytd_discontinuity(docs)
     out += name_mismatch(lead, docs)
+    out += employer_mismatch(lead, docs)
     out += income_mismatch(lead, docs)
     out += implausible_income(lead, docs)
     out += file_reused(docs, reused or {})
@@ -95,6 +102,7 @@ __all__ = [
     "build_document_set",
     "detect_signals",
     "document_fingerprint",
+    "employer_match",
     "file_reused",
     "name_match",
 ]

@@ -56,3 +56,47 @@ def name_mismatch(lead: Lead, docs: list[DocumentFacts]) -> list[Signal]:
             )
         )
     return out
+
+
+_EMPLOYER_STOP = frozenset({
+    "inc", "incorporated", "ltd", "limited", "ltee", "llc", "llp", "lp", "corp", "corporation", "co",
+    "company", "group", "the", "of", "and", "services", "canada", "holdings", "enterprises", "plc",
+})
+
+
+def employer_tokens(name: str) -> set[str]:
+    return {t for t in name_tokens(name.replace("&", " ")) if t not in _EMPLOYER_STOP and len(t) > 1}
+
+
+def _initials(name: str) -> str:
+    return "".join(t[0] for t in name_tokens(name.replace("&", " ")) if t not in _EMPLOYER_STOP)
+
+
+def employer_match(stated: str, on_document: str) -> bool:
+    a, b = employer_tokens(stated), employer_tokens(on_document)
+    if not a or not b or a & b:
+        return True
+    ia, ib = _initials(stated), _initials(on_document)  # "TD" ~ "Toronto-Dominion Bank" (tdb)
+    return any(len(t) > 1 and ib.startswith(t) for t in a) or any(
+        len(t) > 1 and ia.startswith(t) for t in b
+    )
+
+
+def employer_mismatch(lead: Lead, docs: list[DocumentFacts]) -> list[Signal]:
+    if not lead.employer or (lead.employment_status or "") in ("self_employed", "retired"):
+        return []
+    out: list[Signal] = []
+    for doc in docs:
+        if doc.error or not doc.employer or doc.kind not in ("paystub", "employment_letter"):
+            continue
+        if employer_match(lead.employer, doc.employer):
+            continue
+        out.append(
+            signal(
+                "employer_mismatch", "medium", doc,
+                f'The {doc.kind.replace("_", " ")} names the employer "{doc.employer}"; the '
+                f'application says "{lead.employer}".',
+                "The employer on the document differs from the application; confirm with the applicant.",
+            )
+        )
+    return out

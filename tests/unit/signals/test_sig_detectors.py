@@ -13,6 +13,7 @@ from leaselab_desktop.screening.signals import (
     build_document_set,
     detect_signals,
     document_fingerprint,
+    employer_match,
     name_match,
 )
 
@@ -277,3 +278,30 @@ def test_incremental_revision_by_change_kind(kind: str, severity: str) -> None:
     d = doc(revisions=2, metadata={"earlier_revision": "differs", "revision_change_kind": kind,
                                    "revision_changes": "added: Digitally signed by Jamie Ellis"})
     assert codes(detect_signals(LEAD, [d], {})) == [("incremental_revision", severity)]
+
+
+@pytest.mark.parametrize(
+    ("stated", "on_doc", "match"),
+    [
+        ("Northwind Analytics Inc.", "NORTHWIND ANALYTICS", True),
+        ("TD", "Toronto-Dominion Bank", True),
+        ("Toronto Dominion Bank", "TD Bank Group", True),
+        ("Trillium Health Partners", "Trillium Health Partners - Credit Valley", True),
+        ("Acme Widgets Ltd.", "Globex Corporation", False),
+        ("Acme", "Inc.", True),  # nothing significant to compare
+    ],
+)
+def test_employer_match(stated: str, on_doc: str, match: bool) -> None:
+    assert employer_match(stated, on_doc) is match
+
+
+def test_employer_mismatch_signal() -> None:
+    lead = LEAD.model_copy(update={"employer": "Acme Widgets Ltd."})
+    letter = doc("l.pdf", "employment_letter", employer="Globex Corporation")
+    sigs = detect_signals(lead, [letter], {})
+    assert codes(sigs) == [("employer_mismatch", "medium")]
+    assert '"Globex Corporation"' in sigs[0].evidence and '"Acme Widgets Ltd."' in sigs[0].evidence
+    self_employed = lead.model_copy(update={"employment_status": "self_employed"})
+    assert detect_signals(self_employed, [letter], {}) == []
+    same = doc("l.pdf", "employment_letter", employer="ACME WIDGETS")
+    assert detect_signals(lead, [same], {}) == []
