@@ -58,7 +58,10 @@ class ModelProvider:
         facts, merge_notes = merge_facts(base.facts, parsed)
         for note in [*parsed.notes, *merge_notes]:
             log.info("%s (lead %s): %s", self.name, lead.id, note)
-        summary = parsed.summary or base.summary
+        # The model's words are labelled as such and never replace the factual summary.
+        summary = base.summary or ""
+        if parsed.summary:
+            summary = f"{summary}\nModel ({self.model}): {parsed.summary}".strip()
         return Extraction(
             facts=facts,
             signals=merge_signals(base.signals, parsed.signals),
