@@ -2,6 +2,7 @@
 workflow and ``tests/packaging``. Standard library only.
 
     python packaging/frozen.py smoke [--dist DIST] [--timeout S]   run the frozen --smoke-test
+    python packaging/frozen.py coldstart [--dist DIST] [--runs N]  spawn -> main window with leads
     python packaging/frozen.py stamp [--dist DIST]                 record what the build was made from
     python packaging/frozen.py fresh [--dist DIST]                 exit 0 if that build is up to date
     python packaging/frozen.py size  [--dist DIST]                 unpacked size of the app folder
@@ -19,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -147,6 +149,33 @@ def run_smoke(dist: Path, timeout: float = 300.0, work: Path | None = None) -> S
             owned.cleanup()
 
 
+def cold_start(dist: Path, runs: int = 3, timeout: float = 120.0) -> list[float]:
+    """Seconds from spawning the frozen app until its main window shows the demo leads (the app
+    prints ``LEASELAB_READY <epoch>`` then when ``LEASELAB_BENCH_READY`` is set, and quits).
+    One untimed run first creates the demo data, so the timed runs measure start-up only."""
+    _, exe = app_paths(dist)
+    if not exe.is_file():
+        raise FrozenAppError(f"no frozen app at {exe}: build it first with `packaging/build app`")
+    env = {**clean_env(), "LEASELAB_BENCH_READY": "1"}
+    times: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="leaselab-coldstart-") as tmp:
+        for i in range(runs + 1):
+            t0 = time.time()
+            proc = subprocess.run(
+                [str(exe), "--data-dir", str(Path(tmp, "data"))], cwd=tmp, env=env,
+                stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+            )  # fmt: skip
+            ready = [ln for ln in proc.stdout.splitlines() if ln.startswith("LEASELAB_READY ")]
+            if proc.returncode != 0 or not ready:
+                raise FrozenAppError(
+                    f"cold start run failed (exit {proc.returncode}, no LEASELAB_READY line): "
+                    f"{(proc.stdout + proc.stderr)[-3000:]}"
+                )
+            if i:
+                times.append(float(ready[0].split()[1]) - t0)
+    return times
+
+
 def _source_files(root: Path) -> Iterable[Path]:
     for rel in SOURCES:
         p = root / rel
@@ -190,9 +219,10 @@ def folder_size(folder: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Checks on the frozen LeaseLab Desktop app.")
-    parser.add_argument("command", choices=("smoke", "stamp", "fresh", "size"))
+    parser.add_argument("command", choices=("smoke", "coldstart", "stamp", "fresh", "size"))
     parser.add_argument("--dist", type=Path, default=DEFAULT_DIST, help="PyInstaller dist folder")
     parser.add_argument("--timeout", type=float, default=300.0, help="smoke: seconds before failing")
+    parser.add_argument("--runs", type=int, default=3, help="coldstart: timed runs")
     parser.add_argument("--build-seconds", type=float, default=None, help="stamp: build duration")
     args = parser.parse_args(argv)
     dist = args.dist.resolve()
@@ -204,6 +234,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print(result.report())
         return 0 if result.ok else 1
+    if args.command == "coldstart":
+        try:
+            times = cold_start(dist, runs=max(1, args.runs))
+        except FrozenAppError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        runs = ", ".join(f"{t:.2f}" for t in times)
+        print(f"frozen cold start to window: median {statistics.median(times):.2f} s ({runs})")
+        return 0
     if args.command == "stamp":
         print(write_stamp(dist, seconds=args.build_seconds))
         return 0
