@@ -112,34 +112,41 @@ class FileStore:
 
     # -- write --------------------------------------------------------------------------------
     def put(self, lead_id: str, name: str, data: bytes) -> StoredFile:
+        """Store ``data``; never overwrites: the same name in the same millisecond gets ``-1``, ``-2``…"""
         if len(data) > self.limits.max_bytes:
             raise FileTooLarge(len(data), self.limits.max_bytes)
-        key = self.make_key(lead_id, name)
-        target = self.path(key)
-        base_key = key
-        n = 1
-        while target.exists():  # same millisecond, same name: keep both
-            stem, dot, ext = base_key.rpartition(".")
-            key = f"{stem}-{n}.{ext}" if dot and "/" not in ext else f"{base_key}-{n}"
-            target = self.path(key)
-            n += 1
-        target.parent.mkdir(parents=True, exist_ok=True)
-        self._atomic_write(target, data)
-        sha, md5 = hashes(data)
-        return StoredFile(key=key, sha256=sha, md5=md5, size=len(data))
-
-    @staticmethod
-    def _atomic_write(target: Path, data: bytes) -> None:
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        base_key = self.make_key(lead_id, name)
+        folder = self.path(base_key).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
+            key = self._commit(tmp, base_key)
+        finally:
             Path(tmp).unlink(missing_ok=True)
-            raise
+        sha, md5 = hashes(data)
+        return StoredFile(key=key, sha256=sha, md5=md5, size=len(data))
+
+    def _commit(self, tmp: str, base_key: str) -> str:
+        """Give the written temporary file its final name without ever replacing another file."""
+        stem, dot, ext = base_key.rpartition(".")
+        for n in range(10_000):
+            key = base_key if n == 0 else (f"{stem}-{n}.{ext}" if dot else f"{base_key}-{n}")
+            target = self.path(key)
+            try:
+                os.link(tmp, target)  # atomic and exclusive: fails if the name exists
+                return key
+            except FileExistsError:
+                continue
+            except OSError:  # no hard links on this file system: check, then rename
+                if target.exists():
+                    continue
+                os.replace(tmp, target)
+                return key
+        raise FileExistsError(f"too many files named {base_key!r}")
 
     # -- read ---------------------------------------------------------------------------------
     def open(self, key: str) -> BinaryIO:

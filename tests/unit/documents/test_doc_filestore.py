@@ -145,7 +145,43 @@ def test_write_is_atomic_no_partial_or_temp_files(tmp_path: Path, monkeypatch: p
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
+    monkeypatch.setattr(os, "link", boom)
     with pytest.raises(OSError, match="disk full"):
         store.put("L1", "second.pdf", b"never")
     names = sorted(p.name for p in (tmp_path / "store" / "leads" / "L1").iterdir())
     assert names == ["1790000000123-first.pdf"]
+
+
+def test_concurrent_puts_of_the_same_name_never_overwrite(tmp_path: Path) -> None:
+    import threading
+
+    store = _store(tmp_path)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def put(i: int) -> None:
+        stored = store.put("L1", "stub.pdf", f"content {i}".encode())
+        with lock:
+            results.append(stored.key)
+
+    threads = [threading.Thread(target=put, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(set(results)) == 8
+    contents = sorted(store.read(k) for k in results)
+    assert contents == sorted(f"content {i}".encode() for i in range(8))
+    assert not [p for p in (tmp_path / "store" / "leads" / "L1").iterdir() if p.name.startswith(".tmp")]
+
+
+def test_without_hard_links_falls_back_to_rename(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(src: object, dst: object) -> None:
+        raise PermissionError("hard links not supported")
+
+    monkeypatch.setattr(os, "link", no_links)
+    store = _store(tmp_path)
+    a = store.put("L1", "x.pdf", b"a")
+    b = store.put("L1", "x.pdf", b"b")
+    assert (store.read(a.key), store.read(b.key)) == (b"a", b"b")
+    assert b.key.endswith("-x-1.pdf")
