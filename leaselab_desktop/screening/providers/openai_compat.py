@@ -77,6 +77,10 @@ class OpenAICompatibleProvider(ModelProvider):
             raise ProviderOutputError(
                 f"{self.service} answered without choices[0].message.content: {str(payload)[:200]!r}"
             ) from None
+        if isinstance(content, list):  # content parts: [{"type": "text", "text": …}, …]
+            content = "".join(
+                str(part.get("text", "")) for part in content if isinstance(part, dict)
+            )
         if not isinstance(content, str) or not content.strip():
             raise ProviderOutputError(f"{self.service} returned an empty message.")
         return content

@@ -111,7 +111,7 @@ class WorkersAIProvider(ModelProvider):
             errors = "; ".join(str(e.get("message", e)) for e in _errors(payload)) or str(payload)[:200]
             raise ProviderOutputError(f"Workers AI reported a failure: {errors}")
         result = payload.get("result")
-        answer = result.get("response") if isinstance(result, dict) else None
+        answer = result.get("response") if isinstance(result, dict) else result
         if answer is None or answer == "":
             raise ProviderOutputError("Workers AI answered without a 'result.response'.")
         return answer

@@ -11,6 +11,7 @@ from loopback_server import Reply, ScriptedServer
 from provider_builders import full_set, lead
 
 from leaselab_desktop.domain.models import Signal
+from leaselab_desktop.screening.facts import DocumentSet
 from leaselab_desktop.screening.policy import load_policy
 from leaselab_desktop.screening.providers import (
     DEFAULT_MODEL,
@@ -255,6 +256,14 @@ async def test_openai_without_key_sends_no_authorization(
     await p.extract(lead(), full_set())
     assert "Authorization" not in server.seen[0].headers
     assert server.seen[0].path == "/v1/chat/completions"
+
+
+async def test_openai_content_parts(server: ScriptedServer, client: httpx.AsyncClient) -> None:
+    parts = [{"type": "text", "text": '{"facts": {"employment_months": 14}, '},
+             {"type": "text", "text": '"signals": []}'}]
+    server.add(Reply(200, {"choices": [{"message": {"role": "assistant", "content": parts}}]}))
+    ex = await openai(server, client).extract(lead(employment_start_date=None), DocumentSet())
+    assert ex.facts.employment_months == 14  # a gap the (absent) documents left
 
 
 async def test_openai_malformed(server: ScriptedServer, client: httpx.AsyncClient) -> None:
