@@ -1,0 +1,310 @@
+"""Run the project's worker under ``wrangler dev --local`` (offline) for the contract suite.
+
+No tests here: the contract suite uses :func:`run_worker_dev`::
+
+    with run_worker_dev(tmp_path) as server:
+        httpx.get(server.base_url + "/api/ops/leads", headers=server.headers())
+
+What it does, in ``worker/`` (``npm ci`` first when ``node_modules`` is missing):
+
+1. ``wrangler d1 migrations apply DB --local --persist-to <tmp>/state`` (the one schema);
+2. the demo dataset (``resources/demo/generator.py``) → SQL (``scripts/seed-demo.mjs --sql``) plus two
+   tokens (one for ``site_demo``, one for ``site_other``; only their SHA-256 is stored) →
+   ``wrangler d1 execute DB --local --file``;
+3. ``wrangler dev --local --ip 127.0.0.1 --port <free> --persist-to <tmp>/state --var AI_PROVIDER:rules``
+   in its own process group, waiting until ``GET /api/health`` answers;
+4. the demo documents uploaded through the worker's own upload route (R2 + ``lead_files``);
+5. on exit, the process group is stopped (SIGTERM, then SIGKILL after a grace period).
+
+Failures raise :class:`WorkerStartError` with the command and the tail of wrangler's log. Only a
+missing ``node`` skips (``pytest.skip``). Everything is offline: metrics and ``cf.json`` fetches
+are disabled through wrangler's environment variables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WORKER_DIR = REPO_ROOT / "worker"
+DEMO_SITE = "site_demo"
+OTHER_SITE = "site_other"
+USER_ID = "agent-contract"
+
+NPM_CI_TIMEOUT_S = 600.0
+WRANGLER_TIMEOUT_S = 240.0
+START_TIMEOUT_S = 120.0
+STOP_GRACE_S = 10.0
+
+
+class WorkerStartError(RuntimeError):
+    """The worker could not be prepared or started; the message carries the log tail."""
+
+
+@dataclass
+class WorkerServer:
+    base_url: str
+    token: str
+    site_id: str
+    other_site_token: str
+    other_site_id: str
+    user_id: str
+    lead_ids: list[str]
+    other_lead_ids: list[str]
+    state_dir: Path
+    log_path: Path
+    demo_dir: Path | None
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def headers(self, *, other_site: bool = False, user: bool = True) -> dict[str, str]:
+        """Headers for the ops API as the demo site's agent (or the other site's)."""
+        h = {
+            "Authorization": f"Bearer {self.other_site_token if other_site else self.token}",
+            "X-Site-Id": self.other_site_id if other_site else self.site_id,
+        }
+        if user:
+            h["X-User-Id"] = self.user_id
+        return h
+
+    def log_tail(self, lines: int = 60) -> str:
+        return _tail(self.log_path, lines)
+
+    def execute_sql(self, sql: str) -> str:
+        """Run SQL on the worker's local D1 (e.g. to set a site's usage). Slow: one wrangler call."""
+        return _wrangler(
+            ["d1", "execute", "DB", "--local", "--persist-to", str(self.state_dir), "--yes", "--command", sql],
+            self.log_path,
+        )
+
+    def set_usage(self, site_id: str, count: int, month: str | None = None) -> None:
+        """Set a site's evaluation count for a month (default: the current UTC month)."""
+        month = month or datetime.now(UTC).strftime("%Y-%m")
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        self.execute_sql(
+            "INSERT INTO ai_evaluation_usage (site_id, month, evaluation_count, updated_at) "
+            f"VALUES ({_sql(site_id)}, {_sql(month)}, {int(count)}, {_sql(now)}) "
+            "ON CONFLICT(site_id, month) DO UPDATE SET evaluation_count = excluded.evaluation_count, "
+            "updated_at = excluded.updated_at"
+        )
+
+
+def _sql(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _tail(path: Path, lines: int) -> str:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        WRANGLER_SEND_METRICS="false",
+        CLOUDFLARE_CF_FETCH_ENABLED="false",
+        CI="true",
+        NO_COLOR="1",
+        FORCE_COLOR="0",
+    )
+    return env
+
+
+def _node() -> str | None:
+    return shutil.which("node")
+
+
+def _run(cmd: list[str], log: Path, timeout: float, what: str) -> str:
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n$ {' '.join(cmd)}\n")
+    try:
+        proc = subprocess.run(
+            cmd, cwd=WORKER_DIR, env=_env(), stdin=subprocess.DEVNULL, capture_output=True,
+            timeout=timeout, check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise WorkerStartError(f"{what} timed out after {timeout:.0f} s\n{_tail(log, 40)}") from exc
+    out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(out)
+    if proc.returncode != 0:
+        raise WorkerStartError(
+            f"{what} failed (exit {proc.returncode}): {' '.join(cmd)}\n--- log tail ---\n{_tail(log, 40)}"
+        )
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def _wrangler(args: list[str], log: Path) -> str:
+    wrangler_js = WORKER_DIR / "node_modules" / "wrangler" / "bin" / "wrangler.js"
+    return _run([_node() or "node", str(wrangler_js), *args], log, WRANGLER_TIMEOUT_S, f"wrangler {args[0]}")
+
+
+def _ensure_node_modules(log: Path) -> None:
+    if (WORKER_DIR / "node_modules" / "wrangler" / "bin" / "wrangler.js").is_file():
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        raise WorkerStartError("worker/node_modules is missing and npm is not installed")
+    _run([npm, "ci", "--no-audit", "--no-fund"], log, NPM_CI_TIMEOUT_S, "npm ci")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _token_sql(token: str, site_id: str, name: str) -> str:
+    digest = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return (
+        "INSERT INTO api_tokens (token_hash, name, user_id, created_at, revoked_at) "
+        f"VALUES ({_sql(digest)}, {_sql(name)}, {_sql(USER_ID)}, {_sql(now)}, NULL);\n"
+        f"INSERT INTO api_token_sites (token_hash, site_id) VALUES ({_sql(digest)}, {_sql(site_id)});\n"
+    )
+
+
+def _generate_demo(out: Path, log: Path) -> Path | None:
+    """Write the demo dataset with the project's generator; None when it cannot run."""
+    generator = REPO_ROOT / "resources" / "demo" / "generator.py"
+    if not generator.is_file():
+        return None
+    try:
+        _run([sys.executable, str(generator), str(out)], log, 300.0, "demo generator")
+    except WorkerStartError:
+        return None
+    return out if (out / "demo.json").is_file() else None
+
+
+def _get(url: str, headers: Mapping[str, str] | None = None, timeout: float = 2.0) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, headers=dict(headers or {}))
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return int(resp.status), resp.read()
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), exc.read()
+
+
+def _wait_healthy(proc: subprocess.Popen[bytes], base_url: str, log: Path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise WorkerStartError(
+                f"wrangler dev exited with code {proc.returncode}\n--- log tail ---\n{_tail(log, 60)}"
+            )
+        try:
+            status, body = _get(base_url + "/api/health", timeout=2.0)
+            if status == 200 and json.loads(body).get("data", {}).get("status") == "ok":
+                return
+        except (OSError, ValueError):
+            pass
+        time.sleep(0.25)
+    raise WorkerStartError(
+        f"wrangler dev did not answer /api/health within {timeout:.0f} s\n--- log tail ---\n{_tail(log, 60)}"
+    )
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is not None:
+        return
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGTERM)
+        else:
+            proc.terminate()
+        proc.wait(timeout=STOP_GRACE_S)
+    except (ProcessLookupError, PermissionError):
+        pass
+    except subprocess.TimeoutExpired:
+        try:
+            if os.name == "posix":
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=STOP_GRACE_S)
+
+
+@contextmanager
+def run_worker_dev(
+    tmp_dir: Path | str, *, port: int | None = None, seed_documents: bool = True
+) -> Iterator[WorkerServer]:
+    """Start the worker offline with migrations, demo data and two tokens; stop it on exit."""
+    if _node() is None:
+        import pytest
+
+        pytest.skip("node is not installed: the worker contract tests need Node.js 20+")
+    tmp = Path(tmp_dir)
+    tmp.mkdir(parents=True, exist_ok=True)
+    state = tmp / "state"
+    log = tmp / "wrangler.log"
+    log.write_text("", encoding="utf-8")
+
+    _ensure_node_modules(log)
+    _wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", str(state)], log)
+
+    demo_dir = _generate_demo(tmp / "demo", log)
+    seed_sql = tmp / "seed.sql"
+    seed_args = ["node", "scripts/seed-demo.mjs", "--sql", str(seed_sql), "--other-site"]
+    seed_args += ["--demo-dir", str(demo_dir)] if demo_dir else ["--inline"]
+    # Leads only: the documents are uploaded through the running worker (R2 + lead_files) below.
+    seed_out = _run([*seed_args, "--no-files"], log, 120.0, "seed-demo")
+    summary = json.loads(seed_out.strip().splitlines()[-1])
+
+    token = "llk_" + secrets.token_urlsafe(32)
+    other_token = "llk_" + secrets.token_urlsafe(32)
+    with seed_sql.open("a", encoding="utf-8") as fh:
+        fh.write(_token_sql(token, DEMO_SITE, "contract demo"))
+        fh.write(_token_sql(other_token, OTHER_SITE, "contract other"))
+    _wrangler(["d1", "execute", "DB", "--local", "--persist-to", str(state), "--yes", "--file", str(seed_sql)], log)
+
+    port = port or _free_port()
+    inspector = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    wrangler_js = WORKER_DIR / "node_modules" / "wrangler" / "bin" / "wrangler.js"
+    cmd = [
+        _node() or "node", str(wrangler_js), "dev", "--local", "--ip", "127.0.0.1", "--port", str(port),
+        "--inspector-port", str(inspector), "--persist-to", str(state), "--var", "AI_PROVIDER:rules",
+        "--show-interactive-dev-session=false", "--log-level", "info",
+    ]
+    with log.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n$ {' '.join(cmd)}\n")
+    log_fh = log.open("ab")
+    proc = subprocess.Popen(
+        cmd, cwd=WORKER_DIR, env=_env(), stdin=subprocess.DEVNULL, stdout=log_fh, stderr=subprocess.STDOUT,
+        start_new_session=(os.name == "posix"),
+    )
+    server = WorkerServer(
+        base_url=base_url, token=token, site_id=DEMO_SITE, other_site_token=other_token, other_site_id=OTHER_SITE,
+        user_id=USER_ID, lead_ids=list(summary["leads"]), other_lead_ids=["lead_other_01"], state_dir=state,
+        log_path=log, demo_dir=demo_dir, process=proc,
+    )
+    try:
+        _wait_healthy(proc, base_url, log, START_TIMEOUT_S)
+        if seed_documents:
+            upload = [*seed_args[:2], "--sql", str(tmp / "seed-upload.sql"), "--other-site"]
+            upload += ["--demo-dir", str(demo_dir)] if demo_dir else ["--inline"]
+            _run([*upload, "--upload-to", base_url, "--token", token], log, 300.0, "document upload")
+        yield server
+    finally:
+        _stop(proc)
+        log_fh.close()
