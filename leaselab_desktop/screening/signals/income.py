@@ -69,7 +69,8 @@ def implausible_income(lead: Lead, docs: list[DocumentFacts]) -> list[Signal]:
     if not figures:
         return []
     income, source = max(figures)
-    text = " ".join(d.text[:4000] for d in docs)
+    # role words only from pay stubs and letters: a bank statement's "CASHIER'S CHEQUE" is no job
+    text = " ".join(d.text[:4000] for d in docs if d.kind in ("paystub", "employment_letter"))
     situation: tuple[str, float] | None = None
     status = (lead.employment_status or "").lower()
     role = _ENTRY_ROLE_RX.search(text)

@@ -305,3 +305,9 @@ def test_employer_mismatch_signal() -> None:
     assert detect_signals(self_employed, [letter], {}) == []
     same = doc("l.pdf", "employment_letter", employer="ACME WIDGETS")
     assert detect_signals(lead, [same], {}) == []
+
+
+def test_role_words_on_bank_statements_are_ignored() -> None:
+    bank = doc("b.pdf", "bank_statement", text="2026-10-02 CASHIER'S CHEQUE -500.00 1,000.00")
+    lead = LEAD.model_copy(update={"monthly_income": 9000.0})
+    assert detect_signals(lead, [bank], {}) == []
