@@ -28,7 +28,7 @@ from leaselab_desktop.screening.providers.errors import ProviderOutputError
 MODEL_SIGNAL_CODES: frozenset[str] = frozenset({
     "income_mismatch", "name_mismatch", "editing_software", "date_mismatch", "paystub_arithmetic",
     "ytd_discontinuity", "bank_balance_mismatch", "implausible_income", "altered_text",
-    "inconsistent_employer", "template_document",
+    "employer_mismatch", "template_document",
 })
 MODEL_MAX_SEVERITY = "medium"
 _SEVERITY_WORDS = {
