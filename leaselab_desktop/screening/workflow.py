@@ -163,7 +163,8 @@ class EvaluationWorkflow(WorkflowEntrypoint):
                 score=result.score,
                 label=result.label,
                 recommendation=result.recommendation,
-                summary=extraction.summary or result.summary,
+                # the policy's verdict first, then what the provider read from the documents
+                summary=" ".join(x for x in (result.summary, extraction.summary) if x),
                 risk_flags=result.risk_flags,
                 fraud_signals=result.fraud_signals,
                 factors=result.factors,
