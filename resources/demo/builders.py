@@ -170,6 +170,7 @@ def documents_for(p: Any) -> list[tuple[str, str, bytes]]:
         data = _paystub_bytes(p, stub)
         if p.case == "editing_software" and i == 1:
             photoshop = "Adobe Photoshop 25.0 (Windows)"
+            stub.net_font = "Times-Bold"
             data = pdfdocs.set_dates(pdfdocs.paystub_pdf(stub, photoshop, photoshop), f"{stub.pay_date}T06:00:00")
         if p.case == "incremental_revision" and i == 1:
             old = f"Net Pay: {pdfdocs.fmt(stub.net)}"

@@ -30,6 +30,7 @@ class Stub:
     rate: float | None = None
     layout: str = "labels"  # labels | table
     status: str = "Full-time"
+    net_font: str | None = None  # crafted case: the net pay retyped in another font
 
 
 @dataclass
@@ -80,9 +81,9 @@ def paystub_pdf(stub: Stub, producer: str | None = None, creator: str | None = N
     c = _canvas(buf, producer, creator, "Earnings Statement")
     y = 740.0
 
-    def line(text: str, x: float = 60, size: int = 10, bold: bool = False) -> None:
+    def line(text: str, x: float = 60, size: int = 10, bold: bool = False, font: str | None = None) -> None:
         nonlocal y
-        c.setFont("Helvetica-Bold" if bold else "Helvetica", size)  # type: ignore[attr-defined]
+        c.setFont(font or ("Helvetica-Bold" if bold else "Helvetica"), size)  # type: ignore[attr-defined]
         c.drawString(x, y, text)  # type: ignore[attr-defined]
         y -= size + 6
 
@@ -120,7 +121,7 @@ def paystub_pdf(stub: Stub, producer: str | None = None, creator: str | None = N
         for name, amount in stub.deductions:
             line(f"{name}: {fmt(amount)}", x=80)
         line(f"Total Deductions: {fmt(total_ded)}")
-        line(f"Net Pay: {fmt(stub.net)}", bold=True)
+        line(f"Net Pay: {fmt(stub.net)}", bold=True, font=stub.net_font)
         y -= 8
         line(f"YTD Gross: {fmt(stub.ytd_gross)}")
     y -= 10

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from leaselab_desktop.screening.documents.fonts import FontCollector
 from leaselab_desktop.screening.documents.limits import Limits
 from leaselab_desktop.screening.documents.revisions import count_revisions, earlier_revision
 
@@ -91,11 +92,11 @@ def _info(reader: Any) -> dict[str, str]:
     return meta
 
 
-def _text(reader: Any, cap: int) -> str:
+def _text(reader: Any, cap: int, fonts: FontCollector | None = None) -> str:
     parts: list[str] = []
     size = 0
     for page in reader.pages:
-        chunk = page.extract_text() or ""
+        chunk = (page.extract_text(visitor_text=fonts.visit) if fonts else page.extract_text()) or ""
         parts.append(chunk)
         size += len(chunk)
         if size >= cap:
@@ -140,14 +141,18 @@ def extract_pdf(data: bytes, limits: Limits) -> PdfResult:
             "Ask for the relevant pages only."
         )
         return out
+    fonts = FontCollector()
     try:
-        out.text = _text(reader, limits.max_text_chars)
+        out.text = _text(reader, limits.max_text_chars, fonts)
     except Exception as exc:
         out.error = "corrupt"
         out.error_message = f"The PDF's text could not be read ({type(exc).__name__}); it may be damaged."
         return out
     if not out.text.strip():
         out.metadata["text_layer"] = "none"
+    outlier = fonts.outlier()
+    if outlier:
+        out.metadata["font_outlier"], out.metadata["font_outlier_strength"] = outlier
     if len(out.text) >= limits.max_text_chars:
         out.metadata["text_truncated"] = f"first {limits.max_text_chars} characters analysed"
     if out.revisions > 1:

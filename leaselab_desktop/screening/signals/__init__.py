@@ -28,6 +28,7 @@ from leaselab_desktop.screening.signals.income import implausible_income, income
 from leaselab_desktop.screening.signals.metadata import (
     date_mismatch,
     editing_software,
+    font_mismatch,
     incremental_revision,
 )
 from leaselab_desktop.screening.signals.paystubs import paystub_arithmetic, ytd_discontinuity
@@ -38,7 +39,7 @@ SIGNAL_CODES: tuple[str, ...] = (
     "ytd_discontinuity", "name_mismatch", "income_mismatch", "bank_balance_mismatch",
     "file_reused", "implausible_income", "document_unreadable", "document_encrypted",
     "document_mislabelled", "document_empty", "document_oversized", "unsupported_format",
-    "employer_mismatch",
+    "employer_mismatch", "font_mismatch",
 )
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -68,6 +69,7 @@ def detect_signals(
         out += editing_software(doc)
         out += date_mismatch(doc)
         out += incremental_revision(doc)
+        out += font_mismatch(doc)
         out += paystub_arithmetic(doc)
         out += bank_balance_mismatch(doc)
     out += ytd_discontinuity(docs)

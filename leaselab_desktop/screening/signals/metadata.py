@@ -145,3 +145,17 @@ def incremental_revision(doc: DocumentFacts) -> list[Signal]:
             "The PDF was saved more than once.",
         )
     ]
+
+
+def font_mismatch(doc: DocumentFacts) -> list[Signal]:
+    evidence = doc.metadata.get("font_outlier")
+    if not evidence:
+        return []
+    labelled = doc.metadata.get("font_outlier_strength") == "labelled"
+    return [
+        signal(
+            "font_mismatch", "medium" if labelled else "low", doc, evidence,
+            "One amount is set in a different font from every other figure, as happens when a "
+            "number is retyped in an editor.",
+        )
+    ]

@@ -75,6 +75,7 @@ def test_clean_leads_have_no_medium_or_high_signal(demo: dict[str, Any]) -> None
     ("lead_id", "code", "document", "evidence"),
     [
         ("lead_demo_05", "editing_software", "paystub_2026-10-23.pdf", 'Producer: "Adobe Photoshop 25.0'),
+        ("lead_demo_05", "font_mismatch", "paystub_2026-10-23.pdf", "is set in times"),
         ("lead_demo_06", "date_mismatch", "bank_statement_2026-10.pdf", "modified 2026-11-14T21:14:00"),
         ("lead_demo_07", "incremental_revision", "paystub_2026-10-23.pdf", "Net Pay: $1,843.95 → $3,843.95"),
         ("lead_demo_07", "paystub_arithmetic", "paystub_2026-10-23.pdf", "off by $2,000.00"),

@@ -311,3 +311,13 @@ def test_role_words_on_bank_statements_are_ignored() -> None:
     bank = doc("b.pdf", "bank_statement", text="2026-10-02 CASHIER'S CHEQUE -500.00 1,000.00")
     lead = LEAD.model_copy(update={"monthly_income": 9000.0})
     assert detect_signals(lead, [bank], {}) == []
+
+
+def test_font_mismatch_severity_by_label() -> None:
+    d = doc(metadata={"font_outlier": '"Net Pay: $4,430.00" is set in courier; …',
+                      "font_outlier_strength": "labelled"})
+    sigs = detect_signals(LEAD, [d], {})
+    assert codes(sigs) == [("font_mismatch", "medium")]
+    assert "courier" in sigs[0].evidence
+    weak = doc(metadata={"font_outlier": '"9.99" is set in courier', "font_outlier_strength": "unlabelled"})
+    assert codes(detect_signals(LEAD, [weak], {})) == [("font_mismatch", "low")]
