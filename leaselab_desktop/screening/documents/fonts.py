@@ -48,7 +48,7 @@ class FontCollector:
         if len(counts) < 2:
             return None
         lone = [(text, family) for text, family in self.amounts if counts[family] == 1]
-        major, n_major = counts.most_common(1)[0]
+        n_major = counts.most_common(1)[0][1]
         if len(lone) != 1 or n_major < MIN_AMOUNTS - 1:
             return None
         text, family = lone[0]
