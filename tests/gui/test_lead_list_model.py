@@ -235,3 +235,33 @@ def test_formatting_of_status_and_dates() -> None:
     assert format_updated(noon, now=datetime(2026, 12, 1, tzinfo=UTC)) == noon.astimezone().strftime("%b %d %H:%M")
     assert format_updated(noon, now=datetime(2027, 1, 2, tzinfo=UTC)) == noon.astimezone().strftime("%Y-%m-%d")
     assert format_updated(None) == ""
+
+
+@pytest.mark.parametrize("column", list(Column))
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_single_row_updates_match_a_full_resort(qapp, column: Column, order: Qt.SortOrder) -> None:
+    """update_lead places the row with bisect; the result must equal sorting from scratch."""
+    rnd = random.Random(column * 2 + int(order == Qt.SortOrder.DescendingOrder))
+    statuses = ["new", "ai_evaluated", "screening", "approved"]
+    leads = [lead(i, rnd.choice(["Ana", "Bo", "Chen", "Dana"]), rnd.choice(["Ng", "Ito"]),
+                  rnd.choice([None, *range(0, 101, 7)]), status=rnd.choice(statuses),
+                  prop=rnd.choice(["prop_1", "prop_2"]), minutes=rnd.randint(0, 50)) for i in range(120)]
+    m = LeadTableModel()
+    m.set_leads(leads)
+    m.sort(column, order)
+    m.set_filter(LeadFilter(status="ai_evaluated"))
+    for _ in range(40):
+        i = rnd.randrange(len(leads))
+        old = leads[i]
+        leads[i] = lead(i, old.first_name, old.last_name, rnd.choice([None, *range(0, 101, 3)]),
+                        status=rnd.choice(statuses), prop=rnd.choice(["prop_1", "prop_2"]),
+                        minutes=rnd.randint(0, 50))
+        m.update_lead(leads[i])
+        fresh = LeadTableModel()
+        fresh.set_leads(leads)
+        fresh.sort(column, order)
+        fresh.set_filter(LeadFilter(status="ai_evaluated"))
+        assert ids(m) == ids(fresh)
+    m.set_filter(LeadFilter())
+    fresh.set_filter(LeadFilter())
+    assert ids(m) == ids(fresh)

@@ -7,6 +7,7 @@ calls ``lessThan``/``filterAcceptsRow`` through Python once per row per pass and
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import time
 from collections.abc import Iterable
@@ -198,13 +199,36 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self.store.extend(leads)
         self._relayout(resort=True)
 
+    def stage_leads(self, leads: Iterable[Lead]) -> None:
+        """Store leads without re-sorting (a load in progress); ``commit_staged`` shows them."""
+        self.store.extend(leads)
+
+    def commit_staged(self) -> None:
+        self._relayout(resort=True)
+
     def update_lead(self, lead: Lead) -> bool:
-        """A lead changed (e.g. a run finished): refresh its row and its place in the order."""
-        if self.store.row_of(lead.id) is None:
+        """A lead changed (e.g. a run finished): refresh its row and move it to its new place.
+
+        One row is re-placed with ``bisect`` (C-level list moves), so a run finishing while 100k
+        leads are listed does not re-sort them all on the GUI thread."""
+        row = self.store.row_of(lead.id)
+        if row is None:
             self.add_leads([lead])
             return True
+        renamed = self.store.names[row] != lead.full_name
         self.store.update(lead)
-        self._relayout(resort=True)
+        if renamed:  # the tie-break order changed: re-sort once
+            self._relayout(resort=True)
+            return True
+        key = self.store.sort_key(self._sort_column, self._descending)
+        self._sorted.remove(row)
+        self._sorted.insert(bisect.bisect_left(self._sorted, key(row), key=key), row)
+        view = list(self._view)
+        with contextlib.suppress(ValueError):
+            view.remove(row)
+        if self.store.filter([row], self._filter):
+            view.insert(bisect.bisect_left(view, key(row), key=key), row)
+        self._apply_view(view)
         return True
 
     def set_filter(self, flt: LeadFilter) -> None:

@@ -8,10 +8,11 @@ over precomputed lowercase strings.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
+from typing import Any
 
 from leaselab_desktop.domain.models import Lead
 
@@ -85,7 +86,8 @@ class LeadRowStore:
         self._hay: list[str] = []  # casefolded "name\0email" for search
         self._row_of: dict[str, int] = {}
         self._properties: dict[str, str] = {}
-        self._by_name: list[int] | None = None  # cached tie-break order, dropped on any change
+        self._by_name: list[int] | None = None  # cached tie-break order, dropped on name changes
+        self._name_rank: list[int] = []  # row -> position in _by_name
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -131,8 +133,10 @@ class LeadRowStore:
         return row
 
     def _set(self, row: int, lead: Lead) -> None:
-        self._by_name = None
-        self.names[row] = lead.full_name
+        name = lead.full_name
+        if name != self.names[row]:
+            self._by_name = None
+        self.names[row] = name
         self.emails[row] = lead.email
         self.places[row] = _intern(_place(lead))
         self.property_ids[row] = _intern(lead.property_id or "")
@@ -140,7 +144,7 @@ class LeadRowStore:
         self.scores[row] = lead.ai_score
         self.labels[row] = _intern(lead.ai_label or NO_LABEL)
         self.updated[row] = lead.updated_at or lead.created_at
-        self._hay[row] = f"{lead.full_name}\0{lead.email}".casefold()
+        self._hay[row] = f"{name}\0{lead.email}".casefold()
 
     # -- filtering -----------------------------------------------------------------------------
     def filter(self, order: Sequence[int], flt: LeadFilter) -> list[int]:
@@ -164,12 +168,9 @@ class LeadRowStore:
     def sort_order(self, column: Column, descending: bool) -> list[int]:
         """All row numbers sorted by ``column``; ties by name. Leads without a score (or label, or
         date) come last in both directions."""
-        if self._by_name is None:
-            folded = [n.casefold() for n in self.names]
-            self._by_name = sorted(range(len(self.ids)), key=folded.__getitem__)
-        by_name = self._by_name
+        by_name = self._names_order()
         if column == Column.NAME:
-            return by_name[::-1] if descending else by_name
+            return by_name[::-1] if descending else list(by_name)
         if column == Column.SCORE:
             missing = 1000  # greater than any real key, so nulls sort last
             if descending:
@@ -195,6 +196,67 @@ class LeadRowStore:
         keys = self.places if column == Column.PLACE else self.statuses
         folded = [k.casefold() for k in keys]
         return sorted(by_name, key=folded.__getitem__, reverse=descending)
+
+
+    def _names_order(self) -> list[int]:
+        if self._by_name is None:
+            folded = [n.casefold() for n in self.names]
+            self._by_name = sorted(range(len(self.ids)), key=folded.__getitem__)
+            rank = [0] * len(self._by_name)
+            for pos, row in enumerate(self._by_name):
+                rank[row] = pos
+            self._name_rank = rank
+        return self._by_name
+
+    def sort_key(self, column: Column, descending: bool) -> Callable[[int], Any]:
+        """A key that orders rows exactly as ``sort_order(column, descending)`` does, for placing
+        one changed row with ``bisect`` instead of re-sorting 100k rows."""
+        self._names_order()
+        rank = self._name_rank
+        if column == Column.NAME:
+            return (lambda r: -rank[r]) if descending else rank.__getitem__
+        if column == Column.SCORE:
+            scores, sign = self.scores, -1 if descending else 1
+
+            def score_key(r: int) -> tuple[int, int]:
+                s = scores[r]
+                return (1000 if s is None else sign * s, rank[r])
+
+            return score_key
+        if column == Column.UPDATED:
+            updated, fsign = self.updated, -1.0 if descending else 1.0
+
+            def updated_key(r: int) -> tuple[float, int]:
+                d = updated[r]
+                return (float("inf") if d is None else fsign * d.timestamp(), rank[r])
+
+            return updated_key
+        if column == Column.LABEL:
+            labels = self.labels
+            if descending:
+                return lambda r: (0 if labels[r] else 1, _Reversed(labels[r]), rank[r])
+            return lambda r: (labels[r] or "\uffff", rank[r])
+        keys = self.places if column == Column.PLACE else self.statuses
+        if descending:
+            return lambda r: (_Reversed(keys[r].casefold()), rank[r])
+        return lambda r: (keys[r].casefold(), rank[r])
+
+
+class _Reversed:
+    """Wraps a string so that it sorts in reverse (for composite keys)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return self.value > other.value
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and self.value == other.value
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 _interned: dict[str, str] = {}

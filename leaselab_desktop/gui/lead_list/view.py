@@ -17,7 +17,9 @@ from leaselab_desktop.gui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 20_000
+FIRST_PAGE = 2_000  # shown at once
+PAGE_SIZE = 50_000  # then the rest in few queries (each re-sorts on the server)
+MERGE_CHUNK = 5_000  # rows merged per event-loop turn
 SEARCH_DEBOUNCE_MS = 80
 _ANY = "__any__"
 
@@ -253,25 +255,33 @@ class LeadListPanel(QtWidgets.QWidget):
         task.add_done_callback(done)
         return task
 
-    async def load(self, backend: Backend, page_size: int = PAGE_SIZE) -> int:
-        """Fetch all pages; the first page is shown at once, the rest are merged as they come."""
+    async def load(
+        self, backend: Backend, page_size: int = PAGE_SIZE, first_page: int = FIRST_PAGE
+    ) -> int:
+        """Fetch every lead. A small first page is shown at once; larger pages follow and are merged
+        in chunks between which the event loop runs, then the list is re-sorted once."""
         self.loading = True
         self.set_message(None)
         self._update_counts()
         keep = self.current_lead_id()
         try:
-            cursor: str | None = None
-            first = True
-            while True:
+            page = await backend.list_leads(LeadQuery(limit=min(first_page, page_size)))
+            self.model.set_leads(page.items)
+            if keep:
+                self.select_lead(keep)
+            cursor = page.next_cursor
+            staged = False
+            while cursor and page.items:
                 page = await backend.list_leads(LeadQuery(limit=page_size, cursor=cursor))
-                if first:
-                    self.model.set_leads(page.items)
-                    first = False
-                else:
-                    self.model.add_leads(page.items)
+                items = page.items
+                for start in range(0, len(items), MERGE_CHUNK):
+                    self.model.stage_leads(items[start:start + MERGE_CHUNK])
+                    staged = True
+                    self._update_counts()
+                    await asyncio.sleep(0)
                 cursor = page.next_cursor
-                if not cursor or not page.items:
-                    break
+            if staged:
+                self.model.commit_staged()
         finally:
             self.loading = False
         self._refresh_property_filter()
