@@ -25,6 +25,7 @@ from leaselab_desktop.backends.cloudflare.client import (
 )
 from leaselab_desktop.backends.cloudflare.followups import follow_run
 from leaselab_desktop.backends.cloudflare.freshness import ReadInfo
+from leaselab_desktop.backends.cloudflare.polling import StepTimings
 from leaselab_desktop.backends.cloudflare.wire import (
     answer_data,
     evaluation,
@@ -103,6 +104,7 @@ class CloudflareBackend:
         self._flavour_key = f"flavour:{self.api.base_url}"
         self.detector = fl.FlavourDetector(fl.parse(cache.meta(self._flavour_key)))
         self.last_read = ReadInfo()
+        self.step_timings = StepTimings()  # learned step durations, shared by every watch
 
     def __repr__(self) -> str:
         return f"CloudflareBackend({self.api.base_url!r}, site_id={self.site_id!r})"

@@ -143,8 +143,10 @@ class OpsClient:
         if self._own_client:
             await self._http.aclose()
 
-    def _headers(self, url: str) -> dict[str, str]:
-        headers = {"X-Site-Id": self.site_id, "X-User-Id": self.user_id, "Accept": "application/json"}
+    def _headers(self, url: str, method: str) -> dict[str, str]:
+        headers = {"X-Site-Id": self.site_id}
+        if method != "GET":  # the agent is named on writes (starts, overrides); reads stay small
+            headers["X-User-Id"] = self.user_id
         # The token goes only to the configured server, never to other hosts (signed URLs).
         if self.__token and url.startswith(self._origin + "/"):
             headers["Authorization"] = f"Bearer {self.__token.reveal()}"
@@ -195,7 +197,7 @@ class OpsClient:
             if attempt:
                 delay = self.retry_delay_s * (2 ** (attempt - 1))
                 await self.sleep(delay * (0.5 + self._rng.random()))
-            headers = self._headers(url)
+            headers = self._headers(url, method)
             if idempotency_key:
                 headers["Idempotency-Key"] = idempotency_key
             if use_etag and cache_key in self._etags:

@@ -24,9 +24,9 @@ OnSnapshot = Callable[[RunSnapshot], Awaitable[None] | None]
 
 
 async def follow_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
-    poller = AdaptivePoller(backend.polling, rng=backend._rng)
+    poller = AdaptivePoller(backend.polling, timings=backend.step_timings, rng=backend._rng)
     snap = await backend.get_run(run_id)  # served from the cache when offline
-    poller.observe(snap)
+    poller.observe(snap, now=backend.clock())
     yield snap
     while not snap.finished:
         await backend.sleep(poller.next_delay())
@@ -34,9 +34,9 @@ async def follow_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[R
             new, not_modified = await backend._fetch_run(run_id)
         except (BackendUnavailable, Unauthorized) as exc:
             log.info("run %s: server away (%s); backing off", run_id, exc.message)
-            poller.observe(snap, not_modified=True)
+            poller.observe(snap, not_modified=True, now=backend.clock())
             continue
-        if poller.observe(new, not_modified=not_modified):
+        if poller.observe(new, not_modified=not_modified, now=backend.clock()):
             yield new
         snap = new
 

@@ -19,7 +19,7 @@ from leaselab_desktop.domain.models import LeadQuery
 
 
 async def test_pending_processing_completed(make_backend, job_url: str, job_state: OpsState) -> None:
-    job_state.queue_s, job_state.step_s = 0.3, (0.05,) * 7
+    job_state.queue_s, job_state.step_s = 0.3, (0.15,) * 7
     backend = make_backend(job_url)
     ticket = await backend.start_evaluation("lead_002")
     assert ticket.kind == "job" and ticket.run_id.startswith("job_")

@@ -62,7 +62,7 @@ async def test_files_and_bytes_match(make_backend, wf_url: str, wf_state: OpsSta
 
 
 async def test_start_then_watch_through_the_seven_steps(make_backend, wf_url: str, wf_state: OpsState) -> None:
-    wf_state.step_s = (0.05,) * 7
+    wf_state.step_s = (0.25,) * 7
     backend = make_backend(wf_url)
     ticket = await backend.start_evaluation("lead_005")
     assert ticket.kind == "workflow" and ticket.status == "queued"
