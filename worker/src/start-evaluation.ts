@@ -37,23 +37,38 @@ export function hashOverlap(current: string[], previous: string[]): number {
   return same / denom;
 }
 
-/** Find an active run for the lead; a run whose instance has actually finished is closed first. */
+/** A run with no progress for this long is abandoned (e.g. the dev server stopped mid-run). */
+export const STALE_RUN_MS = 30 * 60 * 1000;
+
+/**
+ * Find an active run for the lead. A run whose instance has actually finished, or that has made
+ * no progress for STALE_RUN_MS, is closed first so that it can never block the lead forever.
+ */
 async function activeRun(env: Env, siteId: string, leadId: string): Promise<string | null> {
   const placeholders = ACTIVE_RUN_STATUSES.map(() => "?").join(", ");
   const { results } = await env.DB.prepare(
-    `SELECT instance_id FROM ai_workflow_runs WHERE lead_id = ? AND site_id = ? AND status IN (${placeholders})`,
-  ).bind(leadId, siteId, ...ACTIVE_RUN_STATUSES).all<{ instance_id: string }>();
-  for (const { instance_id } of results) {
+    `SELECT instance_id, updated_at FROM ai_workflow_runs WHERE lead_id = ? AND site_id = ? AND status IN (${placeholders})`,
+  ).bind(leadId, siteId, ...ACTIVE_RUN_STATUSES).all<{ instance_id: string; updated_at: string }>();
+  for (const { instance_id, updated_at } of results) {
     let status = "unknown";
     try {
       status = (await (await env.AI_WORKFLOW.get(instance_id)).status()).status;
     } catch {
       status = "unknown";
     }
+    const now = new Date().toISOString();
     if (FINISHED.has(status)) {
       await env.DB.prepare(
         "UPDATE ai_workflow_runs SET status = ?, completed_at = COALESCE(completed_at, ?), updated_at = ? WHERE instance_id = ?",
-      ).bind(status, new Date().toISOString(), new Date().toISOString(), instance_id).run();
+      ).bind(status, now, now, instance_id).run();
+      continue;
+    }
+    if (Date.now() - Date.parse(updated_at) > STALE_RUN_MS) {
+      await env.DB.prepare(
+        `UPDATE ai_workflow_runs SET status = 'errored', error_name = 'Abandoned',
+                error_message = 'The run made no progress for 30 minutes and was closed.', completed_at = ?, updated_at = ?
+          WHERE instance_id = ?`,
+      ).bind(now, now, instance_id).run();
       continue;
     }
     return instance_id;

@@ -133,6 +133,21 @@ describe("guards", () => {
     expect(usage.evaluation_count).toBe(0);
   });
 
+  it("closes an abandoned run instead of blocking the lead forever", async () => {
+    const site = await createSite();
+    const leadId = await createLead(site);
+    const old = new Date(Date.now() - 31 * 60 * 1000).toISOString();
+    await env.DB.prepare(
+      "INSERT INTO ai_workflow_runs (instance_id, lead_id, site_id, status, queued_at, updated_at) VALUES (?, ?, ?, 'running', ?, ?)",
+    ).bind("ev-abandoned-" + leadId, leadId, site.siteId, old, old).run();
+    const c = client(site);
+    const res = await c.post(`/api/ops/leads/${leadId}/ai-evaluation`, {});
+    expect(res.status).toBe(202);
+    await waitForRun(c, (await json(res)).data.instance_id);
+    const closed = await env.DB.prepare("SELECT status, error_name FROM ai_workflow_runs WHERE instance_id = ?").bind("ev-abandoned-" + leadId).first();
+    expect(closed).toEqual({ status: "errored", error_name: "Abandoned" });
+  });
+
   it("refuses over quota with the usage, atomically under concurrency", async () => {
     const site = await createSite();
     const month = new Date().toISOString().slice(0, 7);
