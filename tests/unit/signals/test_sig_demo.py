@@ -31,17 +31,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     analyse_file("warm", "w.pdf", "other", out / raw["leads"][0]["documents"][0]["path"])  # lazy imports
     results: dict[str, tuple[list[DocumentFacts], list[Signal]]] = {}
     timings: list[float] = []
+    cpu: list[float] = []
     for lead in raw["leads"]:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         facts = [analyse_file(f"{lead['id']}-{i}", d["file_name"], d["file_type"], out / d["path"])
                  for i, d in enumerate(lead["documents"])]
         reused = {f.sha256: sorted(by_sha[f.sha256] - {lead["id"]}) for f in facts}
         ds = build_document_set(Lead.model_validate(lead), facts, reused)
         timings.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         results[lead["id"]] = (facts, ds.signals)
     timings.sort()
-    print(f"\nanalysed {len(timings)} demo leads: p50 {timings[len(timings) // 2]:.1f} ms, "
-          f"max {timings[-1]:.1f} ms, total {sum(timings):.0f} ms")
+    cpu.sort()
+    print(f"\nanalysed {len(timings)} demo leads: wall p50 {timings[len(timings) // 2]:.1f} ms, "
+          f"max {timings[-1]:.1f} ms; CPU p50 {cpu[len(cpu) // 2]:.1f} ms, max {cpu[-1]:.1f} ms")
     return {"gen": gen, "manifest": manifest, "results": results}
 
 
