@@ -216,3 +216,22 @@ def test_no_backend_message(qtbot: Any) -> None:
     assert p.table.selectionBehavior() == QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows
     assert p.model.headerData(0, Qt.Orientation.Vertical) == 1
     assert p.model.flags(QtCore.QModelIndex()) == Qt.ItemFlag.NoItemFlags
+
+
+def test_label_colours_follow_the_palette(qapp: Any) -> None:
+    from leaselab_desktop.gui.lead_list.delegates import badge_text_colour, label_colour
+    from leaselab_desktop.gui.qt import QtGui
+
+    light, dark = QtGui.QPalette(QtGui.QColor("#f0f0f0")), QtGui.QPalette(QtGui.QColor("#202020"))
+    for label, channel in (("A", "green"), ("B", "blue"), ("D", "red")):
+        for pal in (light, dark):
+            colour = label_colour(label, pal)
+            assert colour is not None
+            values = {"red": colour.red(), "green": colour.green(), "blue": colour.blue()}
+            assert max(values, key=values.get) == channel, (label, colour.name())
+    amber_light, amber_dark = label_colour("C", light), label_colour("C", dark)
+    assert amber_light is not None and amber_dark is not None
+    assert amber_dark.lightness() > amber_light.lightness()  # brighter on a dark background
+    assert label_colour("", light) is None and label_colour("Z", light) is None
+    assert badge_text_colour(QtGui.QColor("#ffffff")).name() == "#111111"
+    assert badge_text_colour(QtGui.QColor("#1f5fbf")).name() == "#ffffff"

@@ -221,3 +221,23 @@ def test_cli_screenshot_writes_every_state(tmp_path: Path) -> None:
     # not a blank picture: many distinct colours
     colours = {image.pixel(x, y) for x in range(0, image.width(), 37) for y in range(0, image.height(), 29)}
     assert len(colours) > 20
+
+
+@pytest.mark.slow
+def test_run_gui_normal_mode_quits_when_the_window_closes(
+    qapp: QtWidgets.QApplication, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The interactive path: window shown, leads loaded, then the window closes (here by the
+    benchmark hook, as Ctrl+Q would): lastWindowClosed ends the main coroutine, which cancels the
+    pollers and closes the backend before run_gui returns."""
+    monkeypatch.setenv("LEASELAB_BENCH_READY", "1")
+    try:
+        rc = run_gui(args(data_dir=tmp_path / "data"))
+    finally:
+        teardown_logging()
+        qapp.setStyleSheet("")
+        qapp.setQuitOnLastWindowClosed(True)
+    assert rc == 0
+    ready = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("LEASELAB_READY")]
+    assert ready and int(ready[0].split()[2]) == 18  # the demo leads were on screen
