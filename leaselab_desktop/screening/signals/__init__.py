@@ -47,7 +47,9 @@ SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 def file_reused(docs: Sequence[DocumentFacts], reused: Mapping[str, Iterable[str]]) -> list[Signal]:
     out: list[Signal] = []
     for doc in docs:
-        others = sorted(set(reused.get(doc.sha256, ()))) if doc.sha256 else []
+        if not doc.sha256 or doc.size == 0:  # every empty upload has the same hash
+            continue
+        others = sorted(set(reused.get(doc.sha256, ())))
         if others:
             out.append(
                 signal(

@@ -321,3 +321,9 @@ def test_font_mismatch_severity_by_label() -> None:
     assert "courier" in sigs[0].evidence
     weak = doc(metadata={"font_outlier": '"9.99" is set in courier', "font_outlier_strength": "unlabelled"})
     assert codes(detect_signals(LEAD, [weak], {})) == [("font_mismatch", "low")]
+
+
+def test_empty_files_are_never_reused_files() -> None:
+    empty = doc("e.pdf", size=0, error="empty", error_message="The file is empty (0 bytes).")
+    empty.sha256 = hashlib.sha256(b"").hexdigest()
+    assert codes(detect_signals(LEAD, [empty], {empty.sha256: ["L2"]})) == [("document_empty", "low")]
