@@ -324,6 +324,6 @@ def test_font_mismatch_severity_by_label() -> None:
 
 
 def test_empty_files_are_never_reused_files() -> None:
-    empty = doc("e.pdf", size=0, error="empty", error_message="The file is empty (0 bytes).")
-    empty.sha256 = hashlib.sha256(b"").hexdigest()
+    empty = doc("e.pdf", error="empty", error_message="The file is empty (0 bytes).")
+    empty.sha256, empty.size = hashlib.sha256(b"").hexdigest(), 0
     assert codes(detect_signals(LEAD, [empty], {empty.sha256: ["L2"]})) == [("document_empty", "low")]
