@@ -44,21 +44,34 @@ SIGNAL_CODES: tuple[str, ...] = (
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
-def file_reused(docs: Sequence[DocumentFacts], reused: Mapping[str, Iterable[str]]) -> list[Signal]:
+def file_reused(
+    docs: Sequence[DocumentFacts], reused: Mapping[str, Iterable[str]], lead: Lead | None = None
+) -> list[Signal]:
+    """High, or medium when the document names this applicant (a joint account or a co-applicant
+    can explain one file on two applications; the other applicant gets the high one)."""
     out: list[Signal] = []
     for doc in docs:
         if not doc.sha256 or doc.size == 0:  # every empty upload has the same hash
             continue
         others = sorted(set(reused.get(doc.sha256, ())))
-        if others:
-            out.append(
-                signal(
-                    "file_reused", "high", doc,
-                    f"The identical file (sha256 {doc.sha256[:12]}…) was also submitted for "
-                    f"{len(others)} other applicant(s): {', '.join(others[:5])}.",
-                    "The same document was submitted by different applicants.",
-                )
+        if not others:
+            continue
+        own = bool(
+            lead is not None and doc.name_on_document
+            and all(name_match(lead.first_name, lead.last_name, doc.name_on_document))
+        )
+        evidence = (
+            f"The identical file (sha256 {doc.sha256[:12]}…) was also submitted for "
+            f"{len(others)} other applicant(s): {', '.join(others[:5])}."
+        )
+        if own:
+            evidence += f' It names this applicant ("{doc.name_on_document}").'
+        out.append(
+            signal(
+                "file_reused", "medium" if own else "high", doc, evidence,
+                "The same document was submitted by different applicants.",
             )
+        )
     return out
 
 
@@ -79,7 +92,7 @@ def detect_signals(
     out += employer_mismatch(lead, docs)
     out += income_mismatch(lead, docs)
     out += implausible_income(lead, docs)
-    out += file_reused(docs, reused or {})
+    out += file_reused(docs, reused or {}, lead)
     return sorted(out, key=lambda s: SEVERITY_ORDER.get(s.severity, 3))
 
 

@@ -327,3 +327,12 @@ def test_empty_files_are_never_reused_files() -> None:
     empty = doc("e.pdf", error="empty", error_message="The file is empty (0 bytes).")
     empty.sha256, empty.size = hashlib.sha256(b"").hexdigest(), 0
     assert codes(detect_signals(LEAD, [empty], {empty.sha256: ["L2"]})) == [("document_empty", "low")]
+
+
+def test_file_reused_is_medium_when_the_document_names_the_applicant() -> None:
+    own = doc("s.pdf", "bank_statement", name_on_document="Jane Public")
+    sigs = detect_signals(LEAD, [own], {own.sha256: ["L2"]})
+    assert codes(sigs) == [("file_reused", "medium")]
+    assert 'names this applicant ("Jane Public")' in sigs[0].evidence
+    other = doc("s.pdf", "bank_statement", name_on_document="Liam Tremblay")
+    assert ("file_reused", "high") in codes(detect_signals(LEAD, [other], {other.sha256: ["L2"]}))
