@@ -89,6 +89,8 @@ def test_bundle_has_what_the_app_needs_and_not_what_it_does_not(frozen: ModuleTy
     assert has("leaselab_desktop/store/migrations/0001_initial.sql")
     assert has("resources/policy/") and has("resources/icons/app.png")
     assert has("resources/demo/")
+    assert has("ui/") or not (ROOT / "ui").is_dir()
+    assert has("reportlab/fonts/Vera.ttf") and has("reportlab/fonts/VeraBd.ttf")  # compliance PDF
     if sys.platform.startswith("linux"):
         assert has("platforms/libqoffscreen.so") and has("platforms/libqxcb.so")
     assert has("imageformats/")
