@@ -6,6 +6,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any, Literal
 
 Backoff = Literal["constant", "linear", "exponential"]
@@ -96,11 +97,15 @@ class StepConfig:
         if parse_duration(self.timeout) <= 0:
             raise ValueError(f"timeout must be more than zero, got {self.timeout!r}")
 
-    @property
+    @cached_property
     def timeout_s(self) -> float:
         return parse_duration(self.timeout)
 
     def to_json(self) -> dict[str, Any]:
+        return dict(self._json)
+
+    @cached_property
+    def _json(self) -> dict[str, Any]:
         return {
             "retries": {
                 "limit": self.retries.limit,

@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$")
 DEFAULT_RETENTION_S = 30 * 24 * 3600.0
+LAUNCH_CHUNK = 16
 
 
 def check_instance_id(instance_id: Any) -> str:
@@ -94,22 +95,23 @@ class Engine:
         except (sqlite3.Error, EngineDatabaseError) as exc:
             await self.close()
             raise EngineDatabaseError(f"reading the workflow database {self.db_path} failed: {exc}") from None
-        for run in runs:
-            self._recover(run)
+        resumed = [run for run in runs if self._recover(run)]
+        self._launch_gradually(resumed)
         await self.purge()
 
-    def _recover(self, run: Run) -> None:
-        entry = self._workflows.get(run.workflow)
-        if entry is None:
+    def _recover(self, run: Run) -> bool:
+        """Take over an unfinished instance; True when it should run again."""
+        if run.workflow not in self._workflows:
             log.warning("instance %s belongs to unknown workflow %r; left as is", run.id, run.workflow)
-            return
+            return False
         self._live[run.id] = run
         if run.status == "waitingForPause":
             run.status = "paused"
             self.rt.write(repo.update_instance(run, self.clock.time()))
-        if run.status != "paused":
-            run.status = "queued"
-            self._launch(run)
+        if run.status == "paused":
+            return False
+        run.status = "queued"
+        return True
 
     async def close(self) -> None:
         """Stop every instance (they resume at the next start) and the writer thread."""
@@ -235,8 +237,17 @@ class Engine:
             raise
         for run in runs:
             rt.emit("status", run, status="queued")
-            self._launch(run)
+        self._launch_gradually(runs)
         return [run.id for run in runs]
+
+    def _launch_gradually(self, runs: list[Run]) -> None:
+        """Start a batch a few instances per loop iteration, so that a timer of the GUI that
+        falls due meanwhile waits for a few first steps, not for a hundred."""
+        for run in runs[:LAUNCH_CHUNK]:
+            if run.task is None and self._live.get(run.id) is run and run.status == "queued":
+                self._launch(run)
+        if len(runs) > LAUNCH_CHUNK:
+            asyncio.get_running_loop().call_soon(self._launch_gradually, runs[LAUNCH_CHUNK:])
 
     # -- running ----------------------------------------------------------------------------------
     def _launch(self, run: Run) -> None:
@@ -285,6 +296,7 @@ class Engine:
     ) -> None:
         rt = self.rt
         rt.release_slot(run)
+        run.durable = None  # the final write is queued after it, so it implies it
         run.ended_at = self.clock.time()
         run.error, run.output = error, output
         await rt.durable(repo.update_instance(run, run.ended_at, output_json, status=status))

@@ -135,6 +135,7 @@ class Run:
     pause_requested: bool = False
     interruptible: int = 0
     holds_slot: bool = False
+    durable: asyncio.Future[Any] | None = None
     event_waiters: dict[str, list[asyncio.Future[None]]] = field(default_factory=dict)
     finished_waiters: list[asyncio.Future[None]] = field(default_factory=list)
 

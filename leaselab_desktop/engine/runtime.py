@@ -40,6 +40,28 @@ class Runtime:
     async def durable(self, op: Op) -> Any:
         return await self.writer.call(op)
 
+    def commit_step(self, run: Run, op: Op, step: str, attempt: int) -> None:
+        """Write a step's result; ``settle`` waits for it, and ``step.completed`` follows it."""
+        fut = self.writer.submit(op, wait=True)
+        assert fut is not None
+        run.durable = fut
+
+        def done(f: asyncio.Future[Any]) -> None:
+            if not f.cancelled() and f.exception() is None:
+                self.emit("step.completed", run, step=step, attempt=attempt)
+
+        fut.add_done_callback(done)
+
+    async def settle(self, run: Run) -> None:
+        """Wait until the last step result of this instance is committed."""
+        fut = run.durable
+        if fut is not None:
+            run.durable = None
+            if not fut.done():
+                await asyncio.shield(fut)
+            else:
+                fut.result()
+
     def emit(
         self, kind: EventKind, run: Run, *, step: str | None = None, attempt: int | None = None,
         status: str | None = None, error: dict[str, str] | None = None,

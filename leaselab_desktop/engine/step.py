@@ -81,6 +81,7 @@ class WorkflowStep:
                 await rt.pausable(run, rt.clock.sleep(delay))
                 rt.checkpoint(run)
             number = done + 1
+            await rt.settle(run)  # earlier step results are durable before this one runs
             attempt: dict[str, Any] = {"start": rt.now(), "end": None, "success": None, "error": None}
             rec.attempts.append(attempt)
             rt.write(repo.save_step(run.id, rec))
@@ -104,8 +105,9 @@ class WorkflowStep:
                 attempt.update(end=rt.now(), success=True)
                 rec.output, rec.output_json = json.loads(text), text
                 rec.success, rec.end = True, attempt["end"]
-                await rt.durable(repo.save_step(run.id, rec))
-                rt.emit("step.completed", run, step=name, attempt=number)
+                # Durable before the next step runs or the instance is reported finished;
+                # "step.completed" is published once it is.
+                rt.commit_step(run, repo.save_step(run.id, rec), name, number)
                 return rec.output
             info = error_info(failure)
             attempt.update(end=rt.now(), success=False, error=info)

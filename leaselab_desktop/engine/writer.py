@@ -14,6 +14,7 @@ import logging
 import queue
 import sqlite3
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 
 Op = Callable[[sqlite3.Connection], Any]
 MAX_BATCH = 1000
+THREAD_NAME = "leaselab-engine-writer"
+# A daemon thread, joined by Engine.close(): if the app dies without closing the engine, the
+# process still exits; committed transactions are safe and an open one is rolled back by SQLite.
+RESOLVE_CHUNK = 16
 
 
 @dataclass(slots=True)
@@ -36,6 +41,7 @@ class _Item:
 
 
 _STOP = object()
+_Result = tuple[asyncio.Future[Any] | None, Any, BaseException | None]
 
 
 class Writer:
@@ -45,13 +51,17 @@ class Writer:
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._open: bool = False
+        self._pending: list[_Item] = []
+        self._flush_scheduled = False
+        self._results: deque[_Result] = deque()
+        self._draining = False
         self.batches = 0
         self.failed: BaseException | None = None
 
     async def start(self) -> None:
         opened: asyncio.Future[None] = self._loop.create_future()
         self._thread = threading.Thread(
-            target=self._main, args=(opened,), name="leaselab-engine-writer", daemon=False
+            target=self._main, args=(opened,), name=THREAD_NAME, daemon=True
         )
         self._thread.start()
         try:
@@ -63,12 +73,25 @@ class Writer:
         self._open = True
 
     def submit(self, fn: Op, *, wait: bool = False, atomic: bool = False) -> asyncio.Future[Any] | None:
-        """Queue ``fn(conn)``; with ``wait`` a future resolves (on the loop) once it is committed."""
+        """Queue ``fn(conn)``; with ``wait`` a future resolves (on the loop) once it is committed.
+
+        Operations are held on the loop until the end of the current loop iteration, so that
+        everything the instances did in one iteration goes to the writer as one transaction.
+        """
         if not self._open:
             raise EngineClosed("the workflow engine is not running")
         fut = self._loop.create_future() if wait else None
-        self._queue.put(_Item(fn, fut, atomic))
+        self._pending.append(_Item(fn, fut, atomic))
+        if not self._flush_scheduled:
+            self._flush_scheduled = True
+            self._loop.call_soon(self._flush)
         return fut
+
+    def _flush(self) -> None:
+        self._flush_scheduled = False
+        if self._pending:
+            items, self._pending = self._pending, []
+            self._queue.put(items)
 
     async def call(self, fn: Op, *, atomic: bool = False) -> Any:
         fut = self.submit(fn, wait=True, atomic=atomic)
@@ -83,6 +106,7 @@ class Writer:
         """Apply what is queued, then stop the thread and close its connection (blocks briefly)."""
         if self._thread is None:
             return
+        self._flush()
         self._open = False
         self._queue.put(_STOP)
         self._thread.join()
@@ -102,22 +126,22 @@ class Writer:
                 first = self._queue.get()
                 if first is _STOP:
                     break
-                batch = [first]
+                batch: list[_Item] = list(first)
                 while len(batch) < MAX_BATCH:
                     try:
-                        item = self._queue.get_nowait()
+                        more = self._queue.get_nowait()
                     except queue.Empty:
                         break
-                    if item is _STOP:
+                    if more is _STOP:
                         stop = True
                         break
-                    batch.append(item)
+                    batch.extend(more)
                 self._apply(conn, batch)
         finally:
             conn.close()
 
     def _apply(self, conn: sqlite3.Connection, batch: list[_Item]) -> None:
-        results: list[tuple[asyncio.Future[Any] | None, Any, BaseException | None]] = []
+        results: list[_Result] = []
         try:
             conn.execute("BEGIN")
             for item in batch:
@@ -146,23 +170,36 @@ class Writer:
             results = [(item.future, None, err) for item in batch]
         self._post(results)
 
-    def _post(self, results: list[tuple[asyncio.Future[Any] | None, Any, BaseException | None]]) -> None:
+    def _post(self, results: list[_Result]) -> None:
         waiting = [r for r in results if r[0] is not None]
         if not waiting:
             return
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
-            self._loop.call_soon_threadsafe(_resolve, waiting)
+            self._loop.call_soon_threadsafe(self._receive, waiting)
+
+    # -- loop side: resolve futures a few per loop iteration -------------------------------------
+    def _receive(self, results: list[_Result]) -> None:
+        self._results.extend(results)
+        if not self._draining:
+            self._draining = True
+            self._drain()
+
+    def _drain(self) -> None:
+        """Each resolved future makes a task runnable in the next loop iteration; resolving a
+        few per iteration keeps a timer that falls due meanwhile from waiting behind hundreds."""
+        for _ in range(min(RESOLVE_CHUNK, len(self._results))):
+            fut, value, exc = self._results.popleft()
+            if fut is None or fut.done():
+                continue
+            if exc is not None:
+                fut.set_exception(exc)
+            else:
+                fut.set_result(value)
+        if self._results:
+            self._loop.call_soon(self._drain)
+        else:
+            self._draining = False
 
 
 def _noop(conn: sqlite3.Connection) -> None:
     return None
-
-
-def _resolve(results: list[tuple[asyncio.Future[Any] | None, Any, BaseException | None]]) -> None:
-    for fut, value, exc in results:
-        if fut is None or fut.done():
-            continue
-        if exc is not None:
-            fut.set_exception(exc)
-        else:
-            fut.set_result(value)

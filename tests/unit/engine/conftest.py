@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from leaselab_desktop.engine import Engine, ManualClock, WorkflowEntrypoint
+from leaselab_desktop.engine.writer import THREAD_NAME
+
+
+@pytest.fixture(autouse=True)
+def _writer_threads_joined() -> Iterator[None]:
+    """The writer is a daemon thread (the root fixture ignores those): check it is joined."""
+    yield
+    left = [t for t in threading.enumerate() if t.name == THREAD_NAME and t.is_alive()]
+    assert not left, "an engine writer thread was left running (engine not closed?)"
 
 
 @pytest.fixture

@@ -198,8 +198,8 @@ async def test_terminate_running_paused_and_finished(make_engine) -> None:
     engine = await make_engine({"wf": FnFlow(body)})
     wf = engine.workflow("wf")
     h = await wf.create()
-    await until(lambda: runs == ["first"])
-    await until_status(h, "running")
+    run = engine._live[h.id]
+    await until(lambda: ("hang", 1) in run.steps and bool(run.steps[("hang", 1)].attempts))
     await h.terminate()
     assert await h.status() == {"status": "terminated", "error": None, "output": None}
     steps = await h.steps()
