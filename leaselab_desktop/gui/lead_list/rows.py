@@ -83,6 +83,7 @@ class LeadRowStore:
         self.scores: list[int | None] = []
         self.labels: list[str] = []
         self.updated: list[datetime | None] = []
+        self._stamps: list[float | None] = []  # updated as epoch seconds, for sorting
         self._hay: list[str] = []  # casefolded "name\0email" for search
         self._row_of: dict[str, int] = {}
         self._properties: dict[str, str] = {}
@@ -119,7 +120,9 @@ class LeadRowStore:
             self.statuses.append(_intern(lead.status))
             self.scores.append(lead.ai_score)
             self.labels.append(_intern(lead.ai_label or NO_LABEL))
-            self.updated.append(lead.updated_at or lead.created_at)
+            when = lead.updated_at or lead.created_at
+            self.updated.append(when)
+            self._stamps.append(when.timestamp() if when is not None else None)
             self._hay.append(f"{name}\0{lead.email}".casefold())
             if lead.property_id and lead.property_id not in self._properties:
                 self._properties[lead.property_id] = lead.property_name or lead.property_id
@@ -143,7 +146,9 @@ class LeadRowStore:
         self.statuses[row] = _intern(lead.status)
         self.scores[row] = lead.ai_score
         self.labels[row] = _intern(lead.ai_label or NO_LABEL)
-        self.updated[row] = lead.updated_at or lead.created_at
+        when = lead.updated_at or lead.created_at
+        self.updated[row] = when
+        self._stamps[row] = when.timestamp() if when is not None else None
         self._hay[row] = f"{name}\0{lead.email}".casefold()
 
     # -- filtering -----------------------------------------------------------------------------
@@ -179,24 +184,30 @@ class LeadRowStore:
                 skeys = [missing if s is None else s for s in self.scores]
             return sorted(by_name, key=skeys.__getitem__)
         if column == Column.UPDATED:
-            stamps = [d.timestamp() if d is not None else None for d in self.updated]
             inf = float("inf")
             if descending:
-                fkeys = [inf if t is None else -t for t in stamps]
+                fkeys = [inf if t is None else -t for t in self._stamps]
             else:
-                fkeys = [inf if t is None else t for t in stamps]
+                fkeys = [inf if t is None else t for t in self._stamps]
             return sorted(by_name, key=fkeys.__getitem__)
+        # few distinct values (interned): rank them once, then sort on small ints
         if column == Column.LABEL:
-            lkeys = [lab or "\uffff" for lab in self.labels]
-            order = sorted(by_name, key=lkeys.__getitem__, reverse=descending)
-            if descending:  # keep unlabelled rows last
-                unlabelled = [i for i in order if not self.labels[i]]
-                order = [i for i in order if self.labels[i]] + unlabelled
-            return order
-        keys = self.places if column == Column.PLACE else self.statuses
-        folded = [k.casefold() for k in keys]
-        return sorted(by_name, key=folded.__getitem__, reverse=descending)
+            keys, empty_last = self.labels, True
+        else:
+            keys, empty_last = (self.places if column == Column.PLACE else self.statuses), False
+        rank = self._value_ranks(keys, descending, empty_last)
+        ikeys = list(map(rank.__getitem__, keys))
+        return sorted(by_name, key=ikeys.__getitem__)
 
+    @staticmethod
+    def _value_ranks(keys: list[str], descending: bool, empty_last: bool) -> dict[str, int]:
+        """Rank of each distinct value in sort order (casefolded; equal folds share a rank)."""
+        folds = sorted({k.casefold() for k in keys if k or not empty_last}, reverse=descending)
+        fold_rank = {f: i for i, f in enumerate(folds)}
+        ranks = {k: fold_rank[k.casefold()] for k in set(keys) if k or not empty_last}
+        if empty_last:
+            ranks[""] = len(folds)
+        return ranks
 
     def _names_order(self) -> list[int]:
         if self._by_name is None:
@@ -224,11 +235,11 @@ class LeadRowStore:
 
             return score_key
         if column == Column.UPDATED:
-            updated, fsign = self.updated, -1.0 if descending else 1.0
+            stamps, fsign = self._stamps, -1.0 if descending else 1.0
 
             def updated_key(r: int) -> tuple[float, int]:
-                d = updated[r]
-                return (float("inf") if d is None else fsign * d.timestamp(), rank[r])
+                t = stamps[r]
+                return (float("inf") if t is None else fsign * t, rank[r])
 
             return updated_key
         if column == Column.LABEL:

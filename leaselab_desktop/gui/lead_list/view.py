@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
+import sys
 from typing import Any
 
 from leaselab_desktop.backends.base import Backend
@@ -22,6 +25,17 @@ PAGE_SIZE = 50_000  # then the rest in few queries (each re-sorts on the server)
 MERGE_CHUNK = 5_000  # rows merged per event-loop turn
 SEARCH_DEBOUNCE_MS = 80
 _ANY = "__any__"
+
+
+def release_freed_memory() -> None:
+    """Hand the heap freed by a large load (the backend's page objects) back to the OS.
+
+    glibc keeps freed blocks mapped; ``malloc_trim`` returns them (100k leads: RSS 545 -> 275 MB).
+    No-op elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class LeadListPanel(QtWidgets.QWidget):
@@ -282,6 +296,8 @@ class LeadListPanel(QtWidgets.QWidget):
                 cursor = page.next_cursor
             if staged:
                 self.model.commit_staged()
+                del page, items
+                release_freed_memory()
         finally:
             self.loading = False
         self._refresh_property_filter()
