@@ -96,7 +96,7 @@ async def local_figures(samples: int) -> dict[str, float]:
 
 async def worker_figures(samples: int) -> dict[str, Any]:
     import worker_server  # tests/contract/worker_server.py, written with the worker
-    from conftest import worker_fields  # tests/contract/conftest.py
+    from contract_helpers import worker_fields  # tests/contract/contract_helpers.py
 
     with worker_server.run_worker_dev(Path(tempfile.mkdtemp(prefix="bench-worker-"))) as info:
         base_url, token, site_id, _ = worker_fields(info)

@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from contract_helpers import WORKER_POLLING, worker_fields
 
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.cloudflare import CloudflareBackend, OfflineCache
 from leaselab_desktop.backends.local import LocalBackend
-from leaselab_desktop.config import Paths, PollingSettings
+from leaselab_desktop.config import Paths
 from leaselab_desktop.secrets import SecretStore
-
-WORKER_POLLING = PollingSettings(min_interval_s=0.1, max_interval_s=2.0)
 
 
 def _harness() -> Any:
@@ -39,15 +38,6 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     harness = _harness()
     with harness.run_worker_dev(tmp_path_factory.mktemp("wrangler")) as info:
         yield info
-
-
-def worker_fields(info: Any) -> tuple[str, str, str, str | None]:
-    if isinstance(info, tuple | list):
-        base_url, token, site_id, other = (list(info) + [None] * 4)[:4]
-    else:
-        base_url, token, site_id = info.base_url, info.token, info.site_id
-        other = getattr(info, "other_token", None) or getattr(info, "other_site_token", None)
-    return str(base_url), str(token), str(site_id), other
 
 
 @contextlib.asynccontextmanager

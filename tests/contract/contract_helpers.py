@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.config import PollingSettings
 from leaselab_desktop.domain.models import LeadQuery
+
+WORKER_POLLING = PollingSettings(min_interval_s=0.1, max_interval_s=2.0)
+
+
+def worker_fields(info: Any) -> tuple[str, str, str, str | None]:
+    if isinstance(info, tuple | list):
+        base_url, token, site_id, other = (list(info) + [None] * 4)[:4]
+    else:
+        base_url, token, site_id = info.base_url, info.token, info.site_id
+        other = getattr(info, "other_token", None) or getattr(info, "other_site_token", None)
+    return str(base_url), str(token), str(site_id), other
+
 
 _USED: dict[str, set[str]] = {}
 

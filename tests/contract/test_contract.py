@@ -147,12 +147,19 @@ async def test_usage_counts_each_accepted_start(backend: Backend) -> None:
 
 
 async def test_second_start_is_already_running(backend: Backend) -> None:
+    """Two starts at once: one run. The other is refused as AlreadyRunning, or, when the first run
+    already finished (the worker under wrangler dev finishes a rules run in ~70 ms), as a duplicate
+    of the evaluation that run produced."""
     lead_id = await fresh_lead(backend)
     results = await asyncio.gather(
         backend.start_evaluation(lead_id), backend.start_evaluation(lead_id), return_exceptions=True
     )
     tickets = [r for r in results if not isinstance(r, BaseException)]
-    refused = [r for r in results if isinstance(r, AlreadyRunning)]
+    refused = [r for r in results if isinstance(r, AlreadyRunning | DuplicateDocuments)]
     assert len(tickets) == 1 and len(refused) == 1, results
-    assert refused[0].run_id == tickets[0].run_id
-    await _run_to_end(backend, tickets[0].run_id)
+    final = (await _run_to_end(backend, tickets[0].run_id))[-1]
+    if isinstance(refused[0], AlreadyRunning):
+        assert refused[0].run_id == tickets[0].run_id
+    else:
+        assert final.output is not None and refused[0].last_evaluation_id == final.output.evaluation_id
+    assert len(await backend.evaluation_history(lead_id)) == 1

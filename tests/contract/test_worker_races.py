@@ -1,0 +1,105 @@
+"""Races against the worker under wrangler dev: the quota is atomic, Idempotency-Key dedupes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from contract_helpers import WORKER_POLLING, worker_fields
+
+from leaselab_desktop.backends.cloudflare import CloudflareBackend, OfflineCache
+from leaselab_desktop.backends.errors import AlreadyRunning, QuotaExceeded, Unauthorized
+from leaselab_desktop.domain.models import LeadQuery
+from leaselab_desktop.secrets import SecretStore
+
+pytestmark = pytest.mark.worker
+
+
+@pytest.fixture
+async def cf(worker: Any, tmp_path: Path) -> AsyncIterator[CloudflareBackend]:
+    base_url, token, site_id, _ = worker_fields(worker)
+    cache = OfflineCache(tmp_path / "race.sqlite3", profile="race", secrets=SecretStore())
+    backend = CloudflareBackend(base_url, site_id=site_id, user_id="agent@race", token=token, cache=cache,
+                                polling=WORKER_POLLING)
+    yield backend
+    await backend.aclose()
+    cache.close()
+
+
+async def _settle(cf: CloudflareBackend, run_ids: list[str]) -> None:
+    async def end(run_id: str) -> None:
+        async for _ in cf.watch_run(run_id):
+            pass
+
+    await asyncio.wait_for(asyncio.gather(*(end(r) for r in run_ids)), 60)
+
+
+async def test_thirty_starts_with_five_left(cf: CloudflareBackend, worker: Any) -> None:
+    before = await cf.usage()
+    limit = before.quota_limit
+    # the six newest leads (the contract tests take the oldest unevaluated ones): 30 starts, 5 each
+    newest = await cf.list_leads(LeadQuery(limit=6, sort_by="createdAt", sort_order="desc"))
+    leads = [lead.id for lead in newest.items]
+    assert len(leads) == 6
+    for lead_id in leads:  # nothing may be running from earlier tests
+        active = await cf.active_run(lead_id)
+        if active is not None:
+            await _settle(cf, [active.run_id])
+    await asyncio.to_thread(worker.set_usage, cf.site_id, limit - 5)
+    try:
+        assert (await cf.usage()).remaining == 5
+        starts = [leads[i % len(leads)] for i in range(30)]
+        results = await asyncio.gather(
+            *(cf.start_evaluation(lead, force=True, reason="race test") for lead in starts),
+            return_exceptions=True,
+        )
+        accepted = [r for r in results if not isinstance(r, BaseException)]
+        quota = [r for r in results if isinstance(r, QuotaExceeded)]
+        running = [r for r in results if isinstance(r, AlreadyRunning)]
+        assert len(accepted) == 5, results
+        assert len(accepted) + len(quota) + len(running) == 30, results
+        assert len({t.run_id for t in accepted}) == 5
+        assert all(q.usage is None or q.usage.remaining == 0 for q in quota)
+        after = await cf.usage()
+        assert after.evaluation_count == limit and after.remaining == 0
+        await _settle(cf, [t.run_id for t in accepted])
+        assert (await cf.usage()).evaluation_count == limit  # no give-back for runs that started
+    finally:
+        await asyncio.to_thread(worker.set_usage, cf.site_id, before.evaluation_count + 5)
+
+
+async def test_same_idempotency_key_gives_one_instance(cf: CloudflareBackend) -> None:
+    lead = (await cf.list_leads(LeadQuery(limit=500))).items[-1].id
+    before = await cf.usage()
+    path = f"/api/ops/leads/{lead}/ai-evaluation"
+    body = {"force_refresh": True, "reason": "idempotency test"}
+    first, second = await asyncio.gather(
+        cf.api.post(path, body, idempotency_key="idem-contract-1"),
+        cf.api.post(path, body, idempotency_key="idem-contract-1"),
+        return_exceptions=True,
+    )
+    answers = [a for a in (first, second) if not isinstance(a, BaseException)]
+    assert answers, (first, second)
+    ids = {a.payload["data"]["instance_id"] for a in answers}
+    again = await cf.api.post(path, body, idempotency_key="idem-contract-1")
+    ids.add(again.payload["data"]["instance_id"])
+    assert len(ids) == 1
+    assert (await cf.usage()).evaluation_count == before.evaluation_count + 1
+    await _settle(cf, list(ids))
+
+
+async def test_another_sites_token_is_refused(worker: Any, tmp_path: Path) -> None:
+    base_url, _token, site_id, other = worker_fields(worker)
+    assert other
+    cache = OfflineCache(tmp_path / "o.sqlite3", profile="other", secrets=SecretStore())
+    stranger = CloudflareBackend(base_url, site_id=site_id, user_id="x", token=other, cache=cache)
+    try:
+        with pytest.raises(Unauthorized):
+            await stranger.list_leads(LeadQuery())
+        assert other not in repr(stranger)
+    finally:
+        await stranger.aclose()
+        cache.close()
