@@ -59,6 +59,7 @@ class LocalScreeningPorts:
         from leaselab_desktop.screening.policy import load_policy
 
         self.policy = load_policy()
+        self._cpu.submit(_warm_up)  # library imports off the first evaluation's critical path
 
     def close(self) -> None:
         self._cpu.shutdown(wait=True)
@@ -157,6 +158,13 @@ class LocalScreeningPorts:
     async def notify(self, site_id: str, lead_id: str, evaluation: Evaluation) -> str:
         self._notify(site_id, lead_id, evaluation)
         return "desktop"
+
+
+def _warm_up() -> None:
+    from leaselab_desktop.screening import providers, scoring  # noqa: F401
+    from leaselab_desktop.screening.documents import warm_up
+
+    warm_up()
 
 
 def _analyse_all(lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]]) -> DocumentSet:
