@@ -27,6 +27,12 @@ SEARCH_DEBOUNCE_MS = 80
 _ANY = "__any__"
 
 
+def _query(limit: int, cursor: str | None) -> LeadQuery:
+    """The list sorts locally, so ask for the order the server serves cheapest: by updated_at
+    (an index on the local store; score order needs a full sort per page)."""
+    return LeadQuery(limit=limit, cursor=cursor, sort_by="updatedAt", sort_order="desc")
+
+
 def release_freed_memory() -> None:
     """Hand the heap freed by a large load (the backend's page objects) back to the OS.
 
@@ -279,14 +285,14 @@ class LeadListPanel(QtWidgets.QWidget):
         self._update_counts()
         keep = self.current_lead_id()
         try:
-            page = await backend.list_leads(LeadQuery(limit=min(first_page, page_size)))
+            page = await backend.list_leads(_query(min(first_page, page_size), None))
             self.model.set_leads(page.items)
             if keep:
                 self.select_lead(keep)
             cursor = page.next_cursor
             staged = False
             while cursor and page.items:
-                page = await backend.list_leads(LeadQuery(limit=page_size, cursor=cursor))
+                page = await backend.list_leads(_query(page_size, cursor))
                 items = page.items
                 for start in range(0, len(items), MERGE_CHUNK):
                     self.model.stage_leads(items[start:start + MERGE_CHUNK])
