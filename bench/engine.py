@@ -4,6 +4,7 @@ A 7-step workflow of trivial steps on a fresh database file:
   seq_p50_ms / seq_p95_ms     create → complete, one instance at a time, 200 instances
   conc50_total_s / conc200_total_s   all created at once, until the last completes
   heartbeat_worst_gap_ms      worst lateness of a 5 ms timer on the same loop while 100 run
+  seq_cpu_ms_per_instance     process CPU time per sequential instance (not a target)
 
 Usage: .venv/bin/python bench/engine.py [--json out.json] [--db PATH]
 """
@@ -98,7 +99,9 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         engine = Engine(db, {"trivial": Trivial()}, max_concurrency=args.concurrency)
         await engine.start()
         try:
+            cpu0 = time.process_time()
             seq = await sequential(engine, 200)
+            seq_cpu = (time.process_time() - cpu0) * 1000 / 210
             conc50 = await concurrent(engine, 50)
             conc200 = await concurrent(engine, 200)
             gap = await heartbeat(engine, 100)
@@ -110,8 +113,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "conc50_total_s": round(conc50, 4),
         "conc200_total_s": round(conc200, 4),
         "heartbeat_worst_gap_ms": round(gap, 3),
+        "seq_cpu_ms_per_instance": round(seq_cpu, 3),
         "max_concurrency": args.concurrency,
         "python": platform.python_version(),
+        "loadavg_1m_before": args.load_before,
+        "loadavg_1m_after": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }
 
@@ -129,6 +135,11 @@ def report(figures: dict[str, Any]) -> bool:
         if key in BASELINE:
             line += f"   (wrangler dev baseline {BASELINE[key]:g}, ×{BASELINE[key] / value:.0f})"
         print(line)
+    print(f"{'seq_cpu_ms_per_instance':24s} {figures['seq_cpu_ms_per_instance']:10.3f}"
+          "   (CPU time of both threads per sequential instance; load-independent)")
+    print(f"max_concurrency {figures['max_concurrency']}, Python {figures['python']}, "
+          f"{figures['cpus']} CPUs, load average {figures['loadavg_1m_before']} → "
+          f"{figures['loadavg_1m_after']} (other work on the machine skews the figures)")
     return ok
 
 
@@ -136,8 +147,10 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--json", help="write the figures to this JSON file")
     parser.add_argument("--db", help="database file to create (default: a temporary one)")
-    parser.add_argument("--concurrency", type=int, default=100, help="engine max_concurrency")
+    parser.add_argument("--concurrency", type=int, default=10,
+                        help="engine max_concurrency (default 10, the engine's and the app's)")
     ns = parser.parse_args()
+    ns.load_before = round(os.getloadavg()[0], 2)
     result = asyncio.run(main(ns))
     all_met = report(result)
     if ns.json:

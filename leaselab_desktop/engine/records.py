@@ -35,6 +35,14 @@ class StepRecord:
     attempts: list[dict[str, Any]] = field(default_factory=list)
     wake_at: float | None = None
     event_type: str | None = None
+    _config_json: str | None = None
+
+    def config_json(self) -> str | None:
+        if self.config is None:
+            return None
+        if self._config_json is None:
+            self._config_json = json.dumps(self.config)
+        return self._config_json
 
     @property
     def finished(self) -> bool:
@@ -49,7 +57,7 @@ class StepRecord:
             instance_id, self.name, self.occurrence, self.ord, self.type, self.start, self.end,
             None if self.success is None else int(self.success), self.output_json,
             None if self.error is None else json.dumps(self.error),
-            None if self.config is None else json.dumps(self.config),
+            self.config_json(),
             json.dumps(self.attempts), self.wake_at, self.event_type,
         )
 

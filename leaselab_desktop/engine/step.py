@@ -103,7 +103,9 @@ class WorkflowStep:
                 failure = exc
             else:
                 attempt.update(end=rt.now(), success=True)
-                rec.output, rec.output_json = json.loads(text), text
+                # what a replay will return: the stored JSON (tuples become lists, ...)
+                plain = value is None or type(value) in (str, int, bool)
+                rec.output, rec.output_json = (value if plain else json.loads(text)), text
                 rec.success, rec.end = True, attempt["end"]
                 # Durable before the next step runs or the instance is reported finished;
                 # "step.completed" is published once it is.

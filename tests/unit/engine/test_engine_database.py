@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from engine_helpers import FnFlow
+from engine_helpers import FnFlow, until
 
 from leaselab_desktop.engine import (
     Engine,
@@ -131,3 +131,15 @@ async def test_retention_purges_finished_instances(db_path: Path, make_engine) -
         assert engine2.list_instances() == []
     finally:
         await engine2.close()
+
+
+async def test_retention_runs_periodically_as_instances_finish(make_engine) -> None:
+    clock = ManualClock(auto=True)
+    engine = await make_engine(
+        {"wf": FnFlow(echo)}, clock=clock, retention_s=100, purge_interval_s=50
+    )
+    wf = engine.workflow("wf")
+    await (await wf.create(id="first")).wait(timeout=5)
+    clock.advance(200)
+    await (await wf.create(id="second")).wait(timeout=5)  # its finish triggers the purge
+    await until(lambda: [r["id"] for r in engine.list_instances()] == ["second"])

@@ -253,3 +253,24 @@ async def test_caught_step_failure_is_replayed_not_rerun(make_engine) -> None:
     await h.restart(from_step="after")
     assert (await h.wait(timeout=5))["output"] == ["fallback:ZeroDivisionError", "done"]
     assert calls == ["bad", "after", "after"]
+
+
+async def test_parallel_steps_with_gather(make_engine) -> None:
+    runs: list[str] = []
+
+    async def body(event, step):
+        async def work(name: str) -> str:
+            runs.append(name)
+            await asyncio.sleep(0)
+            return name.upper()
+
+        results = await asyncio.gather(*(step.do(f"part-{n}", lambda n=n: work(n)) for n in "abc"))
+        total = await step.do("join", lambda: "".join(results))
+        return total
+
+    engine = await make_engine({"wf": FnFlow(body)})
+    h = await engine.workflow("wf").create()
+    assert (await h.wait(timeout=5))["output"] == "ABC"
+    await h.restart(from_step="join")
+    assert (await h.wait(timeout=5))["output"] == "ABC"
+    assert sorted(runs) == ["a", "b", "c"]
