@@ -17,6 +17,7 @@ from typing import Any
 from leaselab_desktop.engine import repo
 from leaselab_desktop.engine.clock import Clock, SystemClock
 from leaselab_desktop.engine.errors import (
+    DuplicateInstance,
     EngineClosed,
     EngineDatabaseError,
     InstanceNotFound,
@@ -82,6 +83,7 @@ class Engine:
         """Open (or create) the database and resume unfinished instances."""
         if self._writer is not None:
             return
+        self._closing = False
         loop = asyncio.get_running_loop()
         writer = Writer(self.db_path, loop)
         await writer.start()
@@ -213,8 +215,6 @@ class Engine:
             raw_id = item.get("id")
             instance_id = str(uuid.uuid4()) if raw_id is None else check_instance_id(raw_id)
             if instance_id in seen or instance_id in self._live:
-                from leaselab_desktop.engine.errors import DuplicateInstance
-
                 raise DuplicateInstance(
                     f"an instance with id {instance_id!r} already exists; instance ids must be unique"
                 )
@@ -296,11 +296,10 @@ class Engine:
     ) -> None:
         rt = self.rt
         rt.release_slot(run)
-        run.durable = None  # the final write is queued after it, so it implies it
-        run.ended_at = self.clock.time()
-        run.error, run.output = error, output
-        await rt.durable(repo.update_instance(run, run.ended_at, output_json, status=status))
-        run.status = status
+        run.durable = None  # the final write is queued after the last step's, so it implies it
+        ended = self.clock.time()
+        await rt.durable(repo.finish_instance(run, status, ended, error, output_json))
+        run.status, run.ended_at, run.error, run.output = status, ended, error, output
         rt.emit("status", run, status=status, error=error)
         if self._live.get(run.id) is run:
             del self._live[run.id]
@@ -308,8 +307,8 @@ class Engine:
             if not fut.done():
                 fut.set_result(None)
         run.finished_waiters.clear()
-        if run.ended_at - self._last_purge >= self.purge_interval_s:
-            self._last_purge = run.ended_at
+        if ended - self._last_purge >= self.purge_interval_s:
+            self._last_purge = ended
             await self.purge()
 
     async def purge(self) -> int:

@@ -34,12 +34,27 @@ def insert_instances(rows: list[tuple[Any, ...]]) -> Any:
     return op
 
 
-def update_instance(
-    run: Run, now: float, output_json: str | None = None, status: str | None = None
+def finish_instance(
+    run: Run, status: str, ended: float, error: dict[str, str] | None, output_json: str | None
 ) -> Any:
+    values = (status, ended, run.started_at, ended, None if error is None else json.dumps(error),
+              output_json, run.restarts, run.id)
+
+    def op(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            "UPDATE instances SET status=?, updated_at=?, started_at=?, ended_at=?, error=?,"
+            " output=?, restarts=? WHERE id=?",
+            values,
+        )
+
+    return op
+
+
+def update_instance(run: Run, now: float) -> Any:
+    """Store the instance's current status (not finished: no output)."""
     values = (
-        status or run.status, now, run.started_at, run.ended_at,
-        None if run.error is None else json.dumps(run.error), output_json, run.restarts, run.id,
+        run.status, now, run.started_at, run.ended_at,
+        None if run.error is None else json.dumps(run.error), None, run.restarts, run.id,
     )
 
     def op(conn: sqlite3.Connection) -> None:

@@ -143,3 +143,31 @@ async def test_waiting_instances_do_not_hold_slots(make_engine, clock) -> None:
     assert (await worker.wait(timeout=5))["output"] == "worker"
     clock.advance(100)
     assert (await sleeper.wait(timeout=5))["output"] == "sleeper"
+
+
+async def test_engine_arguments_and_closed_engine(db_path) -> None:
+    from leaselab_desktop.engine import Engine, EngineClosed, WorkflowEntrypoint
+
+    with pytest.raises(ValueError, match="max_concurrency"):
+        Engine(db_path, {"wf": FnFlow(echo)}, max_concurrency=0)
+    with pytest.raises(TypeError, match="must be a WorkflowEntrypoint"):
+        Engine(db_path, {"wf": echo})  # type: ignore[dict-item]
+    engine = Engine(db_path, {"wf": FnFlow(echo)})
+    with pytest.raises(EngineClosed, match="not running"):
+        await engine.workflow("wf").create()
+    await engine.start()
+    h = await engine.workflow("wf").create(id="before-close")
+    await h.wait(timeout=5)
+    await engine.close()
+    await engine.close()  # idempotent
+    with pytest.raises(EngineClosed):
+        await engine.workflow("wf").create()
+    with pytest.raises(EngineClosed):
+        engine.peek_status("before-close")
+
+    class NoRun(WorkflowEntrypoint):
+        pass
+
+    async with Engine(db_path, {"norun": NoRun()}) as e2:
+        st = await (await e2.workflow("norun").create()).wait(timeout=5)
+        assert st["error"]["name"] == "NotImplementedError"
