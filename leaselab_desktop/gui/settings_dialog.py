@@ -7,7 +7,7 @@ Opened with ``open()`` (window-modal, no nested event loop); ``saved`` reports t
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 from leaselab_desktop.config import (
@@ -18,7 +18,7 @@ from leaselab_desktop.config import (
     Settings,
     save_settings,
 )
-from leaselab_desktop.gui.qt import QObject, QtGui, QtWidgets, Signal
+from leaselab_desktop.gui.qt import QObject, Qt, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.workspace.uiload import child, load_form
 from leaselab_desktop.secrets import SecretStore, SecretStoreUnavailable
 
@@ -40,11 +40,9 @@ class _ProfileDraft:
     profile: Profile
     original_name: str | None  # None for a profile added in this dialog
     token: str = ""  # typed in this dialog; empty = keep what the keyring has
-    clear_token: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
 
 
-class SettingsError(ValueError):
+class SettingsInvalid(ValueError):
     pass
 
 
@@ -70,7 +68,7 @@ class SettingsDialog(QObject):
         self._original = settings.model_copy(deep=True)
         self._secrets = secrets
         self.dialog: QtWidgets.QDialog = load_form("settings.ui", parent)  # type: ignore[assignment]
-        self.dialog.setWindowModality(QtGui.Qt.WindowModality.WindowModal)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         d = self.dialog
         self.tabs = child(d, QtWidgets.QTabWidget, "tabs")
         self.profile_list = child(d, QtWidgets.QListWidget, "profileList")
@@ -253,7 +251,7 @@ class SettingsDialog(QObject):
 
     # -- saving ----------------------------------------------------------------------------------
     def collect(self) -> Settings:
-        """The settings as edited; raises SettingsError with every problem found."""
+        """The settings as edited; raises SettingsInvalid with every problem found."""
         self._store_form()
         problems: list[str] = []
         names = [d.profile.name for d in self._drafts]
@@ -290,9 +288,8 @@ class SettingsDialog(QObject):
         typed_tokens = any(d.token for d in self._drafts) or bool(self.provider_token.text())
         if typed_tokens and not self._secrets.secure:
             problems.append("Tokens cannot be saved: " + self._secrets.info().detail)
-        # dict.fromkeys keeps order and drops repeats
-        if problems:
-            raise SettingsError("\n".join(dict.fromkeys(problems)))
+        if problems:  # dict.fromkeys keeps the order and drops repeats
+            raise SettingsInvalid("\n".join(dict.fromkeys(problems)))
         active = self.active_profile.currentText() or self._drafts[0].profile.name
         return Settings(
             profiles=[d.profile for d in self._drafts],
@@ -306,7 +303,7 @@ class SettingsDialog(QObject):
         try:
             settings = self.collect()
             self._write_secrets()
-        except (SettingsError, SecretStoreUnavailable) as exc:
+        except (SettingsInvalid, SecretStoreUnavailable) as exc:
             self.validation.setText(str(exc))
             self.validation.setStyleSheet("color: #c0262d;")
             return False
