@@ -3,7 +3,8 @@ import { parseModelOutput, ModelOutputError } from "../src/ai/parse";
 import { classify, detectFormat, inspectDocument } from "../src/documents/inspect";
 import { contentText, decodeLiteral, parsePdfDate, readPdf } from "../src/documents/pdf";
 import { extractFigures, parseDate } from "../src/documents/figures";
-import { dateMismatch, documentFingerprint, editingSoftware } from "../src/documents/signals";
+import { incomeMismatch, nameMismatch } from "../src/documents/identity";
+import { dateMismatch, documentFingerprint, editingSoftware, incrementalRevision } from "../src/documents/signals";
 import { sha256Hex } from "../src/util";
 import { makePdf, paystubLines } from "./pdf-fixture";
 
@@ -29,6 +30,19 @@ describe("PDF reader", () => {
     expect(info.revisions).toBe(3);
     expect(info.prevChain).toBe(2);
     expect(info.metadata.producer).toBe("Third");
+  });
+
+  it("reads the newest revision's text and tells whether an earlier revision's text differs", async () => {
+    const lines = paystubLines({ gross: 2600, deductions: 600, net: 2000 });
+    const edited = await makePdf({ lines, updates: [{ lines: lines.map((l) => l.replace("2,600.00", "4,600.00")) }] });
+    const info = await readPdf(edited);
+    expect(info.revisions).toBe(2);
+    expect(info.text).toContain("Gross Pay: $4,600.00");
+    expect(info.text).not.toContain("2,600.00");
+    expect(info.metadata.earlier_revision).toBe("differs");
+    expect(info.metadata.revision_changes).toContain("4,600.00");
+    const signed = await readPdf(await makePdf({ lines, updates: [{ producer: "Signer" }] }));
+    expect(signed.metadata.earlier_revision).toBe("same text");
   });
 
   it("reports encrypted and garbage input without throwing", async () => {
@@ -75,6 +89,13 @@ describe("document facts", () => {
     expect(parseDate("15 Oct 2026")).toBe("2026-10-15");
   });
 
+  it("marks a mislabelled file but still reads it", async () => {
+    const d = await inspectDocument(file("stub.jpg", "paystub"), await makePdf({ lines: paystubLines({ gross: 1000, deductions: 100, net: 900 }) }));
+    expect(d.error).toBe("mislabelled");
+    expect(d.error_message).toBe("Named as jpeg, content is pdf (by its first bytes).");
+    expect(d.pay_stub?.gross).toBe(1000);
+  });
+
   it("marks a file that is not a supported type", async () => {
     const d = await inspectDocument(file("x.bin", "other"), new Uint8Array([0, 1, 2, 0, 0, 9, 8]));
     expect(d.error).toBe("unsupported");
@@ -93,6 +114,21 @@ describe("signals", () => {
     expect(dateMismatch({ ...base, metadata: { creation_date: "D:20260105", mod_date: "D:20260101" } })[0].severity).toBe("low");
     expect(dateMismatch({ ...base, metadata: { creation_date: "D:20260101", mod_date: "D:20260101090000Z" } })).toEqual([]);
   });
+  it("grades revisions, names and stated income like the Python detectors", () => {
+    expect(incrementalRevision({ ...base, revisions: 2, metadata: { earlier_revision: "differs", revision_changes: "Net Pay: $9" } })[0].severity).toBe("high");
+    expect(incrementalRevision({ ...base, revisions: 2, metadata: { earlier_revision: "same text" } })[0].severity).toBe("low");
+    const lead = { first_name: "José", last_name: "García", monthly_income: 6000 };
+    expect(nameMismatch(lead, [{ ...base, metadata: {}, name_on_document: "GARCIA, Jose" }])).toEqual([]);
+    expect(nameMismatch(lead, [{ ...base, metadata: {}, name_on_document: "J. Garcia" }])).toEqual([]);
+    expect(nameMismatch(lead, [{ ...base, metadata: {}, name_on_document: "Maria Garcia" }])[0].severity).toBe("medium");
+    expect(nameMismatch(lead, [{ ...base, metadata: {}, name_on_document: "Tom Baker" }])[0].severity).toBe("high");
+    const stub = (monthly: number) => ({ ...base, metadata: {}, monthly_income_estimate: monthly });
+    expect(incomeMismatch(lead, [stub(5800)])).toEqual([]);
+    expect(incomeMismatch(lead, [stub(5200)])[0].severity).toBe("medium");
+    expect(incomeMismatch(lead, [stub(4000)])[0].severity).toBe("high");
+    expect(incomeMismatch(lead, [stub(9000)])[0].severity).toBe("low");
+  });
+
   it("fingerprints like Python (sha256 over sorted hashes joined by newlines)", async () => {
     expect(await documentFingerprint(["b", "a"])).toBe(await sha256Hex("a\nb"));
     expect(await documentFingerprint([])).toBe("");

@@ -9,7 +9,7 @@ export interface PdfOptions {
   modDate?: string;
   compress?: boolean;
   /** Incremental updates to append (each rewrites the Info dictionary). */
-  updates?: { producer?: string; modDate?: string }[];
+  updates?: { producer?: string; modDate?: string; lines?: string[] }[];
   encrypt?: boolean;
 }
 
@@ -77,10 +77,21 @@ export async function makePdf(o: PdfOptions): Promise<Uint8Array> {
   push(enc.encode(`${table}trailer\n<< /Size 7 /Root 1 0 R /Info 6 0 R${encrypt} >>\nstartxref\n${xref}\n%%EOF\n`));
   let prev = xref;
   for (const u of o.updates ?? []) {
+    let xrefRows = "";
+    if (u.lines) {
+      const body = ["BT", "/F1 11 Tf", "72 720 Td", "14 TL", ...u.lines.map((l, i) => (i === 0 ? `(${esc(l)}) Tj` : `T* (${esc(l)}) Tj`)), "ET"].join("\n");
+      const data = await deflate(enc.encode(body));
+      const at4 = pos;
+      push(enc.encode(`4 0 obj\n<< /Length ${data.length} /Filter /FlateDecode >>\nstream\n`));
+      push(data);
+      push(enc.encode("\nendstream\nendobj\n"));
+      xrefRows += `4 1\n${String(at4).padStart(10, "0")} 00000 n \n`;
+    }
     const at = pos;
     push(enc.encode(`6 0 obj\n${info(u.producer, u.modDate)}\nendobj\n`));
+    xrefRows += `6 1\n${String(at).padStart(10, "0")} 00000 n \n`;
     const x = pos;
-    push(enc.encode(`xref\n6 1\n${String(at).padStart(10, "0")} 00000 n \ntrailer\n<< /Size 7 /Root 1 0 R /Info 6 0 R /Prev ${prev} >>\nstartxref\n${x}\n%%EOF\n`));
+    push(enc.encode(`xref\n${xrefRows}trailer\n<< /Size 7 /Root 1 0 R /Info 6 0 R /Prev ${prev} >>\nstartxref\n${x}\n%%EOF\n`));
     prev = x;
   }
   return concat(parts);

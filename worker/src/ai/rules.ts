@@ -30,7 +30,8 @@ export interface LeadSnapshot {
   policy_profile: string;
 }
 
-const usable = (d: DocumentFacts) => d.error === null;
+/** Errors that leave a document usable (a .pdf that is really a JPEG is still read). */
+const usable = (d: DocumentFacts) => d.error === null || d.error === "mislabelled";
 const kindOf = (d: DocumentFacts) => (d.kind !== "other" ? d.kind : d.declared_type);
 const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null);
 

@@ -34,6 +34,15 @@ export interface DocumentFacts extends Figures {
   error: string | null;
   error_message: string | null;
   r2_key: string;
+  name_on_document?: string | null;
+}
+
+/** The person a document names, from common labels ("Employee:", "Account Holder:", "Name:"). */
+export function nameOnDocument(text: string): string | null {
+  const m = /^\s*(?:employee(?:\s+name)?|account\s+holder|name|customer|prepared\s+for|client)\s*[:#]\s*(.+?)\s*$/im.exec(text);
+  if (!m) return null;
+  const name = m[1].replace(/\s{2,}.*$|\s+(?:employee\s*(?:id|#|no\.?|number)|emp\.?\s*(?:id|no\.?)|id|sin|account|acct|dept|department)\b.*$/i, "").trim();
+  return /[A-Za-zÀ-ÿ]/.test(name) ? name.slice(0, 120) : null;
 }
 
 export function detectFormat(bytes: Uint8Array): string {
@@ -59,6 +68,23 @@ const KIND_PATTERNS: [string, RegExp][] = [
   ["tax_return", /\b(notice of assessment|tax return|t4 |form 1040|total income)\b/i],
   ["government_id", /\b(driver'?s licen[cs]e|passport|date of birth|identification card)\b/i],
 ];
+
+const EXTENSIONS: Record<string, string> = {
+  pdf: "pdf", jpg: "jpeg", jpeg: "jpeg", png: "png", gif: "gif", tif: "tiff", tiff: "tiff", webp: "webp", txt: "text", csv: "text",
+};
+
+/** The format a file name claims by its extension, or null. */
+export function formatFromName(name: string): string | null {
+  const m = /\.([A-Za-z0-9]{1,5})$/.exec(name.trim());
+  return m ? EXTENSIONS[m[1].toLowerCase()] ?? null : null;
+}
+
+export function isMislabelled(name: string, detected: string): boolean {
+  const claimed = formatFromName(name);
+  if (claimed === null || detected === "unknown") return false;
+  if (claimed === "text") return detected !== "text";
+  return claimed !== detected;
+}
 
 export function classify(text: string, declared: string): string {
   for (const [kind, re] of KIND_PATTERNS) if (re.test(text)) return kind;
@@ -134,8 +160,14 @@ export async function inspectDocument(file: FileRow, bytes: Uint8Array | null): 
     base.error = "unsupported";
     base.error_message = "The file type is not supported (expected PDF, image or text).";
   }
+  if (!base.error && isMislabelled(file.file_name, base.detected_format)) {
+    base.metadata.claimed_format = String(formatFromName(file.file_name));
+    base.error = "mislabelled";
+    base.error_message = `Named as ${base.metadata.claimed_format}, content is ${base.detected_format} (by its first bytes).`;
+  }
   if (base.text) {
     base.kind = classify(base.text, file.file_type);
+    base.name_on_document = nameOnDocument(base.text);
     Object.assign(base, extractFigures(base.text, base.kind));
   }
   base.text = base.text.slice(0, STEP_TEXT_CHARS);

@@ -241,6 +241,70 @@ export function contentText(src: string): string {
   return out.join("\n");
 }
 
+interface StreamScan {
+  texts: Map<string, string>;
+  metadata: Record<string, string>;
+  extraPages: number;
+}
+
+/** Text of every content stream, keyed by object number: a later revision's object replaces
+ * the earlier one, so the text is the text of the newest revision. */
+async function scanStreams(bytes: Uint8Array, src: string): Promise<StreamScan> {
+  const scan: StreamScan = { texts: new Map(), metadata: {}, extraPages: 0 };
+  const streamRe = /stream\r?\n/g;
+  let m: RegExpExecArray | null;
+  let count = 0;
+  let total = 0;
+  while ((m = streamRe.exec(src)) !== null && count < MAX_STREAMS) {
+    count++;
+    const dictStart = src.lastIndexOf("<<", m.index);
+    const dict = dictStart >= 0 ? src.slice(dictStart, m.index) : "";
+    const head = /(\d+)\s+(\d+)\s+obj\s*$/.exec(src.slice(Math.max(0, dictStart - 40), Math.max(0, dictStart)));
+    const key = head ? head[1] : `@${m.index}`;
+    const start = m.index + m[0].length;
+    let end = src.indexOf("endstream", start);
+    if (end < 0) end = src.length;
+    const lenMatch = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
+    if (lenMatch && start + Number(lenMatch[1]) <= src.length) end = Math.min(end, start + Number(lenMatch[1]));
+    streamRe.lastIndex = end;
+    if (/\/Subtype\s*\/Image|\/DCTDecode|\/JPXDecode|\/FontFile|\/Length1|\/Type\s*\/XRef/.test(dict)) continue;
+    let body: string;
+    if (/\/FlateDecode/.test(dict)) {
+      const inflated = await inflate(bytes.subarray(start, end));
+      if (!inflated) continue;
+      body = latin1(inflated);
+    } else if (/\/Filter/.test(dict)) {
+      continue;
+    } else {
+      body = src.slice(start, end);
+    }
+    if (/\/Type\s*\/ObjStm/.test(dict)) {
+      infoPairs(body, scan.metadata);
+      scan.extraPages += (body.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+      continue;
+    }
+    if (/\/Type\s*\/Metadata|<x:xmpmeta|<\?xpacket/.test(dict + body.slice(0, 200))) {
+      xmpPairs(body, scan.metadata);
+      continue;
+    }
+    if (/\b(BT|Tj|TJ)\b/.test(body)) {
+      const t = contentText(body);
+      scan.texts.set(key, t);
+      total += t.length;
+    }
+    if (total > MAX_TEXT_CHARS * 2) break;
+  }
+  return scan;
+}
+
+const joinTexts = (scan: StreamScan) => [...scan.texts.values()].filter(Boolean).join("\n").slice(0, MAX_TEXT_CHARS);
+
+/** Lines of the newest text that the earlier revision did not have (at most 3, for evidence). */
+function changedLines(newer: string, older: string): string[] {
+  const before = new Set(older.split("\n").map((l) => l.trim()));
+  return newer.split("\n").map((l) => l.trim()).filter((l) => l && !before.has(l)).slice(0, 3);
+}
+
 export async function readPdf(bytes: Uint8Array): Promise<PdfInfo> {
   const info: PdfInfo = { pages: null, revisions: 0, prevChain: 0, encrypted: false, metadata: {}, text: "", error: null };
   try {
@@ -249,7 +313,10 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfInfo> {
       info.error = "corrupt";
       return info;
     }
-    info.revisions = Math.max((src.match(/%%EOF/g) ?? []).length, (src.match(/startxref/g) ?? []).length);
+    const eofs = [...src.matchAll(/%%EOF/g)].map((x) => x.index ?? 0);
+    const linearized = /\/Linearized/.test(src.slice(0, 2048));
+    info.revisions = Math.max(eofs.length, (src.match(/startxref/g) ?? []).length);
+    if (linearized && info.revisions > 1) info.revisions--;
     info.prevChain = (src.match(/\/Prev\s+\d+/g) ?? []).length;
     info.encrypted = /\/Encrypt\s+(\d+\s+\d+\s+R|<<)/.test(src);
     const pageMatches = src.match(/\/Type\s*\/Page(?![a-zA-Z])/g);
@@ -260,52 +327,24 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfInfo> {
       info.pages = pageMatches ? pageMatches.length : null;
       return info;
     }
-    const texts: string[] = [];
-    let extraPages = 0;
-    const streamRe = /stream\r?\n/g;
-    let m: RegExpExecArray | null;
-    let count = 0;
-    while ((m = streamRe.exec(src)) !== null && count < MAX_STREAMS) {
-      count++;
-      const dictStart = src.lastIndexOf("<<", m.index);
-      const dict = dictStart >= 0 ? src.slice(dictStart, m.index) : "";
-      const start = m.index + m[0].length;
-      let end = src.indexOf("endstream", start);
-      if (end < 0) end = src.length;
-      const lenMatch = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
-      if (lenMatch && start + Number(lenMatch[1]) <= src.length) end = Math.min(end, start + Number(lenMatch[1]));
-      streamRe.lastIndex = end;
-      if (/\/Subtype\s*\/Image|\/DCTDecode|\/JPXDecode|\/FontFile|\/Length1/.test(dict)) continue;
-      let body: string;
-      if (/\/FlateDecode/.test(dict)) {
-        const inflated = await inflate(bytes.subarray(start, end));
-        if (!inflated) continue;
-        body = latin1(inflated);
-      } else if (/\/Filter/.test(dict)) {
-        continue;
-      } else {
-        body = src.slice(start, end);
-      }
-      if (/\/Type\s*\/ObjStm/.test(dict)) {
-        infoPairs(body, info.metadata);
-        extraPages += (body.match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
-        continue;
-      }
-      if (/\/Type\s*\/Metadata|<x:xmpmeta|<\?xpacket/.test(dict + body.slice(0, 200))) {
-        xmpPairs(body, info.metadata);
-        continue;
-      }
-      if (/\b(BT|Tj|TJ)\b/.test(body)) {
-        const t = contentText(body);
-        if (t) texts.push(t);
-      }
-      if (texts.join("\n").length > MAX_TEXT_CHARS) break;
-    }
-    const pages = (pageMatches?.length ?? 0) + extraPages;
+    const scan = await scanStreams(bytes, src);
+    Object.assign(info.metadata, scan.metadata);
+    const pages = (pageMatches?.length ?? 0) + scan.extraPages;
     info.pages = pages > 0 ? pages : null;
-    info.text = texts.join("\n").slice(0, MAX_TEXT_CHARS);
+    info.text = joinTexts(scan);
     if (info.revisions === 0) info.error = "corrupt";
-  } catch (err) {
+    if (info.revisions > 1 && !linearized && eofs.length >= 2) {
+      // The revision before the last one: the file truncated after its %%EOF.
+      const cut = eofs[eofs.length - 2] + 5;
+      const older = joinTexts(await scanStreams(bytes.subarray(0, cut), src.slice(0, cut)));
+      const norm = (t: string) => t.replace(/\s+/g, " ").trim();
+      if (norm(older) === norm(info.text)) info.metadata.earlier_revision = "same text";
+      else {
+        info.metadata.earlier_revision = "differs";
+        info.metadata.revision_changes = changedLines(info.text, older).join(" | ").slice(0, 300);
+      }
+    }
+  } catch {
     info.error = "corrupt";
   }
   return info;

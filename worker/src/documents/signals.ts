@@ -5,6 +5,7 @@
  */
 import type { Signal } from "../scoring";
 import { sha256Hex } from "../util";
+import { incomeMismatch, nameMismatch, type Applicant } from "./identity";
 import type { DocumentFacts } from "./inspect";
 import { parsePdfDate } from "./pdf";
 
@@ -30,6 +31,7 @@ const READ_ERRORS: Record<string, [string, string, string]> = {
   encrypted: ["document_encrypted", "low", "The file is password-protected; ask for an unprotected copy."],
   empty: ["document_empty", "low", "The file is empty; ask the applicant to upload it again."],
   unsupported: ["unsupported_format", "low", "This file type cannot be analysed; ask for a PDF, JPEG or PNG."],
+  mislabelled: ["document_mislabelled", "low", "The file's name does not match its content; it was analysed as what it really is."],
 };
 
 const sig = (code: string, severity: string, doc: DocumentFacts, evidence: string, message: string): Signal =>
@@ -67,8 +69,16 @@ export function dateMismatch(doc: DocumentFacts): Signal[] {
 
 export function incrementalRevision(doc: DocumentFacts): Signal[] {
   if (doc.detected_format !== "pdf" || doc.revisions <= 1) return [];
-  return [sig("incremental_revision", "low", doc, `${doc.revisions} revisions (startxref/%%EOF); the earlier revision was not compared in the worker.`,
-    "The PDF was saved more than once.")];
+  const state = doc.metadata.earlier_revision;
+  if (state === "differs") {
+    return [sig("incremental_revision", "high", doc,
+      `${doc.revisions} revisions; text changed since the earlier revision: ${doc.metadata.revision_changes ?? ""}`,
+      "The PDF was edited after it was first produced and the visible text changed.")];
+  }
+  const detail = state === "same text"
+    ? "the earlier revision has the same text (e.g. a signature or form fill)"
+    : "the earlier revision could not be compared";
+  return [sig("incremental_revision", "low", doc, `${doc.revisions} revisions; ${detail}.`, "The PDF was saved more than once.")];
 }
 
 export function paystubArithmetic(doc: DocumentFacts): Signal[] {
@@ -105,12 +115,13 @@ export function fileReused(docs: DocumentFacts[], reused: Record<string, string[
 
 const ORDER: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
-export function detectSignals(docs: DocumentFacts[], reused: Record<string, string[]>): Signal[] {
+export function detectSignals(docs: DocumentFacts[], reused: Record<string, string[]>, lead: Applicant | null = null): Signal[] {
   const out: Signal[] = [];
   for (const d of docs) out.push(...readErrorSignals(d));
   for (const d of docs) {
     out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d));
   }
+  if (lead) out.push(...nameMismatch(lead, docs), ...incomeMismatch(lead, docs));
   out.push(...fileReused(docs, reused));
   return out
     .map((s, i) => ({ s, i }))

@@ -50,7 +50,7 @@ export async function loadDocuments(env: Env, lead: LeadSnapshot): Promise<Docum
     for (const o of others) (reused[o.sha256] ??= []).push(o.lead_id);
   }
   return {
-    documents, signals: detectSignals(documents, reused), fingerprint: await documentFingerprint(hashes), hashes: hashes.sort(),
+    documents, signals: detectSignals(documents, reused, lead), fingerprint: await documentFingerprint(hashes), hashes: hashes.sort(),
     skipped: results.length - files.length,
   };
 }
