@@ -47,8 +47,9 @@ function Step-Icons {
 
 function Step-App {
     Write-Host "`n== app ($AppName $Version)"
-    & $Py packaging\make_icons.py --check 2>$null
-    if ($LASTEXITCODE -ne 0) { Invoke-Checked $Py @('packaging\make_icons.py') }
+    $missing = @('app.png', 'app.ico', 'app.icns') |
+        Where-Object { -not (Test-Path (Join-Path $Root "resources\icons\$_")) }
+    if ($missing) { Invoke-Checked $Py @('packaging\make_icons.py') }
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Invoke-Checked $Py @('-m', 'PyInstaller', '--noconfirm', '--log-level', 'WARN',
         '--distpath', $Dist, '--workpath', $Work, 'packaging\leaselab.spec')
@@ -95,11 +96,12 @@ function Step-Installer {
                       '/fd', 'sha256', '/tr', $ts, '/td', 'sha256', '/d', 'LeaseLab Desktop')
         Write-Host "signing $AppExe"
         Invoke-Checked $signtool ($signArgs + @($AppExe))
-        # Inno Setup signs Setup.exe and the uninstaller with this command ($q = quote, $f = file).
+        # Inno Setup signs Setup.exe and the uninstaller with this command ($q = a quote, $f = the
+        # already quoted file name).
         $q = '$q'
         $isccArgs += @('/DSign', ("/Ssigntool=${q}${signtool}${q} sign /f ${q}${env:WINDOWS_CERT_PFX}${q} " +
             "/p ${q}${env:WINDOWS_CERT_PASSWORD}${q} /fd sha256 /tr $ts /td sha256 " +
-            "/d ${q}LeaseLab Desktop${q} ${q}`$f${q}"))
+            "/d ${q}LeaseLab Desktop${q} `$f"))
     } else {
         Write-Host 'WINDOWS_CERT_PFX not set: the exe and Setup.exe are not signed (SmartScreen will warn)'
     }
