@@ -39,6 +39,8 @@ export interface DocumentFacts extends Figures {
 
 /** The person a document names, from common labels ("Employee:", "Account Holder:", "Name:"). */
 export function nameOnDocument(text: string): string | null {
+  const letter = /(?:confirms?|certif(?:y|ies)|verif(?:y|ies)|attests?)\s+that\s+(?:(?:Mr|Ms|Mrs|Mx|Dr|Miss)\.?\s+)?([A-ZÀ-Ý][\w'’.\-]+(?:\s+[A-ZÀ-Ý][\w'’.\-]*){0,3})\s*,?\s+(?:has|is|was|\(|began|started|joined|holds)/.exec(text);
+  if (letter) return letter[1].slice(0, 120);
   const m = /^\s*(?:employee(?:\s+name)?|account\s+holder|name|customer|prepared\s+for|client)\s*[:#]\s*(.+?)\s*$/im.exec(text);
   if (!m) return null;
   const name = m[1].replace(/\s{2,}.*$|\s+(?:employee\s*(?:id|#|no\.?|number)|emp\.?\s*(?:id|no\.?)|id|sin|account|acct|dept|department)\b.*$/i, "").trim();

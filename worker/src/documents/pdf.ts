@@ -265,7 +265,10 @@ async function scanStreams(bytes: Uint8Array, src: string): Promise<StreamScan> 
     let end = src.indexOf("endstream", start);
     if (end < 0) end = src.length;
     const lenMatch = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
-    if (lenMatch && start + Number(lenMatch[1]) <= src.length) end = Math.min(end, start + Number(lenMatch[1]));
+    // Trust /Length only when `endstream` follows it (edited files often carry a stale length).
+    if (lenMatch && /^\s*endstream/.test(src.slice(start + Number(lenMatch[1]), start + Number(lenMatch[1]) + 16))) {
+      end = start + Number(lenMatch[1]);
+    }
     streamRe.lastIndex = end;
     if (/\/Subtype\s*\/Image|\/DCTDecode|\/JPXDecode|\/FontFile|\/Length1|\/Type\s*\/XRef/.test(dict)) continue;
     let body: string;
@@ -297,7 +300,33 @@ async function scanStreams(bytes: Uint8Array, src: string): Promise<StreamScan> 
   return scan;
 }
 
-const joinTexts = (scan: StreamScan) => [...scan.texts.values()].filter(Boolean).join("\n").slice(0, MAX_TEXT_CHARS);
+/**
+ * The text in page order: the content streams that the newest version of each page object
+ * references (an incremental update may point a page at a new stream); every stream's text when
+ * the pages cannot be resolved (e.g. pages inside compressed object streams).
+ */
+function joinTexts(scan: StreamScan, src: string): string {
+  const pages = new Map<string, string>();
+  const objRe = /(\d+)\s+\d+\s+obj\b([\s\S]{0,20000}?)endobj/g;
+  let m: RegExpExecArray | null;
+  let n = 0;
+  while ((m = objRe.exec(src)) !== null && n++ < 20000) {
+    const body = m[2].split(/\bstream\r?\n/)[0];
+    if (/\/Type\s*\/Page(?![a-zA-Z])/.test(body)) pages.set(m[1], body);
+  }
+  const parts: string[] = [];
+  for (const body of pages.values()) {
+    const single = /\/Contents\s+(\d+)\s+\d+\s+R/.exec(body);
+    const array = /\/Contents\s*\[([^\]]*)\]/.exec(body);
+    const refs = single ? [single[1]] : array ? [...array[1].matchAll(/(\d+)\s+\d+\s+R/g)].map((r) => r[1]) : [];
+    for (const ref of refs) {
+      const t = scan.texts.get(ref);
+      if (t) parts.push(t);
+    }
+  }
+  const all = parts.length ? parts : [...scan.texts.values()];
+  return all.filter(Boolean).join("\n").slice(0, MAX_TEXT_CHARS);
+}
 
 /** Lines of the newest text that the earlier revision did not have (at most 3, for evidence). */
 function changedLines(newer: string, older: string): string[] {
@@ -331,12 +360,12 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfInfo> {
     Object.assign(info.metadata, scan.metadata);
     const pages = (pageMatches?.length ?? 0) + scan.extraPages;
     info.pages = pages > 0 ? pages : null;
-    info.text = joinTexts(scan);
+    info.text = joinTexts(scan, src);
     if (info.revisions === 0) info.error = "corrupt";
     if (info.revisions > 1 && !linearized && eofs.length >= 2) {
       // The revision before the last one: the file truncated after its %%EOF.
       const cut = eofs[eofs.length - 2] + 5;
-      const older = joinTexts(await scanStreams(bytes.subarray(0, cut), src.slice(0, cut)));
+      const older = joinTexts(await scanStreams(bytes.subarray(0, cut), src.slice(0, cut)), src.slice(0, cut));
       const norm = (t: string) => t.replace(/\s+/g, " ").trim();
       if (norm(older) === norm(info.text)) info.metadata.earlier_revision = "same text";
       else {
