@@ -41,6 +41,7 @@ from leaselab_desktop.engine.errors import (
     EngineClosed,
     EngineDatabaseError,
     EngineError,
+    EngineLocked,
     EngineSchemaTooNew,
     InstanceNotFound,
     InvalidInstanceId,
@@ -59,7 +60,7 @@ from leaselab_desktop.engine.types import EngineEvent, WorkflowEntrypoint, Workf
 
 __all__ = [
     "Clock", "DuplicateInstance", "Engine", "EngineClosed", "EngineDatabaseError", "EngineError",
-    "EngineEvent", "EngineSchemaTooNew", "InstanceHandle", "InstanceNotFound", "InvalidInstanceId",
+    "EngineEvent", "EngineLocked", "EngineSchemaTooNew", "InstanceHandle", "InstanceNotFound", "InvalidInstanceId",
     "InvalidPayload", "InvalidTransition", "ManualClock", "NonRetryableError", "Retries",
     "StepConfig", "StepError", "StepResultError", "StepTimeoutError", "Subscription",
     "SystemClock", "UnknownWorkflow", "WaitForEventTimeout", "WorkflowBinding",

@@ -17,6 +17,10 @@ class EngineSchemaTooNew(EngineDatabaseError):
     """The database was written by a newer version of the engine."""
 
 
+class EngineLocked(EngineDatabaseError):
+    """Another engine (another copy of the app) has the database open."""
+
+
 class EngineClosed(EngineError):
     """The engine is not started or has been closed."""
 

@@ -68,9 +68,8 @@ def _fail(path: Path, detail: str) -> EngineDatabaseError:
 def open_database(path: Path) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the engine database. Raises EngineDatabaseError."""
     path = Path(path)
+    check_path(path)
     existed = path.exists() and path.stat().st_size > 0
-    if path.exists() and not path.is_file():
-        raise _fail(path, "it is not a regular file")
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     try:
@@ -89,6 +88,11 @@ def open_database(path: Path) -> sqlite3.Connection:
         conn.close()
         raise _fail(path, f"{exc} (the file is damaged or is not an SQLite database)") from None
     return conn
+
+
+def check_path(path: Path) -> None:
+    if path.exists() and not path.is_file():
+        raise _fail(path, "it is not a regular file")
 
 
 def _check_existing(conn: sqlite3.Connection, path: Path) -> int:

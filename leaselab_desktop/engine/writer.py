@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from leaselab_desktop.engine.errors import EngineClosed, EngineDatabaseError
-from leaselab_desktop.engine.schema import open_database
+from leaselab_desktop.engine.lock import DatabaseLock
+from leaselab_desktop.engine.schema import check_path, open_database
 
 log = logging.getLogger(__name__)
 
@@ -114,8 +115,15 @@ class Writer:
 
     # -- thread side ---------------------------------------------------------------------------
     def _main(self, opened: asyncio.Future[None]) -> None:
+        lock = DatabaseLock(self._path)
         try:
-            conn = open_database(self._path)
+            check_path(self._path)
+            lock.acquire()
+            try:
+                conn = open_database(self._path)
+            except BaseException:
+                lock.release()
+                raise
         except BaseException as exc:  # reported to start()
             self._post([(opened, None, exc)])
             return
@@ -139,6 +147,7 @@ class Writer:
                 self._apply(conn, batch)
         finally:
             conn.close()
+            lock.release()
 
     def _apply(self, conn: sqlite3.Connection, batch: list[_Item]) -> None:
         results: list[_Result] = []

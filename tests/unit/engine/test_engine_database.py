@@ -12,6 +12,7 @@ from engine_helpers import FnFlow, until
 from leaselab_desktop.engine import (
     Engine,
     EngineDatabaseError,
+    EngineLocked,
     EngineSchemaTooNew,
     InstanceNotFound,
     ManualClock,
@@ -143,3 +144,21 @@ async def test_retention_runs_periodically_as_instances_finish(make_engine) -> N
     clock.advance(200)
     await (await wf.create(id="second")).wait(timeout=5)  # its finish triggers the purge
     await until(lambda: [r["id"] for r in engine.list_instances()] == ["second"])
+
+
+async def test_one_engine_per_database_file(db_path: Path) -> None:
+    first = Engine(db_path, {"wf": FnFlow(echo)})
+    await first.start()
+    second = Engine(db_path, {"wf": FnFlow(echo)})
+    try:
+        with pytest.raises(EngineLocked, match=r"in use by another running copy .*process \d+"):
+            await second.start()
+        await second.close()
+    finally:
+        await first.close()
+    await second.start()  # free again once the first is closed
+    try:
+        h = await second.workflow("wf").create(params=5)
+        assert (await h.wait(timeout=5))["output"] == 5
+    finally:
+        await second.close()
