@@ -18,7 +18,7 @@ from typing import Any
 
 from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.config import Paths
-from leaselab_desktop.gui.qt import QObject, Qt, QtGui, QtWidgets, Signal
+from leaselab_desktop.gui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Signal
 
 log = logging.getLogger("leaselab_desktop")
 LOG_FILE_NAME = "leaselab.log"
@@ -188,12 +188,21 @@ class ErrorPanel(QtWidgets.QFrame):
         self.setVisible(False)
 
     def _apply_palette(self) -> None:
-        pal = self.palette()
-        base = pal.color(QtGui.QPalette.ColorRole.Window)
-        dark = base.lightness() < 128
-        tint = QtGui.QColor("#5a1d20") if dark else QtGui.QColor("#fde8e8")
-        pal.setColor(QtGui.QPalette.ColorRole.Window, tint)
-        self.setPalette(pal)
+        """A red tint derived from the application palette (light or dark)."""
+        self._tinting = True
+        pal = QtGui.QPalette()  # only the tinted role is set; the rest follows the parent
+        dark = pal.color(QtGui.QPalette.ColorRole.Window).lightness() < 128
+        pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("#5a1d20" if dark else "#fde8e8"))
+        try:
+            self.setPalette(pal)
+        finally:
+            self._tinting = False
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        # a system light/dark switch arrives as PaletteChange; our own setPalette does too (guarded)
+        if event.type() == QtCore.QEvent.Type.PaletteChange and not getattr(self, "_tinting", True):
+            self._apply_palette()  # the system switched between light and dark
+        super().changeEvent(event)
 
     def show_report(self, report: ErrorReport) -> None:
         self.reports.append(report)

@@ -17,17 +17,32 @@ class Toast(QtWidgets.QLabel):
         self.setWordWrap(True)
         self.setMargin(12)
         self.setMaximumWidth(360)
+        self.setMinimumWidth(240)
         self.setAutoFillBackground(True)
-        pal = self.palette()
-        pal.setColor(QtGui.QPalette.ColorRole.Window, pal.color(QtGui.QPalette.ColorRole.ToolTipBase))
-        pal.setColor(QtGui.QPalette.ColorRole.WindowText, pal.color(QtGui.QPalette.ColorRole.ToolTipText))
-        self.setPalette(pal)
+        self._apply_palette()
         self.setFrameShape(QtWidgets.QFrame.Shape.Box)
         self.timer = QTimer(self)
         self.timer.setObjectName("toastTimer")
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.hide)
         self.hide()
+
+    def _apply_palette(self) -> None:
+        self._tinting = True
+        app = QtWidgets.QApplication.palette()
+        pal = QtGui.QPalette()  # only these roles are set; the rest follows the parent
+        pal.setColor(QtGui.QPalette.ColorRole.Window, app.color(QtGui.QPalette.ColorRole.ToolTipBase))
+        pal.setColor(QtGui.QPalette.ColorRole.WindowText, app.color(QtGui.QPalette.ColorRole.ToolTipText))
+        try:
+            self.setPalette(pal)
+        finally:
+            self._tinting = False
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        # a system light/dark switch arrives as PaletteChange; our own setPalette does too (guarded)
+        if event.type() == QtCore.QEvent.Type.PaletteChange and not getattr(self, "_tinting", True):
+            self._apply_palette()
+        super().changeEvent(event)
 
     def show_message(self, title: str, message: str, ms: int = TOAST_MS) -> None:
         self.setText(f"<b>{QtCore.QCoreApplication.translate('toast', title)}</b><br>{message}")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from leaselab_desktop.backends.errors import BackendUnavailable
 from leaselab_desktop.domain.models import Health, Usage
-from leaselab_desktop.gui.qt import QtCore, QtWidgets
+from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
 
 if TYPE_CHECKING:
     from leaselab_desktop.gui.main_window import MainWindow
@@ -129,7 +129,45 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     await settle()
 
     written += await _workspace_states(window, out_dir)
+    written += await _dark_variant(window, out_dir)
     return written
+
+
+def dark_palette() -> QtGui.QPalette:
+    """A typical dark desktop palette (what a system in dark mode hands to Qt)."""
+    pal = QtGui.QPalette()
+    role, colour = QtGui.QPalette.ColorRole, QtGui.QColor
+    for r, c in (
+        (role.Window, "#2b2b2b"), (role.WindowText, "#e6e6e6"), (role.Base, "#1e1e1e"),
+        (role.AlternateBase, "#262626"), (role.Text, "#e6e6e6"), (role.Button, "#353535"),
+        (role.ButtonText, "#e6e6e6"), (role.Highlight, "#2f65ca"), (role.HighlightedText, "#ffffff"),
+        (role.ToolTipBase, "#3a3a3a"), (role.ToolTipText, "#f0f0f0"), (role.PlaceholderText, "#8a8a8a"),
+        (role.Mid, "#4a4a4a"), (role.Dark, "#1a1a1a"), (role.Light, "#505050"), (role.Link, "#6ea8ff"),
+    ):
+        pal.setColor(r, colour(c))
+    pal.setColor(QtGui.QPalette.ColorGroup.Disabled, role.Text, colour("#777777"))
+    pal.setColor(QtGui.QPalette.ColorGroup.Disabled, role.ButtonText, colour("#777777"))
+    pal.setColor(QtGui.QPalette.ColorGroup.Disabled, role.WindowText, colour("#777777"))
+    return pal
+
+
+async def _dark_variant(window: MainWindow, out_dir: Path) -> list[Path]:
+    """The same window under a dark system palette (colours follow the palette, not a theme)."""
+    app = QtWidgets.QApplication.instance()
+    if not isinstance(app, QtWidgets.QApplication):
+        return []
+    old_palette, qss = app.palette(), app.styleSheet()
+    app.setPalette(dark_palette())
+    app.setStyleSheet(qss)  # re-resolve palette(...) references in the stylesheet
+    window.notifier.toast.hide()
+    try:
+        usage = Usage(month=datetime.now(UTC).strftime("%Y-%m"), evaluation_count=17, quota_limit=20)
+        window.monitor.record_usage(usage)
+        await settle(300)
+        return [save(window, out_dir / "12-main-window-dark.png")]
+    finally:
+        app.setPalette(old_palette)
+        app.setStyleSheet(qss)
 
 
 async def _workspace_states(window: MainWindow, out_dir: Path) -> list[Path]:

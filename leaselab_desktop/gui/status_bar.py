@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.domain.models import Health, Usage
-from leaselab_desktop.gui.qt import QtGui, QtWidgets, Signal
+from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,10 @@ _QUOTA_COLOURS = {"ok": ("#2e7d32", "#66bb6a"), "warning": ("#b26a00", "#f0b041"
                   "blocked": ("#c0262d", "#f06a6f")}
 
 
-def _dark(palette: QtGui.QPalette) -> bool:
-    return palette.color(QtGui.QPalette.ColorRole.Window).lightness() < 128
+def _dark(palette: QtGui.QPalette | None = None) -> bool:
+    """Whether the (application) palette is a dark one."""
+    pal = palette if palette is not None else QtWidgets.QApplication.palette()
+    return pal.color(QtGui.QPalette.ColorRole.Window).lightness() < 128
 
 
 def format_contact(when: datetime | None, now: datetime) -> str:
@@ -48,10 +50,7 @@ class OfflineBanner(QtWidgets.QFrame):
         self.setAccessibleName("Offline banner")
         self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
-        pal = self.palette()
-        pal.setColor(QtGui.QPalette.ColorRole.Window,
-                     QtGui.QColor("#4d3a10" if _dark(pal) else "#fff4d6"))
-        self.setPalette(pal)
+        self._apply_palette()
         icon = QtWidgets.QLabel(self)
         icon.setPixmap(self.style().standardIcon(
             QtWidgets.QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(20, 20))
@@ -68,6 +67,21 @@ class OfflineBanner(QtWidgets.QFrame):
         lay.addWidget(self.text, 1)
         lay.addWidget(self.retry)
         self.setVisible(False)
+
+    def _apply_palette(self) -> None:
+        self._tinting = True
+        pal = QtGui.QPalette()  # only the tinted role is set; the rest follows the parent
+        pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("#4d3a10" if _dark() else "#fff4d6"))
+        try:
+            self.setPalette(pal)
+        finally:
+            self._tinting = False
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        # a system light/dark switch arrives as PaletteChange; our own setPalette does too (guarded)
+        if event.type() == QtCore.QEvent.Type.PaletteChange and not getattr(self, "_tinting", True):
+            self._apply_palette()
+        super().changeEvent(event)
 
 
 class QuotaMeter(QtWidgets.QProgressBar):
@@ -109,10 +123,24 @@ class QuotaMeter(QtWidgets.QProgressBar):
             f"{usage.remaining} left{reset}.{advice}"
         )
         self.setAccessibleDescription(self.toolTip())
-        pal = self.palette()
-        pal.setColor(QtGui.QPalette.ColorRole.Highlight,
-                     QtGui.QColor(_QUOTA_COLOURS[usage.level][1 if _dark(pal) else 0]))
-        self.setPalette(pal)
+        self._apply_palette()
+
+    def _apply_palette(self) -> None:
+        self._tinting = True
+        pal = QtGui.QPalette()  # only the tinted role is set; the rest follows the parent
+        colours = _QUOTA_COLOURS.get(self.level)
+        if colours is not None:
+            pal.setColor(QtGui.QPalette.ColorRole.Highlight, QtGui.QColor(colours[1 if _dark() else 0]))
+        try:
+            self.setPalette(pal)
+        finally:
+            self._tinting = False
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        # a system light/dark switch arrives as PaletteChange; our own setPalette does too (guarded)
+        if event.type() == QtCore.QEvent.Type.PaletteChange and not getattr(self, "_tinting", True):
+            self._apply_palette()
+        super().changeEvent(event)
 
 
 class ShellStatusBar(QtWidgets.QStatusBar):

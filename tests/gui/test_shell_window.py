@@ -239,3 +239,27 @@ async def test_shutdown_cancels_tasks_closes_backend_and_stops_timers(paths: Pat
     assert tasks.pending == 0
     assert fake.closed
     assert active_timers(window) == []
+
+
+async def test_switching_to_a_dark_palette_retints_banners_and_meter(shell: Shell) -> None:
+    from leaselab_desktop.gui.screenshot import dark_palette
+
+    app = QtWidgets.QApplication.instance()
+    assert isinstance(app, QtWidgets.QApplication)
+    w = shell.window
+    shell.fake.quota = Usage(month="2026-11", evaluation_count=17, quota_limit=20)
+    await w.monitor.check_once()
+    window_role = QtGui.QPalette.ColorRole.Window
+    light_banner = w.offline_banner.palette().color(window_role)
+    old = app.palette()
+    app.setPalette(dark_palette())
+    try:
+        QtWidgets.QApplication.sendPostedEvents()
+        assert w.offline_banner.palette().color(window_role).lightness() < 128 < light_banner.lightness()
+        assert w.error_panel.palette().color(window_role).lightness() < 128
+        # the warning colour of the meter switches to its dark-palette variant
+        assert w.status.quota_meter.palette().color(QtGui.QPalette.ColorRole.Highlight).name() == "#f0b041"
+    finally:
+        app.setPalette(old)
+    QtWidgets.QApplication.sendPostedEvents()
+    assert w.offline_banner.palette().color(window_role).lightness() > 128
