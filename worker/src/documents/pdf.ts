@@ -33,14 +33,14 @@ export function isPdf(bytes: Uint8Array): boolean {
 
 /** Inflate zlib (or raw deflate) data, capped; null when it is not valid deflate data. */
 export async function inflate(data: Uint8Array, cap = MAX_INFLATED): Promise<Uint8Array | null> {
-  for (const format of ["deflate", "deflate-raw"] as const) {
-    const out = await inflateWith(format, data, cap);
-    if (out) return out;
-  }
-  return null;
+  // zlib data (checked header) may be truncated: keep what inflated. Raw deflate has no header,
+  // so only a complete stream counts (garbage must not turn into text).
+  return (await inflateWith("deflate", data, cap, true)) ?? (await inflateWith("deflate-raw", data, cap, false));
 }
 
-async function inflateWith(format: "deflate" | "deflate-raw", data: Uint8Array, cap: number): Promise<Uint8Array | null> {
+async function inflateWith(
+  format: "deflate" | "deflate-raw", data: Uint8Array, cap: number, keepPartial: boolean,
+): Promise<Uint8Array | null> {
   const ds = new DecompressionStream(format);
   const writer = ds.writable.getWriter();
   const reader = ds.readable.getReader();
@@ -59,8 +59,8 @@ async function inflateWith(format: "deflate" | "deflate-raw", data: Uint8Array, 
       }
     }
   } catch {
-    // Truncated or corrupt streams still give the text inflated so far.
-    if (total === 0) {
+    // Truncated or corrupt streams still give the text inflated so far (zlib only).
+    if (total === 0 || !keepPartial) {
       await write;
       return null;
     }
@@ -251,7 +251,7 @@ interface StreamScan {
  * the earlier one, so the text is the text of the newest revision. */
 async function scanStreams(bytes: Uint8Array, src: string): Promise<StreamScan> {
   const scan: StreamScan = { texts: new Map(), metadata: {}, extraPages: 0 };
-  const streamRe = /stream\r?\n/g;
+  const streamRe = /(?<!end)stream\r?\n/g;
   let m: RegExpExecArray | null;
   let count = 0;
   let total = 0;
