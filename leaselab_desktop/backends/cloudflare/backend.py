@@ -222,15 +222,19 @@ class CloudflareBackend:
     # -- evaluations --------------------------------------------------------------------------
 
     async def start_evaluation(
-        self, lead_id: str, force: bool = False, reason: str | None = None
+        self, lead_id: str, force: bool = False, reason: str | None = None,
+        *, idempotency_key: str | None = None,
     ) -> RunTicket:
+        """Sent once, never retried here. After an uncertain failure (timeout, 503) a caller may
+        send it again with the same ``idempotency_key``: the project's worker then answers with
+        the run the first request created instead of starting a second one."""
         if force and not (reason or "").strip():
             raise InvalidRequest("Re-running an evaluation on unchanged documents needs a reason.")
         body = {"force_refresh": bool(force), "reason": reason.strip() if reason else None}
         try:
             answer = await self.api.post(
                 f"/api/ops/leads/{seg(lead_id)}/ai-evaluation", body,
-                idempotency_key=uuid.uuid4().hex,
+                idempotency_key=idempotency_key or uuid.uuid4().hex,
             )
         except BackendUnavailable as exc:
             if self.api.contact.state == "offline":

@@ -78,7 +78,7 @@ class AdaptivePoller:
     settings: PollingSettings = field(default_factory=PollingSettings)
     timings: StepTimings = field(default_factory=StepTimings)
     active_cap_s: float = 2.0
-    after_change_s: float = 1.0  # a step just moved: look again soon (half the 2 s baseline)
+    after_change: float = 2.0  # a step just moved: look again after this many min_interval_s
     growth: float = 2.0
     jitter: float = 0.1
     rng: random.Random = field(default_factory=random.Random)
@@ -105,7 +105,7 @@ class AdaptivePoller:
         waiting = snapshot.status in WAITING_STATUSES
         cap = high if waiting else min(self.active_cap_s, high)
         if changed and not waiting:
-            self._interval = max(low, min(self.after_change_s, cap / 2))
+            self._interval = max(low, min(low * self.after_change, cap / 2))
         elif self._held:  # the step's fastest time has passed: it may end any moment now
             self._interval = cap
         else:
