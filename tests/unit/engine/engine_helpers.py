@@ -70,3 +70,9 @@ class SideEffectFlow(WorkflowEntrypoint):
             cfg = StepConfig(retries=Retries(limit=1, delay=0.01), timeout=60)
             total += await step.do(name, fn, config=cfg)
         return {"total": total, "lead": event.payload["lead"]}
+
+
+def note(log: list[str], name: str, value: Any = None) -> Any:
+    """Record that a step function ran, and return ``value`` (or the number of records)."""
+    log.append(name)
+    return len(log) if value is None else value

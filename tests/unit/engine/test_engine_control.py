@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from engine_helpers import FnFlow, until, until_status
+from engine_helpers import FnFlow, note, until, until_status
 
 from leaselab_desktop.engine import InvalidTransition, ManualClock, Retries, StepConfig
 
@@ -129,7 +129,7 @@ async def test_pause_during_a_running_step_waits_for_it(make_engine) -> None:
 
     async def body(event, step):
         a = await step.do("a", slow)
-        b = await step.do("b", lambda: runs.append("b") or 2)
+        b = await step.do("b", lambda: note(runs, "b", 2))
         return a + b
 
     engine = await make_engine({"wf": FnFlow(body)})
@@ -221,9 +221,9 @@ async def test_restart_from_named_step_keeps_earlier_results(make_engine) -> Non
     runs: list[str] = []
 
     async def body(event, step):
-        a = await step.do("a", lambda: runs.append("a") or len(runs))
-        b = await step.do("b", lambda: runs.append("b") or len(runs))
-        c = await step.do("c", lambda: runs.append("c") or len(runs))
+        a = await step.do("a", lambda: note(runs, "a"))
+        b = await step.do("b", lambda: note(runs, "b"))
+        c = await step.do("c", lambda: note(runs, "c"))
         return [a, b, c]
 
     engine = await make_engine({"wf": FnFlow(body)})

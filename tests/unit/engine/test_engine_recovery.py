@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from engine_helpers import FnFlow, SideEffectFlow, until, until_status
+from engine_helpers import FnFlow, SideEffectFlow, note, until, until_status
 
 from leaselab_desktop.engine import Engine, ManualClock, Retries, StepConfig
 
@@ -82,7 +82,7 @@ async def test_engine_closed_mid_step_resumes_without_rerunning(db_path: Path) -
     gate = asyncio.Event()
 
     async def body(event, step):
-        a = await step.do("a", lambda: runs.append("a") or "A")
+        a = await step.do("a", lambda: note(runs, "a", "A"))
         b = await step.do("b", lambda: gate.wait() if not runs.count("b-open") else "B")
         return [a, b]
 

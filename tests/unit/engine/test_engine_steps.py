@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from engine_helpers import FnFlow
+from engine_helpers import FnFlow, note
 
 from leaselab_desktop.engine import (
     ManualClock,
@@ -237,14 +237,14 @@ async def test_caught_step_failure_is_replayed_not_rerun(make_engine) -> None:
 
     async def body(event, step):
         try:
-            await step.do("bad", lambda: calls.append("bad") or 1 / 0,
+            await step.do("bad", lambda: note(calls, "bad") / 0,
                           config=StepConfig(retries=Retries(limit=0)))
             outcome = "unexpected"
         except ZeroDivisionError:
             outcome = "fallback"
         except Exception as exc:  # replayed failures keep the original name
             outcome = f"fallback:{exc.error_name}"  # type: ignore[attr-defined]
-        after = await step.do("after", lambda: calls.append("after") or "done")
+        after = await step.do("after", lambda: note(calls, "after", "done"))
         return [outcome, after]
 
     engine = await make_engine({"wf": FnFlow(body)})
