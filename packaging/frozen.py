@@ -152,12 +152,14 @@ def run_smoke(dist: Path, timeout: float = 300.0, work: Path | None = None) -> S
 def cold_start(dist: Path, runs: int = 3, timeout: float = 120.0) -> list[float]:
     """Seconds from spawning the frozen app until its main window shows the demo leads (the app
     prints ``LEASELAB_READY <epoch>`` then when ``LEASELAB_BENCH_READY`` is set, and quits).
-    One untimed run first creates the demo data, so the timed runs measure start-up only."""
-    _, exe = app_paths(dist)
+    One untimed run first creates the demo data, so the timed runs measure start-up only.
+    Like ``smoke``, it fails if a run changes anything inside the app's own folder."""
+    folder, exe = app_paths(dist)
     if not exe.is_file():
         raise FrozenAppError(f"no frozen app at {exe}: build it first with `packaging/build app`")
     env = {**clean_env(), "LEASELAB_BENCH_READY": "1"}
     times: list[float] = []
+    before = snapshot(folder)
     with tempfile.TemporaryDirectory(prefix="leaselab-coldstart-") as tmp:
         for i in range(runs + 1):
             t0 = time.time()
@@ -173,6 +175,9 @@ def cold_start(dist: Path, runs: int = 3, timeout: float = 120.0) -> list[float]
                 )
             if i:
                 times.append(float(ready[0].split()[1]) - t0)
+    changes = diff_snapshots(before, snapshot(folder))
+    if changes:
+        raise FrozenAppError(f"the app changed its own install folder: {changes[:20]}")
     return times
 
 

@@ -107,3 +107,21 @@ def test_app_locations_per_os(frozen: ModuleType, tmp_path: Path) -> None:
     assert frozen.app_paths(tmp_path, "linux")[0] == tmp_path / "LeaseLabDesktop"
     env = frozen.clean_env("linux")
     assert env == {"QT_QPA_PLATFORM": "offscreen"}
+
+
+def test_cold_start_reads_the_ready_line_and_guards_the_install_folder(
+    frozen: ModuleType, tmp_path: Path
+) -> None:
+    # cold start runs the app as `EXE --data-dir DIR`: $2 is the data dir
+    ready = 'mkdir -p "$2"\n[ -n "$LEASELAB_BENCH_READY" ] && echo "LEASELAB_READY $(date +%s.%N) 12"'
+    fake_app(frozen, tmp_path / "good", ready)
+    times = frozen.cold_start(tmp_path / "good", runs=2, timeout=30)
+    assert len(times) == 2 and all(0 <= t < 30 for t in times)
+
+    fake_app(frozen, tmp_path / "silent", "exit 0")
+    with pytest.raises(frozen.FrozenAppError, match="no LEASELAB_READY line"):
+        frozen.cold_start(tmp_path / "silent", runs=1, timeout=30)
+
+    fake_app(frozen, tmp_path / "writer", ready + '\ntouch "$APP/_internal/cache.db"')
+    with pytest.raises(frozen.FrozenAppError, match="changed its own install folder"):
+        frozen.cold_start(tmp_path / "writer", runs=1, timeout=30)
