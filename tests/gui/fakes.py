@@ -18,13 +18,16 @@ Scripting knobs (set them on the instance before acting through the UI):
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from leaselab_desktop.backends.errors import (
     AlreadyRunning,
@@ -433,9 +436,16 @@ class FakeBackend:
 # ---------------------------------------------------------------------- workspace helpers
 @asynccontextmanager
 async def open_workspace(backend: Any, tasks: Any, size: tuple[int, int] = (1300, 860)) -> AsyncIterator[Any]:
-    """A shown LeadWorkspace on ``backend``; on exit stops its tasks and closes the backend."""
+    """A shown LeadWorkspace on ``backend``; on exit stops its tasks and closes the backend.
+
+    Garbage is collected on the GUI thread before and after: a Qt object in a reference cycle that
+    the collector happens to free from a worker thread (pdfium render, engine writer) is destroyed
+    there, which Qt reports ("Timers cannot be stopped from another thread") and can crash on.
+    """
+    from leaselab_desktop.gui.qt import QtCore
     from leaselab_desktop.gui.workspace import LeadWorkspace
 
+    gc.collect()
     ws = LeadWorkspace(tasks)
     ws.resize(*size)
     ws.set_backend(backend)
@@ -448,6 +458,8 @@ async def open_workspace(backend: Any, tasks: Any, size: tuple[int, int] = (1300
         await backend.aclose()
         ws.close()
         ws.deleteLater()
+        QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete)
+        gc.collect()
 
 
 def drop_files(widget: Any, paths: list[Path]) -> Any:
@@ -464,3 +476,16 @@ def drop_files(widget: Any, paths: list[Path]) -> Any:
                             QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.KeyboardModifier.NoModifier)
     QtWidgets.QApplication.sendEvent(widget, drop)
     return drop if enter.isAccepted() else enter
+
+
+@pytest.fixture(autouse=True)
+def collect_garbage_on_gui_thread() -> Iterator[None]:
+    """Import into a test module: collect garbage on the GUI thread once the test's loop is closed.
+
+    Each async test gets its own qasync loop; its QObjects (qasync's _SimpleTimer, QThread workers)
+    sit in reference cycles. If the collector later frees them from a worker thread (pdfium render,
+    engine writer) Qt warns "Timers cannot be stopped from another thread" and can segfault. This
+    fixture is set up first and torn down last, after the loop has been closed.
+    """
+    yield
+    gc.collect()

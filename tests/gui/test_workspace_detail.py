@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
-from tests.gui.fakes import FakeBackend, open_workspace
+from tests.gui.fakes import FakeBackend, collect_garbage_on_gui_thread, open_workspace  # noqa: F401 - the autouse fixture
 
 
 def _fact(ws, key: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from leaselab_desktop.gui.qt import QtWidgets
-from tests.gui.fakes import FakeBackend, open_workspace
+from tests.gui.fakes import FakeBackend, collect_garbage_on_gui_thread, open_workspace  # noqa: F401 - the autouse fixture
 
 
 def _btn(ws, name: str) -> QtWidgets.QPushButton:

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
-from tests.gui.fakes import FakeBackend, drop_files, make_pdf, open_workspace
+from tests.gui.fakes import (  # noqa: F401 - the autouse fixture
+    FakeBackend,
+    collect_garbage_on_gui_thread,
+    drop_files,
+    make_pdf,
+    open_workspace,
+)
 
 
 async def test_drag_and_drop_attaches_files(tasks, until, tmp_path) -> None:

@@ -13,7 +13,7 @@ from leaselab_desktop.backends.local import LocalBackend
 from leaselab_desktop.domain.models import LeadQuery
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.gui.qt import QtWidgets
-from tests.gui.fakes import drop_files, make_pdf, open_workspace
+from tests.gui.fakes import collect_garbage_on_gui_thread, drop_files, make_pdf, open_workspace  # noqa: F401 - the autouse fixture
 
 TIMEOUT = 60.0
 

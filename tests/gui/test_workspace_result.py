@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from leaselab_desktop.gui.qt import QtGui, QtWidgets
 from leaselab_desktop.gui.workspace.gauge import ScoreGauge
 from leaselab_desktop.gui.workspace.style import label_color
-from tests.gui.fakes import FakeBackend, open_workspace
+from tests.gui.fakes import FakeBackend, collect_garbage_on_gui_thread, open_workspace  # noqa: F401 - the autouse fixture
 
 
 async def _shown(ws, until) -> None:

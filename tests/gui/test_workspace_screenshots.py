@@ -7,7 +7,7 @@ import pytest
 from leaselab_desktop.backends.local import LocalBackend
 from leaselab_desktop.gui.qt import QtGui
 from leaselab_desktop.gui.workspace.screenshots import render_workspace_states
-from tests.gui.fakes import open_workspace
+from tests.gui.fakes import collect_garbage_on_gui_thread, open_workspace  # noqa: F401 - the autouse fixture
 
 EXPECTED = [
     "ws-01-lead-detail.png", "ws-02-document-preview.png", "ws-03-running-timeline.png",
