@@ -57,10 +57,7 @@ class Runtime:
         fut = run.durable
         if fut is not None:
             run.durable = None
-            if not fut.done():
-                await asyncio.shield(fut)
-            else:
-                fut.result()
+            await fut  # if this task is cancelled meanwhile, the write still happens
 
     def emit(
         self, kind: EventKind, run: Run, *, step: str | None = None, attempt: int | None = None,

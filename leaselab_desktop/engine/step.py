@@ -122,12 +122,14 @@ class WorkflowStep:
             rt.checkpoint(run)
 
     async def _attempt(self, name: str, func: StepFn, timeout: float, number: int) -> Any:
+        """One attempt. A sync function runs to completion (it cannot be interrupted); an
+        awaitable it returns, or an async function, is bounded by ``timeout``."""
+        result = func()
+        if not inspect.isawaitable(result):
+            return result
         try:
             async with asyncio.timeout(timeout) as scope:
-                result = func()
-                if inspect.isawaitable(result):
-                    result = await result
-                return result
+                return await result
         except TimeoutError:
             if scope.expired():
                 raise StepTimeoutError(
