@@ -160,6 +160,8 @@ async def _dark_variant(window: MainWindow, out_dir: Path) -> list[Path]:
     app.setPalette(dark_palette())
     app.setStyleSheet(qss)  # re-resolve palette(...) references in the stylesheet
     window.notifier.toast.hide()
+    window.resize(SIZE)
+    window.show()  # the workspace states may have left another window on top
     try:
         usage = Usage(month=datetime.now(UTC).strftime("%Y-%m"), evaluation_count=17, quota_limit=20)
         window.monitor.record_usage(usage)
