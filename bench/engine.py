@@ -6,7 +6,7 @@ A 7-step workflow of trivial steps on a fresh database file:
   heartbeat_worst_gap_ms      worst lateness of a 5 ms timer on the same loop while 100 run
   seq_cpu_ms_per_instance     process CPU time per sequential instance (not a target)
 
-Usage: .venv/bin/python bench/engine.py [--json out.json] [--db PATH]
+Usage: .venv/bin/python bench/engine.py [--json out.json] [--repeat N] [--concurrency C] [--db PATH]
 """
 
 from __future__ import annotations
@@ -122,10 +122,13 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+FIGURES = ("seq_p50_ms", "seq_p95_ms", "conc50_total_s", "conc200_total_s",
+           "heartbeat_worst_gap_ms", "seq_cpu_ms_per_instance")
+
+
 def report(figures: dict[str, Any]) -> bool:
     ok = True
-    for key in ("seq_p50_ms", "seq_p95_ms", "conc50_total_s", "conc200_total_s",
-                "heartbeat_worst_gap_ms"):
+    for key in FIGURES[:-1]:
         value = figures[key]
         line = f"{key:24s} {value:10.3f}"
         if key in TARGETS:
@@ -137,6 +140,8 @@ def report(figures: dict[str, Any]) -> bool:
         print(line)
     print(f"{'seq_cpu_ms_per_instance':24s} {figures['seq_cpu_ms_per_instance']:10.3f}"
           "   (CPU time of both threads per sequential instance; load-independent)")
+    if "repeats" in figures:
+        print(f"medians of {len(figures['repeats']['seq_p50_ms'])} runs")
     print(f"max_concurrency {figures['max_concurrency']}, Python {figures['python']}, "
           f"{figures['cpus']} CPUs, load average {figures['loadavg_1m_before']} → "
           f"{figures['loadavg_1m_after']} (other work on the machine skews the figures)")
@@ -146,12 +151,21 @@ def report(figures: dict[str, Any]) -> bool:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--json", help="write the figures to this JSON file")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run N times (fresh file each) and report each figure's median")
     parser.add_argument("--db", help="database file to create (default: a temporary one)")
     parser.add_argument("--concurrency", type=int, default=10,
                         help="engine max_concurrency (default 10, the engine's and the app's)")
     ns = parser.parse_args()
+    if ns.db and ns.repeat > 1:
+        parser.error("--db names one fresh file: use it without --repeat")
     ns.load_before = round(os.getloadavg()[0], 2)
-    result = asyncio.run(main(ns))
+    runs = [asyncio.run(main(ns)) for _ in range(ns.repeat)]
+    result = dict(runs[-1])
+    if ns.repeat > 1:  # the median of each figure over the repeats, each on a fresh file
+        for key in FIGURES:
+            result[key] = round(statistics.median(r[key] for r in runs), 3)
+        result["repeats"] = {key: [r[key] for r in runs] for key in FIGURES}
     all_met = report(result)
     if ns.json:
         Path(ns.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
