@@ -3,6 +3,7 @@ import { parseModelOutput, ModelOutputError } from "../src/ai/parse";
 import { classify, detectFormat, inspectDocument } from "../src/documents/inspect";
 import { contentText, decodeLiteral, parsePdfDate, readPdf } from "../src/documents/pdf";
 import { extractFigures, parseDate } from "../src/documents/figures";
+import { bankBalanceMismatch, ytdDiscontinuity } from "../src/documents/arithmetic";
 import { incomeMismatch, nameMismatch } from "../src/documents/identity";
 import { dateMismatch, documentFingerprint, editingSoftware, incrementalRevision } from "../src/documents/signals";
 import { sha256Hex } from "../src/util";
@@ -127,6 +128,23 @@ describe("signals", () => {
     expect(incomeMismatch(lead, [stub(5200)])[0].severity).toBe("medium");
     expect(incomeMismatch(lead, [stub(4000)])[0].severity).toBe("high");
     expect(incomeMismatch(lead, [stub(9000)])[0].severity).toBe("low");
+  });
+
+  it("checks year-to-date continuity and bank balances", () => {
+    const stub = (name: string, date: string, gross: number, ytd: number) => ({
+      ...base, file_name: name, metadata: {}, employer: "ACME",
+      pay_stub: { gross, deductions: null, net: null, ytd_gross: ytd, pay_frequency: "biweekly", pay_date: date },
+    });
+    expect(ytdDiscontinuity([stub("a", "2026-10-09", 2000, 40000), stub("b", "2026-10-23", 2000, 42000)])).toEqual([]);
+    expect(ytdDiscontinuity([stub("a", "2026-10-09", 2000, 40000), stub("b", "2026-10-23", 2000, 45000)])[0].severity).toBe("high");
+    expect(ytdDiscontinuity([stub("a", "2026-08-01", 2000, 30000), stub("b", "2026-10-23", 2000, 45000)])).toEqual([]); // stubs missing between
+    const text = "Opening Balance: $1,000.00\n2026-10-01 PAYROLL DEPOSIT $2,000.00 $3,000.00\n2026-10-03 RENT -1,500.00 1,500.00\nClosing Balance: $1,500.00";
+    const ok = { ...base, metadata: {}, ...extractFigures(text, "bank_statement") };
+    expect(bankBalanceMismatch(ok)).toEqual([]);
+    const forged = { ...base, metadata: {}, ...extractFigures(text.replace("1,500.00\nClosing", "2,500.00\nClosing"), "bank_statement") };
+    const sig = bankBalanceMismatch(forged);
+    expect(sig[0].severity).toBe("high");
+    expect(sig[0].evidence).toContain('Row "RENT"');
   });
 
   it("fingerprints like Python (sha256 over sorted hashes joined by newlines)", async () => {

@@ -17,6 +17,9 @@ export interface BankFacts {
   opening_balance: number | null;
   closing_balance: number | null;
   total_deposits: number | null;
+  total_withdrawals: number | null;
+  /** Dated rows as printed: [description, signed amount, running balance]. */
+  transactions: [string, number, number][];
   income_deposits: number;
   assistance_deposits: number;
   negative_balance_lines: number;
@@ -45,7 +48,9 @@ export function parseAmount(text: string): number | null {
 
 /** The first amount after a label on the same line. */
 export function labelledAmount(text: string, label: string): number | null {
-  const re = new RegExp(`(?:${label})\\s*[:#]?[^\\n\\d$(−-]{0,30}${AMOUNT}`, "i");
+  // Labels and amounts on the same line only.
+  const sameLine = label.split("\\s+").join("[ \\t]+");
+  const re = new RegExp(`(?:${sameLine})[ \\t]*[:#]?[^\\n\\d$(−-]{0,30}${AMOUNT}`, "i");
   const m = re.exec(text);
   if (!m) return null;
   const v = Number(m[3].replace(/,/g, ""));
@@ -87,12 +92,21 @@ function labelledText(text: string, label: string): string | null {
   return m ? m[1].slice(0, 120) : null;
 }
 
+/** Columnar stubs ("Current | Year to Date"): the gross line's second amount is the YTD. */
+function columnYtd(text: string): number | null {
+  if (!/year[ -]to[ -]date|\bytd\b/i.test(text)) return null;
+  const line = /^[ \t]*gross[ \t]+(?:pay|earnings|wages)?[^\n]*$/im.exec(text);
+  if (!line) return null;
+  const amounts = [...line[0].matchAll(new RegExp(AMOUNT, "g"))].filter((m) => /[.,]\d|\$/.test(m[0]));
+  return amounts.length >= 2 ? Number(amounts[1][3].replace(/,/g, "")) : null;
+}
+
 function paystubFigures(text: string): Figures {
   const stub: PayStub = {
     gross: labelledAmount(text, "gross\\s+(?:pay|earnings|wages)|total\\s+gross|gross"),
     deductions: labelledAmount(text, "total\\s+deductions|deductions"),
     net: labelledAmount(text, "net\\s+(?:pay|amount|earnings)|take[- ]home"),
-    ytd_gross: labelledAmount(text, "ytd\\s+gross|gross\\s+ytd|year[- ]to[- ]date\\s+gross"),
+    ytd_gross: labelledAmount(text, "ytd\\s+gross|gross\\s+ytd|year[- ]to[- ]date\\s+gross") ?? columnYtd(text),
     pay_frequency: payFrequency(text),
     pay_date: (() => {
       const m = /pay\s*date\s*[:#]?\s*(.{6,24})/i.exec(text);
@@ -112,6 +126,8 @@ function bankFigures(text: string): Figures {
     opening_balance: labelledAmount(text, "opening\\s+balance|beginning\\s+balance|previous\\s+balance"),
     closing_balance: labelledAmount(text, "closing\\s+balance|ending\\s+balance|new\\s+balance"),
     total_deposits: labelledAmount(text, "total\\s+(?:deposits|credits)"),
+    total_withdrawals: labelledAmount(text, "total\\s+(?:withdrawals|debits)"),
+    transactions: [],
     income_deposits: 0,
     assistance_deposits: 0,
     negative_balance_lines: 0,
@@ -125,6 +141,11 @@ function bankFigures(text: string): Figures {
       const balance = amounts[amounts.length - 1];
       if (bank.min_balance === null || balance < bank.min_balance) bank.min_balance = balance;
       if (balance < 0) bank.negative_balance_lines++;
+      const dated = /^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{4}|[A-Za-z]{3}\s+\d{1,2})\b/.exec(line);
+      if (dated && bank.transactions.length < 300) {
+        const desc = line.slice(dated[0].length).split(/\s[-−(]?\$?\d[\d,]*\.\d{2}/)[0].trim();
+        bank.transactions.push([desc.slice(0, 80), amounts[amounts.length - 2], balance]);
+      }
       const amount = Math.abs(amounts[amounts.length - 2]);
       if (/ontario\s+works|\bodsp\b|social\s+assistance|disability\s+support/i.test(line)) bank.assistance_deposits += amount;
       else if (/payroll|salary|direct\s+dep|\bpay\b|wages/i.test(line)) bank.income_deposits += amount;

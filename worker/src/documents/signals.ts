@@ -5,6 +5,7 @@
  */
 import type { Signal } from "../scoring";
 import { sha256Hex } from "../util";
+import { bankBalanceMismatch, ytdDiscontinuity } from "./arithmetic";
 import { incomeMismatch, nameMismatch, type Applicant } from "./identity";
 import type { DocumentFacts } from "./inspect";
 import { parsePdfDate } from "./pdf";
@@ -83,7 +84,12 @@ export function incrementalRevision(doc: DocumentFacts): Signal[] {
 
 export function paystubArithmetic(doc: DocumentFacts): Signal[] {
   const s = doc.pay_stub;
-  if (!s || s.gross === null || s.deductions === null || s.net === null) return [];
+  if (!s || s.gross === null || s.net === null) return [];
+  if (s.deductions === null) {
+    if (s.net <= s.gross + 0.015) return [];
+    return [sig("paystub_arithmetic", "high", doc, `Net pay ${s.net.toFixed(2)} is larger than gross pay ${s.gross.toFixed(2)}.`,
+      "Net pay can never exceed gross pay.")];
+  }
   const expected = s.gross - Math.abs(s.deductions);
   if (Math.abs(expected - s.net) > 1) {
     return [sig("paystub_arithmetic", "high", doc,
@@ -119,8 +125,9 @@ export function detectSignals(docs: DocumentFacts[], reused: Record<string, stri
   const out: Signal[] = [];
   for (const d of docs) out.push(...readErrorSignals(d));
   for (const d of docs) {
-    out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d));
+    out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d), ...bankBalanceMismatch(d));
   }
+  out.push(...ytdDiscontinuity(docs));
   if (lead) out.push(...nameMismatch(lead, docs), ...incomeMismatch(lead, docs));
   out.push(...fileReused(docs, reused));
   return out
