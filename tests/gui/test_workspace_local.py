@@ -102,7 +102,7 @@ async def test_intake_and_batch_on_the_local_backend(paths, tasks, until, tmp_pa
         ws.open_new_lead_dialog()
         await until(lambda: ws._new_lead_dialog is not None, timeout=TIMEOUT)
         dlg = ws._new_lead_dialog
-        assert dlg.property.count() >= 1
+        assert dlg.property_combo.count() >= 1
         dlg.first.setText("Katherine")
         dlg.last.setText("Johnson")
         dlg.email.setText("kj@example.com")

@@ -35,7 +35,9 @@ _STATUS_TEXT = {
 }
 
 
-def _banner(name: str, parent: QtWidgets.QWidget) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel]:
+def _banner(
+    name: str, parent: QtWidgets.QWidget
+) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel, QtWidgets.QHBoxLayout]:
     frame = QtWidgets.QFrame(parent)
     frame.setObjectName(name)
     frame.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
@@ -45,7 +47,7 @@ def _banner(name: str, parent: QtWidgets.QWidget) -> tuple[QtWidgets.QFrame, QtW
     lay = QtWidgets.QHBoxLayout(frame)
     lay.addWidget(text, 1)
     frame.hide()
-    return frame, text
+    return frame, text, lay
 
 
 class EvaluationPanel(QtWidgets.QWidget):
@@ -79,13 +81,13 @@ class EvaluationPanel(QtWidgets.QWidget):
         self.run_status.setAccessibleName("Run status")
         self.run_status.setWordWrap(True)
 
-        self.duplicate_banner, self.duplicate_text = _banner("duplicateBanner", self)
+        self.duplicate_banner, self.duplicate_text, dup_row = _banner("duplicateBanner", self)
         self.force_button = QtWidgets.QPushButton("Force re-evaluate…", self.duplicate_banner)
         self.force_button.setObjectName("forceButton")
         self.force_button.setAccessibleName("Force a re-evaluation with a reason")
         self.force_button.clicked.connect(lambda _c=False: self.open_force_dialog())
-        self.duplicate_banner.layout().addWidget(self.force_button)
-        self.quota_banner, self.quota_text = _banner("quotaBanner", self)
+        dup_row.addWidget(self.force_button)
+        self.quota_banner, self.quota_text, _ = _banner("quotaBanner", self)
         self.timeline = StepTimeline(self)
 
         buttons = QtWidgets.QHBoxLayout()

@@ -31,7 +31,7 @@ class NewLeadDialog(QObject):
         self.last = child(dlg, QtWidgets.QLineEdit, "lastNameEdit")
         self.email = child(dlg, QtWidgets.QLineEdit, "emailEdit")
         self.phone = child(dlg, QtWidgets.QLineEdit, "phoneEdit")
-        self.property = child(dlg, QtWidgets.QComboBox, "propertyCombo")
+        self.property_combo = child(dlg, QtWidgets.QComboBox, "propertyCombo")
         self.unit = child(dlg, QtWidgets.QComboBox, "unitCombo")
         self.income = child(dlg, QtWidgets.QDoubleSpinBox, "incomeSpin")
         self.employment = child(dlg, QtWidgets.QComboBox, "employmentCombo")
@@ -45,16 +45,16 @@ class NewLeadDialog(QObject):
         dlg.finished.connect(lambda _r: dlg.deleteLater())
 
         for p in properties:
-            self.property.addItem(p.name + (f" — {p.city}" if p.city else ""), p.id)
+            self.property_combo.addItem(p.name + (f" — {p.city}" if p.city else ""), p.id)
         self.employment.addItem("—", "")
         for e in EMPLOYMENT_STATUSES:
             self.employment.addItem(human(e), e)
         self.start.setDate(QtCore.QDate.currentDate().addYears(-1))
-        self.property.currentIndexChanged.connect(
-            lambda _i: self.property_changed.emit(str(self.property.currentData() or "")))
+        self.property_combo.currentIndexChanged.connect(
+            lambda _i: self.property_changed.emit(str(self.property_combo.currentData() or "")))
 
     def set_units(self, property_id: str, units: list[Unit]) -> None:
-        if property_id != self.property.currentData():
+        if property_id != self.property_combo.currentData():
             return  # an answer for a property no longer selected
         self.unit.clear()
         self.unit.addItem("No unit yet", "")
@@ -72,7 +72,7 @@ class NewLeadDialog(QObject):
             return "First and last name are required."
         if not _EMAIL.match(self.email.text().strip()):
             return "Enter a valid email address."
-        if not self.property.currentData():
+        if not self.property_combo.currentData():
             return "Choose a property."
         return None
 
@@ -80,7 +80,7 @@ class NewLeadDialog(QObject):
         d = self.start.date()
         employed = self.employment.currentData() or None
         return NewLead(
-            property_id=str(self.property.currentData()),
+            property_id=str(self.property_combo.currentData()),
             unit_id=self.unit.currentData() or None,
             first_name=self.first.text().strip(),
             last_name=self.last.text().strip(),
@@ -104,5 +104,5 @@ class NewLeadDialog(QObject):
 
     def open(self) -> None:
         self.dialog.open()
-        if self.property.count():
-            self.property_changed.emit(str(self.property.currentData()))
+        if self.property_combo.count():
+            self.property_changed.emit(str(self.property_combo.currentData()))

@@ -141,16 +141,16 @@ class PreviewPane(QtWidgets.QWidget):
         self.image = QtWidgets.QLabel(self)
         self.image.setObjectName("previewImage")
         self.image.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
-        self.scroll = QtWidgets.QScrollArea(self)
-        self.scroll.setWidget(self.image)
-        self.scroll.setWidgetResizable(True)
+        self.scroll_area = QtWidgets.QScrollArea(self)
+        self.scroll_area.setWidget(self.image)
+        self.scroll_area.setWidgetResizable(True)
         self.message = QtWidgets.QLabel("Select a document to preview it.", self)
         self.message.setObjectName("previewMessage")
         self.message.setWordWrap(True)
         self.message.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.stack = QtWidgets.QStackedWidget(self)
         self.stack.addWidget(self.message)
-        self.stack.addWidget(self.scroll)
+        self.stack.addWidget(self.scroll_area)
 
         self.prev_button = QtWidgets.QToolButton(self)
         self.prev_button.setObjectName("previewPrev")
@@ -221,14 +221,14 @@ class PreviewPane(QtWidgets.QWidget):
             return
         self._pages = result.pages
         self._source = to_pixmap(result)
-        self.stack.setCurrentWidget(self.scroll)
+        self.stack.setCurrentWidget(self.scroll_area)
         self._fit()
         self._update_nav()
 
     def _fit(self) -> None:
         if self._source.isNull():
             return
-        avail = max(100, self.stack.width() - self.scroll.verticalScrollBar().sizeHint().width() - 6)
+        avail = max(100, self.stack.width() - self.scroll_area.verticalScrollBar().sizeHint().width() - 6)
         shown = self._source
         if shown.width() > avail:
             shown = shown.scaledToWidth(avail, QtCore.Qt.TransformationMode.SmoothTransformation)

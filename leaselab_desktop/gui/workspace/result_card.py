@@ -61,12 +61,15 @@ class FactorBar(QtWidgets.QWidget):
 def _clear(layout: QtWidgets.QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            break
         w = item.widget()
+        inner = item.layout()
         if w is not None:
             w.hide()
             w.deleteLater()
-        elif item.layout() is not None:
-            _clear(item.layout())
+        elif inner is not None:
+            _clear(inner)
 
 
 def _heading(text: str, parent: QtWidgets.QWidget) -> QtWidgets.QLabel:

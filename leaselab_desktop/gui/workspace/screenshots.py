@@ -81,11 +81,12 @@ async def _pick_lead(ws: LeadWorkspace, window: Any) -> str | None:
         return None
     page = await backend.list_leads(LeadQuery(limit=200))
     fresh = [lead for lead in page.items if lead.ai_score is None]
-    chosen = (fresh or page.items or [None])[0]
-    if chosen is None:
+    candidates = fresh or page.items
+    if not candidates:
         return None
-    lead_list = getattr(window, "lead_list", None)
-    model = getattr(lead_list, "model", None)
+    chosen = candidates[0]
+    lead_list: Any = getattr(window, "lead_list", None)
+    model: Any = getattr(lead_list, "model", None)
     row = None
     if model is not None and hasattr(model, "store"):
         row = model.store.row_of(chosen.id)
@@ -123,10 +124,10 @@ async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> l
     shot("ws-01-lead-detail.png")
 
     tree = ws.detail.documents.tree
-    pdf_row = next((i for i in range(tree.topLevelItemCount())
-                    if tree.topLevelItem(i).text(0).lower().endswith(".pdf")), None)
-    if pdf_row is not None:
-        tree.setCurrentItem(tree.topLevelItem(pdf_row))
+    items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    pdf_item = next((it for it in items if it is not None and it.text(0).lower().endswith(".pdf")), None)
+    if pdf_item is not None:
+        tree.setCurrentItem(pdf_item)
         preview = ws.detail.documents.preview
         await _wait(lambda: not preview.pixmap.isNull() or "could not" in preview.message.text(), 15)
         await _settle(150)
