@@ -28,6 +28,10 @@ requested while a step function runs; takes effect at the next step boundary), `
 once; resume continues where it stopped. ``terminate`` cancels immediately. ``restart(from_step)``
 keeps the results of the steps before the first step of that name.
 
+One engine per database file: a second one (another copy of the app) gets ``EngineLocked``. A
+damaged or foreign file gives ``EngineDatabaseError``, a newer schema ``EngineSchemaTooNew``; the
+file is never modified in either case.
+
 Time comes from an injectable :class:`Clock` (``ManualClock`` in tests); attempt timeouts use the
 event loop's own timer. Finished instances are purged ``retention_s`` after they end.
 Sync step functions run on the event loop: keep them short, or make them async.

@@ -93,12 +93,12 @@ class WorkflowStep:
                 failure: BaseException = StepResultError(str(exc))
             except asyncio.CancelledError:
                 if run.cancel_reason in ("terminate", "restart"):
+                    how = "terminated" if run.cancel_reason == "terminate" else "restarted"
+                    message = f"the instance was {how} during this attempt"
                     attempt.update(end=rt.now(), success=False,
-                                   error={"name": "Terminated", "message": "the instance was "
-                                          + ("terminated" if run.cancel_reason == "terminate"
-                                             else "restarted") + " during this attempt"})
+                                   error={"name": "Terminated", "message": message})
                     rt.write(repo.save_step(run.id, rec))
-                raise
+                raise  # a shutdown leaves the attempt open: it is "Interrupted" at the next start
             except Exception as exc:
                 failure = exc
             else:
