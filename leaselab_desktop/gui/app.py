@@ -163,7 +163,8 @@ async def _main(
 
             return await run_smoke_test(window)
         window.show()
-        await window.open_backend()
+        # opening may wait on a slow server: closing the window meanwhile still quits at once
+        tasks.spawn(window.open_backend(), what="Opening the backend")
         await closed.wait()
         return 0
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -282,9 +283,14 @@ class MainWindow(QtWidgets.QMainWindow):
             name = profile or self.profile_name
             await self._close_backend()
             self.profile_name = name
+            opening = asyncio.ensure_future(self._opener(self.paths, self.settings, name, self.secrets))
             try:
-                backend = await self._opener(self.paths, self.settings, name, self.secrets)
+                backend = await asyncio.shield(opening)
             except asyncio.CancelledError:
+                # shutting down mid-open: let the open finish and close what it opened, so no
+                # engine thread or client outlives the window
+                with contextlib.suppress(Exception):
+                    await (await opening).aclose()
                 raise
             except Exception as exc:
                 self.reporter.report(f"Could not open the backend of profile {name!r}", exc)

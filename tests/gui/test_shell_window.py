@@ -7,6 +7,7 @@ into cheaply (down, quota levels, open failure); the happy path runs on LocalBac
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -263,3 +264,26 @@ async def test_switching_to_a_dark_palette_retints_banners_and_meter(shell: Shel
         app.setPalette(old)
     QtWidgets.QApplication.sendPostedEvents()
     assert w.offline_banner.palette().color(window_role).lightness() > 128
+
+
+async def test_shutdown_during_a_slow_open_closes_what_was_opened(paths: Paths, until: Any) -> None:
+    gate = asyncio.Event()
+    fake = FakeBackend()
+    tasks = TaskRunner()
+
+    async def slow_opener(p: Paths, s: Settings, profile: str, secrets: SecretStore) -> FakeBackend:
+        await gate.wait()
+        return fake
+
+    window = MainWindow(paths, Settings(), SecretStore(), tasks, ErrorReporter(), opener=slow_opener,
+                        use_tray=False)
+    window.show()
+    tasks.spawn(window.open_backend(), what="Opening the backend")
+    await asyncio.sleep(0.05)
+    shutdown = asyncio.ensure_future(window.shutdown())
+    await asyncio.sleep(0.05)
+    gate.set()  # the open completes after shutdown began
+    await shutdown
+    assert fake.closed
+    assert window.backend is None
+    assert tasks.pending == 0
