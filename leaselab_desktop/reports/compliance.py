@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,16 +38,18 @@ NO_PROTECTED_CHARACTERISTICS = (
 _FONT = "LeaseLabVera"
 _FONT_BOLD = "LeaseLabVeraBd"
 _REPLACEMENTS = {"→": "->", "←": "<-", "✓": "yes", "✗": "no"}
+_FONT_LOCK = threading.Lock()  # reportlab's font registry is global; exports may run in parallel
 
 
 def _register_fonts() -> None:
     """Bitstream Vera ships with reportlab: a Unicode TTF (≥, €, —) that is embedded in the PDF."""
-    if _FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    pdfmetrics.registerFont(TTFont(_FONT, "Vera.ttf"))
-    pdfmetrics.registerFont(TTFont(_FONT_BOLD, "VeraBd.ttf"))
-    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD, italic=_FONT,
-                                  boldItalic=_FONT_BOLD)
+    with _FONT_LOCK:
+        if _FONT in pdfmetrics.getRegisteredFontNames():
+            return
+        pdfmetrics.registerFont(TTFont(_FONT_BOLD, "VeraBd.ttf"))
+        pdfmetrics.registerFont(TTFont(_FONT, "Vera.ttf"))  # last: its presence means "all done"
+        pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD, italic=_FONT,
+                                      boldItalic=_FONT_BOLD)
 
 
 def _text(value: object) -> str:

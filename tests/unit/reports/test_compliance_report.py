@@ -101,3 +101,23 @@ def test_write_is_atomic_and_adds_pdf_suffix(tmp_path: Path) -> None:
 def test_write_to_a_missing_folder_fails_cleanly(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         write_compliance_report(tmp_path / "nope" / "r.pdf", _lead(), _evaluation())
+
+
+def test_reports_package_never_imports_qt() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, leaselab_desktop.reports.compliance as c; "
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'PyQt', 'shiboken', 'qasync'))]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_parallel_exports_in_threads(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        outs = list(pool.map(lambda i: write_compliance_report(tmp_path / f"r{i}.pdf", _lead(), _evaluation()),
+                             range(4)))
+    assert all(len(PdfReader(o).pages) >= 1 for o in outs)
