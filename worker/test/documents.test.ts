@@ -4,7 +4,7 @@ import { classify, detectFormat, inspectDocument } from "../src/documents/inspec
 import { contentText, decodeLiteral, parsePdfDate, readPdf } from "../src/documents/pdf";
 import { extractFigures, parseDate } from "../src/documents/figures";
 import { bankBalanceMismatch, ytdDiscontinuity } from "../src/documents/arithmetic";
-import { incomeMismatch, nameMismatch } from "../src/documents/identity";
+import { implausibleIncome, incomeMismatch, nameMismatch } from "../src/documents/identity";
 import { dateMismatch, documentFingerprint, editingSoftware, incrementalRevision } from "../src/documents/signals";
 import { sha256Hex } from "../src/util";
 import { makePdf, paystubLines } from "./pdf-fixture";
@@ -145,6 +145,13 @@ describe("signals", () => {
     const sig = bankBalanceMismatch(forged);
     expect(sig[0].severity).toBe("high");
     expect(sig[0].evidence).toContain('Row "RENT"');
+  });
+
+  it("flags income that is implausible for the situation", () => {
+    const stubDoc = { ...base, metadata: {}, kind: "paystub", text: "Position: Barista (Part-time)", monthly_income_estimate: 5600 };
+    expect(implausibleIncome({ first_name: "A", last_name: "B", monthly_income: 5600, employment_status: "employed" }, [stubDoc])[0].severity).toBe("medium");
+    expect(implausibleIncome({ first_name: "A", last_name: "B", monthly_income: 9000, employment_status: "student" }, [])[0].severity).toBe("high");
+    expect(implausibleIncome({ first_name: "A", last_name: "B", monthly_income: 3000, employment_status: "student" }, [])).toEqual([]);
   });
 
   it("fingerprints like Python (sha256 over sorted hashes joined by newlines)", async () => {

@@ -32,6 +32,7 @@ export interface Applicant {
   first_name: string | null;
   last_name: string | null;
   monthly_income: number | null;
+  employment_status?: string | null;
 }
 
 export function nameMismatch(lead: Applicant, docs: DocumentFacts[]): Signal[] {
@@ -83,5 +84,41 @@ export function incomeMismatch(lead: Applicant, docs: DocumentFacts[]): Signal[]
     code: "income_mismatch", severity: "low", document: names,
     evidence: `Application states ${money(stated)}/month; the ${what} support ${money(supported)}/month; stated is ${Math.round(-ratio * 100)} % lower.`,
     message: "The applicant understated their income (not a risk in itself).",
+  }];
+}
+
+const STUDENT_MAX = 4000;
+const PART_TIME_MAX = 5000;
+const ENTRY_ROLE_MAX = 6000;
+const PART_TIME_RX = /\bpart[- ]time\b/i;
+const ENTRY_ROLE_RX = new RegExp(
+  String.raw`\b(?:barista|cashier|dishwasher|busser|host(?:ess)?|crew\s+member|retail\s+associate` +
+    String.raw`|sales\s+associate|stock\s+clerk|delivery\s+(?:driver|rider)|teaching\s+assistant|tutor` +
+    String.raw`|intern|camp\s+counsell?or|lifeguard)\b`,
+  "i",
+);
+
+/** Income far above what the stated situation (student, part-time, entry role) usually pays. */
+export function implausibleIncome(lead: Applicant, docs: DocumentFacts[]): Signal[] {
+  const [supported, , what] = documentIncome(docs);
+  const figures: [number, string][] = [];
+  if (lead.monthly_income) figures.push([lead.monthly_income, "stated"]);
+  if (supported) figures.push([supported, what]);
+  if (!figures.length) return [];
+  const [income, source] = figures.reduce((a, b) => (b[0] > a[0] ? b : a));
+  // Role words only from pay stubs and letters: a bank statement's "CASHIER'S CHEQUE" is no job.
+  const text = docs.filter((d) => d.kind === "paystub" || d.kind === "employment_letter").map((d) => d.text.slice(0, 4000)).join(" ");
+  const status = (lead.employment_status ?? "").toLowerCase();
+  const role = ENTRY_ROLE_RX.exec(text);
+  let situation: [string, number] | null = null;
+  if (status === "student") situation = ["employment status 'student'", STUDENT_MAX];
+  else if (PART_TIME_RX.test(text)) situation = ["a part-time position (per the documents)", PART_TIME_MAX];
+  else if (role) situation = [`the role '${role[0]}' (per the documents)`, ENTRY_ROLE_MAX];
+  if (!situation || income <= situation[1]) return [];
+  const [whatIs, cap] = situation;
+  return [{
+    code: "implausible_income", severity: income > 2 * cap ? "high" : "medium", document: null,
+    evidence: `${money(income)}/month (${source}) for ${whatIs}; more than ${money(cap)}/month would be unusual.`,
+    message: "The income looks too good to be true for the stated situation; verify with the employer.",
   }];
 }

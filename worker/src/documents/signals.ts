@@ -6,7 +6,7 @@
 import type { Signal } from "../scoring";
 import { sha256Hex } from "../util";
 import { bankBalanceMismatch, ytdDiscontinuity } from "./arithmetic";
-import { incomeMismatch, nameMismatch, type Applicant } from "./identity";
+import { implausibleIncome, incomeMismatch, nameMismatch, type Applicant } from "./identity";
 import type { DocumentFacts } from "./inspect";
 import { parsePdfDate } from "./pdf";
 
@@ -128,7 +128,7 @@ export function detectSignals(docs: DocumentFacts[], reused: Record<string, stri
     out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d), ...bankBalanceMismatch(d));
   }
   out.push(...ytdDiscontinuity(docs));
-  if (lead) out.push(...nameMismatch(lead, docs), ...incomeMismatch(lead, docs));
+  if (lead) out.push(...nameMismatch(lead, docs), ...incomeMismatch(lead, docs), ...implausibleIncome(lead, docs));
   out.push(...fileReused(docs, reused));
   return out
     .map((s, i) => ({ s, i }))
