@@ -44,6 +44,13 @@ class StepRecord:
             self._config_json = json.dumps(self.config)
         return self._config_json
 
+    def result(self) -> Any:
+        """The stored result as a replay returns it: decoded JSON (tuples come back as lists),
+        a fresh copy each time so that workflow code mutating it cannot change a replay."""
+        if self.output is None or isinstance(self.output, str | int | float | bool):
+            return self.output
+        return json.loads(self.output_json) if self.output_json is not None else self.output
+
     @property
     def finished(self) -> bool:
         return self.success is not None

@@ -65,7 +65,7 @@ class WorkflowStep:
         run, rt = self._run, self._rt
         rec = run.steps.get(key)
         if rec is not None and rec.success is True:
-            return rec.output
+            return rec.result()
         if rec is not None and rec.success is False:
             raise error_from_info(rec.error)
         rt.checkpoint(run)
@@ -103,14 +103,12 @@ class WorkflowStep:
                 failure = exc
             else:
                 attempt.update(end=rt.now(), success=True)
-                # what a replay will return: the stored JSON (tuples become lists, ...)
-                plain = value is None or type(value) in (str, int, bool)
-                rec.output, rec.output_json = (value if plain else json.loads(text)), text
+                rec.output, rec.output_json = json.loads(text), text
                 rec.success, rec.end = True, attempt["end"]
                 # Durable before the next step runs or the instance is reported finished;
                 # "step.completed" is published once it is.
                 rt.commit_step(run, repo.save_step(run.id, rec), name, number)
-                return rec.output
+                return rec.result()
             info = error_info(failure)
             attempt.update(end=rt.now(), success=False, error=info)
             if isinstance(failure, NonRetryableError) or rec.counted_attempts() > cfg.retries.limit:

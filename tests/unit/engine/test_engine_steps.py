@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from engine_helpers import FnFlow, note
+from engine_helpers import FnFlow, note, until, until_status
 
 from leaselab_desktop.engine import (
     ManualClock,
@@ -274,3 +274,25 @@ async def test_parallel_steps_with_gather(make_engine) -> None:
     await h.restart(from_step="join")
     assert (await h.wait(timeout=5))["output"] == "ABC"
     assert sorted(runs) == ["a", "b", "c"]
+
+
+async def test_mutating_a_result_does_not_change_its_replay(make_engine) -> None:
+    gate = asyncio.Event()
+
+    async def body(event, step):
+        doc = await step.do("doc", lambda: {"flags": []})
+        doc["flags"].append("mutated")
+        await step.do("gate", gate.wait)
+        await step.do("after", lambda: None)
+        return doc
+
+    engine = await make_engine({"wf": FnFlow(body)})
+    h = await engine.workflow("wf").create()
+    run = engine._live[h.id]
+    await until(lambda: ("gate", 1) in run.steps and bool(run.steps[("gate", 1)].attempts))
+    await h.pause()  # waitingForPause: the gate step finishes, then the instance pauses
+    gate.set()
+    await until_status(h, "paused")
+    await h.resume()  # replays "doc" from memory and mutates it once more
+    assert (await h.wait(timeout=5))["output"] == {"flags": ["mutated"]}
+    assert (await h.steps())[0]["output"] == {"flags": []}
