@@ -180,3 +180,46 @@ async def test_retry_count_survives_a_restart_of_the_engine(db_path: Path) -> No
         assert len(calls) == 2  # limit 1 = two attempts in total, across both engines
     finally:
         await engine2.close()
+
+
+async def test_step_result_is_committed_before_the_next_step_runs(
+    db_path: Path, monkeypatch
+) -> None:
+    """With a slow disk, step n+1 still only starts once step n's result is in the file."""
+    from leaselab_desktop.engine.writer import Writer
+
+    slow_apply = Writer._apply
+
+    def apply_slowly(self, conn, batch):  # type: ignore[no-untyped-def]
+        time.sleep(0.02)
+        slow_apply(self, conn, batch)
+
+    monkeypatch.setattr(Writer, "_apply", apply_slowly)
+    seen: list[tuple[str, bool]] = []
+
+    def committed(name: str) -> bool:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT success FROM steps WHERE name=?", (name,)).fetchone()
+        finally:
+            conn.close()
+        return row is not None and row[0] == 1
+
+    async def body(event, step):
+        for i in range(1, 5):
+            def fn(i: int = i) -> int:
+                if i > 1:
+                    seen.append((f"s{i - 1}", committed(f"s{i - 1}")))
+                return i
+
+            await step.do(f"s{i}", fn)
+        return "done"
+
+    engine = Engine(db_path, {"wf": FnFlow(body)})
+    await engine.start()
+    try:
+        h = await engine.workflow("wf").create()
+        assert (await h.wait(timeout=10))["output"] == "done"
+    finally:
+        await engine.close()
+    assert seen == [("s1", True), ("s2", True), ("s3", True)]
