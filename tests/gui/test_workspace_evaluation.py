@@ -32,9 +32,11 @@ async def test_run_shows_live_steps_then_the_new_result(tasks, until) -> None:
         ws.lead_changed.connect(changed.append)
         await _shown(ws, until, "lead_2")
         assert _btn(ws, "runButton").isVisible() and not _btn(ws, "reevaluateButton").isVisible()
+        tl = ws.findChild(QtWidgets.QFrame, "stepTimeline")
+        assert not tl.isVisible()  # no run yet
         _btn(ws, "runButton").click()
-        tl = ws.panel.timeline
         await until(lambda: tl.state("call-workers-ai") == "running")
+        assert tl.isVisible()
         assert tl.state("fetch-lead") == tl.state("load-documents") == "complete"
         assert tl.detail("fetch-lead") == "Done in 120 ms"
         assert tl.state("save-evaluation") == "pending" and tl.detail("save-evaluation") == "Pending"

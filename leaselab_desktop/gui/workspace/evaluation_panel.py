@@ -168,6 +168,7 @@ class EvaluationPanel(QtWidgets.QWidget):
         self.terminate_button.setVisible(busy and self._run is not None and local)
         self.terminate_button.setEnabled(busy and self._run is not None and local)
         self.force_button.setEnabled(not busy)
+        self.timeline.setVisible(self._run is not None)  # steps are shown for a run, not before one
 
     def _hide_banners(self) -> None:
         self.duplicate_banner.hide()

@@ -244,4 +244,4 @@ class PreviewPane(QtWidgets.QWidget):
         self.next_button.setVisible(multi)
         self.prev_button.setEnabled(multi and self._page > 0)
         self.next_button.setEnabled(multi and self._page < self._pages - 1)
-        self.page_label.setText(f"Page {self._page + 1} of {self._pages}" if self._pages else "")
+        self.page_label.setText(f"Page {self._page + 1} of {self._pages}" if multi else "")
