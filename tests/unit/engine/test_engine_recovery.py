@@ -223,3 +223,32 @@ async def test_step_result_is_committed_before_the_next_step_runs(
     finally:
         await engine.close()
     assert seen == [("s1", True), ("s2", True), ("s3", True)]
+
+
+async def test_a_slow_disk_never_blocks_the_event_loop(db_path: Path, monkeypatch) -> None:
+    from leaselab_desktop.engine.writer import Writer
+
+    apply = Writer._apply
+
+    def stalled_apply(self, conn, batch):  # type: ignore[no-untyped-def]
+        time.sleep(0.3)  # a disk stalling on every commit
+        apply(self, conn, batch)
+
+    async def body(event, step):
+        return [await step.do(f"s{i}", lambda i=i: i) for i in range(3)]
+
+    engine = Engine(db_path, {"wf": FnFlow(body)})
+    await engine.start()
+    monkeypatch.setattr(Writer, "_apply", stalled_apply)
+    loop = asyncio.get_running_loop()
+    worst = 0.0
+    try:
+        h = asyncio.ensure_future(engine.workflow("wf").create())
+        while not h.done() or (await h.result().status())["status"] != "complete":
+            t = loop.time()
+            await asyncio.sleep(0.005)
+            worst = max(worst, loop.time() - t - 0.005)
+        assert (await h.result().status())["output"] == [0, 1, 2]
+    finally:
+        await engine.close()
+    assert worst < 0.15, f"the loop stalled {worst * 1000:.0f} ms while the disk took 300 ms"
