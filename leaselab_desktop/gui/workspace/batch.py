@@ -161,6 +161,8 @@ class BatchPanel(QtWidgets.QFrame):
 
     def _on_progress(self, done: int, total: int) -> None:
         self.show()
+        if done == 0:
+            self.title.setText("Batch evaluation")
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
         self.cancel_button.setEnabled(self.controller.running or done < total)
