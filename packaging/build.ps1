@@ -50,11 +50,13 @@ function Step-App {
     $missing = @('app.png', 'app.ico', 'app.icns') |
         Where-Object { -not (Test-Path (Join-Path $Root "resources\icons\$_")) }
     if ($missing) { Invoke-Checked $Py @('packaging\make_icons.py') }
+    $sources = (& $Py packaging\frozen.py hash).Trim()
     $watch = [Diagnostics.Stopwatch]::StartNew()
     Invoke-Checked $Py @('-m', 'PyInstaller', '--noconfirm', '--log-level', 'WARN',
         '--distpath', $Dist, '--workpath', $Work, 'packaging\leaselab.spec')
     $secs = [math]::Round($watch.Elapsed.TotalSeconds, 1)
-    Invoke-Checked $Py @('packaging\frozen.py', 'stamp', '--dist', $Dist, '--build-seconds', "$secs")
+    Invoke-Checked $Py @('packaging\frozen.py', 'stamp', '--dist', $Dist, '--build-seconds', "$secs",
+        '--sources', $sources)
     Write-Host "built in $secs s: $(& $Py packaging\frozen.py size --dist $Dist)"
 }
 

@@ -3,7 +3,8 @@ workflow and ``tests/packaging``. Standard library only.
 
     python packaging/frozen.py smoke [--dist DIST] [--timeout S]   run the frozen --smoke-test
     python packaging/frozen.py coldstart [--dist DIST] [--runs N]  spawn -> main window with leads
-    python packaging/frozen.py stamp [--dist DIST]                 record what the build was made from
+    python packaging/frozen.py hash                                hash of the build's sources
+    python packaging/frozen.py stamp [--dist DIST] [--sources H]   record what the build was made from
     python packaging/frozen.py fresh [--dist DIST]                 exit 0 if that build is up to date
     python packaging/frozen.py size  [--dist DIST]                 unpacked size of the app folder
 
@@ -201,10 +202,18 @@ def source_hash(root: Path = ROOT) -> str:
     return h.hexdigest()
 
 
-def write_stamp(dist: Path, root: Path = ROOT, seconds: float | None = None) -> Path:
+def write_stamp(
+    dist: Path, root: Path = ROOT, seconds: float | None = None, sources: str | None = None
+) -> Path:
+    """Record what the build in ``dist`` was made from. Pass ``sources`` (``source_hash()`` taken
+    before the build started) so edits made during a build leave it stale, not falsely fresh."""
     folder, _ = app_paths(dist)
     stamp = dist / STAMP_NAME
-    info = {"source_hash": source_hash(root), "size_bytes": folder_size(folder), "build_seconds": seconds}
+    info = {
+        "source_hash": sources or source_hash(root),
+        "size_bytes": folder_size(folder),
+        "build_seconds": seconds,
+    }
     stamp.write_text(json.dumps(info, indent=2), encoding="utf-8")
     return stamp
 
@@ -224,11 +233,12 @@ def folder_size(folder: Path) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Checks on the frozen LeaseLab Desktop app.")
-    parser.add_argument("command", choices=("smoke", "coldstart", "stamp", "fresh", "size"))
+    parser.add_argument("command", choices=("smoke", "coldstart", "hash", "stamp", "fresh", "size"))
     parser.add_argument("--dist", type=Path, default=DEFAULT_DIST, help="PyInstaller dist folder")
     parser.add_argument("--timeout", type=float, default=300.0, help="smoke: seconds before failing")
     parser.add_argument("--runs", type=int, default=3, help="coldstart: timed runs")
     parser.add_argument("--build-seconds", type=float, default=None, help="stamp: build duration")
+    parser.add_argument("--sources", default=None, help="stamp: `hash` output from before the build")
     args = parser.parse_args(argv)
     dist = args.dist.resolve()
     if args.command == "smoke":
@@ -248,8 +258,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         runs = ", ".join(f"{t:.2f}" for t in times)
         print(f"frozen cold start to window: median {statistics.median(times):.2f} s ({runs})")
         return 0
+    if args.command == "hash":
+        print(source_hash())
+        return 0
     if args.command == "stamp":
-        print(write_stamp(dist, seconds=args.build_seconds))
+        print(write_stamp(dist, seconds=args.build_seconds, sources=args.sources))
         return 0
     if args.command == "fresh":
         return 0 if is_fresh(dist) else 1

@@ -125,3 +125,18 @@ def test_cold_start_reads_the_ready_line_and_guards_the_install_folder(
     fake_app(frozen, tmp_path / "writer", ready + '\ntouch "$APP/_internal/cache.db"')
     with pytest.raises(frozen.FrozenAppError, match="changed its own install folder"):
         frozen.cold_start(tmp_path / "writer", runs=1, timeout=30)
+
+
+def test_a_stamp_taken_from_sources_before_the_build_stays_stale_after_an_edit(
+    frozen: ModuleType, tmp_path: Path
+) -> None:
+    root = tmp_path / "src"
+    (root / "leaselab_desktop").mkdir(parents=True)
+    module = root / "leaselab_desktop" / "x.py"
+    module.write_text("A = 1\n", encoding="utf-8")
+    before_build = frozen.source_hash(root)
+    module.write_text("A = 2\n", encoding="utf-8")  # edited while PyInstaller ran
+    dist = tmp_path / "dist"
+    fake_app(frozen, dist, "true")
+    frozen.write_stamp(dist, root, sources=before_build)
+    assert not frozen.is_fresh(dist, root)
