@@ -71,10 +71,11 @@ function bankFigures(docs: DocumentFacts[]): [number | null, number | null] {
   for (const d of docs) {
     const st = d.bank_statement;
     if (!st) continue;
-    const balances = [st.opening_balance, st.closing_balance].filter((b): b is number => b !== null);
+    let balances = (st.transactions ?? []).map((t) => t[2]);
+    if (!balances.length) balances = [st.opening_balance, st.closing_balance].filter((b): b is number => b !== null);
     if (!balances.length) continue;
     averages.push(balances.reduce((a, b) => a + b, 0) / balances.length);
-    negatives = (negatives ?? 0) + st.negative_balance_lines;
+    negatives = (negatives ?? 0) + balances.filter((b) => b < 0).length;
   }
   return [mean(averages), negatives];
 }

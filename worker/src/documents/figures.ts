@@ -172,7 +172,8 @@ function letterFigures(text: string): Figures {
 }
 
 function assistanceFigures(text: string): Figures {
-  const amount = labelledAmount(text, "monthly\\s+(?:amount|benefit|payment)|amount|benefit");
+  const m = /(?:monthly[ \t]+(?:amount|benefit|payment)|benefit[ \t]+amount|total[ \t]+(?:benefit|payment))[ \t]*[:#]?[ \t]*\$?[ \t]*(\d{1,3}(?:,\d{3})*\.\d{2})/i.exec(text);
+  const amount = m ? Number(m[1].replace(/,/g, "")) : null;
   return { public_assistance_monthly: amount !== null && amount > 0 ? amount : null };
 }
 

@@ -63,11 +63,11 @@ export function detectFormat(bytes: Uint8Array): string {
 }
 
 const KIND_PATTERNS: [string, RegExp][] = [
-  ["public_assistance", /\b(ontario works|odsp|disability support program|social assistance|income assistance)\b/i],
   ["paystub", /\b(pay\s*stub|pay statement|earnings statement|gross pay|net pay|pay period)\b/i],
   ["bank_statement", /\b(bank statement|account statement|opening balance|closing balance|statement period)\b/i],
   ["employment_letter", /\b(employment (letter|verification|confirmation)|to whom it may concern|is employed|has been employed)\b/i],
   ["tax_return", /\b(notice of assessment|tax return|t4 |form 1040|total income)\b/i],
+  ["public_assistance", /\b(ontario works|odsp|disability support program|social assistance|income assistance)\b/i],
   ["government_id", /\b(driver'?s licen[cs]e|passport|date of birth|identification card)\b/i],
 ];
 

@@ -6,7 +6,7 @@
 import type { Signal } from "../scoring";
 import { sha256Hex } from "../util";
 import { bankBalanceMismatch, ytdDiscontinuity } from "./arithmetic";
-import { implausibleIncome, incomeMismatch, nameMismatch, type Applicant } from "./identity";
+import { implausibleIncome, incomeMismatch, nameMatch, nameMismatch, type Applicant } from "./identity";
 import type { DocumentFacts } from "./inspect";
 import { parsePdfDate } from "./pdf";
 
@@ -105,16 +105,22 @@ export function readErrorSignals(doc: DocumentFacts): Signal[] {
   return [sig(code, severity, doc, doc.error_message ?? doc.error, message)];
 }
 
-/** `reused`: sha256 → other lead ids of the same site that submitted the identical file. */
-export function fileReused(docs: DocumentFacts[], reused: Record<string, string[]>): Signal[] {
+/**
+ * `reused`: sha256 → other lead ids of the same site that submitted the identical file. High, or
+ * medium when the document names this applicant (a joint account or co-applicant can explain one
+ * file on two applications; the other applicant gets the high one).
+ */
+export function fileReused(docs: DocumentFacts[], reused: Record<string, string[]>, lead: Applicant | null = null): Signal[] {
   const out: Signal[] = [];
   for (const doc of docs) {
+    if (!doc.sha256 || doc.size === 0) continue; // every empty upload has the same hash
     const others = [...new Set(reused[doc.sha256] ?? [])].sort();
-    if (others.length) {
-      out.push(sig("file_reused", "high", doc,
-        `The identical file (sha256 ${doc.sha256.slice(0, 12)}…) was also submitted for ${others.length} other applicant(s): ${others.slice(0, 5).join(", ")}.`,
-        "The same document was submitted by different applicants."));
-    }
+    if (!others.length) continue;
+    const own = Boolean(lead && doc.name_on_document &&
+      nameMatch(lead.first_name ?? "", lead.last_name ?? "", doc.name_on_document).every(Boolean));
+    let evidence = `The identical file (sha256 ${doc.sha256.slice(0, 12)}…) was also submitted for ${others.length} other applicant(s): ${others.slice(0, 5).join(", ")}.`;
+    if (own) evidence += ` It names this applicant ("${doc.name_on_document}").`;
+    out.push(sig("file_reused", own ? "medium" : "high", doc, evidence, "The same document was submitted by different applicants."));
   }
   return out;
 }
@@ -129,7 +135,7 @@ export function detectSignals(docs: DocumentFacts[], reused: Record<string, stri
   }
   out.push(...ytdDiscontinuity(docs));
   if (lead) out.push(...nameMismatch(lead, docs), ...incomeMismatch(lead, docs), ...implausibleIncome(lead, docs));
-  out.push(...fileReused(docs, reused));
+  out.push(...fileReused(docs, reused, lead));
   return out
     .map((s, i) => ({ s, i }))
     .sort((a, b) => (ORDER[a.s.severity] ?? 3) - (ORDER[b.s.severity] ?? 3) || a.i - b.i)
