@@ -242,3 +242,13 @@ def test_run_gui_normal_mode_quits_when_the_window_closes(
     assert rc == 0
     ready = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("LEASELAB_READY")]
     assert ready and int(ready[0].split()[2]) == 18  # the demo leads were on screen
+
+
+def test_qasync_is_imported_only_by_the_loop_module() -> None:
+    package = ROOT / "leaselab_desktop"
+    importers = sorted(
+        str(p.relative_to(ROOT)) for p in package.rglob("*.py")
+        if any(line.strip().startswith(("import qasync", "from qasync"))
+               for line in p.read_text(encoding="utf-8").splitlines())
+    )
+    assert importers == ["leaselab_desktop/gui/loop.py"]
