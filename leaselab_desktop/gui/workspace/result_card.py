@@ -6,91 +6,26 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
-from html import escape
 from pathlib import Path
 
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import BackendError
-from leaselab_desktop.domain.models import Evaluation, Factor, Lead, Override, Signal
+from leaselab_desktop.domain.models import Evaluation, Lead, Override
 from leaselab_desktop.domain.timefmt import utcnow
-from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
+from leaselab_desktop.gui.qt import QtCore, QtWidgets
 from leaselab_desktop.gui.qt import Signal as QtSignal
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.gauge import ScoreGauge
 from leaselab_desktop.gui.workspace.override_dialog import OverrideDialog
+from leaselab_desktop.gui.workspace.result_sections import build_sections, clear_layout, heading, wrap
 from leaselab_desktop.gui.workspace.style import (
     chip_qss,
-    fraction_color,
     human,
     label_color,
     recommendation_color,
-    severity_color,
     when,
 )
 from leaselab_desktop.reports.compliance import write_compliance_report
-
-
-class FactorBar(QtWidgets.QWidget):
-    """points of max_points as a rounded bar in a palette-derived colour."""
-
-    def __init__(self, factor: Factor, parent: QtWidgets.QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.fraction = 0.0 if factor.max_points <= 0 else max(0.0, min(1.0, factor.points / factor.max_points))
-        self.setMinimumSize(60, 12)
-        self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
-        self.setAccessibleName(f"{human(factor.code)}: {factor.points:g} of {factor.max_points:g} points")
-
-    def sizeHint(self) -> QtCore.QSize:
-        return QtCore.QSize(160, 12)
-
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        pal = self.palette()
-        p = QtGui.QPainter(self)
-        p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        r = QtCore.QRectF(self.rect()).adjusted(0.5, 1.5, -0.5, -1.5)
-        p.setPen(QtCore.Qt.PenStyle.NoPen)
-        p.setBrush(pal.color(QtGui.QPalette.ColorRole.Midlight))
-        p.drawRoundedRect(r, r.height() / 2, r.height() / 2)
-        if self.fraction > 0:
-            filled = QtCore.QRectF(r.x(), r.y(), max(r.height(), r.width() * self.fraction), r.height())
-            p.setBrush(fraction_color(self.fraction, pal))
-            p.drawRoundedRect(filled, r.height() / 2, r.height() / 2)
-        p.end()
-
-
-def _clear(layout: QtWidgets.QLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        if item is None:
-            break
-        w = item.widget()
-        inner = item.layout()
-        if w is not None:
-            w.hide()
-            w.deleteLater()
-        elif inner is not None:
-            _clear(inner)
-
-
-def _heading(text: str, parent: QtWidgets.QWidget) -> QtWidgets.QLabel:
-    lab = QtWidgets.QLabel(text, parent)
-    f = lab.font()
-    f.setBold(True)
-    lab.setFont(f)
-    return lab
-
-
-def _wrap(
-    text: str, parent: QtWidgets.QWidget, *, muted: bool = False, rich: bool = False
-) -> QtWidgets.QLabel:
-    lab = QtWidgets.QLabel(parent)
-    lab.setTextFormat(QtCore.Qt.TextFormat.RichText if rich else QtCore.Qt.TextFormat.PlainText)
-    lab.setText(text)
-    lab.setWordWrap(True)
-    lab.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-    if muted:
-        lab.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
-    return lab
 
 
 class ResultCard(QtWidgets.QFrame):
@@ -132,11 +67,11 @@ class ResultCard(QtWidgets.QFrame):
         self.override_note = QtWidgets.QLabel("", self)
         self.override_note.setObjectName("overrideNote")
         self.override_note.setWordWrap(True)
-        self.summary = _wrap("", self)
+        self.summary = wrap("", self)
         self.summary.setObjectName("resultSummary")
-        self.meta = _wrap("", self, muted=True)
+        self.meta = wrap("", self, muted=True)
         self.meta.setObjectName("resultMeta")
-        self.empty = _wrap("No evaluation yet. Run one to see the score and its reasons.", self, muted=True)
+        self.empty = wrap("No evaluation yet. Run one to see the score and its reasons.", self, muted=True)
         self.empty.setObjectName("resultEmpty")
 
         self.score_caption = QtWidgets.QLabel("Score", self)
@@ -191,7 +126,7 @@ class ResultCard(QtWidgets.QFrame):
         self.trail.setWordWrap(True)
         self.trail.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.trail.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
-        self.trail_heading = _heading("Override audit trail", self)
+        self.trail_heading = heading("Override audit trail", self)
 
         lay = QtWidgets.QVBoxLayout(self)
         lay.addWidget(self.empty)
@@ -230,7 +165,7 @@ class ResultCard(QtWidgets.QFrame):
         self.action_status.setText("")
         self.override_note.setText("")
         self.trail.clear()
-        _clear(self.body_layout)
+        clear_layout(self.body_layout)
         if ev is None:
             self.gauge.set_score(None)
             self.score_value.setText("")
@@ -247,7 +182,7 @@ class ResultCard(QtWidgets.QFrame):
             f"Policy {ev.policy_version or '—'} · {ev.provider or '—'} / {ev.model_version or '—'}"
             f" · evaluated {when(ev.evaluated_at)}"
         )
-        self._build_body(ev)
+        build_sections(ev, self.body, self.body_layout)
         if self._backend is not None:
             self._tasks.spawn(self.load_overrides(), what="load the override trail")
 
@@ -255,67 +190,6 @@ class ResultCard(QtWidgets.QFrame):
         pal = self.palette()
         self.recommendation_chip.setText(human(rec) + (" (overridden)" if overridden else ""))
         self.recommendation_chip.setStyleSheet(chip_qss(recommendation_color(rec, pal), pal))
-
-    def _build_body(self, ev: Evaluation) -> None:
-        b, lay = self.body, self.body_layout
-        if ev.factors:
-            lay.addWidget(_heading("Factors", b))
-            grid = QtWidgets.QGridLayout()
-            grid.setColumnStretch(1, 1)
-            for i, f in enumerate(ev.factors):
-                name = QtWidgets.QLabel(human(f.code), b)
-                points = QtWidgets.QLabel(f"{f.points:g} / {f.max_points:g}", b)
-                points.setObjectName(f"factorPoints_{f.code}")
-                grid.addWidget(name, i * 2, 0)
-                grid.addWidget(FactorBar(f, b), i * 2, 1)
-                grid.addWidget(points, i * 2, 2)
-                why = f.explanation or ""
-                if f.source:
-                    why += f"  (source: {f.source})"
-                if f.standard and f.points < f.max_points:
-                    why += f"\nStandard for full points: {f.standard}"
-                if why:
-                    grid.addWidget(_wrap(why.strip(), b, muted=True), i * 2 + 1, 0, 1, 3)
-            lay.addLayout(grid)
-        if ev.signals:
-            lay.addWidget(_heading("Signals", b))
-            for s in ev.signals:
-                lay.addWidget(self._signal_row(s))
-        flags = [("Risk flags", ev.risk_flags), ("Fraud signals", ev.fraud_signals)]
-        for title, items in flags:
-            if items:
-                lab = _wrap(f"<b>{title}:</b> " + escape(", ".join(human(i) for i in items)), b,
-                            rich=True)
-                lab.setObjectName("riskFlags" if title == "Risk flags" else "fraudSignals")
-                lay.addWidget(lab)
-        if ev.what_would_change:
-            lay.addWidget(_heading("What would change the outcome", b))
-            for item in ev.what_would_change:
-                lay.addWidget(_wrap("• " + item, b))
-
-    def _signal_row(self, s: Signal) -> QtWidgets.QWidget:
-        row = QtWidgets.QWidget(self.body)
-        h = QtWidgets.QHBoxLayout(row)
-        h.setContentsMargins(0, 0, 0, 0)
-        sev = QtWidgets.QLabel(human(s.severity), row)
-        sev.setObjectName(f"signalSeverity_{s.code}")
-        sev.setStyleSheet(chip_qss(severity_color(s.severity, self.palette()), self.palette()))
-        sev.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop)
-        text = f"<b>{escape(human(s.code))}</b>"
-        if s.document:
-            text += f" — {escape(s.document)}"
-        if s.message:
-            text += f"<br>{escape(s.message)}"
-        if s.evidence:
-            text += f"<br><i>Evidence:</i> {escape(s.evidence)}"
-        body = QtWidgets.QLabel(row)
-        body.setObjectName(f"signalText_{s.code}")
-        body.setTextFormat(QtCore.Qt.TextFormat.RichText)
-        body.setText(text)
-        body.setWordWrap(True)
-        h.addWidget(sev, 0, QtCore.Qt.AlignmentFlag.AlignTop)
-        h.addWidget(body, 1)
-        return row
 
     # ------------------------------------------------------------------ overrides
     async def load_overrides(self) -> list[Override]:
