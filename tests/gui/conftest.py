@@ -9,6 +9,7 @@ Sync widget tests may use ``qtbot`` freely.
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
@@ -42,6 +43,15 @@ def _leftover_tasks(loop: asyncio.AbstractEventLoop | None = None) -> list[async
         return []
     current = asyncio.current_task(loop) if loop.is_running() else None
     return [t for t in asyncio.all_tasks(loop) if not t.done() and t is not current]
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_in_the_gui_thread() -> Iterator[None]:
+    """Set up before (so torn down after) the event loop: a closed qasync loop holds QObjects with
+    timers in reference cycles; collected later by a GC pass that happens to run in a worker
+    thread (SQLite, executor), Qt warns 'Timers cannot be stopped from another thread'."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)
