@@ -133,8 +133,35 @@ class FaultProxy:
         try:
             w.write(request)
             await w.drain()
-            return await r.read()
+            return await _read_response(r)
         finally:
             w.close()
             with contextlib.suppress(Exception):
                 await w.wait_closed()
+
+
+async def _read_response(r: asyncio.StreamReader) -> bytes:
+    """One HTTP/1.1 response, re-framed with Content-Length (chunked bodies are joined)."""
+    head = await r.readuntil(b"\r\n\r\n")
+    lines = head.rstrip(b"\r\n").split(b"\r\n")
+    fields = {ln.partition(b":")[0].strip().lower(): ln.partition(b":")[2].strip() for ln in lines[1:]}
+    if b"content-length" in fields:
+        body = await r.readexactly(int(fields[b"content-length"]))
+    elif fields.get(b"transfer-encoding", b"").lower() == b"chunked":
+        parts = []
+        while True:
+            size = int((await r.readuntil(b"\r\n")).split(b";")[0].strip(), 16)
+            if size == 0:
+                await r.readuntil(b"\r\n")
+                break
+            parts.append(await r.readexactly(size))
+            await r.readexactly(2)
+        body = b"".join(parts)
+    elif lines[0].split(b" ")[1] in (b"204", b"304"):
+        body = b""
+    else:
+        body = await r.read()
+    keep = [ln for ln in lines[1:] if ln.partition(b":")[0].strip().lower()
+            not in (b"content-length", b"transfer-encoding", b"connection")]
+    out = [lines[0], *keep, b"Content-Length: " + str(len(body)).encode()]
+    return b"\r\n".join(out) + b"\r\n\r\n" + body
