@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseModelOutput, ModelOutputError } from "../src/ai/parse";
 import { classify, detectFormat, inspectDocument } from "../src/documents/inspect";
+import { fontFamilies, fontOutlier } from "../src/documents/fonts";
 import { contentText, decodeLiteral, parsePdfDate, readPdf } from "../src/documents/pdf";
 import { extractFigures, parseDate } from "../src/documents/figures";
 import { bankBalanceMismatch, ytdDiscontinuity } from "../src/documents/arithmetic";
@@ -56,6 +57,21 @@ describe("PDF reader", () => {
     const pdf = await makePdf({ lines: paystubLines({ gross: 1, deductions: 0, net: 1 }) });
     const truncated = await readPdf(pdf.subarray(0, Math.floor(pdf.length * 0.6)));
     expect(truncated).toBeTruthy();
+  });
+
+  it("finds the one amount set in a different font (as when a figure is retyped)", () => {
+    const src = "1 0 obj\n<< /F1 2 0 R /F2 3 0 R >>\nendobj\n2 0 obj\n<< /Type /Font /BaseFont /Helvetica >>\nendobj\n3 0 obj\n<< /Type /Font /BaseFont /ABCDEF+Times-Bold >>\nendobj\n";
+    const families = fontFamilies(src);
+    expect(families.get("F1")).toBe("helvetica");
+    expect(families.get("F2")).toBe("times");
+    const chunks: [string, string][] = [];
+    contentText("BT /F1 10 Tf (Gross: $1,000.00) Tj T* (Tax: $100.00) Tj T* (CPP: $50.00) Tj T* (EI: $10.00) Tj T* (YTD: $9,000.00) Tj /F2 10 Tf T* (Net Pay: $2,840.00) Tj ET",
+      (chunk, font) => chunks.push([chunk, font]));
+    expect(chunks.at(-1)).toEqual(["Net Pay: $2,840.00", "F2"]);
+    const out = fontOutlier(chunks, families);
+    expect(out?.[1]).toBe("labelled");
+    expect(out?.[0]).toContain('"Net Pay: $2,840.00" is set in times');
+    expect(fontOutlier(chunks.slice(0, 5), families)).toBeNull(); // one font only
   });
 
   it("decodes string escapes and TJ arrays", () => {

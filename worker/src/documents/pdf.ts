@@ -4,6 +4,11 @@
  * (FlateDecode via DecompressionStream). Garbage in gives an `error`, never an exception.
  */
 
+import { fontFamilies, fontOutlier } from "./fonts";
+import { decodeLiteral, hexString, infoPairs, xmpPairs } from "./pdf-strings";
+
+export { decodeLiteral, parsePdfDate } from "./pdf-strings";
+
 export interface PdfInfo {
   pages: number | null;
   revisions: number;
@@ -77,130 +82,23 @@ async function inflateWith(
   return out;
 }
 
-/** Decode a PDF literal string body (without the outer parentheses). */
-export function decodeLiteral(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch !== "\\") {
-      out += ch;
-      continue;
-    }
-    const n = s[++i];
-    if (n === undefined) break;
-    if (n === "n") out += "\n";
-    else if (n === "r") out += "\r";
-    else if (n === "t") out += "\t";
-    else if (n === "b") out += "\b";
-    else if (n === "f") out += "\f";
-    else if (n >= "0" && n <= "7") {
-      let oct = n;
-      while (oct.length < 3 && s[i + 1] >= "0" && s[i + 1] <= "7") oct += s[++i];
-      out += String.fromCharCode(parseInt(oct, 8) & 0xff);
-    } else if (n === "\r" || n === "\n") {
-      if (n === "\r" && s[i + 1] === "\n") i++;
-    } else out += n;
-  }
-  return out;
-}
-
-/** Text of a PDF string value: UTF-16BE with BOM, else PDFDocEncoding approximated by latin1. */
-function pdfStringValue(raw: string): string {
-  if (raw.startsWith("\xfe\xff")) {
-    let out = "";
-    for (let i = 2; i + 1 < raw.length; i += 2) out += String.fromCharCode((raw.charCodeAt(i) << 8) | raw.charCodeAt(i + 1));
-    return out;
-  }
-  return raw;
-}
-
-function readLiteralAt(src: string, start: number): { value: string; end: number } | null {
-  // src[start] === "(" ; balanced parentheses with escapes.
-  let depth = 0;
-  for (let i = start; i < src.length && i < start + 65536; i++) {
-    const ch = src[i];
-    if (ch === "\\") {
-      i++;
-      continue;
-    }
-    if (ch === "(") depth++;
-    else if (ch === ")") {
-      depth--;
-      if (depth === 0) return { value: decodeLiteral(src.slice(start + 1, i)), end: i + 1 };
-    }
-  }
-  return null;
-}
-
-function hexString(h: string): string {
-  const clean = h.replace(/[^0-9a-fA-F]/g, "");
-  let out = "";
-  for (let i = 0; i < clean.length; i += 2) out += String.fromCharCode(parseInt(clean.slice(i, i + 2).padEnd(2, "0"), 16));
-  return out;
-}
-
-const INFO_KEYS: Record<string, string> = {
-  Producer: "producer", Creator: "creator", CreationDate: "creation_date", ModDate: "mod_date",
-  Author: "author", Title: "title",
-};
-
-/** Info-dictionary style `/Key (value)` or `/Key <hex>` pairs found anywhere in `src`. */
-function infoPairs(src: string, into: Record<string, string>): void {
-  for (const [key, name] of Object.entries(INFO_KEYS)) {
-    const re = new RegExp(`/${key}\\s*(\\(|<(?!<))`, "g");
-    let m: RegExpExecArray | null;
-    while ((m = re.exec(src)) !== null) {
-      let value: string | null = null;
-      if (m[1] === "(") {
-        const lit = readLiteralAt(src, m.index + m[0].length - 1);
-        if (lit) value = pdfStringValue(lit.value);
-      } else {
-        const end = src.indexOf(">", m.index + m[0].length);
-        if (end > 0) value = pdfStringValue(hexString(src.slice(m.index + m[0].length, end)));
-      }
-      // Later revisions come later in the file: the last value wins.
-      if (value !== null && value.trim()) into[name] = value.trim().slice(0, 200);
-    }
-  }
-}
-
-function xmpPairs(src: string, into: Record<string, string>): void {
-  const tags: Record<string, string> = {
-    "xmp:CreatorTool": "xmp_creator_tool", "pdf:Producer": "xmp_producer",
-    "xmp:CreateDate": "xmp_create_date", "xmp:ModifyDate": "xmp_modify_date",
-  };
-  for (const [tag, name] of Object.entries(tags)) {
-    const m = new RegExp(`<${tag}>([^<]{1,200})</${tag}>`).exec(src) ?? new RegExp(`${tag}="([^"]{1,200})"`).exec(src);
-    if (m) into[name] = m[1].trim();
-  }
-}
-
-/** Parse a PDF date `D:YYYYMMDDHHmmSSOHH'mm` (or ISO from XMP) into an ISO string, or null. */
-export function parsePdfDate(value: string | undefined): string | null {
-  if (!value) return null;
-  const m = /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz+-])?(\d{2})?'?(\d{2})?/.exec(value.trim());
-  if (m) {
-    const [y, mo = "01", d = "01", h = "00", mi = "00", s = "00"] = m.slice(1, 7);
-    let t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
-    if (m[7] === "+" || m[7] === "-") {
-      const off = (+(m[8] ?? 0) * 60 + +(m[9] ?? 0)) * 60000;
-      t += m[7] === "+" ? -off : off;
-    }
-    return Number.isFinite(t) ? new Date(t).toISOString() : null;
-  }
-  const iso = Date.parse(value);
-  return Number.isFinite(iso) ? new Date(iso).toISOString() : null;
-}
-
-/** Text-showing operators of one content stream, with line breaks at moves and text-object ends. */
-export function contentText(src: string): string {
+/** Text-showing operators of one content stream, with line breaks at moves and text-object ends.
+ * `onChunk` receives every shown chunk with the font resource name in use (for font checks). */
+export function contentText(src: string, onChunk?: (chunk: string, font: string) => void): string {
   const out: string[] = [];
+  let size = 0;
   let line = "";
+  let font = "";
+  let lastName = "";
   const flush = () => {
-    if (line.trim()) out.push(line.replace(/\s+/g, " ").trim());
+    if (line.trim()) {
+      const l = line.replace(/\s+/g, " ").trim();
+      out.push(l);
+      size += l.length + 1;
+    }
     line = "";
   };
-  const tokenRe = /\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)|<[0-9a-fA-F\s]*>|(?<![A-Za-z])(Tj|TJ|T\*|Td|TD|Tm|ET|BT|'|")(?![A-Za-z*])|(-?\d+(?:\.\d+)?)/g;
+  const tokenRe = /\((?:[^()\\]|\\[\s\S]|\((?:[^()\\]|\\[\s\S])*\))*\)|<[0-9a-fA-F\s]*>|\/([A-Za-z0-9_.+-]+)|(?<![A-Za-z])(Tj|TJ|T\*|Td|TD|Tm|Tf|ET|BT|'|")(?![A-Za-z*])|(-?\d+(?:\.\d+)?)/g;
   let m: RegExpExecArray | null;
   let pending: string[] = [];
   let lastNums: number[] = [];
@@ -211,18 +109,21 @@ export function contentText(src: string): string {
     } else if (tok.startsWith("<")) {
       const s = hexString(tok.slice(1, -1));
       if (/^[\x20-\x7e]*$/.test(s)) pending.push(s);
-    } else if (m[2] !== undefined) {
-      lastNums.push(Number(m[2]));
+    } else if (m[1] !== undefined) {
+      lastName = m[1];
+    } else if (m[3] !== undefined) {
+      lastNums.push(Number(m[3]));
       if (lastNums.length > 8) lastNums = lastNums.slice(-8);
       // A large negative kern inside TJ is a word gap.
-      if (Number(m[2]) < -200 && pending.length) pending.push(" ");
+      if (Number(m[3]) < -200 && pending.length) pending.push(" ");
     } else {
-      const op = m[1];
+      const op = m[2];
+      const shown = pending.join("");
       if (op === "Tj" || op === "TJ") {
-        line += pending.join("");
+        line += shown;
       } else if (op === "'" || op === '"') {
         flush();
-        line += pending.join("");
+        line += shown;
       } else if (op === "T*" || op === "ET" || op === "BT") {
         flush();
       } else if (op === "Td" || op === "TD") {
@@ -231,11 +132,14 @@ export function contentText(src: string): string {
         else line += " ";
       } else if (op === "Tm") {
         flush();
+      } else if (op === "Tf") {
+        font = lastName;
       }
+      if (onChunk && shown.trim() && (op === "Tj" || op === "TJ" || op === "'" || op === '"')) onChunk(shown.trim(), font);
       pending = [];
       lastNums = [];
     }
-    if (out.join("\n").length > MAX_TEXT_CHARS) break;
+    if (size > MAX_TEXT_CHARS) break;
   }
   flush();
   return out.join("\n");
@@ -243,6 +147,8 @@ export function contentText(src: string): string {
 
 interface StreamScan {
   texts: Map<string, string>;
+  /** Per content stream: [shown chunk, font resource name]. */
+  chunks: Map<string, [string, string][]>;
   metadata: Record<string, string>;
   extraPages: number;
 }
@@ -250,7 +156,7 @@ interface StreamScan {
 /** Text of every content stream, keyed by object number: a later revision's object replaces
  * the earlier one, so the text is the text of the newest revision. */
 async function scanStreams(bytes: Uint8Array, src: string): Promise<StreamScan> {
-  const scan: StreamScan = { texts: new Map(), metadata: {}, extraPages: 0 };
+  const scan: StreamScan = { texts: new Map(), chunks: new Map(), metadata: {}, extraPages: 0 };
   const streamRe = /(?<!end)stream\r?\n/g;
   let m: RegExpExecArray | null;
   let count = 0;
@@ -291,8 +197,12 @@ async function scanStreams(bytes: Uint8Array, src: string): Promise<StreamScan> 
       continue;
     }
     if (/\b(BT|Tj|TJ)\b/.test(body)) {
-      const t = contentText(body);
+      const chunks: [string, string][] = [];
+      const t = contentText(body, (chunk, font) => {
+        if (chunks.length < 2000) chunks.push([chunk.slice(0, 80), font]);
+      });
       scan.texts.set(key, t);
+      scan.chunks.set(key, chunks);
       total += t.length;
     }
     if (total > MAX_TEXT_CHARS * 2) break;
@@ -361,6 +271,8 @@ export async function readPdf(bytes: Uint8Array): Promise<PdfInfo> {
     const pages = (pageMatches?.length ?? 0) + scan.extraPages;
     info.pages = pages > 0 ? pages : null;
     info.text = joinTexts(scan, src);
+    const outlier = fontOutlier([...scan.chunks.values()].flat(), fontFamilies(src));
+    if (outlier) [info.metadata.font_outlier, info.metadata.font_outlier_strength] = outlier;
     if (info.revisions === 0) info.error = "corrupt";
     if (info.revisions > 1 && !linearized && eofs.length >= 2) {
       // The revision before the last one: the file truncated after its %%EOF.

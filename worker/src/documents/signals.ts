@@ -82,6 +82,13 @@ export function incrementalRevision(doc: DocumentFacts): Signal[] {
   return [sig("incremental_revision", "low", doc, `${doc.revisions} revisions; ${detail}.`, "The PDF was saved more than once.")];
 }
 
+export function fontMismatch(doc: DocumentFacts): Signal[] {
+  const evidence = doc.metadata.font_outlier;
+  if (!evidence) return [];
+  return [sig("font_mismatch", doc.metadata.font_outlier_strength === "labelled" ? "medium" : "low", doc, evidence,
+    "One amount is set in a different font from every other figure, as happens when a number is retyped in an editor.")];
+}
+
 export function paystubArithmetic(doc: DocumentFacts): Signal[] {
   const s = doc.pay_stub;
   if (!s || s.gross === null || s.net === null) return [];
@@ -131,7 +138,7 @@ export function detectSignals(docs: DocumentFacts[], reused: Record<string, stri
   const out: Signal[] = [];
   for (const d of docs) out.push(...readErrorSignals(d));
   for (const d of docs) {
-    out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d), ...bankBalanceMismatch(d));
+    out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d), ...bankBalanceMismatch(d), ...fontMismatch(d));
   }
   out.push(...ytdDiscontinuity(docs));
   if (lead) out.push(...nameMismatch(lead, docs), ...incomeMismatch(lead, docs), ...implausibleIncome(lead, docs));
