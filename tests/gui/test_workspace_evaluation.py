@@ -235,3 +235,43 @@ async def test_backend_lost_while_following(tasks, until) -> None:
         await until(lambda: "Backend unavailable" in _status(ws))
         assert "select the lead again to resume" in _status(ws)
         assert _btn(ws, "runButton").isEnabled()
+
+
+async def test_a_run_left_behind_still_reports_its_end(tasks, until) -> None:
+    backend = FakeBackend()
+    gate = backend.gates["call-workers-ai"] = asyncio.Event()
+    finished: list[tuple[str, str]] = []
+    async with open_workspace(backend, tasks) as ws:
+        ws.run_finished.connect(lambda lid, snap: finished.append((lid, snap.status)))
+        await _shown(ws, until, "lead_2")
+        _btn(ws, "runButton").click()
+        await until(lambda: ws.panel.timeline.state("call-workers-ai") == "running")
+        await _shown(ws, until, "lead_1")  # the agent moves on while the run goes
+        assert ws.panel.run is None and len(ws.panel.followed_runs) == 1
+        gate.set()
+        await until(lambda: finished)
+        assert finished == [("lead_2", "complete")]
+        assert ws.panel.followed_runs == []
+        assert ws.findChild(QtWidgets.QLabel, "scoreValue").text() == "72"  # lead_1's card untouched
+        assert _status(ws) == "" and not ws.panel.timeline.isVisible()
+        await _shown(ws, until, "lead_2")
+        await until(lambda: ws.findChild(QtWidgets.QLabel, "scoreValue").text() == "84")
+
+
+async def test_coming_back_to_a_running_lead_reuses_its_watch(tasks, until) -> None:
+    backend = FakeBackend()
+    gate = backend.gates["load-documents"] = asyncio.Event()
+    finished: list[str] = []
+    async with open_workspace(backend, tasks) as ws:
+        ws.run_finished.connect(lambda lid, _s: finished.append(lid))
+        await _shown(ws, until, "lead_2")
+        _btn(ws, "runButton").click()
+        await until(lambda: ws.panel.timeline.state("load-documents") == "running")
+        await _shown(ws, until, "lead_1")
+        await _shown(ws, until, "lead_2")
+        await until(lambda: ws.panel.run is not None)
+        assert len(ws.panel.followed_runs) == 1
+        gate.set()
+        await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete")
+        await asyncio.sleep(0.05)
+        assert finished == ["lead_2"]  # reported once

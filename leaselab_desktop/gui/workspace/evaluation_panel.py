@@ -21,18 +21,8 @@ from leaselab_desktop.domain.models import RunSnapshot, Usage
 from leaselab_desktop.gui.qt import QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.override_dialog import ForceReasonDialog
-from leaselab_desktop.gui.workspace.style import chip_qss, human, label_color, step_color, when
-from leaselab_desktop.gui.workspace.timeline import StepTimeline
-
-_STATUS_TEXT = {
-    "queued": "Queued",
-    "running": "Running",
-    "waiting": "Waiting",
-    "paused": "Paused",
-    "complete": "Complete",
-    "errored": "Failed",
-    "terminated": "Terminated",
-}
+from leaselab_desktop.gui.workspace.style import chip_qss, label_color, step_color, when
+from leaselab_desktop.gui.workspace.timeline import StepTimeline, describe_run
 
 
 def _banner(
@@ -64,7 +54,9 @@ class EvaluationPanel(QtWidgets.QWidget):
         self._has_evaluation = False
         self._busy = False  # a start/retry request is in flight
         self._run: RunSnapshot | None = None
-        self._watch: asyncio.Task[None] | None = None
+        # Runs are followed to their end even after the agent moves to another lead, so that
+        # run_finished (list refresh, notification) fires for every run started here.
+        self._watches: dict[str, asyncio.Task[None]] = {}
         self._force_dialog: ForceReasonDialog | None = None
         self._duplicate: DuplicateDocuments | None = None
 
@@ -120,15 +112,14 @@ class EvaluationPanel(QtWidgets.QWidget):
         return self._run
 
     def set_backend(self, backend: Backend | None) -> None:
-        self._stop_watch()
+        self._stop_watches()
         self._backend = backend
         self.set_lead(None)
 
     def set_lead(self, lead_id: str | None, *, has_evaluation: bool = False) -> None:
         """Show a lead (no run yet); the caller then awaits ``resume`` to pick up an active run."""
         if lead_id != self._lead_id:
-            self._stop_watch()
-            self._run = None
+            self._run = None  # its watch goes on in the background and still reports the end
             self._busy = False
             self.timeline.reset()
             self._hide_banners()
@@ -279,7 +270,6 @@ class EvaluationPanel(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ following a run
     def _follow(self, run_id: str, first: RunSnapshot | None = None) -> None:
-        self._stop_watch()
         lead_id = self._lead_id or ""
         self._run = first or RunSnapshot(run_id=run_id, lead_id=lead_id, status="queued")
         self.timeline.reset()
@@ -288,13 +278,22 @@ class EvaluationPanel(QtWidgets.QWidget):
         else:
             self._status("Queued…")
         self._refresh_buttons()
-        self._watch = self._tasks.spawn(self._watch_run(run_id, lead_id), what="follow the evaluation",
-                                        on_error=self._watch_failed)
+        running = self._watches.get(run_id)
+        if running is None or running.done():
+            self._watches[run_id] = self._tasks.spawn(
+                self._watch_run(run_id, lead_id), what="follow the evaluation",
+                on_error=lambda exc: self._watch_failed(run_id, exc),
+            )
 
-    def _watch_failed(self, exc: BaseException) -> None:
-        self._status(f"Lost track of the run: {exc}", "errored")
-        self._run = None
-        self._refresh_buttons()
+    def _is_shown(self, run_id: str) -> bool:
+        return self._run is not None and self._run.run_id == run_id
+
+    def _watch_failed(self, run_id: str, exc: BaseException) -> None:
+        self._watches.pop(run_id, None)
+        if self._is_shown(run_id):
+            self._status(f"Lost track of the run: {exc}", "errored")
+            self._run = None
+            self._refresh_buttons()
 
     async def _watch_run(self, run_id: str, lead_id: str) -> None:
         assert self._backend is not None
@@ -302,14 +301,19 @@ class EvaluationPanel(QtWidgets.QWidget):
         try:
             async for snap in self._backend.watch_run(run_id):
                 last = snap
-                self._apply(snap)
+                if self._is_shown(run_id):
+                    self._apply(snap)
         except BackendError as exc:
-            self._run = None
-            self._status_error(exc)
-            self.run_status.setText(self.run_status.text() + " — the run may still be going; select the lead "
-                                    "again to resume following it.")
-            self._refresh_buttons()
+            if self._is_shown(run_id):
+                self._run = None
+                self._status_error(exc)
+                self.run_status.setText(self.run_status.text() + " — the run may still be going; select "
+                                        "the lead again to resume following it.")
+                self._refresh_buttons()
             return
+        finally:
+            if self._watches.get(run_id) is asyncio.current_task():
+                del self._watches[run_id]
         if last is not None and last.finished:
             self.run_finished.emit(lead_id, last)
 
@@ -320,28 +324,20 @@ class EvaluationPanel(QtWidgets.QWidget):
     def _apply(self, snap: RunSnapshot) -> None:
         self._run = snap
         self.timeline.update_snapshot(snap)
-        self._status(self.describe(snap), snap.status)
+        self._status(describe_run(snap), snap.status)
         self._refresh_buttons()
 
-    def describe(self, snap: RunSnapshot) -> str:
-        status = _STATUS_TEXT.get(snap.status, human(snap.status))
-        if snap.status == "errored":
-            msg = snap.error.message if snap.error else "unknown error"
-            return f"{status}: {msg}. Retry runs it again from the failed step."
-        if snap.status == "complete":
-            score = f" — score {snap.output.score} ({snap.output.label})" if snap.output else ""
-            return f"{status}{score}"
-        if snap.status == "terminated":
-            return f"{status}. Retry restarts it."
-        step = next((s for s in snap.steps if s.name == snap.current_step), None)
-        if step is not None and step.status == "retrying":
-            return f"{status} — retrying {step.name} (attempt {max(step.attempts, 2)})"
-        return f"{status}" + (f" — {snap.current_step}" if snap.current_step else "") + "…"
+    @property
+    def followed_runs(self) -> list[str]:
+        """Run ids being followed (the shown one and any left running in the background)."""
+        return [rid for rid, t in self._watches.items() if not t.done()]
 
-    def _stop_watch(self) -> None:
-        if self._watch is not None and not self._watch.done():
-            self._watch.cancel()
-        self._watch = None
+    def _stop_watches(self) -> list[asyncio.Task[None]]:
+        tasks = list(self._watches.values())
+        for t in tasks:
+            t.cancel()
+        self._watches.clear()
+        return tasks
 
     # ------------------------------------------------------------------ banners
     def show_duplicate(self, exc: DuplicateDocuments) -> None:
@@ -390,7 +386,6 @@ class EvaluationPanel(QtWidgets.QWidget):
         return dlg
 
     async def aclose(self) -> None:
-        task = self._watch
-        self._stop_watch()
-        if task is not None:
-            await asyncio.gather(task, return_exceptions=True)
+        tasks = self._stop_watches()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

@@ -36,6 +36,34 @@ def describe(step: StepProgress) -> str:
     return human(step.status)
 
 
+_STATUS_TEXT = {
+    "queued": "Queued",
+    "running": "Running",
+    "waiting": "Waiting",
+    "paused": "Paused",
+    "complete": "Complete",
+    "errored": "Failed",
+    "terminated": "Terminated",
+}
+
+
+def describe_run(snap: RunSnapshot) -> str:
+    """The run status line (runStatus)."""
+    status = _STATUS_TEXT.get(snap.status, human(snap.status))
+    if snap.status == "errored":
+        msg = snap.error.message if snap.error else "unknown error"
+        return f"{status}: {msg}. Retry runs it again from the failed step."
+    if snap.status == "complete":
+        score = f" — score {snap.output.score} ({snap.output.label})" if snap.output else ""
+        return f"{status}{score}"
+    if snap.status == "terminated":
+        return f"{status}. Retry restarts it."
+    step = next((s for s in snap.steps if s.name == snap.current_step), None)
+    if step is not None and step.status == "retrying":
+        return f"{status} — retrying {step.name} (attempt {max(step.attempts, 2)})"
+    return f"{status}" + (f" — {snap.current_step}" if snap.current_step else "") + "…"
+
+
 class _Row:
     def __init__(self, grid: QtWidgets.QGridLayout, row: int, name: str, parent: QtWidgets.QWidget):
         self.name = name
