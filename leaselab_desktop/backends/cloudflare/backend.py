@@ -8,7 +8,6 @@ import logging
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -25,6 +24,7 @@ from leaselab_desktop.backends.cloudflare.client import (
 )
 from leaselab_desktop.backends.cloudflare.followups import follow_run
 from leaselab_desktop.backends.cloudflare.freshness import ReadInfo
+from leaselab_desktop.backends.cloudflare.intake import ServerManagedIntake
 from leaselab_desktop.backends.cloudflare.polling import StepTimings
 from leaselab_desktop.backends.cloudflare.wire import (
     answer_data,
@@ -40,7 +40,6 @@ from leaselab_desktop.backends.errors import (
     BackendUnavailable,
     InvalidRequest,
     NotFound,
-    NotSupported,
     Unauthorized,
 )
 from leaselab_desktop.config import PollingSettings
@@ -51,12 +50,9 @@ from leaselab_desktop.domain.models import (
     LeadFile,
     LeadPage,
     LeadQuery,
-    NewLead,
     Override,
-    Property,
     RunSnapshot,
     RunTicket,
-    Unit,
     Usage,
 )
 from leaselab_desktop.domain.timefmt import utcnow
@@ -72,7 +68,7 @@ OFFER_LOCAL = (
 )
 
 
-class CloudflareBackend:
+class CloudflareBackend(ServerManagedIntake):
     kind = "cloudflare"
 
     def __init__(
@@ -90,6 +86,7 @@ class CloudflareBackend:
         rng: random.Random | None = None,
         timeout_s: float = 10.0,
         read_retries: int = 2,
+        owns_cache: bool = False,
     ) -> None:
         self._rng = rng or random.Random()
         self.api = OpsClient(
@@ -98,6 +95,7 @@ class CloudflareBackend:
         )
         self.site_id = site_id
         self.cache = cache
+        self.owns_cache = owns_cache  # close the cache in aclose() (the factory's backends)
         self.clock = clock
         self.sleep = sleep
         self.polling = polling or PollingSettings()
@@ -412,9 +410,6 @@ class CloudflareBackend:
         detail = f"{contact.detail} {when}".strip()
         return Health(state=state, last_contact=last, detail=detail)
 
-    async def terminate_run(self, run_id: str) -> None:
-        raise NotSupported("Stopping a run is not offered by the Cloudflare server.")
-
     async def retry_run(self, run_id: str) -> RunTicket:
         snap = await self.get_run(run_id)
         if not snap.finished:
@@ -423,17 +418,7 @@ class CloudflareBackend:
             raise NotFound("The applicant of this run is unknown; start a new evaluation instead.")
         return await self.start_evaluation(snap.lead_id)
 
-    async def list_properties(self) -> list[Property]:
-        raise NotSupported("Properties are managed in LeaseLab on the web for Cloudflare sites.")
-
-    async def list_units(self, property_id: str) -> list[Unit]:
-        raise NotSupported("Units are managed in LeaseLab on the web for Cloudflare sites.")
-
-    async def create_lead(self, new: NewLead) -> Lead:
-        raise NotSupported("New applicants are added in LeaseLab on the web for Cloudflare sites.")
-
-    async def attach_file(self, lead_id: str, path: Path, file_type: str = "other") -> LeadFile:
-        raise NotSupported("Documents are uploaded in LeaseLab on the web for Cloudflare sites.")
-
     async def aclose(self) -> None:
         await self.api.aclose()
+        if self.owns_cache:
+            self.cache.close()
