@@ -78,3 +78,39 @@ async def test_dark_palette_is_followed(tasks, until, tmp_path) -> None:
     await backend.aclose()
     ws.close()
     ws.deleteLater()
+
+
+async def test_every_control_has_an_accessible_name(tasks, until) -> None:
+    backend = FakeBackend()
+    ws = LeadWorkspace(tasks)
+    ws.set_backend(backend)
+    ws.show()
+    ws.show_lead("lead_1")
+    await until(lambda: ws.card.evaluation is not None)
+    kinds = (QtWidgets.QAbstractButton, QtWidgets.QComboBox, QtWidgets.QAbstractItemView,
+             QtWidgets.QProgressBar, QtWidgets.QLineEdit)
+
+    def internal(w: QtWidgets.QWidget) -> bool:  # header views, combo box popups: Qt names those
+        if isinstance(w, QtWidgets.QHeaderView):
+            return True
+        p = w.parentWidget()
+        while p is not None:
+            if isinstance(p, QtWidgets.QComboBox):
+                return True
+            p = p.parentWidget()
+        return False
+
+    unnamed = [f"{type(w).__name__}:{w.objectName()}" for w in ws.findChildren(QtWidgets.QWidget)
+               if isinstance(w, kinds) and not internal(w) and not w.accessibleName()
+               and not (isinstance(w, QtWidgets.QAbstractButton) and w.text())]
+    assert unnamed == []
+    for name in ("runButton", "reevaluateButton", "retryButton", "terminateButton", "forceButton",
+                 "overrideButton", "exportButton", "batchProgress", "stepTimeline", "runStatus",
+                 "duplicateBanner", "quotaBanner", "resultCard", "scoreValue", "labelBadge",
+                 "recommendationChip"):
+        w = ws.findChild(QtWidgets.QWidget, name)
+        assert w is not None and w.accessibleName(), name
+    await ws.shutdown()
+    await tasks.cancel_all()
+    await backend.aclose()
+    ws.deleteLater()

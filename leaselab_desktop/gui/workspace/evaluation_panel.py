@@ -31,6 +31,8 @@ def _banner(
     frame = QtWidgets.QFrame(parent)
     frame.setObjectName(name)
     frame.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
+    frame.setAccessibleName({"duplicateBanner": "Duplicate documents", "quotaBanner": "Quota exceeded"}
+                            .get(name, name))
     text = QtWidgets.QLabel(frame)
     text.setObjectName(name + "Text")
     text.setWordWrap(True)

@@ -140,6 +140,7 @@ class PreviewPane(QtWidgets.QWidget):
 
         self.image = QtWidgets.QLabel(self)
         self.image.setObjectName("previewImage")
+        self.image.setAccessibleName("Document page")
         self.image.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
         self.scroll_area = QtWidgets.QScrollArea(self)
         self.scroll_area.setWidget(self.image)
