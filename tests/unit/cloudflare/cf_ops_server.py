@@ -58,6 +58,7 @@ class OpsState:
     queue_s: float = 0.0
     step_s: tuple[float, ...] = (0.02,) * 7
     fail_next: int | None = None
+    unavailable_next: int = 0  # answer this many next requests with a 503 (any method)
     idempotency: dict[str, tuple[int, Any]] = field(default_factory=dict)
     log: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -211,6 +212,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length) if length else b""
         with st.lock:
             st.log.append((method, self.path, dict(self.headers.items())))
+            if st.unavailable_next > 0:
+                st.unavailable_next -= 1
+                return self._send(503, {"error": "Service Unavailable", "message": "try later"})
             try:
                 self._route(st, method, parts.path, parse_qs(parts.query), raw)
             except Exception as exc:  # a server bug must still answer

@@ -95,3 +95,16 @@ async def test_same_idempotency_key_returns_the_first_run(make_backend, wf_url: 
     assert keys == ["k-1", "k-1"]
     with pytest.raises(AlreadyRunning):
         await backend.start_evaluation("lead_050")  # a fresh key is a new request
+
+
+async def test_reads_are_retried_writes_are_not(make_backend, wf_url: str, wf_state: OpsState) -> None:
+    backend = make_backend(wf_url, read_retries=2)
+    wf_state.unavailable_next = 2
+    lead = await backend.get_lead("lead_051")  # two 503s, then the answer
+    assert lead.id == "lead_051" and not backend.last_read.stale
+    assert [m for m, p, _h in wf_state.log if p.endswith("/leads/lead_051")] == ["GET"] * 3
+    wf_state.unavailable_next = 1
+    with pytest.raises(BackendUnavailable, match="503"):
+        await backend.start_evaluation("lead_051")
+    assert [m for m, _p, _h in wf_state.log].count("POST") == 1
+    assert wf_state.runs == {}
