@@ -30,6 +30,21 @@ LABEL_ROLE = Qt.ItemDataRole.UserRole + 2
 BATCH_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 4
 
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_HANDLED_ROLES = frozenset(
+    {_DISPLAY, _ACCESSIBLE, _ALIGN, _TOOLTIP, int(LEAD_ID_ROLE), int(LABEL_ROLE), int(SCORE_ROLE),
+     int(BATCH_STATE_ROLE)}
+)
+_ALIGNMENTS = {
+    Column.SCORE: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    Column.LABEL: int(Qt.AlignmentFlag.AlignCenter),
+}
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+
 _BATCH_TEXT = {  # the workspace's BatchController states
     "queued": "queued",
     "running": "running…",
@@ -95,18 +110,22 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._view):
+        # called ~1,000 times per repaint: unhandled roles (font, colours, decoration...) leave first
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
-        row = self._view[index.row()]
+        vrow = index.row()
+        if vrow >= len(self._view):
+            return None
+        row = self._view[vrow]
         col = index.column()
         s = self.store
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(row, col, role == Qt.ItemDataRole.AccessibleTextRole)
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return self._display(row, col, role == _ACCESSIBLE)
+        if role == _ALIGN:
+            return _ALIGNMENTS.get(col)
         if role == LEAD_ID_ROLE:
             return s.ids[row]
         if role == LABEL_ROLE:
@@ -115,15 +134,10 @@ class LeadTableModel(QtCore.QAbstractTableModel):
             return s.scores[row]
         if role == BATCH_STATE_ROLE:
             return self._batch.get(s.ids[row])
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{s.names[row]} <{s.emails[row]}>"
-            state = self._batch.get(s.ids[row])
-            return f"{tip}\nBatch: {_BATCH_TEXT.get(state, state)}" if state else tip
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.SCORE:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == Column.LABEL:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
+        # tooltip
+        tip = f"{s.names[row]} <{s.emails[row]}>"
+        state = self._batch.get(s.ids[row])
+        return f"{tip}\nBatch: {_BATCH_TEXT.get(state, state)}" if state else tip
 
     def _display(self, row: int, col: int, accessible: bool) -> str:
         s = self.store
@@ -223,10 +237,21 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         key = self.store.sort_key(self._sort_column, self._descending)
         self._sorted.remove(row)
         self._sorted.insert(bisect.bisect_left(self._sorted, key(row), key=key), row)
+        try:
+            old_pos: int | None = self._view.index(row)
+        except ValueError:
+            old_pos = None
+        visible = bool(self.store.filter([row], self._filter))
+        if old_pos is not None and visible:
+            rest = self._view[:old_pos] + self._view[old_pos + 1:]
+            if bisect.bisect_left(rest, key(row), key=key) == old_pos:
+                # same place: repaint one row instead of relaying out the whole view
+                self.dataChanged.emit(self.index(old_pos, 0), self.index(old_pos, len(Column) - 1))
+                return True
         view = list(self._view)
-        with contextlib.suppress(ValueError):
-            view.remove(row)
-        if self.store.filter([row], self._filter):
+        if old_pos is not None:
+            del view[old_pos]
+        if visible:
             view.insert(bisect.bisect_left(view, key(row), key=key), row)
         self._apply_view(view)
         return True
