@@ -38,7 +38,7 @@ _HANDLED_ROLES = frozenset(
     {_DISPLAY, _ACCESSIBLE, _ALIGN, _TOOLTIP, int(LEAD_ID_ROLE), int(LABEL_ROLE), int(SCORE_ROLE),
      int(BATCH_STATE_ROLE)}
 )
-_ALIGNMENTS = {
+_ALIGNMENTS: dict[int, int] = {
     Column.SCORE: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
     Column.LABEL: int(Qt.AlignmentFlag.AlignCenter),
 }
