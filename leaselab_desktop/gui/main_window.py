@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from leaselab_desktop.backends.base import Backend
@@ -57,7 +59,7 @@ class MainWindow(QtWidgets.QMainWindow):
         *,
         opener: BackendOpener = default_opener,
         profile: str | None = None,
-        log_path: Any = None,
+        log_path: Path | None = None,
         use_tray: bool | None = None,
     ) -> None:
         super().__init__()
@@ -296,7 +298,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 self.reporter.report(f"Could not open the backend of profile {name!r}", exc)
                 self.lead_list.set_backend(None)
                 self.lead_list.set_message(f"The backend could not be opened:\n{exc}")
-                self.status.set_backend_info("no backend", name, "offline", None, _now(), str(exc))
+                self.status.set_backend_info("no backend", name, "offline", None, datetime.now(UTC), str(exc))
                 self.backend_opened.emit(None)
                 return None
             self.set_backend(backend)
@@ -340,9 +342,3 @@ class MainWindow(QtWidgets.QMainWindow):
         await self._close_backend()
         self.notifier.shutdown()
         self.lead_list._debounce.stop()
-
-
-def _now() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
