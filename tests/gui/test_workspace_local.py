@@ -132,3 +132,80 @@ async def test_intake_and_batch_on_the_local_backend(paths, tasks, until, tmp_pa
             if states[lid] == "complete":
                 assert await backend.latest_evaluation(lid) is not None
         Path(pdf).unlink()
+
+
+class _ModelServer:
+    """An OpenAI-compatible chat endpoint on loopback: refuses (401) or answers, as scripted."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.mode = "refuse"
+        self.requests = 0
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                owner.requests += 1
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                if owner.mode == "refuse":
+                    status, body = 401, {"error": "bad token"}
+                else:
+                    answer = {"facts": {"employment_months": 30}, "signals": [],
+                              "summary": "Documents are consistent."}
+                    status, body = 200, {"choices": [{"index": 0, "message": {
+                        "role": "assistant", "content": json.dumps(answer)}, "finish_reason": "stop"}]}
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="model-server", daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(5)
+
+
+async def test_errored_run_and_retry_on_the_local_backend(paths, tasks, until) -> None:
+    from leaselab_desktop.config import ProviderSettings
+
+    server = _ModelServer()
+    try:
+        settings = ProviderSettings(kind="openai-compatible", base_url=server.url, model="llama3.2")
+        backend = await LocalBackend.open(paths, provider_settings=settings)
+        async with open_workspace(backend, tasks) as ws:
+            (lead_id,) = await _unevaluated(backend)
+            ws.show_lead(lead_id)
+            await until(lambda: ws.detail.lead is not None, timeout=TIMEOUT)
+            ws.findChild(QtWidgets.QPushButton, "runButton").click()
+            await until(lambda: ws.panel.run is not None and ws.panel.run.status == "errored", timeout=TIMEOUT)
+            tl = ws.panel.timeline
+            assert tl.state("load-documents") == "complete"
+            assert tl.state("call-workers-ai") == "errored"
+            assert "refused the credentials (401)" in tl.detail("call-workers-ai")
+            status = ws.findChild(QtWidgets.QLabel, "runStatus").text()
+            assert status.startswith("Failed:") and "401" in status
+            retry = ws.findChild(QtWidgets.QPushButton, "retryButton")
+            assert retry.isVisible() and retry.isEnabled()
+            server.mode = "answer"
+            retry.click()
+            await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete", timeout=TIMEOUT)
+            assert all(tl.state(s) == "complete" for s in WORKFLOW_STEPS)
+            score = ws.findChild(QtWidgets.QLabel, "scoreValue")
+            await until(lambda: score.text().isdigit(), timeout=TIMEOUT)
+            assert ws.card.evaluation is not None and ws.card.evaluation.provider == "openai-compatible"
+            assert server.requests >= 2
+    finally:
+        server.close()
