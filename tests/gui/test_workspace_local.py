@@ -5,14 +5,16 @@ attach by drag-and-drop, new lead, batch."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from leaselab_desktop.backends.local import LocalBackend
-from leaselab_desktop.domain.models import LeadQuery
+from leaselab_desktop.domain.models import LeadQuery, RunSnapshot
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.gui.qt import QtWidgets
+from leaselab_desktop.gui.workspace.timeline import describe
 from tests.gui.fakes import collect_garbage_on_gui_thread, drop_files, make_pdf, open_workspace  # noqa: F401 - the autouse fixture
 
 TIMEOUT = 60.0
@@ -142,7 +144,8 @@ class _ModelServer:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-        self.mode = "refuse"
+        self.mode = "refuse"  # refuse (401) | busy (503 for the next `busy_left` requests) | answer
+        self.busy_left = 0
         self.requests = 0
         owner = self
 
@@ -150,7 +153,10 @@ class _ModelServer:
             def do_POST(self) -> None:
                 owner.requests += 1
                 self.rfile.read(int(self.headers.get("content-length") or 0))
-                if owner.mode == "refuse":
+                if owner.mode == "busy" and owner.busy_left > 0:
+                    owner.busy_left -= 1
+                    status, body = 503, {"error": "loading model"}
+                elif owner.mode == "refuse":
                     status, body = 401, {"error": "bad token"}
                 else:
                     answer = {"facts": {"employment_months": 30}, "signals": [],
@@ -209,3 +215,38 @@ async def test_errored_run_and_retry_on_the_local_backend(paths, tasks, until) -
             assert server.requests >= 2
     finally:
         server.close()
+
+
+async def test_retrying_step_on_the_local_backend(paths, tasks, until) -> None:
+    from leaselab_desktop.config import ProviderSettings
+
+    server = _ModelServer()
+    server.mode, server.busy_left = "busy", 3  # the provider's own 3 tries fail: the step retries
+    try:
+        settings = ProviderSettings(kind="openai-compatible", base_url=server.url, model="llama3.2")
+        backend = await LocalBackend.open(paths, provider_settings=settings)
+        async with open_workspace(backend, tasks) as ws:
+            (lead_id,) = await _unevaluated(backend)
+            ws.show_lead(lead_id)
+            await until(lambda: ws.detail.lead is not None, timeout=TIMEOUT)
+            seen: list[tuple[str, str]] = []
+            ws.panel.timeline.update_snapshot = _spy(ws.panel.timeline.update_snapshot, seen)  # type: ignore[method-assign]
+            ws.findChild(QtWidgets.QPushButton, "runButton").click()
+            await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete", timeout=TIMEOUT)
+            retrying = [d for st, d in seen if st == "retrying"]
+            assert retrying and retrying[0].startswith("Retrying — attempt 2"), seen
+            assert "503" in retrying[0]
+            assert ws.panel.timeline.state("call-workers-ai") == "complete"
+    finally:
+        server.close()
+
+
+def _spy(update: Callable[[RunSnapshot], None], seen: list[tuple[str, str]]) -> Callable[[RunSnapshot], None]:
+    """Wrap the timeline's update to record every state call-workers-ai passed through."""
+
+    def wrapped(snap: RunSnapshot) -> None:
+        update(snap)
+        step = next(s for s in snap.steps if s.name == "call-workers-ai")
+        seen.append((step.status, describe(step)))
+
+    return wrapped
