@@ -250,3 +250,32 @@ def _spy(update: Callable[[RunSnapshot], None], seen: list[tuple[str, str]]) -> 
         seen.append((step.status, describe(step)))
 
     return wrapped
+
+
+async def test_quota_exceeded_on_the_local_backend(paths, tasks, until) -> None:
+    from leaselab_desktop.domain.timefmt import utcnow
+    from leaselab_desktop.store import usage as usage_repo
+
+    backend = await LocalBackend.open(paths, count_free_providers=True)
+    month = usage_repo.month_of(utcnow())
+
+    def use_it_all(c: object) -> int:
+        n = 0
+        while usage_repo.try_consume(c, backend.site_id, month) is not None:  # type: ignore[arg-type]
+            n += 1
+        return n
+
+    used = await backend.db.write(use_it_all)
+    usage_seen: list[object] = []
+    async with open_workspace(backend, tasks) as ws:
+        ws.usage_changed.connect(usage_seen.append)
+        (lead_id,) = await _unevaluated(backend)
+        ws.show_lead(lead_id)
+        await until(lambda: ws.detail.lead is not None, timeout=TIMEOUT)
+        ws.findChild(QtWidgets.QPushButton, "runButton").click()
+        banner = ws.findChild(QtWidgets.QFrame, "quotaBanner")
+        await until(banner.isVisible, timeout=TIMEOUT)
+        text = ws.findChild(QtWidgets.QLabel, "quotaBannerText").text()
+        assert f"{used} of {used} evaluations used in {month}" in text
+        assert ws.panel.run is None and await backend.active_run(lead_id) is None
+        assert usage_seen and usage_seen[-1].evaluation_count == used  # type: ignore[attr-defined]
