@@ -130,6 +130,11 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
 
     written += await _workspace_states(window, out_dir)
     written += await _dark_variant(window, out_dir)
+    # the light window once more, now that the workspace states have evaluated some leads
+    window.notifier.toast.hide()
+    await window.monitor.check_once()  # the real usage again, not the staged quota states
+    await settle(300)
+    written.append(save(window, out_dir / "13-main-window-evaluated.png"))
     return written
 
 
