@@ -136,3 +136,18 @@ async def test_selecting_history_shows_that_evaluation(tasks, until) -> None:
         history.setCurrentRow(1)
         assert score.text() == "72"
         assert ws.findChild(QtWidgets.QLabel, "labelBadge").text() == "Label B"
+
+
+async def test_page_keys_turn_pdf_pages(tasks, until) -> None:
+    async with open_workspace(FakeBackend(), tasks) as ws:
+        ws.show_lead("lead_1")
+        await until(lambda: ws.detail.lead is not None)
+        tree = ws.findChild(QtWidgets.QTreeWidget, "documentsList")
+        preview = ws.detail.documents.preview
+        tree.setCurrentItem(tree.topLevelItem(0))
+        await until(lambda: preview.pages == 2)
+        for key, page in ((QtCore.Qt.Key.Key_PageDown, 1), (QtCore.Qt.Key.Key_PageDown, 1),
+                          (QtCore.Qt.Key.Key_PageUp, 0)):
+            event = QtGui.QKeyEvent(QtCore.QEvent.Type.KeyPress, key, QtCore.Qt.KeyboardModifier.NoModifier)
+            QtWidgets.QApplication.sendEvent(preview, event)
+            await until(lambda p=page: preview.page == p and preview.page_label.text() == f"Page {p + 1} of 2")

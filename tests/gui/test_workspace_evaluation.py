@@ -275,3 +275,30 @@ async def test_coming_back_to_a_running_lead_reuses_its_watch(tasks, until) -> N
         await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete")
         await asyncio.sleep(0.05)
         assert finished == ["lead_2"]  # reported once
+
+
+async def test_already_evaluated_from_a_deployed_worker_offers_force(tasks, until, monkeypatch) -> None:
+    from leaselab_desktop.backends.errors import AlreadyEvaluated
+
+    backend = FakeBackend(kind="cloudflare")
+
+    async def refuse(lead_id: str, force: bool = False, reason: str | None = None):  # type: ignore[no-untyped-def]
+        backend.start_calls.append((lead_id, force, reason))
+        if not force:
+            raise AlreadyEvaluated("This lead already has an evaluation <b>x</b>.", evaluation_id="ev_9")
+        return backend._launch(lead_id)
+
+    monkeypatch.setattr(backend, "start_evaluation", refuse)
+    async with open_workspace(backend, tasks) as ws:
+        await _shown(ws, until)
+        _btn(ws, "reevaluateButton").click()
+        banner = ws.findChild(QtWidgets.QFrame, "duplicateBanner")
+        await until(banner.isVisible)
+        text = ws.findChild(QtWidgets.QLabel, "duplicateBannerText").text()
+        assert "already evaluated" in text and "ev_9" in text and "&lt;b&gt;x&lt;/b&gt;" in text
+        ws.findChild(QtWidgets.QPushButton, "forceButton").click()
+        dlg = ws.panel._force_dialog
+        dlg.reason_edit.setPlainText("Second opinion requested")
+        dlg.ok_button.click()
+        await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete")
+        assert backend.start_calls[-1] == ("lead_1", True, "Second opinion requested")

@@ -8,9 +8,11 @@ One run at a time per panel: a click while a start is pending or a run is follow
 from __future__ import annotations
 
 import asyncio
+from html import escape
 
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import (
+    AlreadyEvaluated,
     AlreadyRunning,
     BackendError,
     BackendUnavailable,
@@ -219,6 +221,10 @@ class EvaluationPanel(QtWidgets.QWidget):
             self._busy = False
             self.show_duplicate(exc)
             return
+        except AlreadyEvaluated as exc:  # the deployed worker's flavour of the same refusal
+            self._busy = False
+            self.show_duplicate(DuplicateDocuments(exc.message, last_evaluation_id=exc.evaluation_id))
+            return
         except QuotaExceeded as exc:
             self._busy = False
             self.show_quota(exc)
@@ -344,10 +350,12 @@ class EvaluationPanel(QtWidgets.QWidget):
     # ------------------------------------------------------------------ banners
     def show_duplicate(self, exc: DuplicateDocuments) -> None:
         self._duplicate = exc
-        last = when(exc.last_evaluated_at)
+        at = exc.last_evaluated_at or (exc.last_evaluation.evaluated_at if exc.last_evaluation else None)
+        last = when(at)
         ident = f" (evaluation {exc.last_evaluation_id})" if exc.last_evaluation_id else ""
         self.duplicate_text.setText(
-            f"<b>Same documents as the last evaluation on {last}</b>{ident}. {exc.message}"
+            (f"<b>Same documents as the last evaluation on {last}</b>" if at else
+             "<b>This lead was already evaluated</b>") + f"{ident}. {escape(exc.message)}"
         )
         self.force_button.setVisible(exc.can_force)
         pal = self.palette()
@@ -367,7 +375,7 @@ class EvaluationPanel(QtWidgets.QWidget):
             usage = f"{u.evaluation_count} of {u.quota_limit} evaluations used in {u.month}{tier}.{reset}"
         else:
             usage = ""
-        self.quota_text.setText(f"<b>Monthly quota reached.</b> {exc.message} {usage}".strip())
+        self.quota_text.setText(f"<b>Monthly quota reached.</b> {escape(exc.message)} {usage}".strip())
         pal = self.palette()
         self.quota_banner.setStyleSheet(
             "#quotaBanner {" + chip_qss(label_color("D", pal), pal).replace("border-radius: 9px",

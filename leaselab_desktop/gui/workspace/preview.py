@@ -131,6 +131,7 @@ class PreviewPane(QtWidgets.QWidget):
         self._tasks = tasks
         self.setObjectName("documentPreview")
         self.setAccessibleName("Document preview")
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self._data: bytes = b""
         self._name = ""
         self._page = 0
@@ -234,6 +235,16 @@ class PreviewPane(QtWidgets.QWidget):
         if shown.width() > avail:
             shown = shown.scaledToWidth(avail, QtCore.Qt.TransformationMode.SmoothTransformation)
         self.image.setPixmap(shown)
+
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        """PageUp/PageDown (and Left/Right) turn pages when the preview has focus."""
+        back = (QtCore.Qt.Key.Key_PageUp, QtCore.Qt.Key.Key_Left)
+        forward = (QtCore.Qt.Key.Key_PageDown, QtCore.Qt.Key.Key_Right)
+        if self._pages > 1 and event.key() in back + forward:
+            self._request(self._page + (-1 if event.key() in back else 1))
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
