@@ -277,6 +277,9 @@ class ResultCard(QtWidgets.QFrame):
         dlg.setAcceptMode(QtWidgets.QFileDialog.AcceptMode.AcceptSave)
         dlg.setNameFilter("PDF documents (*.pdf)")
         dlg.setDefaultSuffix("pdf")
+        docs = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.DocumentsLocation)
+        if docs:
+            dlg.setDirectory(docs)
         dlg.selectFile(self.default_report_name())
         dlg.fileSelected.connect(
             lambda name: self._tasks.spawn(self.export_to(Path(name)), what="export the compliance report")
