@@ -86,6 +86,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self._sorted: list[int] = []
         self._view: list[int] = []
         self._filter = LeadFilter()
+        self._hay_sorted: list[str] | None = None  # search keys aligned with _sorted (lazy)
         self._batch: dict[str, str] = {}
         self.last_filter_ms = 0.0
         self.last_sort_ms = 0.0
@@ -204,7 +205,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self._batch.clear()
         self.store.extend(leads)
         self._resort()
-        self._view = self.store.filter(self._sorted, self._filter)
+        self._view = self._filter_all(self._filter)
         self.endResetModel()
         self.view_changed.emit()
 
@@ -231,6 +232,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
             return True
         renamed = self.store.names[row] != lead.full_name
         self.store.update(lead)
+        self._hay_sorted = None  # its search key and/or position change
         if renamed:  # the tie-break order changed: re-sort once
             self._relayout(resort=True)
             return True
@@ -260,11 +262,20 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         if flt == self._filter:
             return
         t0 = time.perf_counter()
-        base = self._view if flt.narrows(self._filter) else self._sorted
-        new_view = self.store.filter(base, flt)
+        if flt.narrows(self._filter) and len(self._view) < len(self._sorted) // 2:
+            new_view = self.store.filter(self._view, flt)  # few rows left: narrow them
+        else:
+            new_view = self._filter_all(flt)
         self._filter = flt
         self._apply_view(new_view)
         self.last_filter_ms = (time.perf_counter() - t0) * 1000
+
+    def _filter_all(self, flt: LeadFilter) -> list[int]:
+        if not flt.needle:
+            return self.store.filter(self._sorted, flt)
+        if self._hay_sorted is None:
+            self._hay_sorted = self.store.search_keys(self._sorted)
+        return self.store.filter(self._sorted, flt, aligned_hay=self._hay_sorted)
 
     def set_batch_state(self, lead_id: str, state: str | None) -> None:
         if state:
@@ -282,6 +293,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
 
     # -- internals -----------------------------------------------------------------------------
     def _resort(self) -> None:
+        self._hay_sorted = None
         t0 = time.perf_counter()
         self._sorted = self.store.sort_order(self._sort_column, self._descending)
         self.last_sort_ms = (time.perf_counter() - t0) * 1000
@@ -289,7 +301,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
     def _relayout(self, *, resort: bool) -> None:
         if resort:
             self._resort()
-        self._apply_view(self.store.filter(self._sorted, self._filter))
+        self._apply_view(self._filter_all(self._filter))
 
     def _apply_view(self, new_view: list[int]) -> None:
         """Swap the visible rows, keeping persistent indexes (selection, current) on their leads."""

@@ -152,10 +152,19 @@ class LeadRowStore:
         self._hay[row] = f"{name}\0{lead.email}".casefold()
 
     # -- filtering -----------------------------------------------------------------------------
-    def filter(self, order: Sequence[int], flt: LeadFilter) -> list[int]:
+    def filter(
+        self, order: Sequence[int], flt: LeadFilter, aligned_hay: Sequence[str] | None = None
+    ) -> list[int]:
         """The rows of ``order`` (kept in that order) that match ``flt``: one list comprehension per
-        active test over precomputed keys (measured faster than map/compress on CPython 3.11)."""
+        active test over precomputed keys (measured faster than map/compress on CPython 3.11).
+
+        ``aligned_hay`` (``search_keys(order)``) lets the text test zip instead of index, about a
+        third faster on a whole 100k order."""
         rows: list[int] = list(order)
+        needle = flt.needle
+        if needle and aligned_hay is not None and len(aligned_hay) == len(rows):
+            rows = [i for i, h in zip(rows, aligned_hay, strict=True) if needle in h]
+            needle = ""
         for column, wanted in (
             (self.statuses, flt.status),
             (self.property_ids, flt.property_id),
@@ -163,11 +172,14 @@ class LeadRowStore:
         ):
             if wanted is not None:
                 rows = [i for i in rows if column[i] == wanted]
-        needle = flt.needle
         if needle:
             hay = self._hay
             rows = [i for i in rows if needle in hay[i]]
         return rows
+
+    def search_keys(self, order: Sequence[int]) -> list[str]:
+        """The search strings of ``order``'s rows, in that order (for ``filter(aligned_hay=)``)."""
+        return list(map(self._hay.__getitem__, order))
 
     # -- sorting -------------------------------------------------------------------------------
     def sort_order(self, column: Column, descending: bool) -> list[int]:
