@@ -42,6 +42,11 @@ async def test_batch_runs_at_most_four_at_once_and_reports_progress(tasks, until
             seq = [st for r, st in rows if r == lid]
             assert seq == ["queued", "running", "complete"], (lid, seq)
         assert "7 complete" in ws.findChild(QtWidgets.QLabel, "batchSummary").text()
+        assert ws.findChild(QtWidgets.QLabel, "batchSummary").isVisible()
+        dismiss = ws.findChild(QtWidgets.QPushButton, "batchDismissButton")
+        assert dismiss.isVisible() and not ws.findChild(QtWidgets.QPushButton, "batchCancelButton").isVisible()
+        dismiss.click()
+        assert not ws.batch_panel.isVisible()
 
 
 async def test_batch_marks_duplicates_quota_and_errors(tasks, until) -> None:

@@ -147,10 +147,16 @@ class BatchPanel(QtWidgets.QFrame):
         self.cancel_button.setObjectName("batchCancelButton")
         self.cancel_button.setAccessibleName("Cancel the batch")
         self.cancel_button.clicked.connect(controller.cancel)
+        self.dismiss_button = QtWidgets.QPushButton("Dismiss", self)
+        self.dismiss_button.setObjectName("batchDismissButton")
+        self.dismiss_button.setAccessibleName("Hide the batch summary")
+        self.dismiss_button.clicked.connect(self.hide)
+        self.dismiss_button.hide()
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.title)
         row.addWidget(self.bar, 1)
         row.addWidget(self.cancel_button)
+        row.addWidget(self.dismiss_button)
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(row)
         lay.addWidget(self.summary)
@@ -163,6 +169,8 @@ class BatchPanel(QtWidgets.QFrame):
         self.show()
         if done == 0:
             self.title.setText("Batch evaluation")
+            self.cancel_button.show()
+            self.dismiss_button.hide()
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
         self.cancel_button.setEnabled(self.controller.running or done < total)
@@ -176,5 +184,7 @@ class BatchPanel(QtWidgets.QFrame):
 
     def _on_finished(self, states: dict[str, str]) -> None:
         self.cancel_button.setEnabled(False)
+        self.cancel_button.hide()
+        self.dismiss_button.show()
         self._summarise()
         self.title.setText("Batch finished")
