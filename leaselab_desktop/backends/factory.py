@@ -31,4 +31,5 @@ async def open_backend(
     return CloudflareBackend(
         profile.base_url, site_id=profile.site_id, user_id=profile.user_id,
         token=secrets.get(SecretStore.token_key(profile.name)), cache=cache, polling=settings.polling,
+        owns_cache=True,
     )
