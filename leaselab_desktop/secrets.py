@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import keyring
 import keyring.backend
 import keyring.errors
+from jaraco.classes import properties
 
 SERVICE = "LeaseLabDesktop"
 _INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
@@ -32,10 +33,14 @@ class SecretStore:
     def info(self) -> KeyringInfo:
         b = self._backend
         name = f"{type(b).__module__}.{type(b).__name__}"
-        priority = getattr(b, "priority", 0)
-        insecure = any(name.startswith(m) for m in _INSECURE_MODULES) or priority <= 0
-        if getattr(b, "leaselab_insecure", False):
-            insecure = True
+        if isinstance(b, MemoryKeyring):  # only ever set explicitly (tests, headless runs)
+            insecure = b.leaselab_insecure
+        else:
+            try:
+                priority = float(b.priority)
+            except Exception:
+                priority = 0.0
+            insecure = any(name.startswith(m) for m in _INSECURE_MODULES) or priority <= 0
         if insecure:
             detail = (
                 "No secure keyring is available: tokens cannot be saved and documents are not "
@@ -77,9 +82,15 @@ class SecretStoreUnavailable(Exception):
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
-    """In-process keyring for tests and headless runs; ``secure`` says whether to pretend it is secure."""
+    """In-process keyring for tests and headless runs; ``secure`` says whether to pretend it is secure.
 
-    priority = 1  # type: ignore[assignment]
+    Its priority raises, so keyring never picks it by itself: on a machine without an OS keyring the
+    default stays keyring's "fail" backend and Settings warns, instead of silently losing tokens.
+    """
+
+    @properties.classproperty
+    def priority(cls) -> float:
+        raise RuntimeError("MemoryKeyring is only used when set explicitly")
 
     def __init__(self, secure: bool = True) -> None:
         super().__init__()
