@@ -40,8 +40,14 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _before(value: Any) -> Any:
+    if isinstance(value, str) and len(value) >= 20 and value[-1] == "Z" and value[10] == "T":
+        return value  # canonical RFC 3339: pydantic-core parses it to an aware UTC datetime, fast
+    return parse_timestamp(value)
+
+
 Timestamp = Annotated[
     datetime,
-    BeforeValidator(parse_timestamp),
+    BeforeValidator(_before),
     PlainSerializer(format_timestamp, return_type=str | None, when_used="json"),
 ]
