@@ -7,6 +7,17 @@ import { evaluationJson, type Row } from "./mappers";
 import { WORKFLOW_STEPS } from "./util";
 
 const FINISHED = new Set(["complete", "errored", "terminated"]);
+export const STATUS_TIMEOUT_MS = 5000;
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timed out")), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+  });
+}
 
 export interface StepView {
   name: string;
@@ -26,7 +37,8 @@ export async function runSnapshot(env: Env, run: Row) {
   const instanceId = String(run.instance_id);
   let instStatus: InstanceStatus | null = null;
   try {
-    instStatus = await (await env.AI_WORKFLOW.get(instanceId)).status();
+    // Bounded: a busy engine must not hold the status route; D1's record answers meanwhile.
+    instStatus = await withTimeout((async () => (await env.AI_WORKFLOW.get(instanceId)).status())(), STATUS_TIMEOUT_MS);
   } catch {
     instStatus = null;
   }
