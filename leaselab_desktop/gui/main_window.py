@@ -84,6 +84,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.lead_list = LeadListPanel(tasks, self)
         self.workspace = _make_workspace(tasks, self)
         self.workspace.setMinimumWidth(380)
+        own_button = self.workspace.findChild(QtWidgets.QAbstractButton, "newLeadButton")
+        if own_button is not None:  # the toolbar's "New lead" already offers it
+            own_button.hide()
         self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -236,9 +239,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.monitor.check_soon()
 
     def run_current(self) -> None:
-        button = self.workspace.findChild(QtWidgets.QAbstractButton, "runButton")
-        if button is not None and button.isEnabled() and button.isVisible():
-            button.click()
+        """Ctrl+R: run or re-evaluate the shown lead (the workspace guards against double starts)."""
+        run = getattr(self.workspace, "run_current", None)
+        if run is not None:
+            run()
 
     def evaluate_selected(self) -> None:
         ids = self.lead_list.selected_ids()
