@@ -13,7 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from leaselab_desktop.secrets import MemoryKeyring  # noqa: E402
+from leaselab_desktop.secrets import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)

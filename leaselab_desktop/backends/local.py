@@ -301,31 +301,31 @@ class LocalBackend:
         return row
 
     async def get_run(self, run_id: str) -> RunSnapshot:
-        row = await self._run_row(run_id)
-        handle = await self.engine.workflow(WORKFLOW_NAME).get(run_id)
-        status = await handle.status()
-        details = await handle.steps()
-        return build_snapshot(row, status, details)
+        return await self._snapshot(await self._run_row(run_id))
+
+    async def _snapshot(self, row: Any) -> RunSnapshot:
+        handle = await self.engine.workflow(WORKFLOW_NAME).get(row["instance_id"])
+        return build_snapshot(row, await handle.status(), await handle.steps())
 
     async def watch_run(self, run_id: str) -> AsyncIterator[RunSnapshot]:
-        await self._run_row(run_id)
+        row = await self._run_row(run_id)
         events = self.engine.subscribe(instance_id=run_id)
         try:
-            last = await self.get_run(run_id)
+            last = await self._snapshot(row)
             yield last
             if last.finished:
                 return
             async for _ev in events:
-                snap = await self.get_run(run_id)
+                if events.backlog:
+                    continue  # a burst of events: one snapshot for the newest is enough
+                snap = await self._snapshot(row)
                 if snap != last:
                     last = snap
                     yield snap
                 if snap.finished:
                     return
         finally:
-            aclose = getattr(events, "aclose", None)
-            if aclose is not None:
-                await aclose()
+            await events.aclose()
 
     async def active_run(self, lead_id: str) -> RunSnapshot | None:
         row = await self.db.read(lambda c: runs_repo.active_run(c, self.site_id, lead_id))

@@ -71,8 +71,10 @@ class LocalScreeningPorts:
         return await self.db.read(lambda c: leads_repo.get_lead(c, site_id, lead_id))
 
     async def load_files(self, site_id: str, lead_id: str) -> list[tuple[LeadFile, Path]]:
-        rows = await self.db.read(lambda c: files_repo.list_files(c, site_id, lead_id))
-        return [(f, self.files.path(f.r2_key or "")) for f in rows]
+        def read(c: Any) -> list[tuple[LeadFile, Path]]:  # path checks resolve links: off the loop too
+            return [(f, self.files.path(f.r2_key or "")) for f in files_repo.list_files(c, site_id, lead_id)]
+
+        return await self.db.read(read)
 
     async def reused_hashes(self, site_id: str, lead_id: str, hashes: list[str]) -> dict[str, list[str]]:
         return await self.db.read(lambda c: files_repo.other_leads_with_hashes(c, site_id, lead_id, hashes))

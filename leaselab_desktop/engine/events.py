@@ -36,6 +36,11 @@ class Subscription:
             self._hub.discard(self)
             self._queue.put_nowait(_END)
 
+    @property
+    def backlog(self) -> int:
+        """Events already queued; a watcher can skip to the newest one of a burst."""
+        return self._queue.qsize()
+
     def __aiter__(self) -> Subscription:
         return self
 

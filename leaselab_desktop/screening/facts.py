@@ -44,13 +44,15 @@ class DocumentFacts(BaseModel):
     file_name: str
     declared_type: str = "other"  # the lead_files.file_type the agent chose
     detected_format: str = "unknown"  # pdf | jpeg | png | gif | tiff | webp | text | unknown (from magic bytes)
-    kind: str = "other"  # paystub | bank_statement | employment_letter | government_id | tax_return | other (from content)
+    # from content: paystub | bank_statement | employment_letter | government_id | tax_return | other
+    kind: str = "other"
     sha256: str
     md5: str
     size: int
     pages: int | None = None
     text: str = ""  # extracted text, capped (see documents limits)
-    metadata: dict[str, str] = Field(default_factory=dict)  # producer, creator, creation_date, mod_date, exif_software, …
+    # producer, creator, creation_date, mod_date, exif_software, …
+    metadata: dict[str, str] = Field(default_factory=dict)
     revisions: int = 1  # PDF incremental-update revisions (startxref chain length)
     error: str | None = None  # corrupt | encrypted | empty | oversized | too_many_pages | mislabelled | unsupported
     error_message: str | None = None

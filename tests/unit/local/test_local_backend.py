@@ -105,7 +105,9 @@ async def test_second_start_is_already_running(run_to_end, backend: LocalBackend
     await run_to_end(backend, tickets[0].run_id)
 
 
-async def test_quota_exhausted_and_given_back(run_to_end, backend: LocalBackend, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_quota_exhausted_and_given_back(
+    run_to_end, backend: LocalBackend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     usage = await backend.usage()
     limit = usage.quota_limit
     await backend.db.write(lambda c: c.execute(

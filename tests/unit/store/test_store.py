@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from leaselab_desktop.domain.models import Evaluation, LeadQuery, NewLead
-from leaselab_desktop.store import Database, SchemaTooNew, StoreError
+from leaselab_desktop.store import Database, SchemaTooNew, StoreError, leads, usage
 from leaselab_desktop.store import evaluations as evals
-from leaselab_desktop.store import leads, usage
 from leaselab_desktop.store.migrate import load_migrations, migrate
 
 SITE = "site_t"
@@ -22,7 +21,8 @@ def seed(conn: sqlite3.Connection, tier: str = "free") -> None:
     conn.execute("INSERT INTO sites (id, name, tier, created_at) VALUES (?,?,?,?)", (SITE, "T", tier, ts))
     conn.execute("INSERT INTO properties (id, site_id, name, created_at) VALUES ('p1', ?, 'Harbour', ?)", (SITE, ts))
     conn.execute(
-        "INSERT INTO units (id, property_id, site_id, name, monthly_rent, created_at) VALUES ('u1','p1',?,'101',2400,?)",
+        "INSERT INTO units (id, property_id, site_id, name, monthly_rent, created_at) "
+        "VALUES ('u1','p1',?,'101',2400,?)",
         (SITE, ts),
     )
 
