@@ -284,7 +284,7 @@ def run_worker_dev(
     cmd = [
         _node() or "node", str(wrangler_js), "dev", "--local", "--ip", "127.0.0.1", "--port", str(port),
         "--inspector-port", str(inspector), "--persist-to", str(state), "--var", "AI_PROVIDER:rules",
-        "--show-interactive-dev-session=false", "--log-level", "info",
+        "--show-interactive-dev-session=false", "--log-level", "log",
     ]
     with log.open("a", encoding="utf-8") as fh:
         fh.write(f"\n$ {' '.join(cmd)}\n")

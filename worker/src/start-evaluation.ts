@@ -4,7 +4,7 @@
  * the run row removed when creation fails). Returns a status + JSON body so that the
  * Idempotency-Key layer can store and replay it.
  */
-import type { Env } from "./env";
+import type { Env, EvaluationParams } from "./env";
 import { giveBackQuotaUnit, siteTier, takeQuotaUnit, usageSummary } from "./quota";
 import { parseJsonColumn } from "./util";
 
@@ -74,6 +74,25 @@ async function activeRun(env: Env, siteId: string, leadId: string): Promise<stri
     return instance_id;
   }
   return null;
+}
+
+/**
+ * Create the instance; one retry for a transient failure. A create that reports an error although
+ * the instance exists (seen under load in local dev) counts as created.
+ */
+async function createInstance(env: Env, id: string, params: EvaluationParams): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await env.AI_WORKFLOW.create({ id, params });
+      return;
+    } catch (err) {
+      const exists = await env.AI_WORKFLOW.get(id).then((i) => i.status()).then(() => true, () => false);
+      if (exists) return;
+      if (attempt >= 2) throw err;
+      console.warn(`workflow create for ${id} failed, retrying:`, err);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 export async function startEvaluation(env: Env, req: StartRequest): Promise<Answer> {
@@ -169,10 +188,7 @@ export async function startEvaluation(env: Env, req: StartRequest): Promise<Answ
   }
 
   try {
-    await env.AI_WORKFLOW.create({
-      id: instanceId,
-      params: { leadId, siteId, userId: req.userId, force: req.force, reason: req.reason },
-    });
+    await createInstance(env, instanceId, { leadId, siteId, userId: req.userId, force: req.force, reason: req.reason });
   } catch (err) {
     console.error(`workflow create failed for ${instanceId}:`, err);
     await giveBackQuotaUnit(env.DB, siteId, month, new Date().toISOString());

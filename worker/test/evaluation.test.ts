@@ -133,6 +133,24 @@ describe("guards", () => {
     expect(usage.evaluation_count).toBe(0);
   });
 
+  it("accepts exactly one of two simultaneous starts for the same lead", async () => {
+    const site = await createSite();
+    const c = client(site);
+    for (let round = 0; round < 5; round++) {
+      const leadId = await createLead(site);
+      const answers = await Promise.all([c.post(`/api/ops/leads/${leadId}/ai-evaluation`, {}), c.post(`/api/ops/leads/${leadId}/ai-evaluation`, {})]);
+      const bodies = await Promise.all(answers.map((r) => json(r)));
+      const codes = answers.map((r) => r.status).sort();
+      expect(codes, JSON.stringify(bodies)).toEqual([202, 409]);
+      const accepted = bodies.find((b) => b.success);
+      const refused = bodies.find((b) => !b.success);
+      if (refused.error === "AlreadyRunning") expect(refused.instance_id).toBe(accepted.data.instance_id);
+      else expect(refused.error).toBe("DuplicateDocuments");
+      await waitForRun(c, accepted.data.instance_id);
+    }
+    expect((await json(await c.get("/api/ops/ai-usage"))).data.evaluation_count).toBe(5);
+  });
+
   it("closes an abandoned run instead of blocking the lead forever", async () => {
     const site = await createSite();
     const leadId = await createLead(site);
