@@ -20,6 +20,7 @@ export default defineConfig(async () => {
     ],
     server: { fs: { allow: [path.join(import.meta.dirname, "..")] } },
     test: {
+      include: ["test/**/*.test.ts"],
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 30_000,
       hookTimeout: 30_000,
