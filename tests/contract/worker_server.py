@@ -40,6 +40,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKER_DIR = REPO_ROOT / "worker"
@@ -277,9 +278,39 @@ def run_worker_dev(
         fh.write(_token_sql(other_token, OTHER_SITE, "contract other"))
     _wrangler(["d1", "execute", "DB", "--local", "--persist-to", str(state), "--yes", "--file", str(seed_sql)], log)
 
+    chosen = port
+    proc, log_fh, base_url = _start_dev(state, log, chosen)
+    try:
+        try:
+            _wait_healthy(proc, base_url, log, START_TIMEOUT_S)
+        except WorkerStartError:
+            # A free port picked here can be taken by someone else before wrangler binds it: retry
+            # once on a new port (only when the caller did not ask for a port).
+            if chosen is not None or "Address already in use" not in _tail(log, 80):
+                raise
+            _stop(proc)
+            log_fh.close()
+            proc, log_fh, base_url = _start_dev(state, log, None)
+            _wait_healthy(proc, base_url, log, START_TIMEOUT_S)
+        server = WorkerServer(
+            base_url=base_url, token=token, site_id=DEMO_SITE, other_site_token=other_token,
+            other_site_id=OTHER_SITE, user_id=USER_ID, lead_ids=list(summary["leads"]),
+            other_lead_ids=["lead_other_01"], state_dir=state, log_path=log, demo_dir=demo_dir, process=proc,
+        )
+        if seed_documents:
+            upload = [*seed_args[:2], "--sql", str(tmp / "seed-upload.sql"), "--other-site"]
+            upload += ["--demo-dir", str(demo_dir)] if demo_dir else ["--inline"]
+            _run([*upload, "--upload-to", base_url, "--token", token], log, 300.0, "document upload")
+        yield server
+    finally:
+        _stop(proc)
+        log_fh.close()
+
+
+def _start_dev(state: Path, log: Path, port: int | None) -> tuple[subprocess.Popen[bytes], IO[bytes], str]:
+    """Start `wrangler dev --local` in its own process group; output goes to the log."""
     port = port or _free_port()
     inspector = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
     wrangler_js = WORKER_DIR / "node_modules" / "wrangler" / "bin" / "wrangler.js"
     cmd = [
         _node() or "node", str(wrangler_js), "dev", "--local", "--ip", "127.0.0.1", "--port", str(port),
@@ -293,18 +324,4 @@ def run_worker_dev(
         cmd, cwd=WORKER_DIR, env=_env(), stdin=subprocess.DEVNULL, stdout=log_fh, stderr=subprocess.STDOUT,
         start_new_session=(os.name == "posix"),
     )
-    server = WorkerServer(
-        base_url=base_url, token=token, site_id=DEMO_SITE, other_site_token=other_token, other_site_id=OTHER_SITE,
-        user_id=USER_ID, lead_ids=list(summary["leads"]), other_lead_ids=["lead_other_01"], state_dir=state,
-        log_path=log, demo_dir=demo_dir, process=proc,
-    )
-    try:
-        _wait_healthy(proc, base_url, log, START_TIMEOUT_S)
-        if seed_documents:
-            upload = [*seed_args[:2], "--sql", str(tmp / "seed-upload.sql"), "--other-site"]
-            upload += ["--demo-dir", str(demo_dir)] if demo_dir else ["--inline"]
-            _run([*upload, "--upload-to", base_url, "--token", token], log, 300.0, "document upload")
-        yield server
-    finally:
-        _stop(proc)
-        log_fh.close()
+    return proc, log_fh, f"http://127.0.0.1:{port}"
