@@ -1,5 +1,5 @@
 /** The workflow under introspection: retries, errors, output, and its D1 progress records. */
-import { env, introspectWorkflowInstance } from "cloudflare:test";
+import { env, introspectWorkflow, introspectWorkflowInstance } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { STEP_CONFIG } from "../src/workflow/evaluation-workflow";
 import { ProgressRecorder } from "../src/workflow/progress";
@@ -84,6 +84,37 @@ describe("AiEvaluationWorkflow", () => {
     expect(run.steps[4].status).toBe("pending");
     const logged = await env.DB.prepare("SELECT error_name, message FROM workflow_errors WHERE instance_id = ?").bind(id).first<any>();
     expect(logged.message).toContain("model said nonsense");
+  });
+
+  it("terminates a run that is waiting to retry, then retries it as a new run", async () => {
+    const site = await createSite();
+    const leadId = await createLead(site);
+    const c = client(site);
+    await using intro = await introspectWorkflow(env.AI_WORKFLOW);
+    // The AI step fails; its 5-second retry delay keeps the instance alive long enough to stop it.
+    await intro.modifyAll(async (m) => {
+      await m.mockStepError({ name: "call-workers-ai" }, new Error("AI unavailable"));
+    });
+    const id = (await json(await c.post(`/api/ops/leads/${leadId}/ai-evaluation`, {}))).data.instance_id;
+    const deadline = Date.now() + 10_000;
+    let snap: any;
+    do {
+      snap = (await json(await c.get(`/api/ops/ai-workflows/${id}`))).data;
+      if (snap.steps[1].status === "complete") break;
+      await new Promise((r) => setTimeout(r, 20));
+    } while (Date.now() < deadline);
+    expect(snap.status).toBe("running");
+    const term = await c.post(`/api/ops/ai-workflows/${id}/terminate`);
+    expect(term.status).toBe(200);
+    const after = (await json(term)).data;
+    expect(after.status).toBe("terminated");
+    expect(after.can_retry).toBe(true);
+    expect(after.error.name).toBe("Terminated");
+    // Terminated runs do not block the lead.
+    await intro.dispose();
+    const retry = await c.post(`/api/ops/ai-workflows/${id}/retry`);
+    expect(retry.status).toBe(202);
+    expect((await waitForRun(c, (await json(retry)).data.instance_id)).status).toBe("complete");
   });
 
   it("fails fetch-lead non-retryably for a lead that is not in the site, recording one attempt", async () => {
