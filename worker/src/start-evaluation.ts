@@ -1,6 +1,6 @@
 /**
  * Starting an evaluation: lead check → AlreadyRunning → DuplicateDocuments (unless forced with a
- * reason) → atomic quota → claim the run row → create the Workflow instance (quota given back and
+ * reason) → claim the run row → atomic quota → create the Workflow instance (quota given back and
  * the run row removed when creation fails). Returns a status + JSON body so that the
  * Idempotency-Key layer can store and replay it.
  */
@@ -150,21 +150,9 @@ export async function startEvaluation(env: Env, req: StartRequest): Promise<Answ
   }
 
   const { tier, limit } = await siteTier(env.DB, siteId);
-  const count = await takeQuotaUnit(env.DB, siteId, month, limit, nowIso);
-  if (count === null) {
-    const usage = await usageSummary(env.DB, siteId, month);
-    return {
-      status: 403,
-      body: {
-        success: false, error: "QuotaExceeded",
-        message: `You have reached your monthly AI evaluation limit (${usage.evaluation_count}/${limit}).`,
-        usage: { remaining: 0, limit, month, used: usage.evaluation_count, tier, reset_date: usage.reset_date },
-      },
-    };
-  }
-
   const instanceId = `ev-${crypto.randomUUID()}`;
-  // Claim the run atomically: a concurrent start for the same lead inserts nothing here.
+  // Claim the run first, atomically: a concurrent start for the same lead inserts nothing here and
+  // never touches the quota, so same-lead races cannot make other leads' starts look over quota.
   const statuses = ACTIVE_RUN_STATUSES.map(() => "?").join(", ");
   const claimed = await env.DB.prepare(
     `INSERT INTO ai_workflow_runs (instance_id, lead_id, site_id, status, requested_by, force_reason, provider, queued_at, updated_at)
@@ -176,13 +164,26 @@ export async function startEvaluation(env: Env, req: StartRequest): Promise<Answ
     leadId, siteId, ...ACTIVE_RUN_STATUSES,
   ).first();
   if (!claimed) {
-    await giveBackQuotaUnit(env.DB, siteId, month, nowIso);
     const other = await activeRun(env, siteId, leadId);
     return {
       status: 409,
       body: {
         success: false, error: "AlreadyRunning", instance_id: other,
         message: "An evaluation is already running for this lead; follow it instead of starting another.",
+      },
+    };
+  }
+
+  const count = await takeQuotaUnit(env.DB, siteId, month, limit, nowIso);
+  if (count === null) {
+    await env.DB.prepare("DELETE FROM ai_workflow_runs WHERE instance_id = ?").bind(instanceId).run();
+    const usage = await usageSummary(env.DB, siteId, month);
+    return {
+      status: 403,
+      body: {
+        success: false, error: "QuotaExceeded",
+        message: `You have reached your monthly AI evaluation limit (${usage.evaluation_count}/${limit}).`,
+        usage: { remaining: 0, limit, month, used: usage.evaluation_count, tier, reset_date: usage.reset_date },
       },
     };
   }
