@@ -332,8 +332,14 @@ class LocalBackend:
         return await self.get_run(row["instance_id"]) if row is not None else None
 
     async def terminate_run(self, run_id: str) -> None:
+        from leaselab_desktop.engine import InvalidTransition
+
         await self._run_row(run_id)
-        await (await self.engine.workflow(WORKFLOW_NAME).get(run_id)).terminate()
+        handle = await self.engine.workflow(WORKFLOW_NAME).get(run_id)
+        try:
+            await handle.terminate()
+        except InvalidTransition as exc:
+            raise errors.InvalidRequest("This run has already finished.") from exc
         await self._record_status(run_id, "terminated", None)
 
     async def retry_run(self, run_id: str) -> RunTicket:

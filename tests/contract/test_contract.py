@@ -9,7 +9,13 @@ import pytest
 from contract_helpers import fresh_lead
 
 from leaselab_desktop.backends.base import Backend
-from leaselab_desktop.backends.errors import AlreadyRunning, DuplicateDocuments, InvalidRequest, NotFound
+from leaselab_desktop.backends.errors import (
+    AlreadyRunning,
+    BackendError,
+    DuplicateDocuments,
+    InvalidRequest,
+    NotFound,
+)
 from leaselab_desktop.domain.models import LeadQuery, RunSnapshot
 from leaselab_desktop.domain.vocab import LABELS, RECOMMENDATIONS, WORKFLOW_STEPS
 
@@ -163,3 +169,23 @@ async def test_second_start_is_already_running(backend: Backend) -> None:
     else:
         assert final.output is not None and refused[0].last_evaluation_id == final.output.evaluation_id
     assert len(await backend.evaluation_history(lead_id)) == 1
+
+
+async def test_terminate_ends_an_active_run(backend: Backend) -> None:
+    """Terminate right after the start: the run ends terminated (retryable, no output), or, when it
+    had already finished, the terminate is refused with a clear error and the run stays complete."""
+    lead_id = await fresh_lead(backend)
+    ticket = await backend.start_evaluation(lead_id)
+    refused: BaseException | None = None
+    try:
+        await backend.terminate_run(ticket.run_id)
+    except BackendError as exc:
+        refused = exc
+    final = (await _run_to_end(backend, ticket.run_id))[-1]
+    if refused is None:
+        assert final.status in ("terminated", "complete")
+    else:
+        assert final.status == "complete" and isinstance(refused, InvalidRequest), refused
+    if final.status == "terminated":
+        assert final.can_retry and final.output is None
+        assert await backend.active_run(lead_id) is None

@@ -40,6 +40,7 @@ from leaselab_desktop.backends.errors import (
     BackendUnavailable,
     InvalidRequest,
     NotFound,
+    NotSupported,
     Unauthorized,
 )
 from leaselab_desktop.config import PollingSettings
@@ -409,6 +410,12 @@ class CloudflareBackend(ServerManagedIntake):
         when = ReadInfo(True, last).banner() if state == "offline" else ""
         detail = f"{contact.detail} {when}".strip()
         return Health(state=state, last_contact=last, detail=detail)
+
+    async def terminate_run(self, run_id: str) -> None:
+        """Project worker: stop the workflow instance. Deployed workers' jobs cannot be stopped."""
+        if fl.from_run_id(run_id) is fl.Flavour.JOB or self.flavour is fl.Flavour.JOB:
+            raise NotSupported("Jobs on this server are processed on a schedule; they cannot be stopped from here.")
+        await self.api.post(f"/api/ops/ai-workflows/{seg(run_id)}/terminate", {})
 
     async def retry_run(self, run_id: str) -> RunTicket:
         snap = await self.get_run(run_id)

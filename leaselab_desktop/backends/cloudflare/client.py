@@ -338,7 +338,7 @@ def error_for(status: int, payload: Any) -> BackendError:
     if status == 404:
         text = message or _NOT_FOUND.get(code, "Not found on the server.")
         return NotFound(text) if code in _NOT_FOUND or code == "NotFound" else GenericNotFound(text)
-    if status in (400, 405, 413, 422):
+    if status in (400, 405, 409, 413, 422):  # 409 left here: a state conflict (e.g. NotRunning)
         return InvalidRequest(message or code or f"The server refused the request (HTTP {status}).")
     if status == 429:
         return QuotaExceeded(message or "Too many requests; try again shortly.", _usage(body.get("usage")))

@@ -9,10 +9,7 @@ from leaselab_desktop.domain.models import Lead, LeadFile, NewLead, Property, Un
 
 
 class ServerManagedIntake:
-    """Intake and run control the ops API does not offer: each raises NotSupported with a reason."""
-
-    async def terminate_run(self, run_id: str) -> None:
-        raise NotSupported("Stopping a run is not offered by the Cloudflare server.")
+    """Intake the ops API does not offer: each raises NotSupported with a reason."""
 
     async def list_properties(self) -> list[Property]:
         raise NotSupported("Properties are managed in LeaseLab on the web for Cloudflare sites.")

@@ -19,7 +19,7 @@ from leaselab_desktop.backends.errors import (
     QuotaExceeded,
     Unauthorized,
 )
-from leaselab_desktop.domain.models import LeadQuery
+from leaselab_desktop.domain.models import LeadQuery, NewLead
 
 
 async def test_implements_the_backend_protocol(make_backend, wf_url: str) -> None:
@@ -167,7 +167,12 @@ async def test_intake_is_not_supported(make_backend, wf_url: str) -> None:
     with pytest.raises(NotSupported):
         await backend.list_properties()
     with pytest.raises(NotSupported):
-        await backend.terminate_run("wf_0001")
+        await backend.create_lead(NewLead(property_id="p", first_name="a", last_name="b", email="a@b.co"))
+
+
+async def test_jobs_cannot_be_terminated(make_backend, wf_url: str) -> None:
+    with pytest.raises(NotSupported, match="schedule"):
+        await make_backend(wf_url).terminate_run("job_0001")
 
 
 async def test_active_run_for_a_lead(make_backend, wf_url: str, wf_state: OpsState) -> None:
