@@ -262,8 +262,17 @@ async def list_and_heartbeat(data_dir: Path, fresh_ids: list[str], evaluations: 
     last[0] = time.perf_counter()
     timer.start()
     t0 = time.perf_counter()
+    profile = None
+    if os.environ.get("LEASELAB_BENCH_PROFILE"):  # where the GUI thread's time goes during the heartbeat
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     statuses = await asyncio.gather(*(one(i) for i in ids), return_exceptions=True)
     elapsed = time.perf_counter() - t0
+    if profile is not None:
+        profile.disable()
+        profile.dump_stats(os.environ["LEASELAB_BENCH_PROFILE"])
     await asyncio.sleep(0.1)
     timer.stop()
     out["heartbeat_worst_gap_ms"] = max(gaps) if gaps else float("nan")
