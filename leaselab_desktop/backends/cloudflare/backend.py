@@ -69,6 +69,9 @@ OFFER_LOCAL = (
 )
 
 
+# The project worker serves at most 500 leads a page; larger requests are paged by next_cursor.
+SERVER_PAGE_LIMIT = 500
+
 class CloudflareBackend(ServerManagedIntake):
     kind = "cloudflare"
 
@@ -152,7 +155,7 @@ class CloudflareBackend(ServerManagedIntake):
         async def fetch() -> LeadPage:
             params = {
                 "status": query.status, "propertyId": query.property_id, "sortBy": query.sort_by,
-                "sortOrder": query.sort_order, "limit": query.limit, "cursor": query.cursor,
+                "sortOrder": query.sort_order, "limit": min(query.limit, SERVER_PAGE_LIMIT), "cursor": query.cursor,
                 "q": query.q, "label": query.label,
             }
             answer = await self.api.get("/api/ops/leads", params=params)
