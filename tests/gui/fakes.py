@@ -137,8 +137,9 @@ def sample_evaluation(lead_id: str, score: int = 72, n: int = 1, when: datetime 
 
 
 class FakeBackend:
-    def __init__(self, *, kind: str = "local", step_delay: float = 0.0) -> None:
+    def __init__(self, *, kind: str = "local", step_delay: float = 0.0, run_kind: str = "workflow") -> None:
         self.kind = kind
+        self.run_kind = run_kind  # "job" scripts a deployed worker's jobs
         self.step_delay = step_delay
         self.down = False
         self.fail_steps: dict[str, str] = {}
@@ -312,7 +313,7 @@ class FakeBackend:
         run_id = f"run_{lead_id}_{next(self._ids)}"
         self.quota.evaluation_count += 1
         self.quota.remaining = max(self.quota.quota_limit - self.quota.evaluation_count, 0)
-        snap = RunSnapshot(run_id=run_id, lead_id=lead_id, status="queued", queued_at=T0,
+        snap = RunSnapshot(run_id=run_id, kind=self.run_kind, lead_id=lead_id, status="queued", queued_at=T0,
                            steps=[StepProgress(name=n) for n in WORKFLOW_STEPS])
         self.runs[run_id] = snap
         self._drivers[run_id] = asyncio.ensure_future(self._drive(run_id))

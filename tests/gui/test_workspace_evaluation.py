@@ -126,8 +126,20 @@ async def test_terminate_a_local_run(tasks, until) -> None:
         assert _btn(ws, "retryButton").isVisible() and _btn(ws, "runButton").isEnabled()
 
 
-async def test_terminate_is_not_offered_on_a_remote_backend(tasks, until) -> None:
+async def test_terminate_is_offered_for_remote_workflow_runs(tasks, until) -> None:
     backend = FakeBackend(kind="cloudflare")
+    gate = backend.gates["fetch-lead"] = asyncio.Event()
+    async with open_workspace(backend, tasks) as ws:
+        await _shown(ws, until, "lead_2")
+        _btn(ws, "runButton").click()
+        await until(lambda: ws.panel.timeline.state("fetch-lead") == "running")
+        assert _btn(ws, "terminateButton").isVisible()
+        gate.set()
+        await until(lambda: ws.panel.run is not None and ws.panel.run.finished)
+
+
+async def test_terminate_is_not_offered_for_deployed_worker_jobs(tasks, until) -> None:
+    backend = FakeBackend(kind="cloudflare", run_kind="job")
     gate = backend.gates["fetch-lead"] = asyncio.Event()
     async with open_workspace(backend, tasks) as ws:
         await _shown(ws, until, "lead_2")

@@ -159,9 +159,10 @@ class EvaluationPanel(QtWidgets.QWidget):
         errored = self._run is not None and self._run.status in ("errored", "terminated")
         self.retry_button.setVisible(errored)
         self.retry_button.setEnabled(errored and not busy)
-        local = self._backend is not None and self._backend.kind == "local"
-        self.terminate_button.setVisible(busy and self._run is not None and local)
-        self.terminate_button.setEnabled(busy and self._run is not None and local)
+        # workflow runs (local engine, project worker) can be stopped; deployed workers' jobs cannot
+        stoppable = busy and self._run is not None and self._run.kind == "workflow"
+        self.terminate_button.setVisible(stoppable)
+        self.terminate_button.setEnabled(stoppable)
         self.force_button.setEnabled(not busy)
         self.timeline.setVisible(self._run is not None)  # steps are shown for a run, not before one
 
