@@ -41,7 +41,31 @@ def format_contact(when: datetime | None, now: datetime) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class OfflineBanner(QtWidgets.QFrame):
+class _Tinted:
+    """Sets one palette role from ``_tint`` and re-applies it when the system palette changes
+    (a light/dark switch arrives as PaletteChange; our own setPalette does too, hence the guard)."""
+
+    _tinting = True
+
+    def _tint(self, pal: QtGui.QPalette) -> None:
+        raise NotImplementedError
+
+    def _apply_palette(self) -> None:
+        self._tinting = True
+        pal = QtGui.QPalette()  # only the tinted role is set; the rest follows the parent
+        self._tint(pal)
+        try:
+            self.setPalette(pal)  # type: ignore[attr-defined]
+        finally:
+            self._tinting = False
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() == QtCore.QEvent.Type.PaletteChange and not self._tinting:
+            self._apply_palette()
+        super().changeEvent(event)  # type: ignore[misc]
+
+
+class OfflineBanner(_Tinted, QtWidgets.QFrame):
     retry_requested = Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
@@ -68,23 +92,11 @@ class OfflineBanner(QtWidgets.QFrame):
         lay.addWidget(self.retry)
         self.setVisible(False)
 
-    def _apply_palette(self) -> None:
-        self._tinting = True
-        pal = QtGui.QPalette()  # only the tinted role is set; the rest follows the parent
+    def _tint(self, pal: QtGui.QPalette) -> None:
         pal.setColor(QtGui.QPalette.ColorRole.Window, QtGui.QColor("#4d3a10" if _dark() else "#fff4d6"))
-        try:
-            self.setPalette(pal)
-        finally:
-            self._tinting = False
-
-    def changeEvent(self, event: QtCore.QEvent) -> None:
-        # a system light/dark switch arrives as PaletteChange; our own setPalette does too (guarded)
-        if event.type() == QtCore.QEvent.Type.PaletteChange and not getattr(self, "_tinting", True):
-            self._apply_palette()
-        super().changeEvent(event)
 
 
-class QuotaMeter(QtWidgets.QProgressBar):
+class QuotaMeter(_Tinted, QtWidgets.QProgressBar):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("quotaMeter")
@@ -125,22 +137,10 @@ class QuotaMeter(QtWidgets.QProgressBar):
         self.setAccessibleDescription(self.toolTip())
         self._apply_palette()
 
-    def _apply_palette(self) -> None:
-        self._tinting = True
-        pal = QtGui.QPalette()  # only the tinted role is set; the rest follows the parent
+    def _tint(self, pal: QtGui.QPalette) -> None:
         colours = _QUOTA_COLOURS.get(self.level)
         if colours is not None:
             pal.setColor(QtGui.QPalette.ColorRole.Highlight, QtGui.QColor(colours[1 if _dark() else 0]))
-        try:
-            self.setPalette(pal)
-        finally:
-            self._tinting = False
-
-    def changeEvent(self, event: QtCore.QEvent) -> None:
-        # a system light/dark switch arrives as PaletteChange; our own setPalette does too (guarded)
-        if event.type() == QtCore.QEvent.Type.PaletteChange and not getattr(self, "_tinting", True):
-            self._apply_palette()
-        super().changeEvent(event)
 
 
 class ShellStatusBar(QtWidgets.QStatusBar):
