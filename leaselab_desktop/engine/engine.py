@@ -9,10 +9,11 @@ import logging
 import re
 import sqlite3
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from leaselab_desktop.engine import repo
 from leaselab_desktop.engine.clock import Clock, SystemClock
@@ -33,6 +34,8 @@ from leaselab_desktop.engine.serial import EncodeError, encode
 from leaselab_desktop.engine.step import WorkflowStep
 from leaselab_desktop.engine.types import WorkflowEntrypoint, WorkflowEvent
 from leaselab_desktop.engine.writer import Writer
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +78,7 @@ class Engine:
         self._writer: Writer | None = None
         self._rt: Runtime | None = None
         self._reader: sqlite3.Connection | None = None
+        self._read_pool: ThreadPoolExecutor | None = None  # async reads of finished instances
         self._last_purge = 0.0
         self._closing = False
 
@@ -93,6 +97,7 @@ class Engine:
             self._reader = sqlite3.connect(str(self.db_path), check_same_thread=False)
             self._reader.row_factory = sqlite3.Row
             self._reader.execute("PRAGMA query_only=1")
+            self._read_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-reader")
             runs = await writer.call(repo.load_unfinished)
         except (sqlite3.Error, EngineDatabaseError) as exc:
             await self.close()
@@ -131,6 +136,9 @@ class Engine:
             with contextlib.suppress(Exception):  # a failed database must not keep the thread
                 await self._writer.barrier()
             self._writer.close()
+        if self._read_pool is not None:
+            self._read_pool.shutdown(wait=True)
+            self._read_pool = None
         if self._reader is not None:
             self._reader.close()
         self._writer = self._rt = self._reader = None
@@ -189,6 +197,13 @@ class Engine:
     @property
     def running_count(self) -> int:
         return self.rt.active
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(read_connection, *args)`` on the reader thread: async callers (the GUI's loop)
+        never wait on disk for instances that are no longer in memory."""
+        if self._read_pool is None:
+            raise EngineClosed("the workflow engine is not running")
+        return await asyncio.get_running_loop().run_in_executor(self._read_pool, fn, self.reader, *args)
 
     def _lookup(self, instance_id: str, workflow: str | None = None) -> Run:
         run = self._live.get(instance_id)

@@ -65,18 +65,21 @@ class InstanceHandle:
 
     async def status(self) -> dict[str, Any]:
         """``{status, error: {name, message} | None, output}``."""
-        found = self._engine.peek_status(self.id)
-        if found is None:
+        run = self._engine._live.get(self.id)
+        if run is None:
+            run = await self._engine.read(repo.read_instance, self.id)
+        if run is None:
             raise InstanceNotFound(f"no workflow instance {self.id!r}")
-        return found
+        return run.status_dict()
 
     async def steps(self) -> list[dict[str, Any]]:
         """Per-step details in execution order (Cloudflare's REST shape, plus ``occurrence``)."""
         run = self._engine._live.get(self.id)
         if run is not None:
             return [s.details() for s in run.ordered_steps()]
-        self._engine._lookup(self.id)
-        return [s.details() for s in repo.read_steps(self._engine.reader, self.id)]
+        if await self._engine.read(repo.read_instance, self.id) is None:
+            raise InstanceNotFound(f"no workflow instance {self.id!r}")
+        return [s.details() for s in await self._engine.read(repo.read_steps, self.id)]
 
     async def wait(self, timeout: float | None = None) -> dict[str, Any]:
         """Until the instance is complete, errored or terminated; returns its status."""
