@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import BackendError
@@ -25,7 +26,6 @@ from leaselab_desktop.gui.workspace.style import (
     recommendation_color,
     when,
 )
-from leaselab_desktop.reports.compliance import write_compliance_report
 
 
 class ResultCard(QtWidgets.QFrame):
@@ -299,7 +299,7 @@ class ResultCard(QtWidgets.QFrame):
         self.action_status.setText("Exporting…")
         try:
             out = await asyncio.to_thread(
-                write_compliance_report, path, lead, ev, overrides,
+                _write_report, path, lead, ev, overrides,
                 generated_at=self._clock(), generated_by=self._user_id,
             )
         except (OSError, ValueError) as exc:
@@ -310,3 +310,10 @@ class ResultCard(QtWidgets.QFrame):
         self.action_status.setText(f"Exported to {out}")
         self.exported.emit(out)
         return out
+
+
+def _write_report(*args: Any, **kwargs: Any) -> Path:
+    # reportlab is imported on first export (in the worker thread), not at every start of the app
+    from leaselab_desktop.reports.compliance import write_compliance_report
+
+    return write_compliance_report(*args, **kwargs)
