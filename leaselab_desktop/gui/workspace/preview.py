@@ -31,25 +31,6 @@ class Rendered:
     pages: int = 1
 
 
-def sniff(data: bytes) -> str:
-    head = data[:16]
-    if head.startswith(b"%PDF"):
-        return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "tiff"
-    if head[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if head[:2] == b"BM":
-        return "bmp"
-    return "unknown"
-
-
 def render_pdf_page(data: bytes, page: int, target_width: int = 900) -> Rendered:
     """Render one page (0-based) to RGBA. Raises PreviewError with a readable reason."""
     import pypdfium2 as pdfium
@@ -108,7 +89,10 @@ def decode_image(data: bytes) -> Rendered:
 
 
 def render(data: bytes, page: int = 0) -> Rendered:
-    kind = sniff(data)
+    # the same magic-byte rules as the screening pipeline (imported here: render runs in a thread)
+    from leaselab_desktop.screening.documents.sniff import sniff
+
+    kind = sniff(data[:1024])
     if not data:
         raise PreviewError("This file is empty.")
     if kind == "pdf":
