@@ -1,10 +1,10 @@
-/** Workflow instance routes: status (with ETag), terminate, retry. */
+/** Workflow instance routes: status (with ETag), the event stream (watch), terminate, retry. */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { aiError } from "../responses";
+import { keepaliveMs, runTag, statusBody, watchResponse } from "../run-events";
 import { findRun, runSnapshot } from "../run-status";
 import { startEvaluation } from "../start-evaluation";
-import { sha256Hex } from "../util";
 import { withIdempotency } from "./evaluations";
 
 export const workflowRoutes = new Hono<AppEnv>();
@@ -14,14 +14,33 @@ const notFound = { error: "WorkflowNotFound", message: "Workflow instance not fo
 workflowRoutes.get("/ai-workflows/:id", async (c) => {
   const run = await findRun(c.env.DB, c.get("siteId"), c.req.param("id"));
   if (!run) return aiError(c, 404, notFound.error, notFound.message);
-  const body = JSON.stringify({ success: true, data: await runSnapshot(c.env, run) });
-  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  const snap = await runSnapshot(c.env, run);
+  const body = statusBody(snap);
+  const etag = `"${await runTag(snap)}"`;
   const headers = { ETag: etag, "Cache-Control": "private, no-cache" };
   const inm = c.req.header("If-None-Match");
   if (inm && inm.split(",").map((s) => s.trim().replace(/^W\//, "")).includes(etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(body, { status: 200, headers: { ...headers, "Content-Type": "application/json" } });
+});
+
+/** Server-Sent Events: the full run, then one small event per change, until it ends (run-events.ts). */
+workflowRoutes.get("/ai-workflows/:id/events", async (c) => {
+  const run = await findRun(c.env.DB, c.get("siteId"), c.req.param("id"));
+  if (!run) return aiError(c, 404, notFound.error, notFound.message);
+  const first = await runSnapshot(c.env, run);
+  const since = c.req.header("Last-Event-ID")?.trim() || c.req.query("since")?.trim() || null;
+  let waitUntil: (p: Promise<unknown>) => void = () => {};
+  try {
+    const ctx = c.executionCtx;
+    waitUntil = (p) => ctx.waitUntil(p);
+  } catch {
+    // no execution context (plain app.fetch in a test): the stream still runs while it is read
+  }
+  return watchResponse(c.env, c.get("siteId"), run, first, {
+    since, keepaliveMs: keepaliveMs(c.req.query("keepalive")), signal: c.req.raw.signal,
+  }, waitUntil);
 });
 
 workflowRoutes.post("/ai-workflows/:id/terminate", async (c) => {
