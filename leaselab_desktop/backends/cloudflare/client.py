@@ -8,10 +8,11 @@ The bearer token is held privately and never appears in reprs, log lines or exce
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -65,6 +66,40 @@ class Answer:
     not_modified: bool = False
     content: bytes = b""
     content_type: str | None = None
+
+
+class StreamUnsupported(Exception):
+    """The server does not offer the run stream (no route, or not an event stream)."""
+
+
+class StreamBroken(Exception):
+    """The stream could not be opened or read to its end (transport, 5xx, stall, cut, garbage)."""
+
+
+@dataclass
+class EventStream:
+    """An open ``text/event-stream`` answer: iterate ``chunks()``. Silence (not even a keep-alive)
+    for ``stall_s`` seconds ends it with :class:`StreamBroken`."""
+
+    response: httpx.Response
+    keepalive_s: float
+
+    @property
+    def stall_s(self) -> float:
+        return self.keepalive_s * 2 + 0.5
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        it = self.response.aiter_bytes().__aiter__()
+        while True:
+            try:
+                chunk = await asyncio.wait_for(it.__anext__(), self.stall_s)
+            except StopAsyncIteration:
+                return
+            except (TimeoutError, httpx.TimeoutException) as exc:
+                raise StreamBroken(f"no data for {self.stall_s:.1f} s (stalled)") from exc
+            except (httpx.TransportError, httpx.StreamError) as exc:
+                raise StreamBroken(f"the connection broke ({type(exc).__name__})") from exc
+            yield chunk
 
 
 @dataclass
@@ -127,6 +162,9 @@ class OpsClient:
         self._rng = rng or random.Random()
         self.contact = ContactState()
         self._etags: dict[str, tuple[str, Any]] = {}
+        # The run stream: None until tried, then whether this server offers it (one server per client).
+        self.stream_support: bool | None = None
+        self.stream_keepalive_s = 10.0
 
     def __repr__(self) -> str:
         token = "set" if self.__token else "none"
@@ -168,6 +206,68 @@ class OpsClient:
         if c.state != "offline" or c.last_attempt is None:
             return False
         return (self.clock() - c.last_attempt).total_seconds() < self.offline_grace_s
+
+    def held_answer(self, path: str) -> tuple[str, Any] | None:
+        """The ETag and payload last seen for a parameterless GET of ``path`` with ``use_etag``."""
+        return self._etags.get(self.url(path) + "?{}")
+
+    def remember_etag(self, path: str, etag: str, payload: Any) -> None:
+        """Hold ``payload`` as the answer for ``etag`` (a stream's state), so a poll can get a 304."""
+        self._etags[self.url(path) + "?{}"] = (etag, payload)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self, path: str, *, params: dict[str, Any] | None = None, last_event_id: str | None = None,
+        keepalive_s: float = 10.0,
+    ) -> AsyncIterator[EventStream]:
+        """Open a Server-Sent Events stream (one attempt, never retried here).
+
+        Raises :class:`StreamUnsupported` for a generic 404 / 405 / 501 or an answer that is not an
+        event stream, ``NotFound`` for a known-missing record, :class:`StreamBroken` for anything
+        else (transport, 401/403, 5xx). Reads time out after ``2 × keepalive`` seconds of silence,
+        using the keep-alive interval the server announces (``X-Keepalive-Seconds``)."""
+        url = self.url(path)
+        headers = self._headers(url, "GET")
+        headers["Accept"] = "text/event-stream"
+        if last_event_id:
+            headers["Last-Event-ID"] = last_event_id
+        clean = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
+        params = {**clean, "keepalive": f"{keepalive_s:g}"}
+        # reads are bounded by EventStream's stall limit; httpx's read timeout is only a backstop
+        limits = httpx.Timeout(self._timeout.connect or 10.0, read=max(keepalive_s, 15.0) * 2 + 5)
+        request = self._http.build_request("GET", url, params=params, headers=headers, timeout=limits)
+        try:
+            response = await self._http.send(request, stream=True)
+        except httpx.TimeoutException as exc:
+            raise StreamBroken("the server did not answer in time") from exc
+        except httpx.TransportError as exc:
+            raise StreamBroken(f"could not reach the server ({type(exc).__name__})") from exc
+        try:
+            status = response.status_code
+            ctype = (response.headers.get("content-type") or "").split(";")[0].strip().lower()
+            if status == 200 and ctype == "text/event-stream":
+                # the server's announced interval sets the stall limit
+                announced = _seconds(response.headers.get("x-keepalive-seconds"))
+                self.contact.ok(self.clock())
+                yield EventStream(response, announced or keepalive_s)
+                return
+            if status == 200:
+                raise StreamUnsupported(f"the answer is {ctype or 'untyped'}, not an event stream")
+            try:
+                await response.aread()
+                payload = response.json() if response.content else None
+            except (ValueError, httpx.HTTPError):
+                payload = None
+            if status in (405, 501):
+                raise StreamUnsupported(f"HTTP {status}")
+            if status == 404:
+                err = error_for(status, payload)
+                if isinstance(err, GenericNotFound):
+                    raise StreamUnsupported("no such route")
+                raise _with_body(err, status, payload)
+            raise StreamBroken(f"HTTP {status}")
+        finally:
+            await response.aclose()
 
     async def post(
         self, path: str, body: dict[str, Any], *, idempotency_key: str | None = None
@@ -275,6 +375,14 @@ class OpsClient:
 
 
 _NOT_JSON = object()
+
+
+def _seconds(raw: str | None) -> float | None:
+    try:
+        value = float(raw) if raw else None
+    except ValueError:
+        return None
+    return value if value is not None and 0 < value <= 300 else None
 
 
 def _with_body(err: BackendError, status: int, body: Any) -> BackendError:

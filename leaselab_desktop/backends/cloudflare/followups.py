@@ -1,4 +1,13 @@
-"""Following runs: the adaptive watch loop, and unfinished runs resumed after an app restart.
+"""Following runs: the run stream or the adaptive watch loop, and unfinished runs resumed after an
+app restart.
+
+Workflow runs are followed through the project worker's run stream (``stream.py``) when the server
+offers it: detected once per server (a generic 404 / 405 or a non-stream answer means "no stream",
+and this client polls from then on). A stream that stalls (no byte, not even a keep-alive, for
+twice the keep-alive interval), breaks, carries garbage, is cut, or answers 5xx falls back to
+polling with ETags at once, and is tried again after a back-off (2 s, 5 s, 15 s, 30 s, then every
+60 s) with ``Last-Event-ID``. Only one request for a run is ever in flight. Jobs (deployed workers)
+are polled adaptively.
 
 Every snapshot the backend reads is written to the offline cache; runs not yet finished stay there
 marked open, so a new ``CloudflareBackend`` on the same cache can follow them again.
@@ -10,9 +19,14 @@ import asyncio
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
+from leaselab_desktop.backends.cloudflare import flavour as fl
+from leaselab_desktop.backends.cloudflare.client import StreamBroken, StreamUnsupported
 from leaselab_desktop.backends.cloudflare.polling import AdaptivePoller
+from leaselab_desktop.backends.cloudflare.stream import run_updates
+from leaselab_desktop.backends.cloudflare.wire import run_snapshot, seg
 from leaselab_desktop.backends.errors import BackendUnavailable, NotFound, Unauthorized
 from leaselab_desktop.domain.models import RunSnapshot
 
@@ -23,7 +37,104 @@ log = logging.getLogger(__name__)
 OnSnapshot = Callable[[RunSnapshot], Awaitable[None] | None]
 
 
+STREAM_RETRY_S = (2.0, 5.0, 15.0, 30.0, 60.0)
+
+
 async def follow_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
+    """A snapshot at once, then one per visible change; ends after a finished one."""
+    if backend._run_kind(run_id) == "job" or backend.api.stream_support is False:
+        async for snap in poll_run(backend, run_id):
+            yield snap
+        return
+    async for snap in _stream_or_poll(backend, run_id):
+        yield snap
+
+
+def _bare(etag: str) -> str:
+    return etag.removeprefix("W/").strip('"')
+
+
+async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
+    api = backend.api
+    path = f"/api/ops/ai-workflows/{seg(run_id)}"
+    poller = AdaptivePoller(backend.polling, timings=backend.step_timings, rng=backend._rng)
+    last: RunSnapshot | None = None
+    faults = 0
+    retry_at: datetime | None = None
+    poll_now = True
+    while True:
+        streamable = api.stream_support is not False and (last is None or last.kind == "workflow")
+        if streamable and (retry_at is None or backend.clock() >= retry_at):
+            # Resume from the run as last seen (polled or streamed) and its ETag; the first
+            # connection of a watch asks for a full snapshot, which is shown at once.
+            held = api.held_answer(path) if last is not None else None
+            state: dict[str, Any] | None = None
+            since: str | None = None
+            if held is not None and isinstance(held[1], dict) and isinstance(held[1].get("data"), dict):
+                since, state = _bare(held[0]), held[1]["data"]
+            try:
+                async with api.stream(path + "/events", last_event_id=since,
+                                      keepalive_s=api.stream_keepalive_s) as stream:
+                    api.stream_support = True
+                    async for update in run_updates(stream, state):
+                        try:
+                            snap = run_snapshot(update.data, "workflow")
+                        except ValueError as exc:
+                            raise StreamBroken("an event did not describe a run") from exc
+                        if update.event_id:
+                            api.remember_etag(path, f'"{update.event_id}"', {"success": True, "data": update.data})
+                        backend._observe(fl.Flavour.WORKFLOW)
+                        backend._remember_run(snap)
+                        backend._fresh()
+                        faults, retry_at = 0, None
+                        if poller.observe(snap, now=backend.clock()) or last is None:
+                            last = snap
+                            yield snap
+                        last = snap
+                        if snap.finished:
+                            return
+                continue  # the server asked for a reconnect
+            except StreamUnsupported as exc:
+                api.stream_support = False
+                log.info("run %s: the server offers no run stream (%s); polling", run_id, exc)
+            except StreamBroken as exc:
+                wait = STREAM_RETRY_S[min(faults, len(STREAM_RETRY_S) - 1)]
+                faults += 1
+                retry_at = backend.clock() + timedelta(seconds=wait)
+                log.info("run %s: stream lost (%s); polling, stream again in %.0f s", run_id, exc, wait)
+            poll_now = True
+        if last is None:
+            snap = await backend.get_run(run_id)  # served from the cache when offline
+            poller.observe(snap, now=backend.clock())
+            last = snap
+            yield snap
+            if snap.finished:
+                return
+            poll_now = False
+            continue
+        if not poll_now:
+            delay = poller.next_delay()
+            if retry_at is not None and streamable:
+                delay = min(delay, max((retry_at - backend.clock()).total_seconds(), 0.0))
+            await backend.sleep(delay)
+        poll_now = False
+        if streamable and retry_at is not None and backend.clock() >= retry_at:
+            continue  # time to try the stream again (it starts with what the poll missed)
+        try:
+            new, not_modified = await backend._fetch_run(run_id)
+        except (BackendUnavailable, Unauthorized) as exc:
+            log.info("run %s: server away (%s); backing off", run_id, exc.message)
+            poller.observe(last, not_modified=True, now=backend.clock())
+            continue
+        if poller.observe(new, not_modified=not_modified, now=backend.clock()):
+            yield new
+        last = new
+        if new.finished:
+            return
+
+
+async def poll_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
+    """Adaptive polling with ETags (jobs, and servers without the run stream)."""
     poller = AdaptivePoller(backend.polling, timings=backend.step_timings, rng=backend._rng)
     snap = await backend.get_run(run_id)  # served from the cache when offline
     poller.observe(snap, now=backend.clock())

@@ -1,7 +1,8 @@
 """A loopback ops-API server for client tests, in either flavour of contracts/ops-api.md.
 
 ``flavour="workflow"`` answers like the project's worker (workflow instances with steps, ETag/304,
-paging, bearer token required); ``flavour="job"`` like a deployed LeaseLab worker (jobs, camelCase
+paging, bearer token required, the run stream ``/ai-workflows/:id/events`` unless ``stream=False``,
+with injectable stream faults); ``flavour="job"`` like a deployed LeaseLab worker (jobs, camelCase
 evaluations, 429 quota, at most 50 rows, no paging, 500 on some file lists, signed URLs on another
 origin). Runs advance on ``clock()`` (injectable, so benchmarks can use virtual time).
 """
@@ -24,6 +25,23 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 STEPS = ("fetch-lead", "load-documents", "call-workers-ai", "parse-ai-response",
          "save-evaluation", "update-lead", "send-email-notification")
+
+
+def body_tag(data: Any) -> str:
+    """The ETag (without quotes) of the status route's body for ``data``; also the stream's event id."""
+    return hashlib.sha1(json.dumps({"success": True, "data": data}).encode()).hexdigest()
+
+
+def run_delta(prev: dict[str, Any], nxt: dict[str, Any]) -> dict[str, Any] | None:
+    out = {k: v for k, v in nxt.items() if k != "steps" and prev.get(k) != v}
+    old = {s["name"]: s for s in prev.get("steps") or []}
+    steps = [s for s in nxt.get("steps") or [] if old.get(s["name"]) != s]
+    if not out and not steps:
+        return None
+    return {"status": nxt["status"], "current_step": nxt["current_step"], **out, **({"steps": steps} if steps else {})}
+
+
+FINISHED = ("complete", "errored", "terminated")
 
 
 def iso(t: float) -> str:
@@ -63,6 +81,22 @@ class OpsState:
     log: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     signed_origin: str = ""
+    # the run stream (workflow flavour): offered unless ``stream`` is False; the next
+    # ``stream_faults`` stream requests get ``stream_fault``: "500", "wrong_ctype", "stall" (snapshot,
+    # then silence), "garbage" (an event whose data is not JSON), "truncate" (cut mid-event), "drop"
+    # (snapshot, then the connection closes)
+    stream: bool = True
+    stream_fault: str | None = None
+    stream_faults: int = 0
+    stream_tick_s: float = 0.01
+    stream_max_s: float = 60.0  # then ``event: reconnect``
+    closing: threading.Event = field(default_factory=threading.Event)
+
+    def take_stream_fault(self) -> str | None:
+        if self.stream_faults > 0 and self.stream_fault:
+            self.stream_faults -= 1
+            return self.stream_fault
+        return None
 
     def seed(self, n: int = 60) -> None:
         for i in range(n):
@@ -210,6 +244,10 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
+        seg = [unquote(p) for p in parts.path.strip("/").split("/")]
+        if (method == "GET" and st.flavour == "workflow" and st.stream and len(seg) == 5
+                and seg[:3] == ["api", "ops", "ai-workflows"] and seg[4] == "events"):
+            return self._events(st, seg[3], {k: v[0] for k, v in parse_qs(parts.query).items()})
         with st.lock:
             st.log.append((method, self.path, dict(self.headers.items())))
             if st.unavailable_next > 0:
@@ -220,19 +258,103 @@ class _Handler(BaseHTTPRequestHandler):
             except Exception as exc:  # a server bug must still answer
                 self._send(500, {"error": "Internal", "message": repr(exc)})
 
+    def _refused(self, st: OpsState) -> bool:
+        """Answer 400/401/403 when the headers do not allow the request; True when refused."""
+        if "X-Site-Id" not in self.headers:
+            self._send(400, {"error": "Missing X-Site-Id header"})
+            return True
+        bearer = self.headers.get("Authorization")
+        if st.flavour == "workflow" and st.token is not None and bearer != f"Bearer {st.token}":
+            self._send(401, {"error": "Unauthorized", "message": "Missing or bad token"})
+            return True
+        if self.headers["X-Site-Id"] != st.site_id:
+            self._send(403, {"error": "Forbidden", "message": "No grant for this site"})
+            return True
+        return False
+
+    def _events(self, st: OpsState, run_id: str, q: dict[str, str]) -> None:
+        """The run stream (Server-Sent Events), as the project's worker serves it."""
+        with st.lock:
+            st.log.append(("GET", self.path, dict(self.headers.items())))
+            if st.unavailable_next > 0:
+                st.unavailable_next -= 1
+                return self._send(503, {"error": "Service Unavailable", "message": "try later"})
+            if self._refused(st):
+                return None
+            run = st.runs.get(run_id)
+            if run is None:
+                return self._send(404, {"success": False, "error": "WorkflowNotFound",
+                                        "message": "Workflow instance not found"})
+            fault = st.take_stream_fault()
+            try:
+                prev = st.status(run)
+            except Exception as exc:  # a server bug must still answer
+                return self._send(500, {"error": "Internal", "message": repr(exc)})
+        if fault == "500":
+            return self._send(500, {"error": "Internal error", "message": "Something went wrong"})
+        if fault == "wrong_ctype":
+            return self._send(200, {"success": True, "data": prev})
+        try:
+            keepalive = min(max(float(q.get("keepalive") or 10), 0.05), 15.0)
+        except ValueError:
+            keepalive = 10.0
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("X-Keepalive-Seconds", f"{keepalive:g}")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        last_write = time.monotonic()
+
+        def write(text: str) -> None:
+            nonlocal last_write
+            self.wfile.write(text.encode())
+            self.wfile.flush()
+            last_write = time.monotonic()
+
+        since = self.headers.get("Last-Event-ID") or q.get("since")
+        opened = time.monotonic()
+        try:
+            tag = body_tag(prev)
+            if since == tag and prev["status"] not in FINISHED:
+                write(": resumed\n\n")
+            else:
+                write(f"event: snapshot\nid: {tag}\ndata: {json.dumps(prev)}\n\n")
+            if fault == "garbage":
+                return write("event: change\nid: x\ndata: {not json\n\n")
+            if fault == "truncate":
+                return write('event: change\nid: x\ndata: {"status": "runn')
+            if fault in ("stall", "drop"):
+                while fault == "stall" and not st.closing.is_set() and time.monotonic() - opened < 30:
+                    time.sleep(0.02)
+                return None
+            while prev["status"] not in FINISHED:
+                if time.monotonic() - opened >= st.stream_max_s:
+                    return write("event: reconnect\ndata: {}\n\n")
+                time.sleep(st.stream_tick_s)
+                with st.lock:
+                    if run_id not in st.runs:
+                        return None
+                    nxt = st.status(run)
+                delta = run_delta(prev, nxt)
+                if delta is not None:
+                    write(f"event: change\nid: {body_tag(nxt)}\ndata: {json.dumps(delta)}\n\n")
+                    prev = nxt
+                elif time.monotonic() - last_write >= keepalive:
+                    write(": keep-alive\n\n")
+        except OSError:  # the client went away
+            return None
+        return None
+
     def _route(self, st: OpsState, method: str, path: str, qs: dict[str, list[str]], raw: bytes) -> None:
         seg = [unquote(p) for p in path.strip("/").split("/")]
         if seg[:1] == ["signed"] and method == "GET":
             return self._send(200, raw=st.contents.get(seg[1], b""), ctype="application/pdf")
         if seg[:2] != ["api", "ops"]:
             return self._send(404, {"error": "Not found", "message": "No such route"})
-        if "X-Site-Id" not in self.headers:
-            return self._send(400, {"error": "Missing X-Site-Id header"})
-        bearer = self.headers.get("Authorization")
-        if st.flavour == "workflow" and st.token is not None and bearer != f"Bearer {st.token}":
-            return self._send(401, {"error": "Unauthorized", "message": "Missing or bad token"})
-        if self.headers["X-Site-Id"] != st.site_id:
-            return self._send(403, {"error": "Forbidden", "message": "No grant for this site"})
+        if self._refused(st):
+            return None
         rest = seg[2:]
         q = {k: v[0] for k, v in qs.items()}
         if method == "GET" and rest == ["leads"]:
@@ -396,9 +518,11 @@ def serve(state: OpsState) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="cf-ops-server", daemon=True)
     thread.start()
+    state.closing.clear()
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
+        state.closing.set()
         server.shutdown()
         server.server_close()
         server.drop_connections()
