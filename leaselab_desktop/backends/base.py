@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import (
     Evaluation,
     Health,
@@ -28,6 +29,10 @@ class Backend(Protocol):
     kind: str  # "local" | "cloudflare"
 
     async def list_leads(self, query: LeadQuery) -> LeadPage: ...
+    async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
+        """The leads matching ``query``'s filters as list columns, in whatever order the backend
+        serves cheapest (lists sort locally); page with ``next_cursor``."""
+        ...
     async def get_lead(self, lead_id: str) -> Lead: ...
     async def list_files(self, lead_id: str) -> list[LeadFile]: ...
     async def read_file(self, file: LeadFile) -> bytes: ...

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from leaselab_desktop.domain.listing import LeadRows, epoch_seconds, place_text
 from leaselab_desktop.domain.models import Lead, LeadPage, LeadQuery, NewLead, Property, Unit
 from leaselab_desktop.domain.timefmt import format_timestamp, utcnow
 
@@ -47,7 +48,8 @@ def get_lead(conn: sqlite3.Connection, site_id: str, lead_id: str) -> Lead | Non
     return lead_from_row(row) if row else None
 
 
-def list_leads(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> LeadPage:
+def _filters(query: LeadQuery, site_id: str) -> tuple[list[str], list[Any]]:
+    """WHERE terms and their arguments for a query's filters (values are always bound)."""
     where = ["l.site_id = ?", "l.is_active = 1"]
     args: list[Any] = [site_id]
     if query.status:
@@ -66,6 +68,11 @@ def list_leads(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> Lead
             "(l.first_name || ' ' || l.last_name LIKE ? ESCAPE '\\' OR l.email LIKE ? ESCAPE '\\')"
         )
         args += [like, like]
+    return where, args
+
+
+def list_leads(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> LeadPage:
+    where, args = _filters(query, site_id)
     order = _SORTS[query.sort_by].format(dir="ASC" if query.sort_order == "asc" else "DESC")
     offset = int(query.cursor) if query.cursor and query.cursor.isdigit() else 0
     sql = f"{_LEAD_SELECT} WHERE {' AND '.join(where)} ORDER BY {order}, l.id LIMIT ? OFFSET ?"
@@ -76,6 +83,70 @@ def list_leads(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> Lead
     more = len(rows) > query.limit
     items = _LEAD_LIST.validate_python([dict(zip(names, r, strict=True)) for r in rows[: query.limit]])
     return LeadPage(items=items, next_cursor=str(offset + query.limit) if more else None)
+
+
+# Only the listed columns (all in idx_leads_list, so SQLite never reads the wide table rows), cleaned
+# up in SQL. Time stamps become epoch seconds rounded to the millisecond; a value SQLite cannot read
+# is passed on raw for Python to try.
+_ROWS_SELECT = """
+SELECT l.id AS id, TRIM(COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')) AS name,
+       COALESCE(l.email, '') AS email, COALESCE(l.property_id, '') AS pid, COALESCE(l.unit_id, '') AS uid,
+       COALESCE(l.status, '') AS status,
+       CASE typeof(l.ai_score) WHEN 'integer' THEN l.ai_score
+                               WHEN 'real' THEN CAST(ROUND(l.ai_score) AS INTEGER) END AS score,
+       COALESCE(l.ai_label, '') AS label,
+       ROUND((julianday(COALESCE(l.updated_at, l.created_at)) - 2440587.5) * 86400000.0) / 1000.0 AS stamp,
+       CASE WHEN julianday(COALESCE(l.updated_at, l.created_at)) IS NULL
+            THEN COALESCE(l.updated_at, l.created_at) END AS raw_stamp
+FROM leads l
+"""
+# A page as one row of joined columns: SQLite builds ten strings while the GIL is free and Python
+# splits them, instead of materialising (and the cyclic GC walking) a tuple per lead.
+_SEP = "\x1f"
+_PACKED = """
+SELECT count(*), max(id), group_concat(id, char(31)), group_concat(name, char(31)),
+       group_concat(email, char(31)), group_concat(pid, char(31)), group_concat(uid, char(31)),
+       group_concat(status, char(31)), group_concat(COALESCE(score, ''), char(31)),
+       group_concat(label, char(31)), group_concat(COALESCE(stamp, ''), char(31)),
+       count(raw_stamp)
+FROM ({inner})
+"""
+_KEYSET = "id:"  # list_lead_rows cursors: the last id of the previous page
+
+
+def list_lead_rows(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> LeadRows:
+    """The leads matching ``query``'s filters as columns, in id order (``sort_by`` is ignored: lists
+    sort locally), paged by id so every page is one range read of idx_leads_list."""
+    where, args = _filters(query, site_id)
+    after = query.cursor[len(_KEYSET):] if query.cursor and query.cursor.startswith(_KEYSET) else ""
+    inner = f"{_ROWS_SELECT} WHERE {' AND '.join(where)} AND l.id > ? ORDER BY l.id LIMIT ?"
+    params = [*args, after, query.limit]
+    packed = conn.execute(_PACKED.format(inner=inner), params).fetchone()
+    count, last = packed[0], packed[1]
+    cols: list[list[Any]] = [(text or "").split(_SEP) if count else [] for text in packed[2:11]]
+    if packed[11] or any(len(c) != count for c in cols):
+        # a timestamp SQLite cannot read, or a value holding the separator: read row by row
+        rows = conn.execute(inner, params).fetchall()
+        cols = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(10)]
+        raw = cols.pop()
+        cols[8] = [s if v is None else epoch_seconds(v) for s, v in zip(cols[8], raw, strict=True)]
+    else:
+        cols[6] = [int(v) if v else None for v in cols[6]]
+        cols[8] = [float(v) if v else None for v in cols[8]]
+    more = count == query.limit and conn.execute(
+        f"SELECT 1 FROM leads l WHERE {' AND '.join(where)} AND l.id > ? LIMIT 1", [*args, last]
+    ).fetchone() is not None
+    out = LeadRows(next_cursor=_KEYSET + last if more else None)
+    out.ids, out.names, out.emails, out.property_ids, unit_ids = cols[:5]
+    out.statuses, out.scores, out.labels, out.stamps = cols[5:9]
+    prop_names = dict(conn.execute("SELECT id, name FROM properties WHERE site_id = ?", (site_id,)).fetchall())
+    unit_names = dict(conn.execute("SELECT id, name FROM units WHERE site_id = ?", (site_id,)).fetchall())
+    pairs = list(zip(out.property_ids, unit_ids, strict=True))
+    places = {pair: place_text(prop_names.get(pair[0]) or pair[0], unit_names.get(pair[1]) or pair[1])
+              for pair in set(pairs)}
+    out.places = list(map(places.__getitem__, pairs))
+    out.properties = {pid: prop_names.get(pid) or pid for pid, _unit in places if pid}
+    return out
 
 
 def insert_lead(conn: sqlite3.Connection, site_id: str, new: NewLead, lead_id: str | None = None) -> str:

@@ -16,6 +16,7 @@ from leaselab_desktop.backends.errors import (
     InvalidRequest,
     NotFound,
 )
+from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import LeadQuery, RunSnapshot
 from leaselab_desktop.domain.vocab import LABELS, RECOMMENDATIONS, WORKFLOW_STEPS
 
@@ -63,6 +64,27 @@ async def test_paging_covers_every_lead_once(backend: Backend) -> None:
         if cursor is None:
             break
     assert sorted(seen) == sorted(everyone)
+
+
+async def test_lead_rows_list_what_the_leads_say(backend: Backend) -> None:
+    """The lead list's columnar read pages over the same leads with the same shown values."""
+    leads = {lead.id: lead for lead in (await backend.list_leads(LeadQuery(limit=500))).items}
+    expected = LeadRows.from_leads(leads.values())
+    want = {expected.ids[i]: expected.row(i) for i in range(len(expected))}
+    got: dict[str, tuple[object, ...]] = {}
+    cursor = None
+    for _ in range(200):
+        page = await backend.list_lead_rows(LeadQuery(limit=7, cursor=cursor))
+        assert not set(page.ids) & set(got), "a lead listed twice"
+        got.update({page.ids[i]: page.row(i) for i in range(len(page))})
+        assert set(page.properties) <= {lead.property_id for lead in leads.values()}
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert got == want
+    target = next(iter(leads.values()))
+    found = await backend.list_lead_rows(LeadQuery(q=target.email, limit=500))
+    assert target.id in found.ids and all(target.email.lower() in e.lower() for e in found.emails)
 
 
 async def test_get_lead_and_not_found(backend: Backend) -> None:

@@ -37,6 +37,7 @@ from leaselab_desktop.backends.errors import (
     NotSupported,
     QuotaExceeded,
 )
+from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import (
     Evaluation,
     Factor,
@@ -210,6 +211,10 @@ class FakeBackend:
     async def list_leads(self, query: LeadQuery) -> LeadPage:
         self._check()
         return LeadPage(items=list(self.leads.values())[: query.limit])
+
+    async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
+        page = await self.list_leads(query)
+        return LeadRows.from_leads(page.items, page.next_cursor)
 
     async def get_lead(self, lead_id: str) -> Lead:
         return self._lead(lead_id).model_copy()

@@ -135,13 +135,13 @@ async def test_paged_load_from_the_local_backend(
     p = LeadListPanel(tasks)
     p.show()
     calls: list[str | None] = []
-    original = local_backend.list_leads
+    original = local_backend.list_lead_rows
 
     async def counting(query: Any) -> Any:
         calls.append(query.cursor)
         return await original(query)
 
-    local_backend.list_leads = counting  # type: ignore[method-assign]
+    local_backend.list_lead_rows = counting  # type: ignore[method-assign]
     total = await p.load(local_backend, page_size=5)
     assert total == p.model.total == 18
     assert len(calls) == 4 and calls[0] is None  # 5 + 5 + 5 + 3

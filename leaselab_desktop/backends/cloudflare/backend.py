@@ -44,6 +44,7 @@ from leaselab_desktop.backends.errors import (
     Unauthorized,
 )
 from leaselab_desktop.config import PollingSettings
+from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import (
     Evaluation,
     Health,
@@ -173,6 +174,11 @@ class CloudflareBackend(ServerManagedIntake):
             return page_leads(leads, query) if leads else _MISSING
 
         return await self._read(fetch, cached)
+
+    async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
+        # The server's pages are small (500): the columns are built from the leads it sends.
+        page = await self.list_leads(query)
+        return LeadRows.from_leads(page.items, page.next_cursor)
 
     async def get_lead(self, lead_id: str) -> Lead:
         async def fetch() -> Lead:

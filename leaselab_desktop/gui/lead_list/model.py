@@ -11,9 +11,10 @@ import bisect
 import contextlib
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import Lead
 from leaselab_desktop.gui.lead_list.rows import (
     COLUMN_TITLES,
@@ -159,7 +160,8 @@ class LeadTableModel(QtCore.QAbstractTableModel):
                 return f"Label {label}" if label else "Not evaluated"
             return label
         if col == Column.UPDATED:
-            return format_updated(s.updated[row])
+            stamp = s.stamps[row]
+            return "" if stamp is None else format_updated(datetime.fromtimestamp(stamp, UTC))
         return ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -198,12 +200,12 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         except ValueError:
             return None
 
-    def set_leads(self, leads: Iterable[Lead]) -> None:
+    def set_leads(self, leads: Iterable[Lead] | LeadRows) -> None:
         """Replace everything (a fresh load)."""
         self.beginResetModel()
         self.store.clear()
         self._batch.clear()
-        self.store.extend(leads)
+        self.store.extend_rows(leads if isinstance(leads, LeadRows) else LeadRows.from_leads(leads))
         self._resort()
         self._view = self._filter_all(self._filter)
         self.endResetModel()
@@ -214,9 +216,9 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self.store.extend(leads)
         self._relayout(resort=True)
 
-    def stage_leads(self, leads: Iterable[Lead]) -> None:
-        """Store leads without re-sorting (a load in progress); ``commit_staged`` shows them."""
-        self.store.extend(leads)
+    def stage_rows(self, rows: LeadRows) -> None:
+        """Store rows without re-sorting (a load in progress); ``commit_staged`` shows them."""
+        self.store.extend_rows(rows)
 
     def commit_staged(self) -> None:
         self._relayout(resort=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
+from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import Lead
 
 NO_LABEL = ""
@@ -61,12 +61,6 @@ class LeadFilter:
         )
 
 
-def _place(lead: Lead) -> str:
-    prop = lead.property_name or lead.property_id or ""
-    unit = lead.unit_name or lead.unit_id or ""
-    return f"{prop} · {unit}" if prop and unit else prop or unit
-
-
 class LeadRowStore:
     """Parallel lists, one entry per lead, addressed by row number (stable until ``clear``)."""
 
@@ -82,8 +76,7 @@ class LeadRowStore:
         self.statuses: list[str] = []
         self.scores: list[int | None] = []
         self.labels: list[str] = []
-        self.updated: list[datetime | None] = []
-        self._stamps: list[float | None] = []  # updated as epoch seconds, for sorting
+        self.stamps: list[float | None] = []  # updated (else created) as epoch seconds
         self._hay: list[str] = []  # casefolded "name\0email" for search
         self._row_of: dict[str, int] = {}
         self._properties: dict[str, str] = {}
@@ -103,53 +96,65 @@ class LeadRowStore:
 
     def extend(self, leads: Iterable[Lead]) -> range:
         """Append leads (a lead already present is updated in place). Returns the new row numbers."""
+        return self.extend_rows(LeadRows.from_leads(leads))
+
+    def extend_rows(self, rows: LeadRows) -> range:
+        """Append a page of list rows (column by column: a 100k page is a few C-level passes).
+        Leads already present are updated in place. Returns the new row numbers."""
         start = len(self.ids)
         self._by_name = None
-        for lead in leads:
-            row = self._row_of.get(lead.id)
-            if row is not None:
-                self._set(row, lead)
-                continue
-            self._row_of[lead.id] = len(self.ids)
-            name = lead.full_name
-            self.ids.append(lead.id)
-            self.names.append(name)
-            self.emails.append(lead.email)
-            self.places.append(_intern(_place(lead)))
-            self.property_ids.append(_intern(lead.property_id or ""))
-            self.statuses.append(_intern(lead.status))
-            self.scores.append(lead.ai_score)
-            self.labels.append(_intern(lead.ai_label or NO_LABEL))
-            when = lead.updated_at or lead.created_at
-            self.updated.append(when)
-            self._stamps.append(when.timestamp() if when is not None else None)
-            self._hay.append(f"{name}\0{lead.email}".casefold())
-            if lead.property_id and lead.property_id not in self._properties:
-                self._properties[lead.property_id] = lead.property_name or lead.property_id
+        for pid, name in rows.properties.items():
+            self._properties.setdefault(pid, name)
+        row_of = self._row_of
+        if not row_of.keys().isdisjoint(rows.ids) or len(set(rows.ids)) != len(rows.ids):
+            for i in range(len(rows)):  # rare (a lead moved between pages): one by one
+                self._put(rows, i)
+            return range(start, len(self.ids))
+        self.ids += rows.ids
+        self.names += rows.names
+        self.emails += rows.emails
+        self.places += _interned_all(rows.places)
+        self.property_ids += _interned_all(rows.property_ids)
+        self.statuses += _interned_all(rows.statuses)
+        self.scores += rows.scores
+        self.labels += _interned_all(rows.labels)
+        self.stamps += rows.stamps
+        self._hay += [f"{n}\0{e}".casefold() for n, e in zip(rows.names, rows.emails, strict=True)]
+        row_of.update(zip(rows.ids, range(start, len(self.ids)), strict=True))
         return range(start, len(self.ids))
 
     def update(self, lead: Lead) -> int | None:
         """Replace one lead's row; returns its row number, or None when the lead is not listed."""
         row = self._row_of.get(lead.id)
         if row is not None:
-            self._set(row, lead)
+            self._put(LeadRows.from_leads([lead]), 0)
         return row
 
-    def _set(self, row: int, lead: Lead) -> None:
-        name = lead.full_name
+    def _put(self, rows: LeadRows, i: int) -> None:
+        """Row ``i`` of ``rows`` into its existing row, or appended."""
+        lead_id = rows.ids[i]
+        row = self._row_of.get(lead_id)
+        if row is None:
+            row = self._row_of[lead_id] = len(self.ids)
+            for column in (self.ids, self.names, self.emails, self.places, self.property_ids, self.statuses,
+                           self.scores, self.labels, self.stamps, self._hay):
+                column.append(None)  # type: ignore[arg-type]
+            self.ids[row] = lead_id
+        name = rows.names[i]
         if name != self.names[row]:
             self._by_name = None
         self.names[row] = name
-        self.emails[row] = lead.email
-        self.places[row] = _intern(_place(lead))
-        self.property_ids[row] = _intern(lead.property_id or "")
-        self.statuses[row] = _intern(lead.status)
-        self.scores[row] = lead.ai_score
-        self.labels[row] = _intern(lead.ai_label or NO_LABEL)
-        when = lead.updated_at or lead.created_at
-        self.updated[row] = when
-        self._stamps[row] = when.timestamp() if when is not None else None
-        self._hay[row] = f"{name}\0{lead.email}".casefold()
+        self.emails[row] = rows.emails[i]
+        self.places[row] = _intern(rows.places[i])
+        self.property_ids[row] = _intern(rows.property_ids[i])
+        self.statuses[row] = _intern(rows.statuses[i])
+        self.scores[row] = rows.scores[i]
+        self.labels[row] = _intern(rows.labels[i])
+        self.stamps[row] = rows.stamps[i]
+        self._hay[row] = f"{name}\0{rows.emails[i]}".casefold()
+        pid = rows.property_ids[i]
+        if pid:
+            self._properties.setdefault(pid, rows.properties.get(pid, pid))
 
     # -- filtering -----------------------------------------------------------------------------
     def filter(
@@ -198,9 +203,9 @@ class LeadRowStore:
         if column == Column.UPDATED:
             inf = float("inf")
             if descending:
-                fkeys = [inf if t is None else -t for t in self._stamps]
+                fkeys = [inf if t is None else -t for t in self.stamps]
             else:
-                fkeys = [inf if t is None else t for t in self._stamps]
+                fkeys = [inf if t is None else t for t in self.stamps]
             return sorted(by_name, key=fkeys.__getitem__)
         # few distinct values (interned): rank them once, then sort on small ints
         if column == Column.LABEL:
@@ -247,7 +252,7 @@ class LeadRowStore:
 
             return score_key
         if column == Column.UPDATED:
-            stamps, fsign = self._stamps, -1.0 if descending else 1.0
+            stamps, fsign = self.stamps, -1.0 if descending else 1.0
 
             def updated_key(r: int) -> tuple[float, int]:
                 t = stamps[r]
@@ -288,3 +293,11 @@ _interned: dict[str, str] = {}
 def _intern(value: str) -> str:
     """Share the few distinct status/label/place strings across 100k rows."""
     return _interned.setdefault(value, value)
+
+
+def _interned_all(values: list[str]) -> map[str]:
+    """``map(_intern, values)`` without a Python call per value: the distinct values are interned
+    once, then every value is looked up at C speed."""
+    for value in set(values):
+        _interned.setdefault(value, value)
+    return map(_interned.__getitem__, values)

@@ -11,6 +11,7 @@ import sys
 from typing import Any
 
 from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import LeadQuery
 from leaselab_desktop.domain.vocab import LABELS, LEAD_STATUSES
 from leaselab_desktop.gui.lead_list.delegates import LABEL_MEANING, LabelBadgeDelegate
@@ -29,9 +30,14 @@ _ANY = "__any__"
 
 
 def _query(limit: int, cursor: str | None) -> LeadQuery:
-    """The list sorts locally, so ask for the order the server serves cheapest: by updated_at
-    (an index on the local store; score order needs a full sort per page)."""
+    """The list sorts locally; a server that does sort (the project worker) is asked for the order
+    it serves cheapest: by updated_at (an index)."""
     return LeadQuery(limit=limit, cursor=cursor, sort_by="updatedAt", sort_order="desc")
+
+
+def _fetch(backend: Backend, page_size: int, cursor: str | None) -> asyncio.Future[LeadRows] | None:
+    """The next page, already on its way (None after the last page)."""
+    return asyncio.ensure_future(backend.list_lead_rows(_query(page_size, cursor))) if cursor else None
 
 
 def release_freed_memory() -> None:
@@ -285,31 +291,34 @@ class LeadListPanel(QtWidgets.QWidget):
         self.set_message(None)
         self._update_counts()
         keep = self.current_lead_id()
+        ahead: asyncio.Future[LeadRows] | None = None
         try:
-            page = await backend.list_leads(_query(min(first_page, page_size), None))
-            self.model.set_leads(page.items)
+            page = await backend.list_lead_rows(_query(min(first_page, page_size), None))
+            self.model.set_leads(page)
             if keep:
                 self.select_lead(keep)
-            cursor = page.next_cursor
             staged = False
-            while cursor and page.items:
-                page = await backend.list_leads(_query(page_size, cursor))
-                items = page.items
-                for start in range(0, len(items), MERGE_CHUNK):
-                    self.model.stage_leads(items[start:start + MERGE_CHUNK])
+            # the next page is read while this one is merged (the store reads without the GIL)
+            ahead = _fetch(backend, page_size, page.next_cursor if len(page) else None)
+            while ahead is not None:
+                page = await ahead
+                ahead = _fetch(backend, page_size, page.next_cursor if len(page) else None)
+                for start in range(0, len(page), MERGE_CHUNK):
+                    self.model.stage_rows(page.slice(start, start + MERGE_CHUNK))
                     staged = True
                     self._update_counts()
                     await asyncio.sleep(0)
-                cursor = page.next_cursor
             if staged:
                 self.model.commit_staged()
-                del page, items
+                del page
                 release_freed_memory()
                 # The list's objects live until the next load: keep the cyclic GC from walking them
                 # all on every full collection (a 100k list made each one a ~100 ms GUI stall).
                 gc.freeze()
         finally:
             self.loading = False
+            if ahead is not None and not ahead.done():  # cancelled or failed mid-load
+                ahead.cancel()
         self._refresh_property_filter()
         self._update_counts()
         if keep:
