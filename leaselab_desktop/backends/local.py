@@ -18,6 +18,7 @@ from leaselab_desktop.backends import errors
 from leaselab_desktop.backends.local_ports import LocalScreeningPorts, provider_costs_money
 from leaselab_desktop.backends.local_runs import build_snapshot
 from leaselab_desktop.config import Paths, ProviderSettings
+from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import (
     Evaluation,
     Health,
@@ -203,6 +204,9 @@ class LocalBackend:
         return lead
 
     async def list_files(self, lead_id: str) -> list[LeadFile]:
+    async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
+        return await self.db.read(lambda c: leads_repo.list_lead_rows(c, self.site_id, query))
+
         await self.get_lead(lead_id)
         return await self.db.read(lambda c: files_repo.list_files(c, self.site_id, lead_id))
 
