@@ -92,3 +92,28 @@ async def test_unauthorized_is_not_retried_and_is_clear(proxied: tuple[FaultProx
         await backend.start_evaluation("lead_demo_01")
     with pytest.raises(Unauthorized):
         await backend.get_lead("never-read")
+
+
+@pytest.mark.parametrize("mode", ["stream_stall", "stream_truncate"])
+async def test_broken_run_stream_falls_back_to_polling_without_a_second_start(
+    proxied: tuple[FaultProxy, CloudflareBackend], mode: str,
+) -> None:
+    proxy, backend = proxied
+    backend.api.stream_keepalive_s = 1.0  # the worker's shortest keep-alive: a stall shows after 2.5 s
+    lead = await fresh_lead(backend)
+    before = await backend.usage()
+    await proxy.set_mode(mode)
+    ticket = await backend.start_evaluation(lead, idempotency_key=f"stream-{mode}")
+    snaps = [s async for s in backend.watch_run(ticket.run_id)]
+    await proxy.set_mode("pass")
+    assert snaps[0].run_id == ticket.run_id and snaps[-1].status == "complete"
+    assert snaps[-1].output is not None and snaps[-1].output.workflow_instance_id == ticket.run_id
+    run_path = f"/api/ops/ai-workflows/{ticket.run_id}"
+    streams = [r for r in proxy.requests if r[2].startswith(run_path + "/events")]
+    polls = [r for r in proxy.requests if r[2] == run_path]
+    assert streams and polls  # it streamed, lost the stream, and finished by polling
+    assert len([r for r in proxy.requests if r[1] == "POST"]) == 1
+    history = await backend.evaluation_history(lead)
+    assert [e.workflow_instance_id for e in history] == [ticket.run_id]
+    assert (await backend.usage()).evaluation_count == before.evaluation_count + 1
+    assert backend.api.stream_support is True  # a broken stream is not "no stream"

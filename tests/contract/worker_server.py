@@ -12,6 +12,7 @@ What it does, in ``worker/`` (``npm ci`` first when ``node_modules`` is missing)
    tokens (one for ``site_demo``, one for ``site_other``; only their SHA-256 is stored) →
    ``wrangler d1 execute DB --local --file``;
 3. ``wrangler dev --local --ip 127.0.0.1 --port <free> --persist-to <tmp>/state --var AI_PROVIDER:rules``
+   (or the ``worker_vars`` given)
    in its own process group, waiting until ``GET /api/health`` answers;
 4. the demo documents uploaded through the worker's own upload route (R2 + ``lead_files``);
 5. on exit, the process group is stopped (SIGTERM, then SIGKILL after a grace period).
@@ -247,9 +248,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def run_worker_dev(
-    tmp_dir: Path | str, *, port: int | None = None, seed_documents: bool = True
+    tmp_dir: Path | str, *, port: int | None = None, seed_documents: bool = True,
+    worker_vars: Mapping[str, str] | None = None,
 ) -> Iterator[WorkerServer]:
-    """Start the worker offline with migrations, demo data and two tokens; stop it on exit."""
+    """Start the worker offline with migrations, demo data and two tokens; stop it on exit.
+
+    ``worker_vars`` override the worker's vars (default ``AI_PROVIDER=rules``), e.g. an
+    ``openai-compatible`` provider with ``AI_BASE_URL`` pointing at a loopback model server."""
+    dev_vars = {"AI_PROVIDER": "rules", **(worker_vars or {})}
     if _node() is None:
         import pytest
 
@@ -279,7 +285,7 @@ def run_worker_dev(
     _wrangler(["d1", "execute", "DB", "--local", "--persist-to", str(state), "--yes", "--file", str(seed_sql)], log)
 
     chosen = port
-    proc, log_fh, base_url = _start_dev(state, log, chosen)
+    proc, log_fh, base_url = _start_dev(state, log, chosen, dev_vars)
     try:
         try:
             _wait_healthy(proc, base_url, log, START_TIMEOUT_S)
@@ -290,7 +296,7 @@ def run_worker_dev(
                 raise
             _stop(proc)
             log_fh.close()
-            proc, log_fh, base_url = _start_dev(state, log, None)
+            proc, log_fh, base_url = _start_dev(state, log, None, dev_vars)
             _wait_healthy(proc, base_url, log, START_TIMEOUT_S)
         server = WorkerServer(
             base_url=base_url, token=token, site_id=DEMO_SITE, other_site_token=other_token,
@@ -307,14 +313,17 @@ def run_worker_dev(
         log_fh.close()
 
 
-def _start_dev(state: Path, log: Path, port: int | None) -> tuple[subprocess.Popen[bytes], IO[bytes], str]:
+def _start_dev(
+    state: Path, log: Path, port: int | None, dev_vars: Mapping[str, str],
+) -> tuple[subprocess.Popen[bytes], IO[bytes], str]:
     """Start `wrangler dev --local` in its own process group; output goes to the log."""
     port = port or _free_port()
     inspector = _free_port()
     wrangler_js = WORKER_DIR / "node_modules" / "wrangler" / "bin" / "wrangler.js"
     cmd = [
         _node() or "node", str(wrangler_js), "dev", "--local", "--ip", "127.0.0.1", "--port", str(port),
-        "--inspector-port", str(inspector), "--persist-to", str(state), "--var", "AI_PROVIDER:rules",
+        "--inspector-port", str(inspector), "--persist-to", str(state),
+        *[arg for k, v in dev_vars.items() for arg in ("--var", f"{k}:{v}")],
         "--show-interactive-dev-session=false", "--log-level", "log",
     ]
     with log.open("a", encoding="utf-8") as fh:

@@ -5,6 +5,10 @@ Modes (switch at any time; they apply to the next request, even on a kept-alive 
 ``stall`` read the request and never answer; ``502``/``503``/``401`` canned answers;
 ``truncate`` forward, then cut the body short and close (HTTP framing broken);
 ``truncate_json`` forward, cut the body but fix Content-Length (valid HTTP, broken JSON).
+Requests for a run stream (``.../events``) are relayed as they arrive (not buffered); for them
+``stream_stall`` relays the answer's head (status and headers), then stays silent with the
+connection open; ``stream_truncate`` relays part of the first event, then closes. Other requests
+pass in those two modes.
 """
 
 from __future__ import annotations
@@ -96,6 +100,12 @@ class FaultProxy:
     async def _answer(self, head: bytes, body: bytes, writer: asyncio.StreamWriter) -> bool:
         """Answer one request; False closes the client connection."""
         mode = self.mode
+        path = head.split(b" ")[1]
+        if path.split(b"?")[0].endswith(b"/events") and mode in ("pass", "stream_stall", "stream_truncate"):
+            await self._relay_stream(head, body, writer, mode)
+            return False
+        if mode in ("stream_stall", "stream_truncate"):
+            mode = "pass"
         if mode in ("reset", "refuse"):
             return False
         if mode == "stall":
@@ -125,6 +135,34 @@ class FaultProxy:
         writer.write(response)
         await writer.drain()
         return True
+
+    async def _relay_stream(self, head: bytes, body: bytes, writer: asyncio.StreamWriter, mode: str) -> None:
+        """Relay a streamed answer byte for byte as it arrives (then close the client connection)."""
+        lines = [ln for ln in head.rstrip(b"\r\n").split(b"\r\n") if not ln.lower().startswith(b"connection:")]
+        r, w = await asyncio.open_connection(self.up_host, self.up_port)
+        try:
+            w.write(b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n" + body)
+            await w.drain()
+            seen = b""
+            while chunk := await r.read(65536):
+                seen += chunk
+                if mode != "pass":
+                    top, sep, rest = seen.partition(b"\r\n\r\n")
+                    end = rest.find(b"\n\n") if sep else -1
+                    if (sep and mode == "stream_stall") or end >= 0:
+                        keep = len(top) + 4 + (0 if mode == "stream_stall" else end // 2)
+                        writer.write(seen[:keep])  # nothing was relayed before in these modes
+                        await writer.drain()
+                        if mode == "stream_stall":
+                            await self._closing.wait()
+                        return
+                    continue
+                writer.write(chunk)
+                await writer.drain()
+        finally:
+            w.close()
+            with contextlib.suppress(Exception):
+                await w.wait_closed()
 
     async def _forward(self, head: bytes, body: bytes) -> bytes:
         lines = [ln for ln in head.rstrip(b"\r\n").split(b"\r\n") if not ln.lower().startswith(b"connection:")]
