@@ -2,9 +2,10 @@
  * The watch of one run as Server-Sent Events (`GET /api/ops/ai-workflows/:id/events`).
  *
  * - `event: snapshot` first: `data` is the full run, the same JSON as the status route's `data`.
- * - `event: change` per visible change: `data` holds `status`, `current_step`, the steps that changed
- *   (whole step objects, matched by `name`) and any other top-level field that changed (`output`,
- *   `error`, `completed_at`, `can_retry`, ...). The final change carries `output` / `error`.
+ * - `event: change` per visible change: `data` holds only what changed: the top-level fields that
+ *   changed (`status`, `current_step`, `output`, `error`, `completed_at`, `can_retry`, ...) and under
+ *   `steps` each changed step as its `name` plus its changed fields (merge them into the step of that
+ *   name; a name not seen before is a new step). The final change carries `output` / `error`.
  * - every event has `id:` = the status route's ETag of the run after that event (without quotes).
  * - `: keep-alive` comments when nothing was written for `keepalive` seconds (default 10, 1–15).
  * - the stream ends after the event whose status is finished (complete / errored / terminated).
@@ -39,7 +40,8 @@ export async function runTag(snap: RunView): Promise<string> {
   return (await sha256Hex(statusBody(snap))).slice(0, 32);
 }
 
-/** What changed from `prev` to `next`, or null when nothing did. */
+/** What changed from `prev` to `next`, or null when nothing did: the top-level fields that changed,
+ * and for each step that changed its `name` with only its changed fields. */
 export function runDelta(prev: RunView, next: RunView): Record<string, unknown> | null {
   const out: Record<string, unknown> = {};
   const before = prev as unknown as Record<string, unknown>;
@@ -47,10 +49,18 @@ export function runDelta(prev: RunView, next: RunView): Record<string, unknown> 
     if (key === "steps") continue;
     if (JSON.stringify(before[key]) !== JSON.stringify(value)) out[key] = value;
   }
-  const old = new Map(prev.steps.map((s) => [s.name, JSON.stringify(s)]));
-  const steps = next.steps.filter((s) => old.get(s.name) !== JSON.stringify(s));
-  if (!Object.keys(out).length && !steps.length) return null;
-  return { status: next.status, current_step: next.current_step, ...out, ...(steps.length ? { steps } : {}) };
+  const old = new Map(prev.steps.map((s) => [s.name, s as unknown as Record<string, unknown>]));
+  const steps: Record<string, unknown>[] = [];
+  for (const step of next.steps) {
+    const was = old.get(step.name);
+    const changed: Record<string, unknown> = { name: step.name };
+    for (const [key, value] of Object.entries(step)) {
+      if (!was || JSON.stringify(was[key]) !== JSON.stringify(value)) changed[key] = value;
+    }
+    if (Object.keys(changed).length > 1) steps.push(changed);
+  }
+  if (steps.length) out.steps = steps;
+  return Object.keys(out).length ? out : null;
 }
 
 const PROBE_SQL = `SELECT r.status AS status, r.current_step AS current_step, r.evaluation_id AS evaluation_id,

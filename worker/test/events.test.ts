@@ -70,7 +70,7 @@ function apply(snap: any, delta: any): any {
   const out = { ...snap, ...delta, steps: snap.steps.map((s: any) => ({ ...s })) };
   for (const step of delta.steps ?? []) {
     const i = out.steps.findIndex((s: any) => s.name === step.name);
-    if (i >= 0) out.steps[i] = step;
+    if (i >= 0) out.steps[i] = { ...out.steps[i], ...step };
     else out.steps.push(step);
   }
   return out;
@@ -112,6 +112,7 @@ describe("run watch (SSE)", () => {
     expect(ev?.data.current_step).toBe("fetch-lead");
     expect(ev?.data.steps.map((s: any) => [s.name, s.status])).toEqual([["fetch-lead", "running"]]);
     expect(ev?.data.output).toBeUndefined();
+    expect(ev?.data.queued_at).toBeUndefined(); // only what changed
     let state = apply(first!.data, ev!.data);
 
     await p.attemptSucceeded("fetch-lead");
@@ -238,12 +239,17 @@ describe("run watch (SSE)", () => {
     next.steps[0] = { ...next.steps[0], status: "complete", ended_at: "u" };
     next.steps[1] = { ...next.steps[1], status: "running", attempts: 1, started_at: "u" };
     next.current_step = "b";
-    expect(runDelta(base, next)).toEqual({ status: "running", current_step: "b", steps: next.steps });
+    expect(runDelta(base, next)).toEqual({
+      current_step: "b",
+      steps: [{ name: "a", status: "complete", ended_at: "u" }, { name: "b", status: "running", attempts: 1, started_at: "u" }],
+    });
     const done = structuredClone(next);
     done.status = "complete";
     done.current_step = null;
     done.output = { score: 80 };
     done.steps[1] = { ...done.steps[1], status: "complete", ended_at: "v" };
-    expect(runDelta(next, done)).toEqual({ status: "complete", current_step: null, output: { score: 80 }, steps: [done.steps[1]] });
+    expect(runDelta(next, done)).toEqual({
+      status: "complete", current_step: null, output: { score: 80 }, steps: [{ name: "b", status: "complete", ended_at: "v" }],
+    });
   });
 });

@@ -1,8 +1,8 @@
 """The project worker's run stream (``GET /api/ops/ai-workflows/:id/events``, Server-Sent Events).
 
 First event ``snapshot`` (the full run, as the status route's ``data``), then one ``change`` per
-visible change (``status``, ``current_step``, the changed steps by name, any other changed field),
-ending after a finished run. Every event's ``id`` is the status route's ETag of the run after it;
+visible change with only what changed (top-level fields; each changed step as its ``name`` and its
+changed fields), ending after a finished run. Every event's ``id`` is the status route's ETag of the run after it;
 a reconnect sends it as ``Last-Event-ID`` and gets only the changes from then on (or a fresh
 snapshot when the run moved on). ``event: reconnect`` asks the client to reconnect at once.
 
@@ -86,7 +86,8 @@ def _line_end(buf: str) -> tuple[int, int] | None:
 
 
 def apply_change(state: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
-    """The run after ``change``: top-level fields replaced, steps replaced (or added) by name."""
+    """The run after ``change``: top-level fields replaced; each step in it merged into the step of
+    that name (only its changed fields are sent), or added when the name is new."""
     out = {**state, **{k: v for k, v in change.items() if k != "steps"}}
     steps = [dict(s) for s in state.get("steps") or []]
     for step in change.get("steps") or []:
@@ -96,7 +97,7 @@ def apply_change(state: dict[str, Any], change: dict[str, Any]) -> dict[str, Any
         if at is None:
             steps.append(dict(step))
         else:
-            steps[at] = dict(step)
+            steps[at] = {**steps[at], **step}
     out["steps"] = steps
     return out
 

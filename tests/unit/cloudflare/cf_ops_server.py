@@ -33,12 +33,18 @@ def body_tag(data: Any) -> str:
 
 
 def run_delta(prev: dict[str, Any], nxt: dict[str, Any]) -> dict[str, Any] | None:
-    out = {k: v for k, v in nxt.items() if k != "steps" and prev.get(k) != v}
+    """As the worker: the changed top-level fields, and each changed step as its name + changed fields."""
+    out: dict[str, Any] = {k: v for k, v in nxt.items() if k != "steps" and prev.get(k) != v}
     old = {s["name"]: s for s in prev.get("steps") or []}
-    steps = [s for s in nxt.get("steps") or [] if old.get(s["name"]) != s]
-    if not out and not steps:
-        return None
-    return {"status": nxt["status"], "current_step": nxt["current_step"], **out, **({"steps": steps} if steps else {})}
+    steps = []
+    for step in nxt.get("steps") or []:
+        was = old.get(step["name"], {})
+        changed = {k: v for k, v in step.items() if k not in was or was[k] != v}
+        if changed:
+            steps.append({"name": step["name"], **changed})
+    if steps:
+        out["steps"] = steps
+    return out or None
 
 
 FINISHED = ("complete", "errored", "terminated")

@@ -47,14 +47,16 @@ def test_parser_handles_split_chunks_crlf_multiline_data_and_comments() -> None:
     assert [(e.event, e.data) for e in evs] == [("message", "{}"), ("change", "{}")]
 
 
-def test_apply_change_replaces_fields_and_steps_by_name() -> None:
+def test_apply_change_merges_fields_and_steps_by_name() -> None:
     state = {"status": "running", "current_step": "a", "output": None,
-             "steps": [{"name": "a", "status": "running"}, {"name": "b", "status": "pending"}]}
+             "steps": [{"name": "a", "status": "running", "attempts": 1},
+                       {"name": "b", "status": "pending", "attempts": 0}]}
     out = apply_change(state, {"status": "complete", "current_step": None, "output": {"score": 1},
                                "steps": [{"name": "b", "status": "complete"}, {"name": "c", "status": "complete"}]})
     assert out["status"] == "complete" and out["output"] == {"score": 1} and out["current_step"] is None
-    assert [(s["name"], s["status"]) for s in out["steps"]] == [
-        ("a", "running"), ("b", "complete"), ("c", "complete")]
+    assert out["steps"] == [{"name": "a", "status": "running", "attempts": 1},
+                            {"name": "b", "status": "complete", "attempts": 0},
+                            {"name": "c", "status": "complete"}]
     assert state["steps"][1]["status"] == "pending"  # the input is not changed
     with pytest.raises(StreamBroken):
         apply_change(state, {"steps": [{"status": "complete"}]})
