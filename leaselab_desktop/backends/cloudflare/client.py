@@ -165,6 +165,7 @@ class OpsClient:
         # The run stream: None until tried, then whether this server offers it (one server per client).
         self.stream_support: bool | None = None
         self.stream_keepalive_s = 10.0
+        self.stream_empty_opens = 0  # streams opened in a row that delivered no event
 
     def __repr__(self) -> str:
         token = "set" if self.__token else "none"

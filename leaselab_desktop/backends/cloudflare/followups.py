@@ -6,7 +6,9 @@ offers it: detected once per server (a generic 404 / 405 or a non-stream answer 
 and this client polls from then on). A stream that stalls (no byte, not even a keep-alive, for
 twice the keep-alive interval), breaks, carries garbage, is cut, or answers 5xx falls back to
 polling with ETags at once, and is tried again after a back-off (2 s, 5 s, 15 s, 30 s, then every
-60 s) with ``Last-Event-ID``. Only one request for a run is ever in flight. Jobs (deployed workers)
+60 s) with ``Last-Event-ID``; after three streams in a row that delivered no event at all (a
+buffering proxy) this client polls that server from then on. Only one request for a run is ever in
+flight. Jobs (deployed workers)
 are polled adaptively.
 
 Every snapshot the backend reads is written to the offline cache; runs not yet finished stay there
@@ -38,6 +40,9 @@ OnSnapshot = Callable[[RunSnapshot], Awaitable[None] | None]
 
 
 STREAM_RETRY_S = (2.0, 5.0, 15.0, 30.0, 60.0)
+# Streams opened this many times in a row without delivering one event (a buffering proxy, say):
+# stop trying them for this server, so the watch is not blind for a stall period each time.
+MAX_EMPTY_STREAMS = 3
 
 
 async def follow_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
@@ -76,7 +81,9 @@ async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncItera
                 async with api.stream(path + "/events", last_event_id=since,
                                       keepalive_s=api.stream_keepalive_s) as stream:
                     api.stream_support = True
+                    api.stream_empty_opens += 1
                     async for update in run_updates(stream, state):
+                        api.stream_empty_opens = 0
                         try:
                             snap = run_snapshot(update.data, "workflow")
                         except ValueError as exc:
@@ -93,11 +100,18 @@ async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncItera
                         last = snap
                         if snap.finished:
                             return
+                api.stream_empty_opens = 0  # a stream that ended as asked is not a dead one
                 continue  # the server asked for a reconnect
             except StreamUnsupported as exc:
                 api.stream_support = False
                 log.info("run %s: the server offers no run stream (%s); polling", run_id, exc)
             except StreamBroken as exc:
+                if api.stream_empty_opens >= MAX_EMPTY_STREAMS:
+                    api.stream_support = False
+                    log.info("run %s: %d streams in a row gave no event (%s); polling from now on",
+                             run_id, api.stream_empty_opens, exc)
+                    poll_now = True
+                    continue
                 wait = STREAM_RETRY_S[min(faults, len(STREAM_RETRY_S) - 1)]
                 faults += 1
                 retry_at = backend.clock() + timedelta(seconds=wait)

@@ -89,8 +89,8 @@ class OpsState:
     signed_origin: str = ""
     # the run stream (workflow flavour): offered unless ``stream`` is False; the next
     # ``stream_faults`` stream requests get ``stream_fault``: "500", "wrong_ctype", "stall" (snapshot,
-    # then silence), "garbage" (an event whose data is not JSON), "truncate" (cut mid-event), "drop"
-    # (snapshot, then the connection closes)
+    # then silence), "stall_at_once" (not even the snapshot), "garbage" (an event whose data is not
+    # JSON), "truncate" (cut mid-event), "drop" (snapshot, then the connection closes)
     stream: bool = True
     stream_fault: str | None = None
     stream_faults: int = 0
@@ -322,6 +322,10 @@ class _Handler(BaseHTTPRequestHandler):
         since = self.headers.get("Last-Event-ID") or q.get("since")
         opened = time.monotonic()
         try:
+            if fault == "stall_at_once":  # the head only, then silence
+                while not st.closing.is_set() and time.monotonic() - opened < 30:
+                    time.sleep(0.02)
+                return None
             tag = body_tag(prev)
             if since == tag and prev["status"] not in FINISHED:
                 write(": resumed\n\n")

@@ -185,3 +185,21 @@ async def test_cancelled_watch_closes_the_stream(make_backend, wf_url: str, wf_s
     await watch.aclose()  # type: ignore[attr-defined]
     events, polls = _requests(wf_state, ticket.run_id)
     assert len(events) == 1 and polls == []
+
+
+async def test_streams_that_never_deliver_are_given_up_for_this_server(
+    make_backend, wf_url: str, wf_state: OpsState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from leaselab_desktop.backends.cloudflare import followups
+
+    monkeypatch.setattr(followups, "STREAM_RETRY_S", (0.1,))
+    wf_state.queue_s, wf_state.step_s = 0.1, (*SLOW[:6], 4.0)
+    wf_state.stream_fault, wf_state.stream_faults = "stall_at_once", 99  # a buffering proxy, say
+    backend = make_backend(wf_url)
+    backend.api.stream_keepalive_s = 0.2
+    ticket = await backend.start_evaluation("lead_019")
+    snaps = await _follow(backend, ticket.run_id)
+    assert snaps[-1].status == "complete"
+    events, polls = _requests(wf_state, ticket.run_id)
+    assert len(events) == followups.MAX_EMPTY_STREAMS and polls
+    assert backend.api.stream_support is False
