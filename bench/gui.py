@@ -268,8 +268,12 @@ async def list_and_heartbeat(data_dir: Path, fresh_ids: list[str], evaluations: 
 
         profile = cProfile.Profile()
         profile.enable()
+    stalls = _StallSampler(last) if os.environ.get("LEASELAB_BENCH_STALLS") else None
     statuses = await asyncio.gather(*(one(i) for i in ids), return_exceptions=True)
     elapsed = time.perf_counter() - t0
+    if stalls is not None:
+        stalls.stop()
+        out["stall_samples"] = stalls.report()
     if profile is not None:
         profile.disable()
         profile.dump_stats(os.environ["LEASELAB_BENCH_PROFILE"])
@@ -287,6 +291,43 @@ async def list_and_heartbeat(data_dir: Path, fresh_ids: list[str], evaluations: 
     await window.shutdown()
     window.close()
     return out
+
+
+class _StallSampler:
+    """While the heartbeat runs: whenever the GUI thread has not beaten for 15 ms, note what every
+    thread is executing (top frames), to tell GUI work from GIL holders elsewhere."""
+
+    def __init__(self, last: list[float], threshold_s: float = 0.015) -> None:
+        import collections
+        import threading
+
+        self._last, self._threshold = last, threshold_s
+        self._main = threading.main_thread().ident
+        self.samples: collections.Counter[str] = collections.Counter()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stall-sampler", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import traceback
+
+        while not self._stop.wait(0.003):
+            if time.perf_counter() - self._last[0] < self._threshold:
+                continue
+            for ident, frame in sys._current_frames().items():
+                if ident == self._thread.ident:
+                    continue
+                stack = traceback.extract_stack(frame)[-4:]
+                who = "GUI" if ident == self._main else "other"
+                self.samples[who + ": " + " < ".join(f"{Path(f.filename).name}:{f.lineno}:{f.name}"
+                                                       for f in reversed(stack))] += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def report(self, top: int = 25) -> list[tuple[str, int]]:
+        return self.samples.most_common(top)
 
 
 def run_in_app(data_dir: Path, fresh_ids: list[str], evaluations: int) -> dict[str, Any]:

@@ -89,6 +89,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self._filter = LeadFilter()
         self._hay_sorted: list[str] | None = None  # search keys aligned with _sorted (lazy)
         self._batch: dict[str, str] = {}
+        self._stamp_text: dict[float, str] = {}  # cleared on every load (this year's dates are shorter)
         self.last_filter_ms = 0.0
         self.last_sort_ms = 0.0
 
@@ -161,8 +162,17 @@ class LeadTableModel(QtCore.QAbstractTableModel):
             return label
         if col == Column.UPDATED:
             stamp = s.stamps[row]
-            return "" if stamp is None else format_updated(datetime.fromtimestamp(stamp, UTC))
+            return "" if stamp is None else self._updated_text(stamp)
         return ""
+
+    def _updated_text(self, stamp: float) -> str:
+        """format_updated, remembered per time stamp (repaints ask for the same few dozen rows)."""
+        text = self._stamp_text.get(stamp)
+        if text is None:
+            if len(self._stamp_text) > 4096:
+                self._stamp_text.clear()
+            text = self._stamp_text[stamp] = format_updated(datetime.fromtimestamp(stamp, UTC))
+        return text
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
@@ -205,6 +215,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self.beginResetModel()
         self.store.clear()
         self._batch.clear()
+        self._stamp_text.clear()
         self.store.extend_rows(leads if isinstance(leads, LeadRows) else LeadRows.from_leads(leads))
         self._resort()
         self._view = self._filter_all(self._filter)
@@ -226,38 +237,59 @@ class LeadTableModel(QtCore.QAbstractTableModel):
     def update_lead(self, lead: Lead) -> bool:
         """A lead changed (e.g. a run finished): refresh its row and move it to its new place.
 
-        One row is re-placed with ``bisect`` (C-level list moves), so a run finishing while 100k
-        leads are listed does not re-sort them all on the GUI thread."""
+        The row is found and re-placed with ``bisect`` on the sort key and moved with Qt's row-move
+        signals, so a run finishing while 100k leads are listed costs microseconds on the GUI
+        thread, not a scan, copy and relayout of every row."""
         row = self.store.row_of(lead.id)
         if row is None:
             self.add_leads([lead])
             return True
-        renamed = self.store.names[row] != lead.full_name
-        self.store.update(lead)
-        self._hay_sorted = None  # its search key and/or position change
-        if renamed:  # the tie-break order changed: re-sort once
+        if self.store.names[row] != lead.full_name:  # the tie-break order changed: re-sort once
+            self.store.update(lead)
             self._relayout(resort=True)
             return True
         key = self.store.sort_key(self._sort_column, self._descending)
-        self._sorted.remove(row)
-        self._sorted.insert(bisect.bisect_left(self._sorted, key(row), key=key), row)
-        try:
-            old_pos: int | None = self._view.index(row)
-        except ValueError:
-            old_pos = None
+        old_key = key(row)
+        spos = _find(self._sorted, row, old_key, key)
+        if spos is None:  # not in the sorted order at all (cannot happen): rebuild it
+            self.store.update(lead)
+            self._relayout(resort=True)
+            return True
+        vpos = _find(self._view, row, old_key, key) if self.store.filter([row], self._filter) else None
+        self.store.update(lead)
+        new_key = key(row)
+        del self._sorted[spos]
+        new_spos = bisect.bisect_left(self._sorted, new_key, key=key)
+        self._sorted.insert(new_spos, row)
+        if self._hay_sorted is not None:  # keep the search keys aligned instead of rebuilding 100k
+            del self._hay_sorted[spos]
+            self._hay_sorted.insert(new_spos, self.store.search_keys([row])[0])
         visible = bool(self.store.filter([row], self._filter))
-        if old_pos is not None and visible:
-            rest = self._view[:old_pos] + self._view[old_pos + 1:]
-            if bisect.bisect_left(rest, key(row), key=key) == old_pos:
-                # same place: repaint one row instead of relaying out the whole view
-                self.dataChanged.emit(self.index(old_pos, 0), self.index(old_pos, len(Column) - 1))
-                return True
-        view = list(self._view)
-        if old_pos is not None:
-            del view[old_pos]
-        if visible:
-            view.insert(bisect.bisect_left(view, key(row), key=key), row)
-        self._apply_view(view)
+        view, root = self._view, QtCore.QModelIndex()
+        if vpos is not None:
+            del view[vpos]
+        new_vpos = bisect.bisect_left(view, new_key, key=key) if visible else None
+        if vpos is not None:
+            view.insert(vpos, row)  # back in place until Qt has been told
+        if vpos is not None and new_vpos == vpos:
+            self.dataChanged.emit(self.index(vpos, 0), self.index(vpos, len(Column) - 1))
+            return True
+        if vpos is not None and new_vpos is not None:
+            self.beginMoveRows(root, vpos, vpos, root, new_vpos + 1 if new_vpos > vpos else new_vpos)
+            del view[vpos]
+            view.insert(new_vpos, row)
+            self.endMoveRows()
+        elif vpos is not None:
+            self.beginRemoveRows(root, vpos, vpos)
+            del view[vpos]
+            self.endRemoveRows()
+        elif new_vpos is not None:
+            self.beginInsertRows(root, new_vpos, new_vpos)
+            view.insert(new_vpos, row)
+            self.endInsertRows()
+        else:
+            return True
+        self.view_changed.emit()
         return True
 
     def set_filter(self, flt: LeadFilter) -> None:
@@ -325,6 +357,18 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self.layoutChanged.emit()
         self.view_changed.emit()
 
+
+
+def _find(rows: list[int], row: int, row_key: Any, key: Any) -> int | None:
+    """Where ``row`` sits in ``rows`` (sorted by ``key``, whose value for ``row`` was ``row_key``),
+    by bisection; None when it is not there."""
+    pos = bisect.bisect_left(rows, row_key, key=key)
+    if pos < len(rows) and rows[pos] == row:
+        return pos
+    try:  # not where the order says (should not happen): look everywhere rather than lose it
+        return rows.index(row)
+    except ValueError:
+        return None
 
 
 def _positions(view: list[int], rows: set[int]) -> dict[int, int]:
