@@ -142,6 +142,11 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         state = self._batch.get(s.ids[row])
         return f"{tip}\nBatch: {_BATCH_TEXT.get(state, state)}" if state else tip
 
+    def row_display(self, vrow: int) -> list[str]:
+        """The shown text of every column of view row ``vrow`` (the label column: the label)."""
+        row = self._view[vrow]
+        return [self._display(row, col, False) for col in range(len(Column))]
+
     def _display(self, row: int, col: int, accessible: bool) -> str:
         s = self.store
         if col == Column.NAME:

@@ -17,6 +17,7 @@ from leaselab_desktop.domain.vocab import LABELS, LEAD_STATUSES
 from leaselab_desktop.gui.lead_list.delegates import LABEL_MEANING, LabelBadgeDelegate
 from leaselab_desktop.gui.lead_list.model import LeadTableModel, format_status
 from leaselab_desktop.gui.lead_list.rows import NO_LABEL, Column, LeadFilter
+from leaselab_desktop.gui.lead_list.table import LeadTableView
 from leaselab_desktop.gui.qt import QObject, Qt, QtCore, QtGui, QTimer, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
 
@@ -86,7 +87,7 @@ class LeadListPanel(QtWidgets.QWidget):
             self.label_filter.addItem(f"{label} – {LABEL_MEANING[label]}", label)
         self.label_filter.addItem("Not evaluated", NO_LABEL)
 
-        self.table = QtWidgets.QTableView(self)
+        self.table = LeadTableView(self)
         self.table.setObjectName("leadTable")
         self.table.setAccessibleName("Leads")
         self.table.setAccessibleDescription("Rental applicants; sorted by AI score, best first")

@@ -1,0 +1,157 @@
+"""The lead table: a QTableView whose visible rows are painted in one Python call.
+
+A stock QTableView paints each cell through its delegate, which asks the Python model for about
+eight roles per cell: some two thousand Python callbacks per repaint. Each callback has to take the
+GIL, and while evaluations run on worker threads every take can wait for a thread switch, so a
+repaint that costs 15 ms on an idle app took 30-120 ms during 50 evaluations (bench/gui.py
+heartbeat). Here ``paintEvent`` draws the visible rows straight from the model's row store in one
+call. Selection, the current row, alternating rows, eliding, alignment and the label badge are drawn
+as the style would; the model's roles stay complete for accessibility, tooltips and tests.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from leaselab_desktop.gui.lead_list.delegates import badge_text_colour, label_colour
+from leaselab_desktop.gui.lead_list.model import LeadTableModel
+from leaselab_desktop.gui.lead_list.rows import Column
+from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets
+
+_PAD = 6  # text inset from the cell's edges, as the default delegate leaves it
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_CENTRE = Qt.AlignmentFlag.AlignCenter
+
+
+class LeadTableView(QtWidgets.QTableView):
+    """Paints rows itself when its model is a LeadTableModel; any other model paints as usual.
+
+    Each painted row is kept as a pixmap keyed by everything that decides its look (texts,
+    selection, geometry, palette, font, pixel ratio), so a repaint after a run finished blits the
+    rows that did not change instead of laying out their text again."""
+
+    CACHE_BYTES = 32 * 1024 * 1024
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: OrderedDict[tuple[object, ...], QtGui.QPixmap] = OrderedDict()
+        self._cached_bytes = 0
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        model = self.model()
+        if not isinstance(model, LeadTableModel):
+            super().paintEvent(event)
+            return
+        painter = QtGui.QPainter(self.viewport())
+        try:
+            self._paint_rows(painter, model, event.rect())
+        finally:
+            painter.end()
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        if event.type() in (QtCore.QEvent.Type.PaletteChange, QtCore.QEvent.Type.FontChange,
+                            QtCore.QEvent.Type.StyleChange):
+            self.drop_row_cache()
+        super().changeEvent(event)
+
+    def drop_row_cache(self) -> None:
+        self._rows.clear()
+        self._cached_bytes = 0
+
+    def _paint_rows(self, painter: QtGui.QPainter, model: LeadTableModel, area: QtCore.QRect) -> None:
+        palette = self.palette()
+        group = QtGui.QPalette.ColorGroup.Active if self.isActiveWindow() else QtGui.QPalette.ColorGroup.Inactive
+        painter.fillRect(area, palette.color(group, QtGui.QPalette.ColorRole.Base))
+        rows = model.rowCount()
+        first = self.rowAt(area.top()) if rows else -1
+        if first < 0:
+            return
+        last = self.rowAt(area.bottom())
+        last = rows - 1 if last < 0 else last
+        columns = tuple((col, self.columnViewportPosition(col), self.columnWidth(col))
+                        for col in range(len(Column)) if not self.isColumnHidden(col))
+        width = self.viewport().width()
+        selection = self.selectionModel()
+        root = QtCore.QModelIndex()
+        current = self.currentIndex()
+        current_row = current.row() if current.isValid() and self.hasFocus() else -1
+        ratio = self.viewport().devicePixelRatioF()
+        look = (columns, width, group, palette.cacheKey(), self.font().key(), ratio)
+        role = QtGui.QPalette.ColorRole
+        highlight = palette.color(group, role.Highlight)
+        alternate = palette.color(group, role.AlternateBase) if self.alternatingRowColors() else None
+        for row in range(first, last + 1):
+            y, height = self.rowViewportPosition(row), self.rowHeight(row)
+            selected = selection is not None and selection.isRowSelected(row, root)
+            # backgrounds are filled here, not cached: a row moving shifts its neighbours' stripes
+            if selected:
+                painter.fillRect(0, y, width, height, highlight)
+            elif alternate is not None and row % 2:
+                painter.fillRect(0, y, width, height, alternate)
+            key = (tuple(model.row_display(row)), selected, height, look)
+            pixmap = self._rows.get(key)
+            if pixmap is None:
+                pixmap = self._render_row(key, palette, group, width, height, ratio)
+            else:
+                self._rows.move_to_end(key)
+            painter.drawPixmap(0, y, pixmap)
+            if row == current_row:
+                painter.setPen(palette.color(group, role.HighlightedText if selected else role.Highlight))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(0, y, width - 1, height - 1)
+
+    def _render_row(self, key: tuple[object, ...], palette: QtGui.QPalette, group: QtGui.QPalette.ColorGroup,
+                    width: int, height: int, ratio: float) -> QtGui.QPixmap:
+        cells, selected, _height, look = key
+        columns = look[0]  # type: ignore[index]
+        role = QtGui.QPalette.ColorRole
+        pixmap = QtGui.QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)  # the row's background is painted under it
+        text_colour = palette.color(group, role.HighlightedText if selected else role.Text)
+        painter = QtGui.QPainter(pixmap)
+        try:
+            painter.setFont(self.font())
+            metrics = painter.fontMetrics()
+            for col, x, w in columns:  # type: ignore[attr-defined]
+                text = cells[col]  # type: ignore[index]
+                cell = QtCore.QRect(x, 0, w, height)
+                if col == Column.LABEL:
+                    self._paint_badge(painter, cell, text, palette, palette.color(group, role.PlaceholderText))
+                elif text:
+                    painter.setPen(text_colour)
+                    inner = cell.adjusted(_PAD, 0, -_PAD, 0)
+                    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, inner.width()))
+                    painter.drawText(inner, int(_RIGHT if col == Column.SCORE else _LEFT), shown)
+        finally:
+            painter.end()
+        self._rows[key] = pixmap
+        self._cached_bytes += pixmap.width() * pixmap.height() * 4
+        while self._cached_bytes > self.CACHE_BYTES and len(self._rows) > 1:
+            _old, dropped = self._rows.popitem(last=False)
+            self._cached_bytes -= dropped.width() * dropped.height() * 4
+        return pixmap
+
+    def _paint_badge(self, painter: QtGui.QPainter, cell: QtCore.QRect, label: str, palette: QtGui.QPalette,
+                     faint: QtGui.QColor) -> None:
+        colour = label_colour(label, palette)
+        if colour is None:
+            painter.setPen(faint)
+            painter.drawText(cell, int(_CENTRE), "–")
+            return
+        metrics = painter.fontMetrics()
+        height = min(cell.height() - 6, metrics.height() + 4)
+        pill = QtCore.QRectF(0, 0, max(height * 1.6, float(metrics.horizontalAdvance(label) + 14)), height)
+        pill.moveCenter(QtCore.QRectF(cell).center())
+        bold = QtGui.QFont(self.font())
+        bold.setBold(True)
+        painter.save()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRoundedRect(pill, height / 2, height / 2)
+        painter.setFont(bold)
+        painter.setPen(badge_text_colour(colour))
+        painter.drawText(pill, int(_CENTRE), label)
+        painter.restore()
