@@ -14,10 +14,15 @@
  *   sent, only the changes from then on (a `: resumed` comment comes first); otherwise a fresh full
  *   snapshot. A finished run always gets its full snapshot.
  *
+ * When the client accepts gzip the stream is gzipped here, one compressor for the whole stream with a
+ * sync flush after every write (each event leaves at once, and is compressed against the earlier
+ * ones); the runtime's own compression would hold events back until the stream ends.
+ *
  * The server looks at D1 every `WATCH_INTERVAL_MS` (one small query on the run row and its step
  * rows); the full run (with the instance's status()) is read only when that changed, while the run
  * row says finished, or every `FULL_CHECK_MS` (an instance can end without recording it).
  */
+import { constants, createGzip } from "node:zlib";
 import type { Env } from "./env";
 import type { Row } from "./mappers";
 import { runSnapshot } from "./run-status";
@@ -76,6 +81,8 @@ export interface WatchOptions {
   signal?: AbortSignal;
   intervalMs?: number;
   maxMs?: number;
+  /** The client accepts gzip: the stream is gzipped here, each write flushed as it is made. */
+  gzip?: boolean;
 }
 
 export function keepaliveMs(raw: string | undefined): number {
@@ -89,30 +96,68 @@ export function watchResponse(
   env: Env, siteId: string, run: Row, first: RunView, opts: WatchOptions, waitUntil: (p: Promise<unknown>) => void,
 ): Response {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  waitUntil(pump(env, siteId, run, first, opts, writable.getWriter()));
-  return new Response(readable, {
-    status: 200,
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-      "X-Keepalive-Seconds": String(opts.keepaliveMs / 1000),
+  const writer = writable.getWriter();
+  waitUntil(pump(env, siteId, run, first, opts, opts.gzip ? gzipSink(writer) : plainSink(writer)));
+  const headers: Record<string, string> = {
+    "Content-Type": "text/event-stream; charset=utf-8",
+    "Cache-Control": "no-cache, no-transform",
+    "X-Accel-Buffering": "no",
+    "X-Keepalive-Seconds": String(opts.keepaliveMs / 1000),
+  };
+  if (opts.gzip) headers["Content-Encoding"] = "gzip";
+  return new Response(readable, { status: 200, headers, encodeBody: opts.gzip ? "manual" : "automatic" });
+}
+
+interface Sink {
+  write(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function plainSink(writer: WritableStreamDefaultWriter<Uint8Array>): Sink {
+  const enc = new TextEncoder();
+  return {
+    write: (text) => writer.write(enc.encode(text)),
+    close: () => writer.close(),
+  };
+}
+
+/** gzip with a sync flush after every write, so each event is on the wire at once. */
+function gzipSink(writer: WritableStreamDefaultWriter<Uint8Array>): Sink {
+  const enc = new TextEncoder();
+  const gz = createGzip();
+  const out: Uint8Array[] = [];
+  gz.on("data", (chunk: Uint8Array) => out.push(chunk));
+  const drain = async () => {
+    for (const chunk of out.splice(0)) await writer.write(chunk);
+  };
+  return {
+    async write(text) {
+      gz.write(enc.encode(text));
+      await new Promise<void>((resolve) => gz.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+      await drain();
     },
-  });
+    async close() {
+      await new Promise<void>((resolve) => {
+        gz.once("end", () => resolve());
+        gz.end();
+      });
+      await drain();
+      await writer.close();
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function pump(
-  env: Env, siteId: string, run: Row, first: RunView, opts: WatchOptions, writer: WritableStreamDefaultWriter<Uint8Array>,
+  env: Env, siteId: string, run: Row, first: RunView, opts: WatchOptions, sink: Sink,
 ): Promise<void> {
-  const enc = new TextEncoder();
   const interval = opts.intervalMs ?? WATCH_INTERVAL_MS;
   const maxMs = opts.maxMs ?? MAX_STREAM_MS;
   const opened = Date.now();
   let lastWrite = Date.now();
   const write = async (text: string) => {
-    await writer.write(enc.encode(text));
+    await sink.write(text);
     lastWrite = Date.now();
   };
   const instanceId = String(run.instance_id);
@@ -154,7 +199,7 @@ async function pump(
     // the client went away (writes fail) or D1 failed: end the stream; the client falls back.
   } finally {
     try {
-      await writer.close();
+      await sink.close();
     } catch {
       // already closed or errored
     }

@@ -66,6 +66,14 @@ class SseReader {
   }
 }
 
+/** Whether fetch already decoded the gzip body (peeks at the first bytes: "ev" vs the gzip magic). */
+async function isDecoded(res: Response): Promise<boolean> {
+  const reader = res.body!.getReader();
+  const { value } = await reader.read();
+  await reader.cancel().catch(() => {});
+  return !(value && value[0] === 0x1f && value[1] === 0x8b);
+}
+
 function apply(snap: any, delta: any): any {
   const out = { ...snap, ...delta, steps: snap.steps.map((s: any) => ({ ...s })) };
   for (const step of delta.steps ?? []) {
@@ -164,6 +172,24 @@ describe("run watch (SSE)", () => {
     // the last id is the status route's ETag
     const etag = (await c.get(`/api/ops/ai-workflows/${id}`)).headers.get("ETag");
     expect(`"${last!.id}"`).toBe(etag);
+  });
+
+  it("gzips the stream for a client that accepts it, each event flushed at once", async () => {
+    const site = await createSite();
+    const leadId = await createLead(site);
+    const id = uid("wf");
+    await createRun(site.siteId, leadId, id);
+    const res = await watch(site, id, { "Accept-Encoding": "gzip" });
+    expect(res.headers.get("Content-Encoding")).toBe("gzip");
+    const body = res.headers.get("Content-Encoding") === "gzip" && !(await isDecoded(res.clone()))
+      ? res.body!.pipeThrough(new DecompressionStream("gzip")) : res.body!;
+    const sse = new SseReader(new Response(body));
+    const first = await sse.nextEvent();
+    expect(first?.event).toBe("snapshot"); // arrives while the stream is still open
+    await new ProgressRecorder(env.DB, id).attemptStarted("fetch-lead");
+    const ev = await sse.nextEvent();
+    expect(ev?.data.steps.map((s: any) => s.name)).toEqual(["fetch-lead"]);
+    await sse.cancel();
   });
 
   it("sends keep-alive comments while nothing changes", async () => {

@@ -40,6 +40,7 @@ workflowRoutes.get("/ai-workflows/:id/events", async (c) => {
   }
   return watchResponse(c.env, c.get("siteId"), run, first, {
     since, keepaliveMs: keepaliveMs(c.req.query("keepalive")), signal: c.req.raw.signal,
+    gzip: /\bgzip\b/i.test(c.req.header("Accept-Encoding") ?? ""),
   }, waitUntil);
 });
 
