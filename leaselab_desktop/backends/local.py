@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
@@ -35,7 +36,8 @@ from leaselab_desktop.domain.models import (
     Usage,
 )
 from leaselab_desktop.domain.timefmt import parse_timestamp, utcnow
-from leaselab_desktop.engine import Engine
+from leaselab_desktop.engine import Engine, EngineEvent
+from leaselab_desktop.screening.documents.analysis_store import AnalysisStore
 from leaselab_desktop.screening.documents.filestore import FileStore
 from leaselab_desktop.screening.workflow import WORKFLOW_NAME, EvaluationRequest, EvaluationWorkflow
 from leaselab_desktop.secrets import SecretStore
@@ -48,6 +50,7 @@ from leaselab_desktop.store import usage as usage_repo
 
 log = logging.getLogger(__name__)
 DUPLICATE_THRESHOLD = 0.9
+TRACK_GATHER_S = 0.025  # run bookkeeping is written at most this late, in one transaction per burst
 
 
 def overlap(current: list[str], previous: list[str]) -> float:
@@ -89,6 +92,7 @@ class LocalBackend:
         paths.ensure()
         db = await asyncio.to_thread(Database.open, paths.database)
         files = FileStore(paths.files_dir)
+        demo_loaded = 0
         try:
             if load_demo:
                 from leaselab_desktop.backends.demo_loader import load_demo as load
@@ -98,11 +102,12 @@ class LocalBackend:
                         return 0
                     return load(c, files)
 
-                await db.write(maybe_load)
+                demo_loaded = await db.write(maybe_load)
             settings = provider_settings or ProviderSettings()
             backend_holder: list[LocalBackend] = []
             ports = LocalScreeningPorts(db, files, settings, secrets or SecretStore(),
-                                        notify=lambda s, lead, ev: backend_holder[0]._notify(lead, ev), clock=clock)
+                                        notify=lambda s, lead, ev: backend_holder[0]._notify(lead, ev), clock=clock,
+                                        analyses=AnalysisStore(paths.cache_dir / "document-analyses"))
             engine = Engine(paths.engine_database, workflows={WORKFLOW_NAME: EvaluationWorkflow(ports)},
                             max_concurrency=max_concurrency)
         except BaseException:
@@ -111,6 +116,10 @@ class LocalBackend:
         self = cls(paths, db, files, engine, ports, site_id=site_id, user_id=user_id, provider_settings=settings,
                    policy_profile=policy_profile, count_free_providers=count_free_providers, clock=clock)
         backend_holder.append(self)
+        if demo_loaded:  # the demo's documents arrived just now: analyse them as at any intake
+            ports.analyse_at_intake(await db.read(lambda c: [
+                (f, files.path(f.r2_key or "")) for f in map(LeadFile.model_validate, map(dict, c.execute(
+                    "SELECT * FROM lead_files ORDER BY lead_id, uploaded_at, id")))]))
         self._tracker = asyncio.ensure_future(self._track_runs())
         try:
             await engine.start()  # resumes runs a crash or quit left unfinished
@@ -139,48 +148,85 @@ class LocalBackend:
 
     # -- run bookkeeping (engine events → ai_workflow_runs) ---------------------------------------
     async def _track_runs(self) -> None:
-        async for ev in self.engine.subscribe():
-            if ev.workflow not in (None, WORKFLOW_NAME):
-                continue
-            try:
-                if ev.kind == "status":
-                    await self._record_status(ev.instance_id, str(ev.status), ev.error)
-                elif ev.kind in ("step.started", "step.retrying"):
-                    await self._record_step(ev.instance_id, ev.step)
-            except Exception:
-                log.exception("could not record run event %s", ev)
+        """Engine events → ai_workflow_runs. The events of a short moment are written in one
+        transaction (in order; a step superseded by the next one of the same run is skipped), so
+        that bookkeeping never puts a small transaction per step ahead of a run's own writes on
+        the store's one writer thread. watch_run does not depend on it (it follows the engine)."""
+        loop = asyncio.get_running_loop()
+        events = self.engine.subscribe()
+        pending: list[EngineEvent] = []
+        first = 0.0
+        try:
+            async for ev in events:
+                if ev.workflow in (None, WORKFLOW_NAME) and (
+                        ev.kind == "status" or ev.kind in ("step.started", "step.retrying")):
+                    if not pending:
+                        first = loop.time()
+                    pending.append(ev)
+                if not pending or events.backlog:
+                    continue  # more of the burst is queued: take it first
+                wait = first + TRACK_GATHER_S - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                    if events.backlog:
+                        continue
+                batch, pending = pending, []
+                await self._record_events(batch)
+        finally:
+            await events.aclose()
+            if pending:  # closing or cancelled: what was seen is still written
+                await asyncio.shield(self._record_events(pending))
 
-    async def _record_step(self, instance_id: str, step: str | None) -> None:
+    async def _record_events(self, batch: list[EngineEvent]) -> None:
+        last_step = {ev.instance_id: i for i, ev in enumerate(batch) if ev.kind != "status"}
+
         def tx(c: Any) -> None:
-            c.execute("UPDATE ai_workflow_runs SET current_step = ? WHERE instance_id = ? "
-                      "AND status NOT IN ('complete', 'errored', 'terminated')", (step, instance_id))
+            for i, ev in enumerate(batch):
+                try:
+                    if ev.kind == "status":
+                        self._apply_status(c, ev.instance_id, str(ev.status), ev.error)
+                    elif last_step.get(ev.instance_id) == i:
+                        self._apply_step(c, ev.instance_id, ev.step)
+                except sqlite3.Error:
+                    raise  # the transaction is gone: logged below for the whole batch
+                except Exception:
+                    log.exception("could not record run event %s", ev)
 
-        await self.db.write(tx)
+        try:
+            await self.db.write(tx)
+        except Exception:
+            log.exception("could not record %d run event(s)", len(batch))
+
+    @staticmethod
+    def _apply_step(c: Any, instance_id: str, step: str | None) -> None:
+        c.execute("UPDATE ai_workflow_runs SET current_step = ? WHERE instance_id = ? "
+                  "AND status NOT IN ('complete', 'errored', 'terminated')", (step, instance_id))
 
     async def _record_status(self, instance_id: str, status: str, error: Any) -> None:
-        def tx(c: Any) -> None:
-            fields: dict[str, Any] = {"status": status}
-            if status in ("complete", "errored", "terminated"):
-                fields["completed_at"] = leads_repo.now_iso()
-                fields["current_step"] = None
-            if status == "complete":
-                fields["evaluation_id"] = f"ev_{instance_id}"
-            run = c.execute("SELECT lead_id, site_id, current_step, status FROM ai_workflow_runs "
-                            "WHERE instance_id = ?", (instance_id,)).fetchone()
-            if run is None:
-                return
-            if status not in ("complete", "errored", "terminated") and run["status"] in (
-                    "complete", "errored", "terminated"):
-                return  # a late event must not reopen a finished run (retry_run requeues explicitly)
-            if status == "errored" and run["status"] != "errored":  # not already recorded by the workflow
-                name = (error or {}).get("name", "Error") if isinstance(error, dict) else "Error"
-                msg = (error or {}).get("message", str(error)) if isinstance(error, dict) else str(error)
-                fields["error_name"], fields["error_message"] = name, msg
-                runs_repo.record_error(c, instance_id=instance_id, lead_id=run["lead_id"], site_id=run["site_id"],
-                                       step=run["current_step"], name=name, message=msg)
-            runs_repo.update_run(c, instance_id, **fields)
+        await self.db.write(lambda c: self._apply_status(c, instance_id, status, error))
 
-        await self.db.write(tx)
+    @staticmethod
+    def _apply_status(c: Any, instance_id: str, status: str, error: Any) -> None:
+        fields: dict[str, Any] = {"status": status}
+        if status in ("complete", "errored", "terminated"):
+            fields["completed_at"] = leads_repo.now_iso()
+            fields["current_step"] = None
+        if status == "complete":
+            fields["evaluation_id"] = f"ev_{instance_id}"
+        run = c.execute("SELECT lead_id, site_id, current_step, status FROM ai_workflow_runs "
+                        "WHERE instance_id = ?", (instance_id,)).fetchone()
+        if run is None:
+            return
+        if status not in ("complete", "errored", "terminated") and run["status"] in (
+                "complete", "errored", "terminated"):
+            return  # a late event must not reopen a finished run (retry_run requeues explicitly)
+        if status == "errored" and run["status"] != "errored":  # not already recorded by the workflow
+            name = (error or {}).get("name", "Error") if isinstance(error, dict) else "Error"
+            msg = (error or {}).get("message", str(error)) if isinstance(error, dict) else str(error)
+            fields["error_name"], fields["error_message"] = name, msg
+            runs_repo.record_error(c, instance_id=instance_id, lead_id=run["lead_id"], site_id=run["site_id"],
+                                   step=run["current_step"], name=name, message=msg)
+        runs_repo.update_run(c, instance_id, **fields)
 
     async def _reconcile_runs(self) -> None:
         rows = await self.db.read(runs_repo.unfinished_runs)
@@ -197,6 +243,9 @@ class LocalBackend:
     async def list_leads(self, query: LeadQuery) -> LeadPage:
         return await self.db.read(lambda c: leads_repo.list_leads(c, self.site_id, query))
 
+    async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
+        return await self.db.read(lambda c: leads_repo.list_lead_rows(c, self.site_id, query))
+
     async def get_lead(self, lead_id: str) -> Lead:
         lead = await self.db.read(lambda c: leads_repo.get_lead(c, self.site_id, lead_id))
         if lead is None:
@@ -204,9 +253,6 @@ class LocalBackend:
         return lead
 
     async def list_files(self, lead_id: str) -> list[LeadFile]:
-    async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
-        return await self.db.read(lambda c: leads_repo.list_lead_rows(c, self.site_id, query))
-
         await self.get_lead(lead_id)
         return await self.db.read(lambda c: files_repo.list_files(c, self.site_id, lead_id))
 
@@ -419,4 +465,5 @@ class LocalBackend:
                                    {"file_id": f.id, "name": name, "sha256": stored.sha256}, self.user_id)
 
         await self.db.write(tx)
+        self.ports.analyse_at_intake([(f, self.files.path(stored.key))])
         return f

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -14,6 +15,7 @@ from urllib.parse import urlparse
 from leaselab_desktop.config import ProviderSettings
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile
 from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.screening.documents.analysis_store import AnalysisStore
 from leaselab_desktop.screening.documents.filestore import FileStore
 from leaselab_desktop.screening.facts import DocumentFacts, DocumentSet, Extraction, ScoreResult
 from leaselab_desktop.screening.workflow import FatalStepError
@@ -23,6 +25,7 @@ from leaselab_desktop.store import evaluations as evals_repo
 from leaselab_desktop.store import files as files_repo
 from leaselab_desktop.store import leads as leads_repo
 
+log = logging.getLogger(__name__)
 WORKERS_AI_TOKEN_KEY = "provider:workers-ai:token"
 OPENAI_TOKEN_KEY = "provider:openai-compatible:token"
 
@@ -46,15 +49,21 @@ class LocalScreeningPorts:
         secrets: SecretStore,
         notify: Callable[[str, str, Evaluation], None],
         clock: Callable[[], datetime] = utcnow,
+        analyses: AnalysisStore | None = None,
     ) -> None:
         self.db = db
         self.files = files
+        self.analyses = analyses  # documents analysed once (at intake), read by evaluations
         self.provider_settings = provider_settings
         self.secrets = secrets
         self._notify = notify
         self._clock = clock
         # CPU-bound document parsing runs here, never on the event loop's thread.
         self._cpu = ThreadPoolExecutor(max_workers=2, thread_name_prefix="documents")
+        # Intake analysis: one background thread, so an evaluation's own documents never queue
+        # behind a batch of newly attached ones (it analyses them itself, or waits for the one
+        # analysis of the same content that is already running).
+        self._intake = ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents-intake")
         self._providers: dict[str, Any] = {}
         from leaselab_desktop.screening.policy import load_policy
 
@@ -62,7 +71,20 @@ class LocalScreeningPorts:
         self._cpu.submit(_warm_up)  # library imports off the first evaluation's critical path
 
     def close(self) -> None:
+        self._intake.shutdown(wait=True, cancel_futures=True)
         self._cpu.shutdown(wait=True)
+
+    def analyse_at_intake(self, files: list[tuple[LeadFile, Path]]) -> None:
+        """Analyse newly received documents in the background and persist the facts by content,
+        so that an evaluation only reads them. Fire and forget: an evaluation that comes first
+        analyses (or waits for) the documents itself."""
+        if self.analyses is None or not files:
+            return
+        for f, path in files:  # one job each: closing drops the ones not started
+            try:
+                self._intake.submit(_analyse_quietly, f, path, self.analyses)
+            except RuntimeError:  # shut down: the evaluation will analyse them
+                return
 
     def now(self) -> datetime:
         return self._clock()
@@ -83,7 +105,7 @@ class LocalScreeningPorts:
         self, lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]]
     ) -> DocumentSet:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._cpu, _analyse_all, lead, files, reused)
+        return await loop.run_in_executor(self._cpu, _analyse_all, lead, files, reused, self.analyses)
 
     def _provider(self, kind: str) -> Any:
         from leaselab_desktop.screening.providers import make_provider
@@ -169,14 +191,24 @@ def _warm_up() -> None:
     warm_up()
 
 
-def _analyse_all(lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]]) -> DocumentSet:
+def _analyse_all(lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]],
+                 store: AnalysisStore | None = None) -> DocumentSet:
     from leaselab_desktop.screening.documents import analyse_file
     from leaselab_desktop.screening.signals import build_document_set
 
     analysed: list[DocumentFacts] = []
     for f, path in files:
-        analysed.append(analyse_file(f.id, f.file_name, f.file_type, path))
+        analysed.append(analyse_file(f.id, f.file_name, f.file_type, path, store=store))
     return build_document_set(lead, analysed, reused)
+
+
+def _analyse_quietly(f: LeadFile, path: Path, store: AnalysisStore) -> None:
+    from leaselab_desktop.screening.documents import analyse_file
+
+    try:
+        analyse_file(f.id, f.file_name, f.file_type, path, store=store)
+    except Exception:  # analysis reports bad input as facts; an evaluation analyses again anyway
+        log.exception("intake analysis of %s failed", f.file_name)
 
 
 def dumps(obj: Any) -> str:

@@ -8,6 +8,7 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from leaselab_desktop.screening.documents.analysis_store import AnalysisStore, analysis_key
 from leaselab_desktop.screening.documents.image_extract import extract_image
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
 from leaselab_desktop.screening.documents.parse_bank import parse_bank_statement
@@ -33,6 +34,7 @@ _NAME_TAIL_RE = re.compile(
 CACHE_SIZE = 256  # analysed documents kept by content hash (re-evaluations skip re-parsing)
 _cache: OrderedDict[tuple[object, ...], DocumentFacts] = OrderedDict()
 _cache_lock = threading.Lock()
+_inflight: dict[tuple[object, ...], threading.Event] = {}  # analyses running now, by cache key
 
 
 def warm_up() -> None:
@@ -90,8 +92,11 @@ def analyse_file(
     declared_type: str,
     data_or_path: bytes | Path | str,
     limits: Limits = DEFAULT_LIMITS,
+    store: AnalysisStore | None = None,
 ) -> DocumentFacts:
-    """Hash, sniff, extract and parse one document (results are cached by content hash)."""
+    """Hash, sniff, extract and parse one document. Results are cached by content hash: in
+    memory, and in ``store`` when given (then a document is parsed once, whichever process or
+    thread asks first; a concurrent request for the same content waits for that analysis)."""
     data: bytes | None = None
     if isinstance(data_or_path, bytes | bytearray | memoryview):
         data = bytes(data_or_path)
@@ -113,10 +118,31 @@ def analyse_file(
         md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
         size = len(data)
     key = (sha, size, file_name, declared_type, limits)
-    hit = _cached(key, file_id)
-    if hit is not None:
-        return hit
-    return _remember(key, _analyse(file_id, file_name, declared_type, data, sha, md5, size, limits))
+    while True:
+        hit = _cached(key, file_id)
+        if hit is not None:
+            return hit
+        with _cache_lock:
+            running = _inflight.get(key)
+            if running is None and key not in _cache:
+                done = _inflight[key] = threading.Event()
+                break
+        if running is not None:
+            running.wait()  # the same content is being analysed (e.g. at intake): use its result
+    try:
+        stored_key = analysis_key(sha, size, file_name, declared_type, limits) if store is not None else ""
+        facts = store.load(stored_key) if store is not None else None
+        if facts is not None:
+            facts.file_id = file_id
+        else:
+            facts = _analyse(file_id, file_name, declared_type, data, sha, md5, size, limits)
+            if store is not None:
+                store.save(stored_key, facts)
+        return _remember(key, facts)
+    finally:
+        with _cache_lock:
+            _inflight.pop(key, None)
+        done.set()
 
 
 def _analyse(

@@ -1,0 +1,110 @@
+"""Persisted document analyses, addressed by content.
+
+A document is analysed once, when it arrives (attach, import, demo load), and the evaluation then
+reads the stored ``DocumentFacts`` instead of parsing the PDF again. Entries are keyed by what the
+analysis depends on and nothing else: the sha256 and size of the bytes, the file name (format
+mislabelling), the declared type, the limits, the analysis code (``ANALYSIS_VERSION`` plus the
+versions of the package and of the PDF/image libraries). A different document, or the same bytes
+under another name or type, never shares an entry.
+
+An entry is a cache: written atomically without fsync, and checked on read (envelope version, key,
+checksum of the facts, schema). Anything that does not check out is ignored (and removed), and the
+document is analysed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from leaselab_desktop.screening.documents.limits import Limits
+from leaselab_desktop.screening.facts import DocumentFacts
+
+log = logging.getLogger(__name__)
+
+# Bump when anything in documents/ changes what an analysis produces for the same input.
+ANALYSIS_VERSION = 1
+_ENVELOPE = 1
+
+
+@lru_cache(maxsize=1)
+def _code_versions() -> tuple[str, ...]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    from leaselab_desktop import __version__
+
+    out = [str(ANALYSIS_VERSION), __version__]
+    for dist in ("pypdf", "pillow"):
+        try:
+            out.append(f"{dist}={version(dist)}")
+        except PackageNotFoundError:  # frozen app without dist-info: the package version decides
+            out.append(f"{dist}=?")
+    return tuple(out)
+
+
+def analysis_key(sha256: str, size: int, file_name: str, declared_type: str, limits: Limits) -> str:
+    raw = json.dumps([*_code_versions(), sha256, size, file_name, declared_type, repr(limits)])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class AnalysisStore:
+    """``DocumentFacts`` by analysis key, one small JSON file each under ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def _path(self, key: str) -> Path:
+        if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+            raise ValueError(f"not an analysis key: {key!r}")
+        return self.root / key[:2] / f"{key}.json"
+
+    def load(self, key: str) -> DocumentFacts | None:
+        """The stored facts, or None when absent or not trustworthy (then the entry is removed)."""
+        path = self._path(key)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("document analysis %s unreadable (%s); analysing again", path.name, exc)
+            return None
+        try:
+            envelope = json.loads(raw.decode("utf-8"))
+            facts_json = envelope["facts"]
+            if (envelope.get("v") != _ENVELOPE or envelope.get("key") != key
+                    or envelope.get("sha256") != _digest(facts_json)):
+                raise ValueError("envelope does not match")
+            return DocumentFacts.model_validate_json(facts_json)
+        except Exception as exc:  # corrupt, truncated, tampered or from another schema
+            log.warning("stored document analysis %s ignored (%s); analysing again", path.name, exc)
+            path.unlink(missing_ok=True)
+            return None
+
+    def save(self, key: str, facts: DocumentFacts) -> None:
+        """Write atomically (temporary file + rename). Failures are logged, never raised."""
+        path = self._path(key)
+        facts_json = facts.model_dump_json()
+        body = json.dumps({"v": _ENVELOPE, "key": key, "sha256": _digest(facts_json), "facts": facts_json})
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(body)
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not store the analysis of a document (%s)", exc)
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
