@@ -105,6 +105,16 @@ class LeadListPanel(QtWidgets.QWidget):
         )
         self.table.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
+        # The header reads its titles from a small C++ model: the lead model's headerData is Python,
+        # and the header repaints after every row move (six sections, several roles each).
+        self._header_titles = QtGui.QStandardItemModel(0, len(Column), self)
+        for col in Column:
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                         Qt.ItemDataRole.TextAlignmentRole):
+                value = self.model.headerData(col, Qt.Orientation.Horizontal, role)
+                if value is not None:
+                    self._header_titles.setHeaderData(col, Qt.Orientation.Horizontal, value, role)
+        header.setModel(self._header_titles)
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.PLACE, QtWidgets.QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
