@@ -138,7 +138,8 @@ class FaultProxy:
 
     async def _relay_stream(self, head: bytes, body: bytes, writer: asyncio.StreamWriter, mode: str) -> None:
         """Relay a streamed answer byte for byte as it arrives (then close the client connection)."""
-        lines = [ln for ln in head.rstrip(b"\r\n").split(b"\r\n") if not ln.lower().startswith(b"connection:")]
+        drop = (b"connection:",) if mode == "pass" else (b"connection:", b"accept-encoding:")  # cut plain text
+        lines = [ln for ln in head.rstrip(b"\r\n").split(b"\r\n") if not ln.lower().startswith(drop)]
         r, w = await asyncio.open_connection(self.up_host, self.up_port)
         try:
             w.write(b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n" + body)

@@ -25,6 +25,14 @@ workflowRoutes.get("/ai-workflows/:id", async (c) => {
   return new Response(body, { status: 200, headers: { ...headers, "Content-Type": "application/json" } });
 });
 
+/** Whether the client itself accepts gzip: Cloudflare normalises the Accept-Encoding a worker sees,
+ * keeping the client's own value in `cf.clientAcceptEncoding`. */
+function acceptsGzip(req: Request): boolean {
+  const cf = (req as { cf?: { clientAcceptEncoding?: string } }).cf;
+  const accepted = cf?.clientAcceptEncoding ?? req.headers.get("Accept-Encoding") ?? "";
+  return /\bgzip\b/i.test(accepted);
+}
+
 /** Server-Sent Events: the full run, then one small event per change, until it ends (run-events.ts). */
 workflowRoutes.get("/ai-workflows/:id/events", async (c) => {
   const run = await findRun(c.env.DB, c.get("siteId"), c.req.param("id"));
@@ -40,7 +48,7 @@ workflowRoutes.get("/ai-workflows/:id/events", async (c) => {
   }
   return watchResponse(c.env, c.get("siteId"), run, first, {
     since, keepaliveMs: keepaliveMs(c.req.query("keepalive")), signal: c.req.raw.signal,
-    gzip: /\bgzip\b/i.test(c.req.header("Accept-Encoding") ?? ""),
+    gzip: acceptsGzip(c.req.raw),
   }, waitUntil);
 });
 
