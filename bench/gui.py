@@ -160,8 +160,10 @@ async def list_and_heartbeat(data_dir: Path, fresh_ids: list[str], evaluations: 
     paths = Paths(data_dir)
     out: dict[str, Any] = {}
 
-    async def opener(*_a: Any) -> Any:
-        return await LocalBackend.open(paths, load_demo=False)
+    async def opener(*_a: Any) -> Any:  # as the app's default opener: on the backend's own thread
+        from leaselab_desktop.backends.threaded import ThreadedBackend
+
+        return await ThreadedBackend.start(lambda: LocalBackend.open(paths, load_demo=False))
 
     from leaselab_desktop.config import Settings
 

@@ -26,9 +26,12 @@ BackendOpener = Callable[[Paths, Settings, str, SecretStore], Awaitable[Backend]
 
 
 async def default_opener(paths: Paths, settings: Settings, profile: str, secrets: SecretStore) -> Backend:
+    """The profile's backend, running on a thread and loop of its own: its engine callbacks, cache
+    writes and HTTP parsing never queue in front of the GUI's repaints and input."""
     from leaselab_desktop.backends.factory import open_backend
+    from leaselab_desktop.backends.threaded import ThreadedBackend
 
-    return await open_backend(paths, settings, profile, secrets)
+    return await ThreadedBackend.start(lambda: open_backend(paths, settings, profile, secrets))
 
 
 def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget) -> QtWidgets.QWidget:

@@ -1,4 +1,5 @@
-"""Contract suite fixtures: one set of tests, two backends (local, and the worker under wrangler dev).
+"""Contract suite fixtures: one set of tests, two backends (local, and the worker under wrangler dev);
+the local one also through ThreadedBackend, as the console runs it.
 
 The worker is started once per session by ``worker_server.run_worker_dev`` (written with the worker);
 its tests are marked ``worker`` and skipped with a reason when Node/wrangler or the harness is absent.
@@ -18,6 +19,7 @@ from contract_helpers import WORKER_POLLING, worker_fields
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.cloudflare import CloudflareBackend, OfflineCache
 from leaselab_desktop.backends.local import LocalBackend
+from leaselab_desktop.backends.threaded import ThreadedBackend
 from leaselab_desktop.config import Paths
 from leaselab_desktop.secrets import SecretStore
 
@@ -42,8 +44,12 @@ def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @contextlib.asynccontextmanager
 async def open_backend(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Backend]:
-    if kind == "local":
-        backend = await LocalBackend.open(Paths(tmp_path / "local"), count_free_providers=True)
+    if kind in ("local", "local-threaded"):
+        def opener() -> Any:
+            return LocalBackend.open(Paths(tmp_path / "local"), count_free_providers=True)
+
+        # "local-threaded": the same backend on its own thread and loop, as the console runs it
+        backend: Backend = await (ThreadedBackend.start(opener) if kind == "local-threaded" else opener())
         try:
             yield backend
         finally:
@@ -60,7 +66,7 @@ async def open_backend(kind: str, tmp_path: Path, request: pytest.FixtureRequest
         cache.close()
 
 
-@pytest.fixture(params=["local", pytest.param("worker", marks=pytest.mark.worker)])
+@pytest.fixture(params=["local", "local-threaded", pytest.param("worker", marks=pytest.mark.worker)])
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     async with open_backend(request.param, tmp_path, request) as b:
         yield b
