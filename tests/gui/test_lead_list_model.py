@@ -208,7 +208,7 @@ def test_batch_state_is_shown_in_the_status_column(qtbot, model: LeadTableModel)
     assert row is not None
     with qtbot.waitSignal(model.dataChanged):
         model.set_batch_state("lead_4", "running")
-    assert model.index(row, Column.STATUS).data() == "Screening · running…"
+    assert model.index(row, Column.STATUS).data() == "Running… · Screening"
     assert model.index(row, Column.NAME).data(BATCH_STATE_ROLE) == "running"
     model.set_batch_state("lead_4", None)
     assert model.index(row, Column.STATUS).data() == "Screening"

@@ -184,7 +184,7 @@ async def test_batch_button_starts_workspace_batch_and_rows_show_state(shell: Sh
     for lead_id in chosen:
         row = model.view_row_of(lead_id)
         assert row is not None
-        assert model.index(row, 2).data().endswith("· done")
+        assert model.index(row, 2).data().startswith("Done ·")
     await until(lambda: not w.workspace.batch.running)
 
 

@@ -156,7 +156,10 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         if col == Column.STATUS:
             text = format_status(s.statuses[row])
             state = self._batch.get(s.ids[row])
-            return f"{text} · {_BATCH_TEXT.get(state, state)}" if state else text
+            if not state:
+                return text
+            batch = _BATCH_TEXT.get(state, state)  # first: a narrow column elides the lead's status
+            return f"{batch[:1].upper()}{batch[1:]} · {text}"
         if col == Column.SCORE:
             score = s.scores[row]
             return "" if score is None else str(score)
