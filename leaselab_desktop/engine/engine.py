@@ -9,6 +9,7 @@ import logging
 import re
 import sqlite3
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$")
 DEFAULT_RETENTION_S = 30 * 24 * 3600.0
 LAUNCH_CHUNK = 16
+RECENT_FINISHED = 64  # finished instances whose state stays in memory (status/steps without disk reads)
 
 
 def check_instance_id(instance_id: Any) -> str:
@@ -74,6 +76,8 @@ class Engine:
         self.purge_interval_s = purge_interval_s
         self._hub = EventHub()
         self._live: dict[str, Run] = {}
+        # Just finished (already durable): a watcher's last snapshot is read from here, not disk.
+        self._recent: OrderedDict[str, Run] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
         self._writer: Writer | None = None
         self._rt: Runtime | None = None
@@ -147,6 +151,7 @@ class Engine:
                 if not fut.done():
                     fut.set_exception(EngineClosed("the workflow engine was closed"))
         self._live.clear()
+        self._recent.clear()
 
     async def __aenter__(self) -> Engine:
         await self.start()
@@ -183,7 +188,7 @@ class Engine:
     def peek_status(self, instance_id: str) -> dict[str, Any] | None:
         """Current status without awaiting: from memory for live instances, else the read
         connection (no writer round trip). ``None`` when there is no such instance."""
-        run = self._live.get(instance_id)
+        run = self._live.get(instance_id) or self._recent.get(instance_id)
         if run is None:
             run = repo.read_instance(self.reader, instance_id)
         return None if run is None else run.status_dict()
@@ -206,7 +211,7 @@ class Engine:
         return await asyncio.get_running_loop().run_in_executor(self._read_pool, fn, self.reader, *args)
 
     def _lookup(self, instance_id: str, workflow: str | None = None) -> Run:
-        run = self._live.get(instance_id)
+        run = self._live.get(instance_id) or self._recent.get(instance_id)
         if run is None and isinstance(instance_id, str):
             run = repo.read_instance(self.reader, instance_id)
         if run is None or (workflow is not None and run.workflow != workflow):
@@ -313,11 +318,19 @@ class Engine:
         rt.release_slot(run)
         run.durable = None  # the final write is queued after the last step's, so it implies it
         ended = self.clock.time()
-        await rt.durable(repo.finish_instance(run, status, ended, error, output_json))
+        run.ending = True
+        try:
+            await rt.durable(repo.finish_instance(run, status, ended, error, output_json))
+        finally:
+            run.ending = False
         run.status, run.ended_at, run.error, run.output = status, ended, error, output
         rt.emit("status", run, status=status, error=error)
         if self._live.get(run.id) is run:
             del self._live[run.id]
+            self._recent[run.id] = run
+            self._recent.move_to_end(run.id)
+            while len(self._recent) > RECENT_FINISHED:
+                self._recent.popitem(last=False)
         for fut in run.finished_waiters:
             if not fut.done():
                 fut.set_result(None)
@@ -330,6 +343,7 @@ class Engine:
         """Delete finished instances that ended more than ``retention_s`` ago. Returns how many."""
         now = self.clock.time()
         self._last_purge = now
+        self._recent.clear()  # whatever is purged must not be answered from memory
         count: int = await self.rt.durable_atomic(repo.purge_finished(now - self.retention_s))
         if count:
             log.info("purged %d finished workflow instance(s)", count)

@@ -65,7 +65,7 @@ class InstanceHandle:
 
     async def status(self) -> dict[str, Any]:
         """``{status, error: {name, message} | None, output}``."""
-        run = self._engine._live.get(self.id)
+        run = self._engine._live.get(self.id) or self._engine._recent.get(self.id)
         if run is None:
             run = await self._engine.read(repo.read_instance, self.id)
         if run is None:
@@ -74,7 +74,7 @@ class InstanceHandle:
 
     async def steps(self) -> list[dict[str, Any]]:
         """Per-step details in execution order (Cloudflare's REST shape, plus ``occurrence``)."""
-        run = self._engine._live.get(self.id)
+        run = self._engine._live.get(self.id) or self._engine._recent.get(self.id)
         if run is not None:
             return [s.details() for s in run.ordered_steps()]
         if await self._engine.read(repo.read_instance, self.id) is None:
@@ -138,6 +138,7 @@ class InstanceHandle:
         """Run again from the start, or from the first step named ``from_step``: the results of
         the steps before it are kept and replayed, the rest are run again."""
         engine, rt = self._engine, self._engine.rt
+        engine._recent.pop(self.id, None)  # restarted from what is stored, as after a restart of the app
         run = engine._live.get(self.id)
         if run is None:
             run = engine._lookup(self.id)

@@ -6,6 +6,7 @@ import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 FINISHED = frozenset({"complete", "errored", "terminated"})
@@ -13,8 +14,11 @@ RESUMABLE = frozenset({"queued", "running", "waiting"})
 
 
 def iso(ts: float | None) -> str | None:
-    if ts is None:
-        return None
+    return None if ts is None else _iso(ts)
+
+
+@lru_cache(maxsize=4096)  # step details are rendered for every snapshot a watcher takes
+def _iso(ts: float) -> str:
     moment = datetime.fromtimestamp(ts, UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
@@ -150,6 +154,7 @@ class Run:
     pause_requested: bool = False
     interruptible: int = 0
     holds_slot: bool = False
+    ending: bool = False  # its final status is being written: no other status may follow it
     durable: asyncio.Future[Any] | None = None
     event_waiters: dict[str, list[asyncio.Future[None]]] = field(default_factory=dict)
     finished_waiters: list[asyncio.Future[None]] = field(default_factory=list)

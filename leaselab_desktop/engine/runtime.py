@@ -69,7 +69,7 @@ class Runtime:
             )
 
     def set_status(self, run: Run, status: str) -> None:
-        if run.status != status:
+        if run.status != status and not run.ending:  # a pause racing the final write is too late
             run.status = status
             self.write(repo.update_instance(run, self.now()))
             self.emit("status", run, status=status)
