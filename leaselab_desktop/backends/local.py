@@ -299,7 +299,7 @@ class LocalBackend:
         instance_id = f"run_{uuid.uuid4().hex[:16]}"
         provider = self.provider_settings.kind
 
-        def admit(c: Any) -> tuple[str, str]:
+        def admit(c: Any) -> tuple[str, str, Usage]:
             # One write transaction: checks and the run row cannot interleave with another start.
             lead = leads_repo.get_lead(c, self.site_id, lead_id)
             if lead is None:
@@ -327,9 +327,10 @@ class LocalBackend:
                                       requested_by=self.user_id, force_reason=reason if force else None,
                                       provider=provider)
             leads_repo.set_lead_status(c, self.site_id, lead_id, "ai_evaluating")
-            return ts, self.policy_profile or profile
+            # the ticket's usage as this transaction leaves it (no second round trip to the store)
+            return ts, self.policy_profile or profile, usage_repo.usage(c, self.site_id, month)
 
-        queued_at, profile = await self.db.write(admit)
+        queued_at, profile, usage = await self.db.write(admit)
         req = EvaluationRequest(site_id=self.site_id, lead_id=lead_id, requested_by=self.user_id,
                                 force_reason=reason if force else None, provider=provider, policy_profile=profile)
         try:
@@ -342,7 +343,7 @@ class LocalBackend:
             await self.db.write(undo)
             raise
         return RunTicket(run_id=instance_id, lead_id=lead_id, status="queued", requested_at=queued_at,  # type: ignore[arg-type]
-                         usage=await self.usage())
+                         usage=usage)
 
     async def _run_row(self, run_id: str) -> Any:
         row = await self.db.read(lambda c: runs_repo.get_run(c, self.site_id, run_id))

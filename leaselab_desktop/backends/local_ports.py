@@ -65,6 +65,7 @@ class LocalScreeningPorts:
         # analysis of the same content that is already running).
         self._intake = ThreadPoolExecutor(max_workers=1, thread_name_prefix="documents-intake")
         self._providers: dict[str, Any] = {}
+        self._reused: dict[tuple[str, str], tuple[list[str], dict[str, list[str]]]] = {}
         from leaselab_desktop.screening.policy import load_policy
 
         self.policy = load_policy()
@@ -93,12 +94,20 @@ class LocalScreeningPorts:
         return await self.db.read(lambda c: leads_repo.get_lead(c, site_id, lead_id))
 
     async def load_files(self, site_id: str, lead_id: str) -> list[tuple[LeadFile, Path]]:
-        def read(c: Any) -> list[tuple[LeadFile, Path]]:  # path checks resolve links: off the loop too
-            return [(f, self.files.path(f.r2_key or "")) for f in files_repo.list_files(c, site_id, lead_id)]
+        def read(c: Any) -> tuple[list[tuple[LeadFile, Path]], dict[str, list[str]]]:
+            files = [(f, self.files.path(f.r2_key or "")) for f in files_repo.list_files(c, site_id, lead_id)]
+            hashes = [f.sha256 for f, _ in files if f.sha256]
+            return files, files_repo.other_leads_with_hashes(c, site_id, lead_id, hashes)
 
-        return await self.db.read(read)
+        files, reused = await self.db.read(read)  # path checks resolve links: off the loop too
+        # The reuse lookup the workflow makes next, read in the same round trip.
+        self._reused[(site_id, lead_id)] = ([f.sha256 for f, _ in files if f.sha256], reused)
+        return files
 
     async def reused_hashes(self, site_id: str, lead_id: str, hashes: list[str]) -> dict[str, list[str]]:
+        ahead = self._reused.pop((site_id, lead_id), None)
+        if ahead is not None and ahead[0] == hashes:
+            return ahead[1]
         return await self.db.read(lambda c: files_repo.other_leads_with_hashes(c, site_id, lead_id, hashes))
 
     async def analyse_documents(

@@ -115,7 +115,7 @@ def analyse_file(
             )
     if data is not None:
         sha = hashlib.sha256(data).hexdigest()
-        md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        md5 = ""  # only needed for a new analysis (a cached one carries it)
         size = len(data)
     key = (sha, size, file_name, declared_type, limits)
     while True:
@@ -135,6 +135,8 @@ def analyse_file(
         if facts is not None:
             facts.file_id = file_id
         else:
+            if data is not None:
+                md5 = hashlib.md5(data, usedforsecurity=False).hexdigest()
             facts = _analyse(file_id, file_name, declared_type, data, sha, md5, size, limits)
             if store is not None:
                 store.save(stored_key, facts)

@@ -17,7 +17,7 @@ from leaselab_desktop.screening.documents import analyse
 from leaselab_desktop.screening.documents.analyse import clear_cache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fixtures" / "documents"))
-from doc_builders import text_pdf  # noqa: E402
+from doc_builders import text_pdf
 
 STUB = ["ACME Widgets Inc.", "Employee: Walk In", "Pay Date: 2026-10-09", "Gross Pay: $3,000.00",
         "Net Pay: $2,250.00"]
