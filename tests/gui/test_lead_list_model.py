@@ -306,3 +306,17 @@ def test_random_live_updates_match_a_fresh_model(qtmodeltester, qapp, seed: int)
         elif watched is not None:
             assert m.view_row_of(watched_id or "") is None  # invalid only when its lead is hidden
             watched = None
+
+
+def test_search_keys_stay_aligned_with_hostile_names(qapp) -> None:
+    """Search keys are folded in one pass over joined text; a name holding the join's separator
+    (or characters that fold to several, like ß) must not shift other leads' keys."""
+    leads = [lead(1, "Ann\x1eX", "Straße", 50), lead(2, "Bea", "Klein", 60), lead(3, "CAFÉ", "Ñandú", 70)]
+    m = LeadTableModel()
+    m.set_leads(leads)
+    m.set_filter(LeadFilter(text="strasse"))
+    assert ids(m) == ["lead_1"]
+    m.set_filter(LeadFilter(text="bea"))
+    assert ids(m) == ["lead_2"]
+    m.set_filter(LeadFilter(text="café ñandú"))
+    assert ids(m) == ["lead_3"]

@@ -119,7 +119,7 @@ class LeadRowStore:
         self.scores += rows.scores
         self.labels += _interned_all(rows.labels)
         self.stamps += rows.stamps
-        self._hay += [f"{n}\0{e}".casefold() for n, e in zip(rows.names, rows.emails, strict=True)]
+        self._hay += _search_keys(rows.names, rows.emails)
         row_of.update(zip(rows.ids, range(start, len(self.ids)), strict=True))
         return range(start, len(self.ids))
 
@@ -293,6 +293,15 @@ _interned: dict[str, str] = {}
 def _intern(value: str) -> str:
     """Share the few distinct status/label/place strings across 100k rows."""
     return _interned.setdefault(value, value)
+
+
+def _search_keys(names: list[str], emails: list[str]) -> list[str]:
+    """Casefolded "name\0email" per row: joined, folded and split in three C-level passes; a
+    value holding the record separator falls back to one fold per row."""
+    keys = "\x1e".join(map("\0".join, zip(names, emails, strict=True))).casefold().split("\x1e")
+    if len(keys) != len(names):
+        keys = [f"{n}\0{e}".casefold() for n, e in zip(names, emails, strict=True)]
+    return keys
 
 
 def _interned_all(values: list[str]) -> map[str]:

@@ -24,7 +24,7 @@ from leaselab_desktop.gui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 FIRST_PAGE = 2_000  # shown at once
-PAGE_SIZE = 50_000  # then the rest in few queries (each re-sorts on the server)
+PAGE_SIZE = 20_000  # then the rest; the next page is read (SQL, no GIL) while one is merged
 MERGE_CHUNK = 5_000  # rows merged per event-loop turn
 SEARCH_DEBOUNCE_MS = 80
 _ANY = "__any__"
