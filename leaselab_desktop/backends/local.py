@@ -37,6 +37,7 @@ from leaselab_desktop.domain.models import (
 )
 from leaselab_desktop.domain.timefmt import parse_timestamp, utcnow
 from leaselab_desktop.engine import Engine, EngineEvent
+from leaselab_desktop.engine.events import Subscription
 from leaselab_desktop.screening.documents.analysis_store import AnalysisStore
 from leaselab_desktop.screening.documents.filestore import FileStore
 from leaselab_desktop.screening.workflow import WORKFLOW_NAME, EvaluationRequest, EvaluationWorkflow
@@ -79,6 +80,8 @@ class LocalBackend:
         self.count_free_providers = count_free_providers
         self._clock = clock
         self._tracker: asyncio.Task[None] | None = None
+        self._track_pending: list[EngineEvent] = []  # engine events not yet in ai_workflow_runs
+        self._track_events: Subscription | None = None
         self.notifications: list[Callable[[str, Evaluation], None]] = []
 
     # -- lifecycle ------------------------------------------------------------------------------
@@ -153,29 +156,42 @@ class LocalBackend:
         that bookkeeping never puts a small transaction per step ahead of a run's own writes on
         the store's one writer thread. watch_run does not depend on it (it follows the engine)."""
         loop = asyncio.get_running_loop()
-        events = self.engine.subscribe()
-        pending: list[EngineEvent] = []
+        events = self._track_events = self.engine.subscribe()
         first = 0.0
         try:
             async for ev in events:
-                if ev.workflow in (None, WORKFLOW_NAME) and (
-                        ev.kind == "status" or ev.kind in ("step.started", "step.retrying")):
-                    if not pending:
-                        first = loop.time()
-                    pending.append(ev)
-                if not pending or events.backlog:
+                if self._track(ev) == 1:
+                    first = loop.time()
+                if not self._track_pending or events.backlog:
                     continue  # more of the burst is queued: take it first
                 wait = first + TRACK_GATHER_S - loop.time()
                 if wait > 0:
                     await asyncio.sleep(wait)
                     if events.backlog:
                         continue
-                batch, pending = pending, []
-                await self._record_events(batch)
+                await self._flush_tracking()
         finally:
+            # closing or cancelled: what was seen is still written
+            await asyncio.shield(self._flush_tracking())
+            self._track_events = None
             await events.aclose()
-            if pending:  # closing or cancelled: what was seen is still written
-                await asyncio.shield(self._record_events(pending))
+
+    def _track(self, ev: EngineEvent) -> int:
+        """Gather one event if it concerns run rows; returns how many are gathered now."""
+        if ev.workflow in (None, WORKFLOW_NAME) and (
+                ev.kind == "status" or ev.kind in ("step.started", "step.retrying")):
+            self._track_pending.append(ev)
+        return len(self._track_pending)
+
+    async def _flush_tracking(self) -> None:
+        """Write every event published so far now: before an explicit change of a run row (retry,
+        terminate), so that a late event of the run's previous life is not applied after it."""
+        if self._track_events is not None:
+            for ev in self._track_events.drain():  # published, not yet taken by the tracker
+                self._track(ev)
+        batch, self._track_pending = self._track_pending, []
+        if batch:
+            await self._record_events(batch)
 
     async def _record_events(self, batch: list[EngineEvent]) -> None:
         last_step = {ev.instance_id: i for i, ev in enumerate(batch) if ev.kind != "status"}
@@ -386,6 +402,7 @@ class LocalBackend:
         from leaselab_desktop.engine import InvalidTransition
 
         await self._run_row(run_id)
+        await self._flush_tracking()
         handle = await self.engine.workflow(WORKFLOW_NAME).get(run_id)
         try:
             await handle.terminate()
@@ -400,6 +417,7 @@ class LocalBackend:
         if not snap.can_retry:
             raise errors.InvalidRequest("Only a failed or terminated run can be retried.")
         failed = next((s.name for s in snap.steps if s.status in ("errored", "running", "retrying")), None)
+        await self._flush_tracking()
         await self.db.write(lambda c: runs_repo.update_run(c, run_id, status="queued", error_name=None,
                                                            error_message=None, completed_at=None))
         await (await self.engine.workflow(WORKFLOW_NAME).get(run_id)).restart(from_step=failed)

@@ -41,6 +41,18 @@ class Subscription:
         """Events already queued; a watcher can skip to the newest one of a burst."""
         return self._queue.qsize()
 
+    def drain(self) -> list[EngineEvent]:
+        """The events already queued, taken without waiting (the end of the stream stays)."""
+        out: list[EngineEvent] = []
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is _END:
+                self._queue.put_nowait(_END)
+                break
+            assert isinstance(item, EngineEvent)
+            out.append(item)
+        return out
+
     def __aiter__(self) -> Subscription:
         return self
 

@@ -166,3 +166,34 @@ async def test_events_seen_before_close_are_still_recorded(tmp_path: Path) -> No
         assert row == {"status": "complete", "current_step": None}
     finally:
         await backend.aclose()
+
+
+async def test_an_immediate_retry_is_not_undone_by_gathered_events(run_to_end, tmp_path: Path) -> None:
+    """The run's ``errored`` event may still be waiting to be written when the agent retries:
+    it is written before the retry's requeue, so the requeued run is followed to its end and
+    its error is recorded once."""
+    from leaselab_desktop.screening.workflow import FatalStepError
+
+    backend = await LocalBackend.open(Paths(tmp_path / "data"))
+    real = backend.ports.extract
+
+    async def refuse(*args):  # type: ignore[no-untyped-def]
+        raise FatalStepError("The model answered prose without JSON")
+
+    backend.ports.extract = refuse  # type: ignore[method-assign]
+    try:
+        ticket = await backend.start_evaluation("lead_demo_01")
+        assert (await run_to_end(backend, ticket.run_id))[-1].status == "errored"
+        backend.ports.extract = real  # type: ignore[method-assign]
+        await backend.retry_run(ticket.run_id)  # at once, within the gathering window
+        assert (await run_to_end(backend, ticket.run_id))[-1].status == "complete"
+        await asyncio.sleep(0.2)
+        row, errors = await backend.db.read(lambda c: (
+            dict(c.execute("SELECT status, current_step, error_name FROM ai_workflow_runs "
+                           "WHERE instance_id = ?", (ticket.run_id,)).fetchone()),
+            c.execute("SELECT count(*) FROM workflow_errors WHERE instance_id = ?",
+                      (ticket.run_id,)).fetchone()[0]))
+        assert row == {"status": "complete", "current_step": None, "error_name": None}
+        assert errors == 1
+    finally:
+        await backend.aclose()
