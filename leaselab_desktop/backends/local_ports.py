@@ -196,8 +196,10 @@ class LocalScreeningPorts:
 def _warm_up() -> None:
     from leaselab_desktop.screening import providers, scoring  # noqa: F401
     from leaselab_desktop.screening.documents import warm_up
+    from leaselab_desktop.screening.documents.analysis_store import _code_versions
 
     warm_up()
+    _code_versions()  # the analysis keys' code fingerprint, once per process
 
 
 def _analyse_all(lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]],

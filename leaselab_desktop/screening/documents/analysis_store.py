@@ -44,6 +44,15 @@ def _code_versions() -> tuple[str, ...]:
             out.append(f"{dist}={version(dist)}")
         except PackageNotFoundError:  # frozen app without dist-info: the package version decides
             out.append(f"{dist}=?")
+    # A changed parser or facts schema invalidates every entry even if nobody bumps the version
+    # (the sources are absent in the frozen app, whose version changes with every release).
+    code = hashlib.sha256(json.dumps(DocumentFacts.model_json_schema(), sort_keys=True).encode())
+    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        try:
+            code.update(source.name.encode() + b"\0" + source.read_bytes())
+        except OSError:
+            continue
+    out.append(code.hexdigest())
     return tuple(out)
 
 
