@@ -72,6 +72,7 @@ async def prepare_demo(data_dir: Path) -> None:
     from leaselab_desktop.config import Paths
 
     backend = await LocalBackend.open(Paths(data_dir), load_demo=True)
+    await backend.documents_analysed()  # as in an app that stayed open while they arrived
     await backend.aclose()
 
 

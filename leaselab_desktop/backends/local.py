@@ -132,6 +132,11 @@ class LocalBackend:
             raise
         return self
 
+    async def documents_analysed(self) -> None:
+        """Wait until the documents received so far have been analysed in the background (an
+        app left open while documents arrive; benchmarks that start from that state)."""
+        await asyncio.wrap_future(self.ports.intake_settled())
+
     async def aclose(self) -> None:
         if self._tracker is not None:
             self._tracker.cancel()

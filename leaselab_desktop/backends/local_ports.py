@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,11 @@ class LocalScreeningPorts:
                 self._intake.submit(_analyse_quietly, f, path, self.analyses)
             except RuntimeError:  # shut down: the evaluation will analyse them
                 return
+
+    def intake_settled(self) -> Future[None]:
+        """Done once every document queued for intake analysis so far has been analysed (the
+        intake thread works in order)."""
+        return self._intake.submit(lambda: None)
 
     def now(self) -> datetime:
         return self._clock()

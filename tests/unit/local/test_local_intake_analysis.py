@@ -39,7 +39,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 async def _intake_idle(backend: LocalBackend) -> None:
-    await asyncio.get_running_loop().run_in_executor(backend.ports._intake, lambda: None)
+    await backend.documents_analysed()
 
 
 async def _new_lead(backend: LocalBackend) -> str:
