@@ -12,6 +12,7 @@ as the style would; the model's roles stay complete for accessibility, tooltips 
 from __future__ import annotations
 
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from leaselab_desktop.gui.lead_list.delegates import badge_text_colour, label_colour
 from leaselab_desktop.gui.lead_list.model import LeadTableModel
@@ -22,6 +23,17 @@ _PAD = 6  # text inset from the cell's edges, as the default delegate leaves it
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 _CENTRE = Qt.AlignmentFlag.AlignCenter
+
+
+@dataclass(frozen=True)
+class _Look:
+    palette: QtGui.QPalette
+    group: QtGui.QPalette.ColorGroup
+    key: tuple[object, ...]
+    base: QtGui.QColor
+    alternate: QtGui.QColor
+    highlight: QtGui.QColor
+    highlighted_text: QtGui.QColor
 
 
 class LeadTableView(QtWidgets.QTableView):
@@ -37,6 +49,7 @@ class LeadTableView(QtWidgets.QTableView):
         super().__init__(parent)
         self._rows: OrderedDict[tuple[object, ...], QtGui.QPixmap] = OrderedDict()
         self._cached_bytes = 0
+        self._look: _Look | None = None
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         model = self.model()
@@ -53,16 +66,34 @@ class LeadTableView(QtWidgets.QTableView):
         if event.type() in (QtCore.QEvent.Type.PaletteChange, QtCore.QEvent.Type.FontChange,
                             QtCore.QEvent.Type.StyleChange):
             self.drop_row_cache()
+        elif event.type() == QtCore.QEvent.Type.ActivationChange:
+            self._look = None  # active and inactive windows use different colour groups
         super().changeEvent(event)
 
     def drop_row_cache(self) -> None:
         self._rows.clear()
         self._cached_bytes = 0
+        self._look = None
+
+    def _current_look(self) -> _Look:
+        """Colours and font of the current palette, kept between repaints: every call that
+        returns a new Qt object (a palette, a colour, a font) may have to wait for the GIL again
+        while worker threads are busy, so a repaint makes as few of them as it can."""
+        if self._look is None:
+            palette = self.palette()
+            group = QtGui.QPalette.ColorGroup.Active if self.isActiveWindow() else QtGui.QPalette.ColorGroup.Inactive
+            role = QtGui.QPalette.ColorRole
+            self._look = _Look(
+                palette=palette, group=group, key=(group, palette.cacheKey(), self.font().key()),
+                base=palette.color(group, role.Base), alternate=palette.color(group, role.AlternateBase),
+                highlight=palette.color(group, role.Highlight),
+                highlighted_text=palette.color(group, role.HighlightedText),
+            )
+        return self._look
 
     def _paint_rows(self, painter: QtGui.QPainter, model: LeadTableModel, area: QtCore.QRect) -> None:
-        palette = self.palette()
-        group = QtGui.QPalette.ColorGroup.Active if self.isActiveWindow() else QtGui.QPalette.ColorGroup.Inactive
-        painter.fillRect(area, palette.color(group, QtGui.QPalette.ColorRole.Base))
+        look = self._current_look()
+        painter.fillRect(area, look.base)
         rows = model.rowCount()
         first = self.rowAt(area.top()) if rows else -1
         if first < 0:
@@ -71,35 +102,48 @@ class LeadTableView(QtWidgets.QTableView):
         last = rows - 1 if last < 0 else last
         columns = tuple((col, self.columnViewportPosition(col), self.columnWidth(col))
                         for col in range(len(Column)) if not self.isColumnHidden(col))
-        width = self.viewport().width()
-        selection = self.selectionModel()
-        root = QtCore.QModelIndex()
-        current = self.currentIndex()
-        current_row = current.row() if current.isValid() and self.hasFocus() else -1
-        ratio = self.viewport().devicePixelRatioF()
-        look = (columns, width, group, palette.cacheKey(), self.font().key(), ratio)
-        role = QtGui.QPalette.ColorRole
-        highlight = palette.color(group, role.Highlight)
-        alternate = palette.color(group, role.AlternateBase) if self.alternatingRowColors() else None
+        viewport = self.viewport()
+        width = viewport.width()
+        ratio = viewport.devicePixelRatioF()
+        selected_rows = self._selected_rows(first, last)
+        current_row = -1
+        if self.hasFocus():
+            current = self.currentIndex()
+            current_row = current.row() if current.isValid() else -1
+        shape = (columns, width, ratio, look.key)
+        alternate = look.alternate if self.alternatingRowColors() else None
+        row_y, row_height = self.rowViewportPosition(first), self.rowHeight(first)  # rows are all alike
         for row in range(first, last + 1):
-            y, height = self.rowViewportPosition(row), self.rowHeight(row)
-            selected = selection is not None and selection.isRowSelected(row, root)
+            y = row_y + (row - first) * row_height
+            selected = row in selected_rows
             # backgrounds are filled here, not cached: a row moving shifts its neighbours' stripes
             if selected:
-                painter.fillRect(0, y, width, height, highlight)
+                painter.fillRect(0, y, width, row_height, look.highlight)
             elif alternate is not None and row % 2:
-                painter.fillRect(0, y, width, height, alternate)
-            key = (tuple(model.row_display(row)), selected, height, look)
+                painter.fillRect(0, y, width, row_height, alternate)
+            key = (tuple(model.row_display(row)), selected, row_height, shape)
             pixmap = self._rows.get(key)
             if pixmap is None:
-                pixmap = self._render_row(key, palette, group, width, height, ratio)
+                pixmap = self._render_row(key, look.palette, look.group, width, row_height, ratio)
             else:
                 self._rows.move_to_end(key)
             painter.drawPixmap(0, y, pixmap)
             if row == current_row:
-                painter.setPen(palette.color(group, role.HighlightedText if selected else role.Highlight))
+                painter.setPen(look.highlighted_text if selected else look.highlight)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawRect(0, y, width - 1, height - 1)
+                painter.drawRect(0, y, width - 1, row_height - 1)
+
+    def _selected_rows(self, first: int, last: int) -> set[int]:
+        """The selected rows among ``first..last``, from the selection's ranges (a few calls per
+        repaint instead of one per row)."""
+        selection = self.selectionModel()
+        if selection is None or not selection.hasSelection():
+            return set()
+        out: set[int] = set()
+        for part in selection.selection():
+            top, bottom = max(part.top(), first), min(part.bottom(), last)
+            out.update(range(top, bottom + 1))
+        return out
 
     def _render_row(self, key: tuple[object, ...], palette: QtGui.QPalette, group: QtGui.QPalette.ColorGroup,
                     width: int, height: int, ratio: float) -> QtGui.QPixmap:
