@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from leaselab_desktop.gui.lead_list.delegates import badge_text_colour, label_colour
 from leaselab_desktop.gui.lead_list.model import LeadTableModel
 from leaselab_desktop.gui.lead_list.rows import Column
-from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets
+from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 _PAD = 6  # text inset from the cell's edges, as the default delegate leaves it
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -44,6 +44,7 @@ class LeadTableView(QtWidgets.QTableView):
     rows that did not change instead of laying out their text again."""
 
     CACHE_BYTES = 32 * 1024 * 1024
+    resized = Signal()  # the view (and so its viewport) changed size
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +62,10 @@ class LeadTableView(QtWidgets.QTableView):
             self._paint_rows(painter, model, event.rect())
         finally:
             painter.end()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def changeEvent(self, event: QtCore.QEvent) -> None:
         if event.type() in (QtCore.QEvent.Type.PaletteChange, QtCore.QEvent.Type.FontChange,

@@ -167,7 +167,8 @@ class LeadListPanel(QtWidgets.QWidget):
         self.model.view_changed.connect(self._update_counts)
         self.model.modelReset.connect(self._update_counts)
         self.search_box.installEventFilter(self)
-        self.table.viewport().installEventFilter(self)
+        # not an event filter on the viewport: that would be a Python call for each of its events
+        self.table.resized.connect(self._place_empty_label)
         self._message: str | None = None
         self._update_counts()
 
@@ -260,8 +261,6 @@ class LeadListPanel(QtWidgets.QWidget):
                 self.search_box.clear()
                 self.apply_filter()
                 return True
-        if watched is self.table.viewport() and event.type() == QtCore.QEvent.Type.Resize:
-            self._place_empty_label()
         return super().eventFilter(watched, event)
 
     # -- loading -----------------------------------------------------------------------------------
@@ -349,11 +348,8 @@ class LeadListPanel(QtWidgets.QWidget):
             return
 
         async def refresh() -> None:
-            lead = await backend.get_lead(lead_id)
-            current = self.current_lead_id()
-            self.model.update_lead(lead)
-            if current and current != self.current_lead_id():
-                self.select_lead(current)
+            # the current row follows its lead through the model's row moves (persistent index)
+            self.model.update_lead(await backend.get_lead(lead_id))
 
         self._tasks.spawn(refresh(), what=f"Refreshing lead {lead_id}", on_error=lambda e: log.warning(
             "refreshing lead %s failed: %s", lead_id, e))
