@@ -14,6 +14,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
@@ -145,15 +146,25 @@ class ThreadedBackend:
 
     # -- watching --------------------------------------------------------------------------------
     async def watch_run(self, run_id: str) -> AsyncIterator[RunSnapshot]:
-        """The inner backend's snapshots, each handed to the caller's loop as it comes."""
+        """The inner backend's snapshots, every one and in order, handed to the caller's loop. A
+        burst of snapshots costs the caller's loop one wake-up, not one per snapshot (on the GUI
+        loop each wake-up is a Qt event and a GIL handover)."""
         if self._closed:
             raise RuntimeError("the backend is closed")
         caller = asyncio.get_running_loop()
-        inbox: asyncio.Queue[tuple[Any, BaseException | None]] = asyncio.Queue()
+        wake = asyncio.Event()
+        pending: deque[tuple[Any, BaseException | None]] = deque()
+        lock = threading.Lock()
+        waking = [False]
 
         def post(item: Any, error: BaseException | None = None) -> None:
+            with lock:
+                pending.append((item, error))
+                if waking[0]:
+                    return  # a wake-up is on its way and will take this one too
+                waking[0] = True
             with contextlib.suppress(RuntimeError):  # the caller's loop is gone (quitting): nobody listens
-                caller.call_soon_threadsafe(inbox.put_nowait, (item, error))
+                caller.call_soon_threadsafe(wake.set)
 
         async def pump() -> None:
             try:
@@ -169,12 +180,18 @@ class ThreadedBackend:
         pumping = asyncio.run_coroutine_threadsafe(pump(), self._loop)
         try:
             while True:
-                item, error = await inbox.get()
-                if error is not None:
-                    raise error
-                if item is _END:
-                    return
-                yield item
+                await wake.wait()
+                with lock:
+                    batch = list(pending)
+                    pending.clear()
+                    waking[0] = False
+                    wake.clear()
+                for item, error in batch:
+                    if error is not None:
+                        raise error
+                    if item is _END:
+                        return
+                    yield item
         finally:
             pumping.cancel()
 

@@ -149,3 +149,15 @@ async def test_a_backend_that_fails_to_open_leaves_no_thread() -> None:
     with pytest.raises(NotFound, match="no such profile"):
         await ThreadedBackend.start(failing)
     assert not [t for t in threading.enumerate() if t.name == "backend-loop" and t.is_alive()]
+
+
+async def test_a_burst_of_snapshots_arrives_whole_and_in_order() -> None:
+    inner = Inner()
+    inner.script = [RunSnapshot(run_id="r1", lead_id="l1", kind="workflow", status="running",  # type: ignore[arg-type]
+                                progress_message=str(i)) for i in range(200)] + [snap("complete")]
+    backend = await started(inner)
+    try:
+        got = [s.progress_message or s.status async for s in backend.watch_run("r1")]
+        assert got == [str(i) for i in range(200)] + ["complete"]
+    finally:
+        await backend.aclose()
