@@ -12,6 +12,7 @@ from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import (
     AlreadyRunning,
     BackendError,
+    BackendUnavailable,
     DuplicateDocuments,
     InvalidRequest,
     NotFound,
@@ -174,6 +175,13 @@ async def test_usage_counts_each_accepted_start(backend: Backend) -> None:
     assert (await backend.usage()).evaluation_count == after.evaluation_count  # runs do not count twice
 
 
+async def _start_again(backend: Backend, lead_id: str) -> object:
+    try:
+        return await backend.start_evaluation(lead_id)
+    except BackendError as exc:
+        return exc
+
+
 async def test_second_start_is_already_running(backend: Backend) -> None:
     """Two starts at once: one run. The other is refused as AlreadyRunning, or, when the first run
     already finished (the worker under wrangler dev finishes a rules run in ~70 ms), as a duplicate
@@ -182,6 +190,9 @@ async def test_second_start_is_already_running(backend: Backend) -> None:
     results = await asyncio.gather(
         backend.start_evaluation(lead_id), backend.start_evaluation(lead_id), return_exceptions=True
     )
+    # wrangler dev on a loaded machine now and then answers a concurrent start with a bare 503; a
+    # client would send that start again, and the outcome must still be one run
+    results = [await _start_again(backend, lead_id) if isinstance(r, BackendUnavailable) else r for r in results]
     tickets = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, AlreadyRunning | DuplicateDocuments)]
     assert len(tickets) == 1 and len(refused) == 1, results
