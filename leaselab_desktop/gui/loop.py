@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
@@ -17,8 +18,37 @@ from leaselab_desktop.gui.qt import QtWidgets
 T = TypeVar("T")
 
 
+class BatchingQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
+    """qasync runs every ready callback in a zero-delay Qt timer of its own, so each one is a
+    separate entry from Qt into Python: a GIL take that waits while worker threads run. Here the
+    callbacks that are ready together run in one Qt timer event, in order; those they schedule run
+    in the next one, after Qt has handled its own events (paints, input, timers) in between."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._batch: deque[asyncio.Handle] = deque()
+        self._batch_due = False
+
+    def call_soon(self, callback: Any, *args: Any, context: Any = None) -> asyncio.Handle:
+        if asyncio.iscoroutinefunction(callback):
+            raise TypeError("coroutines cannot be used with call_soon")
+        handle = asyncio.Handle(callback, args, self, context=context)
+        self._batch.append(handle)
+        if not self._batch_due:
+            self._batch_due = True
+            super().call_later(0, self._run_batch)
+        return handle
+
+    def _run_batch(self) -> None:
+        self._batch_due = False
+        batch, self._batch = self._batch, deque()
+        for handle in batch:
+            if not handle.cancelled():
+                handle._run()
+
+
 def new_event_loop(app: QtWidgets.QApplication) -> asyncio.AbstractEventLoop:
-    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+    loop: asyncio.AbstractEventLoop = BatchingQEventLoop(app)
     return loop
 
 

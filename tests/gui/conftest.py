@@ -22,10 +22,11 @@ from leaselab_desktop.gui.tasks import TaskRunner
 
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
-    import qasync  # test-only: the app imports qasync solely in leaselab_desktop/gui/loop.py
+    """The app's own loop (qasync, with ready callbacks batched per Qt event)."""
+    from leaselab_desktop.gui.loop import new_event_loop
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
-    return qasync.QEventLoop(app)
+    return new_event_loop(app)
 
 
 def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import pytest
 from leaselab_desktop.config import Paths
 from leaselab_desktop.gui.app import create_application, run_gui
 from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter, setup_logging, teardown_logging
-from leaselab_desktop.gui.qt import QtGui, QtWidgets
+from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
 from leaselab_desktop.gui.tasks import TaskRunner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,3 +252,40 @@ def test_qasync_is_imported_only_by_the_loop_module() -> None:
                for line in p.read_text(encoding="utf-8").splitlines())
     )
     assert importers == ["leaselab_desktop/gui/loop.py"]
+
+
+async def test_the_loop_runs_ready_callbacks_together_and_lets_qt_in_between(qapp: QtWidgets.QApplication) -> None:
+    """Callbacks ready at the same time run in one Qt event, in order; the ones they schedule run
+    after Qt has had its turn; a cancelled one is skipped; a failing one does not stop the others."""
+    from leaselab_desktop.gui.loop import BatchingQEventLoop
+
+    loop = asyncio.get_running_loop()
+    assert isinstance(loop, BatchingQEventLoop)
+    seen: list[str] = []
+    errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, ctx: errors.append(ctx))
+    try:
+        done = loop.create_future()
+
+        def later() -> None:
+            seen.append("scheduled-by-first")
+            done.set_result(None)
+
+        def first() -> None:
+            seen.append("first")
+            QtCore.QTimer.singleShot(0, lambda: seen.append("qt"))
+            loop.call_soon(later)
+
+        def boom() -> None:
+            raise RuntimeError("boom")
+
+        loop.call_soon(first)
+        loop.call_soon(boom)
+        skipped = loop.call_soon(seen.append, "cancelled")
+        loop.call_soon(seen.append, "second")
+        skipped.cancel()
+        await done
+        assert seen == ["first", "second", "qt", "scheduled-by-first"]
+        assert [str(e.get("exception")) for e in errors] == ["boom"]
+    finally:
+        loop.set_exception_handler(None)

@@ -1,4 +1,4 @@
-"""The GUI conftest itself: async tests run on a qasync loop, and leftovers are caught."""
+"""The GUI conftest itself: async tests run on the app's qasync loop, and leftovers are caught."""
 
 from __future__ import annotations
 
@@ -11,8 +11,12 @@ from tests.gui.conftest import _leftover_tasks
 
 
 async def test_async_tests_run_on_qasync_loop(until) -> None:
+    import qasync
+
+    from leaselab_desktop.gui.loop import BatchingQEventLoop
+
     loop = asyncio.get_running_loop()
-    assert type(loop).__module__.startswith("qasync")
+    assert isinstance(loop, BatchingQEventLoop) and isinstance(loop, qasync.QEventLoop)  # the app's loop
     fired: list[int] = []
     QTimer.singleShot(10, lambda: fired.append(1))  # a Qt timer fires while we await asyncio
     await until(lambda: fired)
