@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.backends.errors import BackendUnavailable
 from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import (
     Evaluation,
@@ -64,14 +65,21 @@ class ThreadedBackend:
 
         thread = threading.Thread(target=run, name=name, daemon=True)
         thread.start()
-        await asyncio.to_thread(ready.wait)
 
         async def opened() -> Backend:
             return await open_inner()
 
+        opening: concurrent.futures.Future[Backend] | None = None
         try:
-            inner = await _await_on(loop, opened())
+            await asyncio.to_thread(ready.wait)
+            opening = asyncio.run_coroutine_threadsafe(opened(), loop)
+            inner = await asyncio.wrap_future(opening)
         except BaseException:
+            # cancelled or failed: close whatever did open, stop the loop, join the thread
+            if opening is not None and not opening.cancel() and opening.done() and not opening.cancelled() \
+                    and opening.exception() is None:
+                with contextlib.suppress(Exception):
+                    await _await_on(loop, opening.result().aclose())
             await _stop(loop, thread)
             raise
         return cls(inner, loop, thread)
@@ -170,7 +178,8 @@ class ThreadedBackend:
             try:
                 async for snapshot in self.inner.watch_run(run_id):
                     post(snapshot)
-            except asyncio.CancelledError:
+            except asyncio.CancelledError:  # the backend is closing: the reader must not wait forever
+                post(None, BackendUnavailable("The backend was closed while following this evaluation."))
                 raise
             except BaseException as exc:  # delivered to the caller, raised there
                 post(None, exc)
@@ -227,10 +236,10 @@ async def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> No
         await loop.shutdown_asyncgens()
         await loop.shutdown_default_executor()
 
-    if loop.is_running():
-        try:
+    try:
+        if loop.is_running():
             await _await_on(loop, drain())
-        finally:
-            loop.call_soon_threadsafe(loop.stop)
-    await asyncio.to_thread(thread.join)
-    loop.close()
+    finally:
+        loop.call_soon_threadsafe(loop.stop)  # also stops a loop that has not started running yet
+        await asyncio.to_thread(thread.join)
+        loop.close()

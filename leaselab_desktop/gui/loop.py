@@ -42,9 +42,22 @@ class BatchingQEventLoop(qasync.QEventLoop):  # type: ignore[misc]
     def _run_batch(self) -> None:
         self._batch_due = False
         batch, self._batch = self._batch, deque()
-        for handle in batch:
-            if not handle.cancelled():
+        while batch:
+            handle = batch.popleft()
+            if handle.cancelled():
+                continue
+            try:
                 handle._run()
+            except BaseException:  # SystemExit/KeyboardInterrupt pass through Handle._run: keep the rest
+                self._batch.extendleft(reversed(batch))
+                if self._batch and not self._batch_due:
+                    self._batch_due = True
+                    super().call_later(0, self._run_batch)
+                raise
+
+    def close(self) -> None:
+        self._batch.clear()
+        super().close()
 
 
 def new_event_loop(app: QtWidgets.QApplication) -> asyncio.AbstractEventLoop:

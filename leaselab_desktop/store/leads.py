@@ -89,7 +89,7 @@ def list_leads(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> Lead
 # up in SQL. Time stamps become epoch seconds rounded to the millisecond; a value SQLite cannot read
 # is passed on raw for Python to try.
 _ROWS_SELECT = """
-SELECT l.id AS id, TRIM(COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')) AS name,
+SELECT l.id AS id, COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '') AS name,
        COALESCE(l.email, '') AS email, COALESCE(l.property_id, '') AS pid, COALESCE(l.unit_id, '') AS uid,
        COALESCE(l.status, '') AS status,
        CASE typeof(l.ai_score) WHEN 'integer' THEN l.ai_score
@@ -137,7 +137,8 @@ def list_lead_rows(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> 
         f"SELECT 1 FROM leads l WHERE {' AND '.join(where)} AND l.id > ? LIMIT 1", [*args, last]
     ).fetchone() is not None
     out = LeadRows(next_cursor=_KEYSET + last if more else None)
-    out.ids, out.names, out.emails, out.property_ids, unit_ids = cols[:5]
+    out.ids, out.emails, out.property_ids, unit_ids = cols[0], cols[2], cols[3], cols[4]
+    out.names = list(map(str.strip, cols[1]))  # as Lead.full_name (SQLite's TRIM strips spaces only)
     out.statuses, out.scores, out.labels, out.stamps = cols[5:9]
     prop_names = dict(conn.execute("SELECT id, name FROM properties WHERE site_id = ?", (site_id,)).fetchall())
     unit_names = dict(conn.execute("SELECT id, name FROM units WHERE site_id = ?", (site_id,)).fetchall())

@@ -289,3 +289,26 @@ async def test_the_loop_runs_ready_callbacks_together_and_lets_qt_in_between(qap
         assert [str(e.get("exception")) for e in errors] == ["boom"]
     finally:
         loop.set_exception_handler(None)
+
+
+async def test_a_batch_interrupted_by_system_exit_keeps_the_rest(qapp: QtWidgets.QApplication) -> None:
+    """SystemExit and KeyboardInterrupt pass through asyncio handles; the callbacks after it in the
+    same batch must still run later, in order."""
+    from leaselab_desktop.gui.loop import BatchingQEventLoop
+
+    loop = asyncio.get_running_loop()
+    assert isinstance(loop, BatchingQEventLoop)
+    seen: list[str] = []
+    done = loop.create_future()
+
+    def leave() -> None:
+        raise SystemExit(3)
+
+    loop._batch.extend([asyncio.Handle(seen.append, ("a",), loop), asyncio.Handle(leave, (), loop),
+                        asyncio.Handle(seen.append, ("b",), loop),
+                        asyncio.Handle(lambda: done.set_result(None), (), loop)])
+    with pytest.raises(SystemExit):
+        loop._run_batch()  # run by hand: a SystemExit out of a Qt timer event would end the test run
+    assert seen == ["a"]
+    await done
+    assert seen == ["a", "b"]

@@ -329,6 +329,8 @@ class LeadListPanel(QtWidgets.QWidget):
             self.loading = False
             if ahead is not None and not ahead.done():  # cancelled or failed mid-load
                 ahead.cancel()
+            elif ahead is not None and not ahead.cancelled():
+                ahead.exception()  # read, so a failed read-ahead is not logged as never retrieved
         self._refresh_property_filter()
         self._update_counts()
         if keep:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from leaselab_desktop.backends.base import Backend
-from leaselab_desktop.backends.errors import NotFound
+from leaselab_desktop.backends.errors import BackendUnavailable, NotFound
 from leaselab_desktop.backends.threaded import ThreadedBackend
 from leaselab_desktop.domain.models import RunSnapshot
 
@@ -161,3 +161,40 @@ async def test_a_burst_of_snapshots_arrives_whole_and_in_order() -> None:
         assert got == [str(i) for i in range(200)] + ["complete"]
     finally:
         await backend.aclose()
+
+
+async def test_a_reader_is_told_when_the_backend_closes_under_its_watch() -> None:
+    inner = Inner()
+    inner.script = [snap("queued"), "hang"]
+    backend = await started(inner)
+    got: list[str] = []
+
+    async def read() -> None:
+        async for s in backend.watch_run("r1"):
+            got.append(s.status)
+
+    reader = asyncio.ensure_future(read())
+    while not got:
+        await asyncio.sleep(0.01)
+    await backend.aclose()
+    with pytest.raises(BackendUnavailable, match="closed"):
+        await asyncio.wait_for(reader, 5)  # it ends with a clear error instead of waiting forever
+    assert got == ["queued"]
+
+
+async def test_cancelling_a_start_leaves_no_thread_and_no_open_backend() -> None:
+    inner = Inner()
+    opening = threading.Event()
+
+    async def slow_opener() -> Any:
+        opening.set()
+        await asyncio.sleep(30)
+        return inner
+
+    task = asyncio.ensure_future(ThreadedBackend.start(slow_opener))
+    assert await asyncio.to_thread(opening.wait, 5)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not [t for t in threading.enumerate() if t.name == "backend-loop" and t.is_alive()]
+    assert inner.closed == 0
