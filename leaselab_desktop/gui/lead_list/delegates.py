@@ -38,6 +38,32 @@ def badge_text_colour(background: QtGui.QColor) -> QtGui.QColor:
     return QtGui.QColor("#111111" if luminance > 0.45 else "#ffffff")
 
 
+def paint_label_badge(painter: QtGui.QPainter, cell: QtCore.QRectF, label: str, palette: QtGui.QPalette,
+                      font: QtGui.QFont) -> None:
+    """The label as a rounded pill centred in ``cell``; a faint dash when there is no label."""
+    colour = label_colour(label, palette)
+    painter.save()
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    if colour is None:
+        painter.setPen(palette.color(QtGui.QPalette.ColorRole.PlaceholderText))
+        painter.drawText(cell, int(Qt.AlignmentFlag.AlignCenter), "–")
+        painter.restore()
+        return
+    metrics = QtGui.QFontMetrics(font)
+    height = min(cell.height() - 6, metrics.height() + 4)
+    pill = QtCore.QRectF(0, 0, max(height * 1.6, float(metrics.horizontalAdvance(label) + 14)), height)
+    pill.moveCenter(cell.center())
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawRoundedRect(pill, height / 2, height / 2)
+    bold = QtGui.QFont(font)
+    bold.setBold(True)
+    painter.setFont(bold)
+    painter.setPen(badge_text_colour(colour))
+    painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), label)
+    painter.restore()
+
+
 class LabelBadgeDelegate(QtWidgets.QStyledItemDelegate):
     """Draws the label as a rounded pill; unlabelled rows show a faint dash."""
 
@@ -54,30 +80,8 @@ class LabelBadgeDelegate(QtWidgets.QStyledItemDelegate):
         style = opt.widget.style() if opt.widget is not None else QtWidgets.QApplication.style()
         style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
 
-        label = str(index.data(LABEL_ROLE) or "")
-        palette = option.palette
-        colour = label_colour(label, palette)
-        painter.save()
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        rect = QtCore.QRectF(option.rect)
-        if colour is None:
-            painter.setPen(palette.color(QtGui.QPalette.ColorRole.PlaceholderText))
-            painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), "–")
-            painter.restore()
-            return
-        height = min(rect.height() - 6, option.fontMetrics.height() + 4)
-        width = max(height * 1.6, float(option.fontMetrics.horizontalAdvance(label) + 14))
-        pill = QtCore.QRectF(0, 0, width, height)
-        pill.moveCenter(rect.center())
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRoundedRect(pill, height / 2, height / 2)
-        font = QtGui.QFont(option.font)
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(badge_text_colour(colour))
-        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), label)
-        painter.restore()
+        paint_label_badge(painter, QtCore.QRectF(option.rect), str(index.data(LABEL_ROLE) or ""),
+                          option.palette, option.font)
 
     def sizeHint(
         self,

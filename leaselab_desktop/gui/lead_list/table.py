@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from leaselab_desktop.gui.lead_list.delegates import badge_text_colour, label_colour
+from leaselab_desktop.gui.lead_list.delegates import paint_label_badge
 from leaselab_desktop.gui.lead_list.model import LeadTableModel
 from leaselab_desktop.gui.lead_list.rows import Column
 from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
@@ -22,7 +22,6 @@ from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 _PAD = 6  # text inset from the cell's edges, as the default delegate leaves it
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_CENTRE = Qt.AlignmentFlag.AlignCenter
 
 
 @dataclass(frozen=True)
@@ -167,7 +166,7 @@ class LeadTableView(QtWidgets.QTableView):
                 text = cells[col]  # type: ignore[index]
                 cell = QtCore.QRect(x, 0, w, height)
                 if col == Column.LABEL:
-                    self._paint_badge(painter, cell, text, palette, palette.color(group, role.PlaceholderText))
+                    paint_label_badge(painter, QtCore.QRectF(cell), text, palette, self.font())
                 elif text:
                     painter.setPen(text_colour)
                     inner = cell.adjusted(_PAD, 0, -_PAD, 0)
@@ -181,26 +180,3 @@ class LeadTableView(QtWidgets.QTableView):
             _old, dropped = self._rows.popitem(last=False)
             self._cached_bytes -= dropped.width() * dropped.height() * 4
         return pixmap
-
-    def _paint_badge(self, painter: QtGui.QPainter, cell: QtCore.QRect, label: str, palette: QtGui.QPalette,
-                     faint: QtGui.QColor) -> None:
-        colour = label_colour(label, palette)
-        if colour is None:
-            painter.setPen(faint)
-            painter.drawText(cell, int(_CENTRE), "–")
-            return
-        metrics = painter.fontMetrics()
-        height = min(cell.height() - 6, metrics.height() + 4)
-        pill = QtCore.QRectF(0, 0, max(height * 1.6, float(metrics.horizontalAdvance(label) + 14)), height)
-        pill.moveCenter(QtCore.QRectF(cell).center())
-        bold = QtGui.QFont(self.font())
-        bold.setBold(True)
-        painter.save()
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRoundedRect(pill, height / 2, height / 2)
-        painter.setFont(bold)
-        painter.setPen(badge_text_colour(colour))
-        painter.drawText(pill, int(_CENTRE), label)
-        painter.restore()
