@@ -134,17 +134,24 @@ async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncItera
         poll_now = False
         if streamable and retry_at is not None and backend.clock() >= retry_at:
             continue  # time to try the stream again (it starts with what the poll missed)
-        try:
-            new, not_modified = await backend._fetch_run(run_id)
-        except (BackendUnavailable, Unauthorized) as exc:
-            log.info("run %s: server away (%s); backing off", run_id, exc.message)
-            poller.observe(last, not_modified=True, now=backend.clock())
-            continue
-        if poller.observe(new, not_modified=not_modified, now=backend.clock()):
-            yield new
-        last = new
-        if new.finished:
+        last, changed = await _poll_once(backend, poller, run_id, last)
+        if changed:
+            yield last
+        if last.finished:
             return
+
+
+async def _poll_once(backend: CloudflareBackend, poller: AdaptivePoller, run_id: str,
+                     last: RunSnapshot) -> tuple[RunSnapshot, bool]:
+    """One poll (with ETag): the run as it now stands, and whether that is a visible change. While
+    the server is away the run stays as last seen and the poller backs off."""
+    try:
+        new, not_modified = await backend._fetch_run(run_id)
+    except (BackendUnavailable, Unauthorized) as exc:
+        log.info("run %s: server away (%s); backing off", run_id, exc.message)
+        poller.observe(last, not_modified=True, now=backend.clock())
+        return last, False
+    return new, poller.observe(new, not_modified=not_modified, now=backend.clock())
 
 
 async def poll_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
@@ -155,15 +162,9 @@ async def poll_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[Run
     yield snap
     while not snap.finished:
         await backend.sleep(poller.next_delay())
-        try:
-            new, not_modified = await backend._fetch_run(run_id)
-        except (BackendUnavailable, Unauthorized) as exc:
-            log.info("run %s: server away (%s); backing off", run_id, exc.message)
-            poller.observe(snap, not_modified=True, now=backend.clock())
-            continue
-        if poller.observe(new, not_modified=not_modified, now=backend.clock()):
-            yield new
-        snap = new
+        snap, changed = await _poll_once(backend, poller, run_id, snap)
+        if changed:
+            yield snap
 
 
 class FollowUps:
