@@ -19,21 +19,6 @@ PAYSTUB = ["ACME Widgets Inc.", "Employee: Jane Doe", "Pay Date: 2026-10-09",
            "Gross Pay: $3,000.00", "Net Pay: $2,250.00"]
 
 
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every real analysis (PDF parsing etc.) appends the file name here."""
-    clear_cache()
-    calls: list[str] = []
-    real = analyse._analyse
-
-    def spy(file_id, file_name, *rest):  # type: ignore[no-untyped-def]
-        calls.append(file_name)
-        return real(file_id, file_name, *rest)
-
-    monkeypatch.setattr(analyse, "_analyse", spy)
-    yield calls
-    clear_cache()
-
 
 def _pdf(tmp_path: Path, name: str = "stub.pdf", lines: list[str] | None = None) -> Path:
     path = tmp_path / name

@@ -13,7 +13,6 @@ import pytest
 from leaselab_desktop.backends.local import LocalBackend
 from leaselab_desktop.config import Paths
 from leaselab_desktop.domain.models import NewLead
-from leaselab_desktop.screening.documents import analyse
 from leaselab_desktop.screening.documents.analyse import clear_cache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fixtures" / "documents"))
@@ -22,20 +21,6 @@ from doc_builders import text_pdf
 STUB = ["ACME Widgets Inc.", "Employee: Walk In", "Pay Date: 2026-10-09", "Gross Pay: $3,000.00",
         "Net Pay: $2,250.00"]
 
-
-@pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    clear_cache()
-    calls: list[str] = []
-    real = analyse._analyse
-
-    def spy(file_id, file_name, *rest):  # type: ignore[no-untyped-def]
-        calls.append(file_name)
-        return real(file_id, file_name, *rest)
-
-    monkeypatch.setattr(analyse, "_analyse", spy)
-    yield calls
-    clear_cache()
 
 
 async def _intake_idle(backend: LocalBackend) -> None:
