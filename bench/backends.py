@@ -283,6 +283,15 @@ def _delays(changes: list[float], polls: list[float]) -> list[float]:
     return [min((p for p in polls if p >= c - 1e-9), default=c) - c for c in changes]
 
 
+def _versus_fixed(name: str, ours: Any, fixed: Any, delays: dict[str, list[float]]) -> dict[str, Any]:
+    """Requests and bytes of one way of following runs against every-2-s polling, with the delays."""
+    return {"requests": {name: ours.requests, "fixed_2s": fixed.requests},
+            "bytes": {name: ours.bytes, "fixed_2s": fixed.bytes},
+            "requests_ratio": round(ours.requests / fixed.requests, 3),
+            "bytes_ratio": round(ours.bytes / fixed.bytes, 3),
+            "delay_s": {k: _delay_stats(v) for k, v in delays.items()}}
+
+
 def _delay_stats(values: list[float]) -> dict[str, float]:
     return {"mean": round(statistics.mean(values), 3), "max": round(max(values), 3)}
 
@@ -334,11 +343,7 @@ async def virtual_polling_figures(flavour: str, runs: int = 12, seed: int = 11) 
         await backend.aclose()
         await plain.aclose()
         cache.close()
-    return {"requests": {"adaptive": adaptive.requests, "fixed_2s": fixed.requests},
-            "bytes": {"adaptive": adaptive.bytes, "fixed_2s": fixed.bytes},
-            "requests_ratio": round(adaptive.requests / fixed.requests, 3),
-            "bytes_ratio": round(adaptive.bytes / fixed.bytes, 3),
-            "delay_s": {k: _delay_stats(v) for k, v in delays.items()}}
+    return _versus_fixed("adaptive", adaptive, fixed, delays)
 
 
 # Workflow runs, followed in real time: the client's watch_run (the run stream) vs every 2 s.
@@ -479,11 +484,7 @@ async def stream_figures(base_url: str, token: str, site_id: str, leads: list[st
         await plain.aclose()
         await metered.aclose()
         cache.close()
-    return {"requests": {"stream": stream_meter.requests, "fixed_2s": fixed_meter.requests},
-            "bytes": {"stream": stream_meter.bytes, "fixed_2s": fixed_meter.bytes},
-            "requests_ratio": round(stream_meter.requests / fixed_meter.requests, 3),
-            "bytes_ratio": round(stream_meter.bytes / fixed_meter.bytes, 3),
-            "delay_s": {k: _delay_stats(v) for k, v in delays.items()},
+    return {**_versus_fixed("stream", stream_meter, fixed_meter, delays),
             "runs": len(ends), "stream_used": stream_support is True,
             "ai_step_s": {"min": round(min(ai_seconds), 2), "max": round(max(ai_seconds), 2)} if ai_seconds else None}
 
