@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from leaselab_desktop.domain.models import Lead
 from leaselab_desktop.domain.timefmt import parse_timestamp
@@ -24,17 +23,6 @@ def place_text(property_name: str, unit_name: str) -> str:
 def epoch_seconds(value: object) -> float | None:
     """A stored timestamp (ISO-8601 with 'Z', SQLite's 'YYYY-MM-DD HH:MM:SS' in UTC, epoch numbers)
     as epoch seconds; None when missing or unreadable (a damaged value must not hide the lead)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:  # the fast path (3.11 reads 'Z' and the space separator)
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
-        if value.strip().replace(".", "", 1).isdigit():  # an epoch number kept as text (TEXT affinity)
-            value = float(value)
     try:
         when = parse_timestamp(value)
     except (ValueError, TypeError, OverflowError):

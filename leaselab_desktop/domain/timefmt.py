@@ -17,6 +17,8 @@ def parse_timestamp(value: Any) -> datetime | None:
         # epoch milliseconds (Workflows event timestamps) or seconds
         seconds = value / 1000 if value > 10_000_000_000 else value
         return datetime.fromtimestamp(seconds, UTC)
+    if isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+        return parse_timestamp(float(value))  # an epoch number kept as text (SQLite's TEXT affinity)
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("Z") or text.endswith("z"):

@@ -104,6 +104,8 @@ def test_hostile_and_damaged_values_are_listed_not_lost(db: Database) -> None:
     assert len(got) == 5
     assert got.names[row[sep]] == "Unit\x1fSep Doe" and got.emails[row[sep]] == "x\x1fy@example.com"
     assert got.stamps[row[epoch]] == 1_790_000_000
+    full = db.read_sync(lambda c: leads.get_lead(c, SITE, epoch))  # the detail reads it the same way
+    assert full is not None and full.updated_at is not None and full.updated_at.timestamp() == 1_790_000_000
     assert got.stamps[row[junk]] is None
     assert got.scores[row[real]] == 73 and got.scores[row[text]] is None
 
