@@ -84,7 +84,7 @@ def open_externally(
     """Opens a file or folder in the OS's default application (Explorer, Finder, the desktop's
     file manager or viewer). Raises OSError when the OS has nothing to open it with."""
     target = Path(path)
-    if not target.exists():
+    if not Path(long_path(target, platform)).exists():
         raise FileNotFoundError(f"{target} does not exist")
     command = open_command(target, platform)
     if command is None:

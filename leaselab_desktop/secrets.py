@@ -35,7 +35,11 @@ class KeyringInfo:
 
 
 def store_name(backend: keyring.backend.KeyringBackend) -> str | None:
-    """The OS store a backend is (or derives from), e.g. "macOS Keychain"; None for others."""
+    """The OS store a backend is (or derives from), e.g. "macOS Keychain"; None for others.
+    keyring's chainer (several viable stores) writes to its first, highest-priority one."""
+    chained = getattr(type(backend), "backends", None) if type(backend).__name__ == "ChainerBackend" else None
+    if chained:
+        return store_name(chained[0])
     for cls in type(backend).__mro__:
         if cls.__module__ in _STORE_NAMES:
             return _STORE_NAMES[cls.__module__]

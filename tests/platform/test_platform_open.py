@@ -1,0 +1,78 @@
+"""Opening a file in the OS's default application: os.startfile / open / xdg-open."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from leaselab_desktop.platforms import long_path, open_command, open_externally
+
+ON_WINDOWS, ON_MACOS = sys.platform == "win32", sys.platform == "darwin"
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    path = tmp_path / "compliance report.pdf"  # a space: must stay one argument
+    path.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    return path
+
+
+@pytest.mark.parametrize(("platform", "tool"), [("darwin", "open"), ("linux", "xdg-open"), ("freebsd14", "xdg-open")])
+def test_unix_opens_with_the_desktop_tool(platform: str, tool: str, report: Path) -> None:
+    ran: list[list[str]] = []
+
+    def runner(argv: Sequence[str]) -> None:
+        ran.append(list(argv))
+
+    open_externally(report, platform=platform, runner=runner, startfile=lambda _: pytest.fail("not on Unix"))
+    assert ran == [[tool, str(report)]]
+
+
+def test_windows_opens_with_startfile(report: Path) -> None:
+    started: list[str] = []
+    open_externally(report, platform="win32", runner=lambda _: pytest.fail("no subprocess"), startfile=started.append)
+    assert started == [str(report)]
+    assert open_command(report, "win32") is None
+
+
+@pytest.mark.skipif(not ON_WINDOWS, reason="needs a drive-letter path on disk; long_path's rule on "
+                    "Windows path strings is tested on every OS in test_platform_import.py")
+def test_windows_hands_startfile_a_long_path_it_can_open(report: Path) -> None:
+    started: list[str] = []
+    deep = report.parent / ("d" * 120) / ("e" * 120)
+    os.makedirs(long_path(deep))  # over 248 characters: needs the prefix itself
+    target = deep / report.name
+    Path(long_path(target)).write_bytes(report.read_bytes())
+    open_externally(target, platform="win32", startfile=started.append)
+    assert len(str(target)) > 260 and started[0].startswith("\\\\?\\")
+
+
+def test_a_missing_file_is_refused_before_any_tool_runs(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        open_externally(tmp_path / "gone.pdf", platform="linux", runner=lambda _: pytest.fail("ran"))
+
+
+def test_no_opener_installed_is_an_oserror(report: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(report.parent))  # nowhere to find xdg-open
+    with pytest.raises(OSError, match="not installed"):
+        open_externally(report, platform="linux")
+    if not hasattr(os, "startfile"):
+        with pytest.raises(OSError, match="only available on Windows"):
+            open_externally(report, platform="win32")
+
+
+def test_this_os_has_its_opener() -> None:
+    """No injection: the tool open_externally would use exists on this OS."""
+    if ON_WINDOWS:
+        assert callable(getattr(os, "startfile", None))
+    elif ON_MACOS:
+        assert shutil.which("open") == "/usr/bin/open"
+    elif shutil.which("xdg-open") is None:
+        pytest.skip("xdg-open (xdg-utils) is not installed on this machine; Linux desktops ship it")
+    else:
+        assert open_command("x") == ["xdg-open", "x"]
