@@ -110,7 +110,7 @@ function Step-Installer {
     Invoke-Checked $iscc ($isccArgs + @('packaging\windows\leaselab.iss'))
     $setup = Join-Path $Dist "LeaseLabDesktop-$Version-Setup.exe"
     if (-not (Test-Path $setup)) { throw "Inno Setup did not produce $setup" }
-    Write-Host "$setup ($([math]::Round((Get-Item $setup).Length / 1MB, 1)) MB)"
+    Write-Host "$setup ($([math]::Round((Get-Item $setup).Length / (1024 * 1024), 1)) MB)"
 }
 
 foreach ($step in $Steps) {
