@@ -71,7 +71,7 @@ class SecretStore:
         if insecure:
             detail = (
                 "No secure keyring is available: tokens cannot be saved and documents are not "
-                f"cached offline. Install or unlock your system keyring ({secure_store_name(self._platform)})."
+                f"cached offline. Install or unlock your system keyring: {secure_store_name(self._platform)}."
             )
         else:
             detail = f"Secrets are kept in {friendly or type(b).__name__}."

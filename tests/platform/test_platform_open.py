@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -76,3 +77,27 @@ def test_this_os_has_its_opener() -> None:
         pytest.skip("xdg-open (xdg-utils) is not installed on this machine; Linux desktops ship it")
     else:
         assert open_command("x") == ["xdg-open", "x"]
+
+
+@pytest.mark.parametrize(("platform", "tool"), [("darwin", "open"), ("linux", "xdg-open")])
+def test_settings_shows_the_data_folder_with_the_os_tool(qtbot, tmp_path: Path, platform: str, tool: str) -> None:  # type: ignore[no-untyped-def]
+    from leaselab_desktop.config import Paths, Settings
+    from leaselab_desktop.gui.settings_dialog import SettingsDialog
+    from leaselab_desktop.secrets import MemoryKeyring, SecretStore
+
+    ran: list[list[str]] = []
+    paths = Paths(tmp_path / "data")
+    opener = functools.partial(open_externally, platform=platform, runner=lambda argv: ran.append(list(argv)))
+    dlg = SettingsDialog(paths, Settings(), SecretStore(MemoryKeyring()), open_folder=opener)
+    qtbot.addWidget(dlg.dialog)
+    dlg.open()
+    dlg.open_data_dir.click()
+    assert ran == [[tool, str(paths.data_dir)]]
+
+    def broken(_: Path) -> None:
+        raise OSError("xdg-open is not installed")
+
+    dlg._open_folder = broken
+    dlg.open_data_dir.click()
+    assert "Could not open the data folder: xdg-open is not installed" in dlg.validation.text()
+    dlg.dialog.reject()
