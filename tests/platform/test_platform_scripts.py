@@ -120,3 +120,10 @@ def test_steps_run_on_after_a_failure_and_skip_with_a_reason(
 def test_the_real_step_list() -> None:
     names = [s.name.split()[0] for s in load_steps().STEPS]
     assert names[:2] == ["shellcheck", "actionlint"] and "pytest" in names and "worker" in names
+
+
+@pytest.mark.parametrize("script", [*MACOS_SCRIPTS, ".ci/run", "packaging/linux/install.sh"])
+def test_shell_scripts_are_checked_out_with_lf(script: str) -> None:
+    """On Windows, git's core.autocrlf would give them CRLF (bash then fails on `$'\\r'`);
+    .gitattributes pins LF, and this checks the checkout CI actually got."""
+    assert b"\r" not in (ROOT / script).read_bytes()
