@@ -125,13 +125,14 @@ async def import_folder(backend: Any, folder: Path) -> ImportReport:
             continue
         root = folder.resolve()
         for path in sorted(sub.iterdir()):
-            if path.is_symlink() or not path.resolve().is_relative_to(root):
+            disk = Path(long_path(path))  # Windows: a path over 260 characters opens only in \\?\ form
+            if disk.is_symlink() or not path.resolve().is_relative_to(root):
                 report.refused_files.append((str(path), "links outside the import folder are not followed"))
                 continue
-            if not path.is_file() or path.name.startswith("."):
+            if not disk.is_file() or path.name.startswith("."):
                 continue
             try:
-                await backend.attach_file(lead.id, Path(long_path(path)), guess_file_type(path.name))
+                await backend.attach_file(lead.id, disk, guess_file_type(path.name))
                 report.files.append((lead.id, path.name))
             except (OSError, BackendError) as exc:
                 report.refused_files.append((str(path), _short(exc)))
