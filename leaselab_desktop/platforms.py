@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path, PurePath, PureWindowsPath
 from typing import Any, Literal
@@ -100,17 +101,19 @@ def open_externally(
 def _spawn(command: Sequence[str]) -> None:
     # Detached and without our stdio: the viewer outlives a call and must not hold our console.
     try:
-        subprocess.Popen(
+        proc = subprocess.Popen(
             list(command), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,
         )  # fmt: skip
     except FileNotFoundError as exc:
         raise OSError(f"{command[0]} is not installed: cannot open {command[-1]}") from exc
+    # Reaped in the background (open/xdg-open return quickly), so no zombie is left behind.
+    threading.Thread(target=proc.wait, name="open-externally", daemon=True).start()
 
 
 def long_path(path: Path | str, platform: str | None = None) -> str:
-    """``path`` as a string the OS can open whatever its length: on Windows, an absolute path of
-    260 characters or more gets the ``\\\\?\\`` prefix (``\\\\?\\UNC\\`` for a network share)."""
+    """``path`` as a string the OS can open whatever its length: on Windows, an absolute path near
+    MAX_PATH (248 characters or more) gets the ``\\\\?\\`` prefix (``\\\\?\\UNC\\`` for a share)."""
     text = str(path)
     if family(platform) != "windows" or len(text) < WINDOWS_MAX_PATH - 12 or text.startswith("\\\\?\\"):
         # -12: CreateDirectory needs room for an 8.3 file name inside the folder.

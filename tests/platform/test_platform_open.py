@@ -6,6 +6,7 @@ import functools
 import os
 import shutil
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -65,6 +66,24 @@ def test_no_opener_installed_is_an_oserror(report: Path, monkeypatch: pytest.Mon
     if not hasattr(os, "startfile"):
         with pytest.raises(OSError, match="only available on Windows"):
             open_externally(report, platform="win32")
+
+
+@pytest.mark.skipif(ON_WINDOWS, reason="the stand-in xdg-open is a sh script; Windows uses os.startfile")
+def test_the_spawned_opener_gets_the_path_as_one_argument(
+    report: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir, marker = tmp_path / "bin", tmp_path / "opened.txt"
+    bin_dir.mkdir()
+    tool = bin_dir / "xdg-open"
+    tool.write_text(f'#!/bin/sh\nprintf "%s|%s" "$#" "$1" > "{marker}"\n', encoding="utf-8")
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    open_externally(report, platform="linux")  # no runner: the real, detached spawn
+    deadline = time.monotonic() + 10
+    while not marker.exists() or not marker.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, "xdg-open was never run"
+        time.sleep(0.02)
+    assert marker.read_text(encoding="utf-8") == f"1|{report}"
 
 
 def test_this_os_has_its_opener() -> None:
