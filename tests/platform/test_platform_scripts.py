@@ -127,3 +127,35 @@ def test_shell_scripts_are_checked_out_with_lf(script: str) -> None:
     """On Windows, git's core.autocrlf would give them CRLF (bash then fails on `$'\\r'`);
     .gitattributes pins LF, and this checks the checkout CI actually got."""
     assert b"\r" not in (ROOT / script).read_bytes()
+
+
+# What the scripts may call besides bash builtins and the venv's Python: all in macOS's base system.
+MACOS_BASE_COMMANDS = ("bash", "dirname", "cat")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the bash scripts; Windows runs the .ps1 twins")
+def test_run_tests_needs_nothing_but_bash_dirname_and_cat(tmp_path: Path) -> None:
+    """Runs scripts/run-tests with a PATH holding only those commands (and no python3 at all):
+    a GNU-only tool such as sha256sum, or a new dependency on the system Python, fails it."""
+    import hashlib
+    import shutil
+    import subprocess
+
+    venv = Path(sys.prefix)
+    stamp = venv / ".leaselab-installed"
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != want:
+        pytest.skip("pytest is not running in a venv made by scripts/_venv.sh (it would reinstall)")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for name in MACOS_BASE_COMMANDS:
+        found = shutil.which(name)
+        assert found, name
+        (bin_dir / name).symlink_to(found)
+    done = subprocess.run(
+        [str(bin_dir / "bash"), str(ROOT / "scripts" / "run-tests"), "--list"],
+        env={"PATH": str(bin_dir), "LEASELAB_VENV": str(venv), "HOME": str(tmp_path)},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[:2] == ["shellcheck", "actionlint"]
