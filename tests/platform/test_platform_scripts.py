@@ -149,7 +149,8 @@ def test_run_tests_needs_nothing_but_bash_dirname_and_cat(tmp_path: Path) -> Non
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for name in MACOS_BASE_COMMANDS:
-        found = shutil.which(name)
+        # macOS: the system's bash 3.2, not a newer Homebrew bash earlier on the PATH
+        found = "/bin/bash" if (name, sys.platform) == ("bash", "darwin") else shutil.which(name)
         assert found, name
         (bin_dir / name).symlink_to(found)
     done = subprocess.run(
