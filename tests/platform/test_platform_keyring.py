@@ -78,3 +78,29 @@ def test_real_keyring_of_this_os() -> None:
         assert info.name.startswith(("Secret Service", "KDE Wallet"))
     else:  # headless Linux (CI): no D-Bus secret service, so Settings warns
         assert "Secret Service" in info.detail
+
+
+@pytest.mark.parametrize(("platform", "cls", "label"), OS_STORES)
+def test_settings_names_the_os_store(qtbot, platform: str, cls: type, label: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from leaselab_desktop.config import Paths, Settings
+    from leaselab_desktop.gui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(Paths(tmp_path / "data"), Settings(), SecretStore(viable(cls), platform=platform))
+    qtbot.addWidget(dlg.dialog)
+    dlg.open()
+    assert dlg.keyring_name.text().startswith(f"{label} (keyring.backends.")
+    assert dlg.keyring_warning.property("severity") == "ok" and not dlg.keyring_warning.text().startswith("⚠")
+    dlg.dialog.reject()
+
+
+def test_settings_warns_with_this_os_store_when_none_is_secure(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from leaselab_desktop.config import Paths, Settings
+    from leaselab_desktop.gui.settings_dialog import SettingsDialog
+
+    store = SecretStore(keyring.backends.fail.Keyring(), platform="darwin")
+    dlg = SettingsDialog(Paths(tmp_path / "data"), Settings(), store)
+    qtbot.addWidget(dlg.dialog)
+    dlg.open()
+    assert dlg.keyring_warning.text().startswith("⚠") and "macOS Keychain" in dlg.keyring_warning.text()
+    assert dlg.keyring_warning.property("severity") == "warning"
+    dlg.dialog.reject()
