@@ -188,7 +188,7 @@ class LeadTableView(QtWidgets.QTableView):
         if selection is None or not selection.hasSelection():
             return set()
         out: set[int] = set()
-        for part in selection.selection():
+        for part in selection.selection():  # type: ignore[attr-defined]  # iterable; the stubs miss it
             top, bottom = max(part.top(), first), min(part.bottom(), last)
             out.update(range(top, bottom + 1))
         return out
