@@ -120,7 +120,7 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         raise RuntimeError("MemoryKeyring is only used when set explicitly")
 
     def __init__(self, secure: bool = True) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's KeyringBackend is untyped
         self._data: dict[tuple[str, str], str] = {}
         self.leaselab_insecure = not secure
 
