@@ -10,7 +10,7 @@ import re
 import sqlite3
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$")
 DEFAULT_RETENTION_S = 30 * 24 * 3600.0
 LAUNCH_CHUNK = 16
+HEARTBEAT_S = 1.0  # how often open attempts are stamped "alive" (the end an interrupted attempt keeps)
 RECENT_FINISHED = 64  # finished instances whose state stays in memory (status/steps without disk reads)
 
 
@@ -85,10 +86,16 @@ class Engine:
         self._read_pool: ThreadPoolExecutor | None = None  # async reads of finished instances
         self._last_purge = 0.0
         self._closing = False
+        # Unfinished instances taken over at start but not run (start(resume=False)): a short-lived
+        # process must not restart a step it would abandon when it exits. resume() runs them.
+        self._dormant: set[str] = set()
+        self._heartbeat: asyncio.Task[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
-    async def start(self) -> None:
-        """Open (or create) the database and resume unfinished instances."""
+    async def start(self, *, resume: bool = True) -> None:
+        """Open (or create) the database and resume unfinished instances. With ``resume=False``
+        they are taken over but left dormant (reported ``queued``) until :meth:`resume` names
+        them: for a process that will not stay to finish them."""
         if self._writer is not None:
             return
         self._closing = False
@@ -107,8 +114,38 @@ class Engine:
             await self.close()
             raise EngineDatabaseError(f"reading the workflow database {self.db_path} failed: {exc}") from None
         resumed = [run for run in runs if self._recover(run)]
-        self._launch_gradually(resumed)
+        if resume:
+            self._launch_gradually(resumed)
+        else:
+            self._dormant = {run.id for run in resumed}
+        self._heartbeat = loop.create_task(self._beat(), name="engine-heartbeat")
         await self.purge()
+
+    @property
+    def dormant(self) -> frozenset[str]:
+        """Unfinished instances this engine took over without running them (``start(resume=False)``)."""
+        return frozenset(self._dormant)
+
+    def resume(self, instance_ids: Iterable[str] | None = None) -> list[str]:
+        """Run dormant instances (all, or the ones named); returns the ids launched."""
+        wanted = set(self._dormant if instance_ids is None else instance_ids) & self._dormant
+        runs = [self._live[i] for i in sorted(wanted) if i in self._live]
+        self._dormant -= wanted
+        self._launch_gradually(runs)
+        return [run.id for run in runs]
+
+    async def _beat(self) -> None:
+        """Stamp open attempts "alive": one cut short by a kill keeps (nearly) its real end."""
+        while True:
+            await asyncio.sleep(HEARTBEAT_S)
+            if self._closing or self._rt is None:
+                return
+            now = self.clock.time()
+            for run in list(self._live.values()):
+                for rec in run.steps.values() if run.task is not None and not run.task.done() else ():
+                    if rec.attempts and rec.attempts[-1].get("end") is None:
+                        rec.attempts[-1]["alive"] = now
+                        self._rt.write(repo.save_step(run.id, rec))
 
     def _recover(self, run: Run) -> bool:
         """Take over an unfinished instance; True when it should run again."""
@@ -129,6 +166,12 @@ class Engine:
         if self._closing:
             return
         self._closing = True
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
+            self._heartbeat = None
+        self._dormant = set()
         for run in list(self._live.values()):
             if run.task is not None and not run.task.done():
                 run.cancel_reason = "shutdown"
@@ -271,6 +314,7 @@ class Engine:
 
     # -- running ----------------------------------------------------------------------------------
     def _launch(self, run: Run) -> None:
+        self._dormant.discard(run.id)
         run.cancel_reason = None
         run.pause_requested = False
         task = asyncio.get_running_loop().create_task(self._drive(run), name=f"workflow:{run.id}")
@@ -315,6 +359,7 @@ class Engine:
         error: dict[str, str] | None = None,
     ) -> None:
         rt = self.rt
+        self._dormant.discard(run.id)
         rt.release_slot(run)
         run.durable = None  # the final write is queued after the last step's, so it implies it
         ended = self.clock.time()

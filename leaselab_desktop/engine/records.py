@@ -23,6 +23,12 @@ def _iso(ts: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def interrupted_attempt() -> dict[str, Any]:
+    """What an attempt cut short by a stop or kill is marked with; it uses up no retry."""
+    return {"success": False, "interrupted": True, "error": {
+        "name": "Interrupted", "message": "the app stopped during this attempt; it runs again when resumed"}}
+
+
 @dataclass(slots=True)
 class StepRecord:
     name: str
@@ -76,14 +82,10 @@ class StepRecord:
     def from_row(cls, row: Any) -> StepRecord:
         attempts = json.loads(row["attempts"] or "[]")
         for attempt in attempts:
-            if attempt.get("end") is None:  # the process stopped during this attempt
-                attempt["end"] = attempt.get("start")
-                attempt["success"] = False
-                attempt["interrupted"] = True
-                attempt["error"] = {
-                    "name": "Interrupted",
-                    "message": "the engine stopped during this attempt; it was run again",
-                }
+            if attempt.get("end") is None:  # the process was killed during this attempt
+                # its end: when it was last seen alive (the engine's heartbeat), else its start
+                attempt["end"] = attempt.pop("alive", None) or attempt.get("start")
+                attempt.update(interrupted_attempt())
         return cls(
             name=row["name"], occurrence=row["occurrence"], ord=row["ord"], type=row["type"],
             start=row["start"], end=row["end"],
