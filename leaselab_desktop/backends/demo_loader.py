@@ -104,3 +104,10 @@ def _insert_unit(conn: sqlite3.Connection, site_id: str, property_id: str, u: di
         (u["id"], property_id, site_id, u.get("name") or u.get("unit_number") or u["id"], u.get("bedrooms"),
          u.get("monthly_rent"), int(bool(u.get("is_occupied", False))), ts),
     )
+
+
+def load_demo_if_empty(conn: sqlite3.Connection, files: FileStore) -> int:
+    """Load the demo into a store that has no site yet; returns how many leads were loaded."""
+    if conn.execute("SELECT count(*) FROM sites").fetchone()[0]:
+        return 0
+    return load_demo(conn, files)

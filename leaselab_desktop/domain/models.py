@@ -247,6 +247,8 @@ class RunSnapshot(Model):
     error: RunError | None = None
     can_retry: bool = False
     progress_message: str | None = None
+    # cut short when the process running it ended; resumes where someone follows it (local engine)
+    interrupted: bool = False
 
     _status = field_validator("status", mode="before")(normalise_run_status)
     _error = field_validator("error", mode="before")(_run_error)

@@ -415,6 +415,11 @@ class FakeBackend:
                 return snap.model_copy(deep=True)
         return None
 
+    async def list_runs(self, limit: int = 20) -> list[RunSnapshot]:
+        self._check()
+        runs = sorted(self.runs.values(), key=lambda s: s.finished)
+        return [s.model_copy(deep=True) for s in runs[:limit]]
+
     async def terminate_run(self, run_id: str) -> None:
         self._check()
         task = self._drivers.get(run_id)

@@ -321,6 +321,16 @@ class CloudflareBackend(ServerManagedIntake):
                 return snap
         return None
 
+    async def list_runs(self, limit: int = 20) -> list[RunSnapshot]:
+        """The server lists no runs: those this app started or followed, unfinished ones refreshed."""
+        out: list[RunSnapshot] = []
+        for held in self.cache.recent_runs(self.site_id, limit):
+            try:
+                out.append(held if held.finished else await self.get_run(held.run_id))
+            except NotFound:
+                self.cache.forget_run(self.site_id, held.run_id)
+        return out
+
     async def latest_evaluation(self, lead_id: str) -> Evaluation | None:
         async def fetch() -> Evaluation | None:
             try:

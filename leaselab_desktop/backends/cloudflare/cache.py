@@ -323,6 +323,12 @@ class OfflineCache:
         )
         return [RunSnapshot.model_validate_json(r[0]) for r in rows]
 
+    def recent_runs(self, site_id: str, limit: int) -> list[RunSnapshot]:
+        """The runs this app started or followed: unfinished first, then the latest seen."""
+        rows = self._rows("SELECT json FROM runs WHERE site_id = ? ORDER BY finished, updated_at DESC LIMIT ?",
+                          (site_id, limit))
+        return [RunSnapshot.model_validate_json(r[0]) for r in rows]
+
     def forget_run(self, site_id: str, run_id: str) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM runs WHERE site_id = ? AND run_id = ?", (site_id, run_id))
