@@ -33,7 +33,7 @@ from leaselab_desktop.engine import (
     WorkflowEvent,
     WorkflowStep,
 )
-from leaselab_desktop.screening.facts import DocumentSet, Extraction
+from leaselab_desktop.screening.facts import DocumentSet, Extraction, ScoreResult
 from leaselab_desktop.screening.policy import Policy
 from leaselab_desktop.screening.scoring import score
 
@@ -160,27 +160,7 @@ class EvaluationWorkflow(WorkflowEntrypoint):
             except ValueError as exc:
                 raise NonRetryableError(f"The AI answer does not fit the evaluation schema: {exc}") from exc
             result = score(extraction.facts, extraction.signals, self.policy, req.policy_profile)
-            evaluation = Evaluation(
-                evaluation_id=evaluation_id_for(event.instance_id),
-                lead_id=req.lead_id,
-                score=result.score,
-                label=result.label,
-                recommendation=result.recommendation,
-                # the policy's verdict first, then what the provider read from the documents
-                summary=" ".join(x for x in (result.summary, extraction.summary) if x),
-                risk_flags=result.risk_flags,
-                fraud_signals=result.fraud_signals,
-                factors=result.factors,
-                signals=extraction.signals,
-                what_would_change=result.what_would_change,
-                compliance_notes=result.compliance_notes,
-                policy_version=result.policy_version,
-                model_version=extraction.model_version,
-                provider=extraction.provider,
-                document_fingerprint=docs.fingerprint,
-                workflow_instance_id=event.instance_id,
-                evaluated_at=ports.now(),
-            )
+            evaluation = _evaluation(event.instance_id, req, result, extraction, docs.fingerprint, ports.now())
             return {"evaluation": evaluation.canonical(), "facts": extraction.facts.model_dump(mode="json")}
 
         parsed = await step.do("parse-ai-response", parse, config=STEP_CONFIGS["parse-ai-response"])
@@ -205,3 +185,28 @@ class EvaluationWorkflow(WorkflowEntrypoint):
 
         await step.do("send-email-notification", notify, config=STEP_CONFIGS["send-email-notification"])
         return evaluation.canonical()
+
+
+def _evaluation(run_id: str, req: EvaluationRequest, result: ScoreResult, extraction: Extraction,
+                fingerprint: str | None, now: datetime) -> Evaluation:
+    return Evaluation(
+        evaluation_id=evaluation_id_for(run_id),
+        lead_id=req.lead_id,
+        score=result.score,
+        label=result.label,
+        recommendation=result.recommendation,
+        # the policy's verdict first, then what the provider read from the documents
+        summary=" ".join(x for x in (result.summary, extraction.summary) if x),
+        risk_flags=result.risk_flags,
+        fraud_signals=result.fraud_signals,
+        factors=result.factors,
+        signals=extraction.signals,
+        what_would_change=result.what_would_change,
+        compliance_notes=result.compliance_notes,
+        policy_version=result.policy_version,
+        model_version=extraction.model_version,
+        provider=extraction.provider,
+        document_fingerprint=fingerprint,
+        workflow_instance_id=run_id,
+        evaluated_at=now,
+    )

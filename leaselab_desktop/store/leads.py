@@ -170,13 +170,6 @@ def insert_lead(conn: sqlite3.Connection, site_id: str, new: NewLead, lead_id: s
     return lead_id
 
 
-def set_lead_status(conn: sqlite3.Connection, site_id: str, lead_id: str, status: str) -> None:
-    conn.execute(
-        "UPDATE leads SET status = ?, updated_at = ? WHERE site_id = ? AND id = ?",
-        (status, now_iso(), site_id, lead_id),
-    )
-
-
 def add_history(
     conn: sqlite3.Connection, site_id: str, lead_id: str, action: str, detail: dict[str, Any],
     user_id: str | None = None,
