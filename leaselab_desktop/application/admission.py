@@ -51,8 +51,7 @@ def admit(conn: sqlite3.Connection, req: Request) -> Lead:
     active = runs_repo.active_run(conn, req.site_id, req.lead_id)
     if active is not None:
         raise errors.AlreadyRunning(
-            f"An evaluation of {lead.full_name} is already running (run {active['instance_id']}).",
-            run_id=active["instance_id"])
+            f"An evaluation of {lead.full_name} is already running.", run_id=active["instance_id"])
     last = evals_repo.latest_file_hashes(conn, req.site_id, req.lead_id)
     if last is not None and not req.force:
         current = [f.sha256 or "" for f in files_repo.list_files(conn, req.site_id, req.lead_id)]
