@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from leaselab_desktop.backends import errors
+from leaselab_desktop.config import ProviderSettings
 from leaselab_desktop.domain.models import Lead
 from leaselab_desktop.domain.timefmt import parse_timestamp
 from leaselab_desktop.store import evaluations as evals_repo
@@ -17,6 +19,16 @@ from leaselab_desktop.store import runs as runs_repo
 from leaselab_desktop.store import usage as usage_repo
 
 DUPLICATE_THRESHOLD = 0.9  # share of document hashes equal to the last evaluation's
+
+
+def provider_costs_money(settings: ProviderSettings) -> bool:
+    """Only paid providers count against the monthly quota: Workers AI, or a remote OpenAI-style API."""
+    if settings.kind == "workers-ai":
+        return True
+    if settings.kind == "openai-compatible":
+        host = urlparse(settings.base_url or "").hostname or ""
+        return host not in {"localhost", "127.0.0.1", "::1"}
+    return False
 
 
 def overlap(current: list[str], previous: list[str]) -> float:

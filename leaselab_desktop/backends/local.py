@@ -14,10 +14,11 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 
+from leaselab_desktop.application.admission import provider_costs_money
 from leaselab_desktop.application.engine_runs import EngineRuns, RunPolicy
 from leaselab_desktop.backends import errors
 from leaselab_desktop.backends.local_intake import LocalIntake
-from leaselab_desktop.backends.local_ports import LocalScreeningPorts, provider_costs_money
+from leaselab_desktop.backends.local_ports import LocalScreeningPorts
 from leaselab_desktop.config import Paths, ProviderSettings
 from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import (

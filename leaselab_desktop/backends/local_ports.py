@@ -11,7 +11,6 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from leaselab_desktop.application import lifecycle, run_records
 from leaselab_desktop.config import ProviderSettings
@@ -30,16 +29,6 @@ from leaselab_desktop.store import leads as leads_repo
 log = logging.getLogger(__name__)
 WORKERS_AI_TOKEN_KEY = "provider:workers-ai:token"
 OPENAI_TOKEN_KEY = "provider:openai-compatible:token"
-
-
-def provider_costs_money(settings: ProviderSettings) -> bool:
-    """Only paid providers count against the monthly quota: Workers AI, or a remote OpenAI-style API."""
-    if settings.kind == "workers-ai":
-        return True
-    if settings.kind == "openai-compatible":
-        host = urlparse(settings.base_url or "").hostname or ""
-        return host not in {"localhost", "127.0.0.1", "::1"}
-    return False
 
 
 class LocalScreeningPorts:
