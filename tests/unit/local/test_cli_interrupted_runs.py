@@ -142,3 +142,33 @@ def test_terminate_then_retry_an_interrupted_run(data_dir: Path, model: SlowMode
     assert lead_status(data_dir, lead_id) == "ai_evaluated"
     unknown = cli(data_dir, "follow", "run_nope", ok=False)
     assert unknown.returncode == 1 and unknown.stderr.strip() == "error: Run run_nope was not found."
+
+
+def test_ctrl_c_closes_the_cut_attempt_at_once(data_dir: Path, model: SlowModelServer) -> None:
+    """Interrupted by the user (SIGINT), not killed: the attempt is closed as interrupted when the
+    command exits, with that moment as its end, and the run waits to be followed."""
+    leads = json.loads(cli(data_dir, "leads", "--json").stdout)
+    lead_id = next(lead["id"] for lead in leads if lead["status"] == "documents_received")
+    proc = subprocess.Popen([sys.executable, "-m", "leaselab_desktop", "--data-dir", str(data_dir),
+                             "evaluate", lead_id], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + CLI_TIMEOUT_S
+        while model.requests == 0:
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        time.sleep(0.5)
+        stopped_at = time.time()
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130
+    (cut,) = model_attempts(data_dir)
+    assert cut["interrupted"] and cut["error"]["name"] == "Interrupted"
+    assert stopped_at - 0.05 <= cut["end"] <= stopped_at + 5 and cut["end"] - cut["start"] >= 0.5
+    line = next(x for x in cli(data_dir, "runs").stdout.splitlines() if x.split()[1:2] == [lead_id])
+    assert line.split()[2:5] == ["interrupted", "call-workers-ai", "1"]
+    assert lead_status(data_dir, lead_id) == "ai_evaluating"
+    assert model.requests == 1
