@@ -9,7 +9,6 @@ restarts a step it would abandon when it exits.
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -22,14 +21,12 @@ from leaselab_desktop.backends import errors
 from leaselab_desktop.backends.local_runs import build_snapshot
 from leaselab_desktop.domain.models import RunSnapshot, RunTicket, Usage
 from leaselab_desktop.domain.run_ids import new_run_id
-from leaselab_desktop.engine import Engine, InvalidTransition
+from leaselab_desktop.engine import Engine, InstanceNotFound, InvalidTransition
 from leaselab_desktop.screening.workflow import WORKFLOW_NAME, EvaluationRequest
 from leaselab_desktop.store import Database
 from leaselab_desktop.store import leads as leads_repo
 from leaselab_desktop.store import runs as runs_repo
 from leaselab_desktop.store import usage as usage_repo
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -115,8 +112,12 @@ class EngineRuns:
         return row
 
     async def _snapshot(self, row: sqlite3.Row) -> RunSnapshot:
-        handle = await self.engine.workflow(WORKFLOW_NAME).get(row["instance_id"])
-        snap = build_snapshot(row, await handle.status(), await handle.steps())
+        try:
+            handle = await self.engine.workflow(WORKFLOW_NAME).get(row["instance_id"])
+            status, steps = await handle.status(), await handle.steps()
+        except InstanceNotFound:  # purged after the retention period: the record is all there is
+            return build_snapshot(row, {"status": row["status"]}, []).model_copy(update={"can_retry": False})
+        snap = build_snapshot(row, status, steps)
         if row["instance_id"] in self.engine.dormant:
             snap = snap.model_copy(update={"interrupted": True})
         return snap
@@ -130,13 +131,7 @@ class EngineRuns:
 
     async def list(self, limit: int) -> list[RunSnapshot]:
         rows = await self.db.read(lambda c: runs_repo.list_runs(c, self.policy.site_id, limit))
-        out: list[RunSnapshot] = []
-        for row in rows:
-            try:
-                out.append(await self._snapshot(row))
-            except Exception:  # purged from the engine: what the record says is all there is
-                log.debug("run %s has no engine instance", row["instance_id"], exc_info=True)
-        return out
+        return [await self._snapshot(row) for row in rows]
 
     async def watch(self, run_id: str) -> AsyncIterator[RunSnapshot]:
         """Follow a run to its end. Following is staying: an interrupted run resumes here."""
@@ -164,10 +159,9 @@ class EngineRuns:
     async def terminate(self, run_id: str) -> None:
         await self._row(run_id)
         await self.tracker.flush()
-        handle = await self.engine.workflow(WORKFLOW_NAME).get(run_id)
         try:
-            await handle.terminate()
-        except InvalidTransition as exc:
+            await (await self.engine.workflow(WORKFLOW_NAME).get(run_id)).terminate()
+        except (InvalidTransition, InstanceNotFound) as exc:
             raise errors.InvalidRequest("This run has already finished.") from exc
         await self._record(run_id, "terminated")
 

@@ -1,0 +1,63 @@
+"""Runs on the local backend beyond the contract: where interrupted runs resume, purged runs."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from leaselab_desktop.backends import errors
+from leaselab_desktop.backends.local import LocalBackend
+from leaselab_desktop.config import Paths
+from leaselab_desktop.domain.models import LeadQuery
+
+
+async def _unevaluated(backend: LocalBackend) -> str:
+    leads = (await backend.list_leads(LeadQuery(limit=500))).items
+    return next(lead.id for lead in leads if lead.status == "documents_received")
+
+
+async def test_a_purged_run_is_still_listed_from_its_record(backend: LocalBackend, run_to_end) -> None:
+    ticket = await backend.start_evaluation(await _unevaluated(backend))
+    assert (await run_to_end(backend, ticket.run_id))[-1].status == "complete"
+    backend.engine.retention_s = 0
+    assert await backend.engine.purge() >= 1
+    (listed,) = [r for r in await backend.list_runs() if r.run_id == ticket.run_id]
+    assert listed.status == "complete" and not listed.can_retry and listed.steps[0].status == "pending"
+    assert (await backend.get_run(ticket.run_id)).status == "complete"
+    with pytest.raises(errors.InvalidRequest, match="already finished"):
+        await backend.terminate_run(ticket.run_id)
+    with pytest.raises(errors.InvalidRequest, match="Only a failed or terminated run"):
+        await backend.retry_run(ticket.run_id)
+
+
+async def test_a_run_cut_by_a_quit_waits_for_a_follower(tmp_path: Path, run_to_end) -> None:
+    """Closed mid-run (the app quit), then opened by a short-lived process: nothing runs until the
+    run is watched; the console (resume=True) would run it at once."""
+    paths = Paths(tmp_path / "data")
+    first = await LocalBackend.open(paths)
+    in_model = asyncio.Event()
+
+    async def slow_model(*_args: object) -> None:
+        in_model.set()
+        await asyncio.sleep(3600)
+
+    first.ports.extract = slow_model  # type: ignore[method-assign, assignment]
+    lead_id = await _unevaluated(first)
+    ticket = await first.start_evaluation(lead_id)
+    await asyncio.wait_for(in_model.wait(), 30)
+    await first.aclose()  # the app quits during the model call
+
+    short = await LocalBackend.open(paths, resume=False)
+    try:
+        snap = await short.get_run(ticket.run_id)
+        assert snap.current_step == "call-workers-ai"
+        assert snap.interrupted and (await short.get_lead(lead_id)).status == "ai_evaluating"
+        (listed,) = [r for r in await short.list_runs() if r.run_id == ticket.run_id]
+        assert listed.interrupted
+        snaps = await run_to_end(short, ticket.run_id)
+        assert snaps[-1].status == "complete" and not snaps[-1].interrupted
+        assert (await short.get_lead(lead_id)).status == "ai_evaluated"
+    finally:
+        await short.aclose()
