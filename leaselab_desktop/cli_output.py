@@ -11,6 +11,8 @@ from leaselab_desktop.domain.timefmt import format_timestamp
 def step_line(s: StepProgress) -> str:
     if s.status == "complete" and s.duration_ms is not None:
         return f"  ✓ {s.name} ({s.duration_ms:.0f} ms)"
+    if s.status == "retrying" and (s.error or "").startswith("Interrupted"):
+        return f"  ↻ {s.name} continues: its earlier attempt was interrupted when the app stopped"
     if s.status == "retrying":
         return f"  ↻ {s.name} retrying (attempt {s.attempts + 1}): {s.error}"
     if s.status == "errored":

@@ -109,6 +109,7 @@ def test_killed_evaluate_is_left_alone_by_reads_and_finished_by_follow(
     followed = cli(data_dir, "follow", run_id)
     assert f"Following run {run_id} of lead {lead_id} (continuing where it stopped)" in followed.stdout
     assert "Score " in followed.stdout and "✓ send-email-notification" in followed.stdout
+    assert "↻ call-workers-ai continues: its earlier attempt was interrupted" in followed.stdout
     assert model.requests == 2  # the interrupted call, then one more for the resume
     assert lead_status(data_dir, lead_id) == "ai_evaluated"
     first, second = model_attempts(data_dir)
