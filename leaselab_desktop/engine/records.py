@@ -82,9 +82,10 @@ class StepRecord:
     def from_row(cls, row: Any) -> StepRecord:
         attempts = json.loads(row["attempts"] or "[]")
         for attempt in attempts:
+            alive = attempt.pop("alive", None)  # the engine's heartbeat stamp
             if attempt.get("end") is None:  # the process was killed during this attempt
-                # its end: when it was last seen alive (the engine's heartbeat), else its start
-                attempt["end"] = attempt.pop("alive", None) or attempt.get("start")
+                # its end: when it was last seen alive, else its start
+                attempt["end"] = alive or attempt.get("start")
                 attempt.update(interrupted_attempt())
         return cls(
             name=row["name"], occurrence=row["occurrence"], ord=row["ord"], type=row["type"],
@@ -116,6 +117,7 @@ class StepRecord:
                     "end": iso(a.get("end")),
                     "success": a.get("success"),
                     "error": a.get("error"),
+                    **({"interrupted": True} if a.get("interrupted") else {}),
                 }
                 for a in self.attempts
             ]

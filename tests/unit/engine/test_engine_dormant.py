@@ -71,7 +71,7 @@ async def test_dormant_after_kill_runs_nothing_until_resumed(tmp_path: Path) -> 
         step4 = (await h.steps())[3]
         (attempt,) = step4["attempts"]
         start, end = (datetime.fromisoformat(attempt[k]).timestamp() for k in ("start", "end"))
-        assert attempt["error"]["name"] == "Interrupted"
+        assert attempt["error"]["name"] == "Interrupted" and attempt["interrupted"] is True
         # its real end: within a heartbeat of the kill, not its start
         assert end - start >= HEARTBEAT_S * 0.9 and end <= killed_at + 0.01, (start, end, killed_at)
 
