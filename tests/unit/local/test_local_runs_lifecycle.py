@@ -61,3 +61,33 @@ async def test_a_run_cut_by_a_quit_waits_for_a_follower(tmp_path: Path, run_to_e
         assert (await short.get_lead(lead_id)).status == "ai_evaluated"
     finally:
         await short.aclose()
+
+
+async def test_the_console_resumes_interrupted_runs_at_once(tmp_path: Path) -> None:
+    """The console opens with resume=True (the factory's default): an interrupted run goes on
+    without anyone following it."""
+    paths = Paths(tmp_path / "data")
+    first = await LocalBackend.open(paths)
+    in_model = asyncio.Event()
+
+    async def slow_model(*_args: object) -> None:
+        in_model.set()
+        await asyncio.sleep(3600)
+
+    first.ports.extract = slow_model  # type: ignore[method-assign, assignment]
+    lead_id = await _unevaluated(first)
+    ticket = await first.start_evaluation(lead_id)
+    await asyncio.wait_for(in_model.wait(), 30)
+    await first.aclose()
+
+    console = await LocalBackend.open(paths)  # resume=True
+    try:
+        for _ in range(300):
+            snap = await console.get_run(ticket.run_id)
+            if snap.finished:
+                break
+            await asyncio.sleep(0.05)
+        assert snap.status == "complete" and not snap.interrupted
+        assert (await console.get_lead(lead_id)).status == "ai_evaluated"
+    finally:
+        await console.aclose()
