@@ -21,6 +21,7 @@ from leaselab_desktop.backends import errors
 from leaselab_desktop.backends.local_runs import build_snapshot
 from leaselab_desktop.domain.models import RunSnapshot, RunTicket, Usage
 from leaselab_desktop.domain.run_ids import new_run_id
+from leaselab_desktop.domain.timefmt import parse_timestamp
 from leaselab_desktop.engine import Engine, InstanceNotFound, InvalidTransition
 from leaselab_desktop.screening.workflow import WORKFLOW_NAME, EvaluationRequest
 from leaselab_desktop.store import Database
@@ -64,10 +65,26 @@ class EngineRuns:
         for row in rows:
             try:
                 st = await (await wf.get(row["instance_id"])).status()
-            except Exception:
-                st = {"status": "errored", "error": {"name": "Lost", "message": "The run was lost"}}
+            except InstanceNotFound:
+                await self._lost(row)
+                continue
             if st["status"] != row["status"]:
                 await self._record(row["instance_id"], st["status"], st.get("error"))
+
+    async def _lost(self, row: sqlite3.Row) -> None:
+        """Admitted, but the process ended before the engine had the run: it never ran. It ends
+        errored, and its quota unit (when this site's runs count) is given back."""
+        queued = parse_timestamp(row["queued_at"])
+        counted = self.policy.counts_quota and row["provider"] == self.policy.provider and queued is not None
+        req = admission.Request(site_id=row["site_id"], lead_id=row["lead_id"], force=False, reason=None,
+                                counts_quota=counted, month=usage_repo.month_of(queued) if queued else "")
+        error = {"name": "Lost", "message": "The app stopped before this evaluation could start. Start it again."}
+
+        def tx(c: sqlite3.Connection) -> None:
+            run_records.status_changed(c, row["instance_id"], "errored", error)
+            admission.give_back(c, req)
+
+        await self.db.write(tx)
 
     async def _record(self, run_id: str, status: str, error: Any = None) -> None:
         await self.db.write(lambda c: run_records.status_changed(c, run_id, status, error))
@@ -116,7 +133,9 @@ class EngineRuns:
             handle = await self.engine.workflow(WORKFLOW_NAME).get(row["instance_id"])
             status, steps = await handle.status(), await handle.steps()
         except InstanceNotFound:  # purged after the retention period: the record is all there is
-            return build_snapshot(row, {"status": row["status"]}, []).model_copy(update={"can_retry": False})
+            error = {"name": row["error_name"], "message": row["error_message"]} if row["error_message"] else None
+            return build_snapshot(row, {"status": row["status"], "error": error}, []).model_copy(
+                update={"can_retry": False})
         snap = build_snapshot(row, status, steps)
         if row["instance_id"] in self.engine.dormant:
             snap = snap.model_copy(update={"interrupted": True})

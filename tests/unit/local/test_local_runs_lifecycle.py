@@ -91,3 +91,38 @@ async def test_the_console_resumes_interrupted_runs_at_once(tmp_path: Path) -> N
         assert (await console.get_lead(lead_id)).status == "ai_evaluated"
     finally:
         await console.aclose()
+
+
+async def test_a_run_admitted_but_never_created_is_closed_and_refunded(tmp_path: Path) -> None:
+    """Killed between admission (run record, quota unit) and the engine's instance: the next open
+    ends the run as lost, frees the lead and gives the quota unit back."""
+    from leaselab_desktop.application import admission, run_records
+    from leaselab_desktop.domain.run_ids import new_run_id
+    from leaselab_desktop.domain.timefmt import utcnow
+    from leaselab_desktop.store import usage as usage_repo
+
+    paths = Paths(tmp_path / "data")
+    first = await LocalBackend.open(paths, count_free_providers=True)
+    lead_id = await _unevaluated(first)
+    run_id = new_run_id()
+    req = admission.Request(site_id="site_demo", lead_id=lead_id, force=False, reason=None, counts_quota=True,
+                            month=usage_repo.month_of(utcnow()))
+
+    def admit_only(c) -> None:  # type: ignore[no-untyped-def]
+        admission.admit(c, req)
+        run_records.admitted(c, run_id=run_id, site_id="site_demo", lead_id=lead_id, requested_by="agent",
+                             force_reason=None, provider="rules")
+
+    await first.db.write(admit_only)
+    assert (await first.usage()).evaluation_count == 1
+    await first.engine.close()  # as if killed: the run record stays unfinished, no instance exists
+    await first.aclose()
+
+    again = await LocalBackend.open(paths, count_free_providers=True, resume=False)
+    try:
+        snap = await again.get_run(run_id)
+        assert snap.status == "errored" and snap.error is not None and "could start" in snap.error.message
+        assert (await again.get_lead(lead_id)).status == "documents_received"
+        assert (await again.usage()).evaluation_count == 0
+    finally:
+        await again.aclose()
