@@ -17,7 +17,8 @@ from leaselab_desktop.store import runs as runs_repo
 from leaselab_desktop.store.leads import now_iso
 
 FINISHED = ("complete", "errored", "terminated")
-_LEAD_EVENT = {"complete": None, "errored": "evaluation_failed", "terminated": "evaluation_terminated"}
+# completion moves the lead in the workflow's own update-lead step (with its score), not here
+_LEAD_EVENT = {"errored": "evaluation_failed", "terminated": "evaluation_failed"}
 
 
 def admitted(conn: sqlite3.Connection, *, run_id: str, site_id: str, lead_id: str, requested_by: str,

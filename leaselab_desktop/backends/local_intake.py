@@ -56,7 +56,7 @@ class LocalIntake:
 
         def tx(c: sqlite3.Connection) -> None:
             files_repo.insert_file(c, self.site_id, f)
-            if not lifecycle.apply(c, self.site_id, lead_id, "document_received"):
+            if not lifecycle.apply(c, self.site_id, lead_id, "documents_added"):
                 lead_status.touch(c, self.site_id, lead_id)
             leads_repo.add_history(c, self.site_id, lead_id, "document_attached",
                                    {"file_id": f.id, "name": name, "sha256": stored.sha256}, self.user_id)

@@ -9,19 +9,15 @@ from collections.abc import Collection
 from leaselab_desktop.store.leads import now_iso
 
 
-def move_status(
-    conn: sqlite3.Connection, site_id: str, lead_id: str, to: str, only_from: Collection[str] | None,
-) -> bool:
-    """Set the lead's status to ``to`` (only when it is one of ``only_from``, unless that is None).
-    True when the row changed."""
-    sql = "UPDATE leads SET status = ?, updated_at = ? WHERE site_id = ? AND id = ?"
-    args: list[object] = [to, now_iso(), site_id, lead_id]
-    if only_from is not None:
-        if not only_from:
-            return False
-        sql += f" AND status IN ({','.join('?' for _ in only_from)})"
-        args.extend(only_from)
-    return conn.execute(sql, args).rowcount > 0
+def move_status(conn: sqlite3.Connection, site_id: str, lead_id: str, to: str, only_from: Collection[str]) -> bool:
+    """Set the lead's status to ``to`` when it is one of ``only_from``; True when the row changed."""
+    if not only_from:
+        return False
+    marks = ",".join("?" for _ in only_from)
+    return conn.execute(
+        f"UPDATE leads SET status = ?, updated_at = ? WHERE site_id = ? AND id = ? AND status IN ({marks})",
+        (to, now_iso(), site_id, lead_id, *only_from),
+    ).rowcount > 0
 
 
 def set_ai_result(conn: sqlite3.Connection, site_id: str, lead_id: str, score: int | None,

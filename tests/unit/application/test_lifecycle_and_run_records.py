@@ -51,13 +51,16 @@ def errors_of(c: sqlite3.Connection, run_id: str) -> int:
 
 def test_the_table_is_plain_data_and_means_what_it_says() -> None:
     assert json.loads(json.dumps(lifecycle.LEAD_TRANSITIONS)) == lifecycle.LEAD_TRANSITIONS
-    assert lifecycle.next_status("document_received", "new") == "documents_received"
-    assert lifecycle.next_status("document_received", "ai_evaluated") is None
-    assert lifecycle.next_status("evaluation_started", "approved") == "ai_evaluating"
-    assert lifecycle.next_status("evaluation_failed", "ai_evaluating") == "documents_received"
-    assert lifecycle.next_status("evaluation_failed", "approved") is None  # an agent's decision stays
+    events = [t["event"] for t in lifecycle.LEAD_TRANSITIONS]
+    assert len(events) == len(set(events))
+    assert lifecycle.next_status("new", "documents_added") == "documents_received"
+    assert lifecycle.next_status("ai_evaluated", "documents_added") is None
+    assert lifecycle.next_status("ai_evaluated", "evaluation_started") == "ai_evaluating"
+    assert lifecycle.next_status("approved", "evaluation_started") is None  # an agent's decision stays
+    assert lifecycle.next_status("ai_evaluating", "evaluation_failed") == "documents_received"
+    assert lifecycle.next_status("approved", "evaluation_failed") is None
     with pytest.raises(ValueError):
-        lifecycle.next_status("lead_exploded", "new")
+        lifecycle.next_status("new", "lead_exploded")
 
 
 def test_a_failed_run_is_recorded_once_and_returns_its_lead(db: Database, lead_id: str) -> None:
