@@ -118,7 +118,7 @@ class EngineRuns:
                 admission.give_back(c, req)
             await self.db.write(undo)
             raise
-        return RunTicket(run_id=run_id, lead_id=lead_id, status="queued", requested_at=queued_at,  # type: ignore[arg-type]
+        return RunTicket(run_id=run_id, lead_id=lead_id, status="queued", requested_at=queued_at,
                          usage=usage)
 
     # -- reads ---------------------------------------------------------------------------------
