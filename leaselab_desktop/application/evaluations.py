@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 from leaselab_desktop.backends import errors
 from leaselab_desktop.backends.base import Backend
-from leaselab_desktop.domain.models import RunSnapshot
+from leaselab_desktop.domain.models import RunSnapshot, RunTicket
 
 
 @dataclass(frozen=True)
 class Started:
     run_id: str
     already_running: bool  # the lead had an unfinished run: that one is followed instead
+    ticket: RunTicket | None = None  # the new run's ticket (with the usage it leaves)
 
 
 class Evaluations:
@@ -33,7 +34,7 @@ class Evaluations:
                     raise
                 run_id = active.run_id
             return Started(run_id, already_running=True)
-        return Started(ticket.run_id, already_running=False)
+        return Started(ticket.run_id, already_running=False, ticket=ticket)
 
     def follow(self, run_id: str) -> AsyncIterator[RunSnapshot]:
         """Snapshots of the run until it ends. On the local backend an interrupted run resumes
