@@ -5,6 +5,6 @@
 - ``run_records``: the one writer of run records and of the lead status changes a run makes.
 - ``engine_runs``: runs on the embedded engine (start, follow, terminate, retry, list) and where
   interrupted runs resume.
-- ``evaluations``: what the CLI (and any front end) calls on any backend: start or follow, runs,
+- ``evaluations``: what the CLI and the GUI call on any backend: start or join, runs,
   follow, terminate, retry.
 """
