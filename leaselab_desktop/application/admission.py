@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from leaselab_desktop.backends import errors
 from leaselab_desktop.config import ProviderSettings
 from leaselab_desktop.domain.models import Lead
+from leaselab_desktop.domain.spec import load_spec
 from leaselab_desktop.domain.timefmt import parse_timestamp
 from leaselab_desktop.store import evaluations as evals_repo
 from leaselab_desktop.store import files as files_repo
@@ -18,7 +19,7 @@ from leaselab_desktop.store import leads as leads_repo
 from leaselab_desktop.store import runs as runs_repo
 from leaselab_desktop.store import usage as usage_repo
 
-DUPLICATE_THRESHOLD = 0.9  # share of document hashes equal to the last evaluation's
+DUPLICATE_THRESHOLD = load_spec().thresholds.duplicate_documents  # the shared spec; the worker reads it too
 
 
 def provider_costs_money(settings: ProviderSettings) -> bool:

@@ -29,6 +29,8 @@ from leaselab_desktop.engine.errors import (
     error_info,
 )
 from leaselab_desktop.engine.events import EventHub, Subscription
+from leaselab_desktop.engine.handle import InstanceHandle, WorkflowBinding
+from leaselab_desktop.engine.heartbeat import beat
 from leaselab_desktop.engine.records import Run
 from leaselab_desktop.engine.runtime import Runtime, Suspended
 from leaselab_desktop.engine.serial import EncodeError, encode
@@ -43,7 +45,6 @@ log = logging.getLogger(__name__)
 ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$")
 DEFAULT_RETENTION_S = 30 * 24 * 3600.0
 LAUNCH_CHUNK = 16
-HEARTBEAT_S = 1.0  # how often open attempts are stamped "alive" (the end an interrupted attempt keeps)
 RECENT_FINISHED = 64  # finished instances whose state stays in memory (status/steps without disk reads)
 
 
@@ -118,7 +119,8 @@ class Engine:
             self._launch_gradually(resumed)
         else:
             self._dormant = {run.id for run in resumed}
-        self._heartbeat = loop.create_task(self._beat(), name="engine-heartbeat")
+        self._heartbeat = loop.create_task(beat(self._live.values, lambda: None if self._closing else self._rt,
+                                                self.clock.time), name="engine-heartbeat")
         await self.purge()
 
     @property
@@ -133,19 +135,6 @@ class Engine:
         self._dormant -= wanted
         self._launch_gradually(runs)
         return [run.id for run in runs]
-
-    async def _beat(self) -> None:
-        """Stamp open attempts "alive": one cut short by a kill keeps (nearly) its real end."""
-        while True:
-            await asyncio.sleep(HEARTBEAT_S)
-            if self._closing or self._rt is None:
-                return
-            now = self.clock.time()
-            for run in list(self._live.values()):
-                for rec in run.steps.values() if run.task is not None and not run.task.done() else ():
-                    if rec.attempts and rec.attempts[-1].get("end") is None:
-                        rec.attempts[-1]["alive"] = now
-                        self._rt.write(repo.save_step(run.id, rec))
 
     def _recover(self, run: Run) -> bool:
         """Take over an unfinished instance; True when it should run again."""
@@ -222,7 +211,7 @@ class Engine:
         return WorkflowBinding(self, name)
 
     def instance(self, instance_id: str) -> InstanceHandle:
-        return InstanceHandle(self, self._lookup(instance_id).id)
+        return InstanceHandle(self, self.lookup(instance_id).id)
 
     def subscribe(self, instance_id: str | None = None, *, until_finished: bool = False) -> Subscription:
         """Events of every instance (or of one). Use ``async for``; close() or ``async with``."""
@@ -253,7 +242,20 @@ class Engine:
             raise EngineClosed("the workflow engine is not running")
         return await asyncio.get_running_loop().run_in_executor(self._read_pool, fn, self.reader, *args)
 
-    def _lookup(self, instance_id: str, workflow: str | None = None) -> Run:
+    # -- what handles use (handle.EngineControl) --------------------------------------------------
+    def live_run(self, instance_id: str) -> Run | None:
+        return self._live.get(instance_id)
+
+    def held_run(self, instance_id: str) -> Run | None:
+        return self._live.get(instance_id) or self._recent.get(instance_id)
+
+    def readmit(self, run: Run) -> None:
+        self._recent.pop(run.id, None)
+        self._live[run.id] = run
+
+    def lookup(self, instance_id: str, workflow: str | None = None, *, stored: bool = False) -> Run:
+        if stored:
+            self._recent.pop(instance_id, None)
         run = self._live.get(instance_id) or self._recent.get(instance_id)
         if run is None and isinstance(instance_id, str):
             run = repo.read_instance(self.reader, instance_id)
@@ -263,7 +265,7 @@ class Engine:
         return run
 
     # -- creation ---------------------------------------------------------------------------------
-    async def _create(self, workflow: str, items: list[dict[str, Any]]) -> list[str]:
+    async def create_instances(self, workflow: str, items: list[dict[str, Any]]) -> list[str]:
         rt = self.rt
         now = self.clock.time()
         runs: list[Run] = []
@@ -308,12 +310,12 @@ class Engine:
         falls due meanwhile waits for a few first steps, not for a hundred."""
         for run in runs[:LAUNCH_CHUNK]:
             if run.task is None and self._live.get(run.id) is run and run.status == "queued":
-                self._launch(run)
+                self.launch(run)
         if len(runs) > LAUNCH_CHUNK:
             asyncio.get_running_loop().call_soon(self._launch_gradually, runs[LAUNCH_CHUNK:])
 
     # -- running ----------------------------------------------------------------------------------
-    def _launch(self, run: Run) -> None:
+    def launch(self, run: Run) -> None:
         self._dormant.discard(run.id)
         run.cancel_reason = None
         run.pause_requested = False
@@ -337,7 +339,7 @@ class Engine:
                 text = encode(output, "the workflow's output")
             except EncodeError as exc:
                 raise InvalidPayload(str(exc)) from None
-            await self._finish(run, "complete", output=json.loads(text), output_json=text)
+            await self.finish(run, "complete", output=json.loads(text), output_json=text)
         except Suspended:
             rt.release_slot(run)
             rt.set_status(run, "paused")
@@ -346,15 +348,15 @@ class Engine:
             if run.cancel_reason == "pause":
                 rt.set_status(run, "paused")
             elif run.cancel_reason == "terminate":
-                await self._finish(run, "terminated")
+                await self.finish(run, "terminated")
             elif run.cancel_reason not in ("restart", "shutdown"):
                 raise
         except Exception as exc:
-            await self._finish(run, "errored", error=error_info(exc))
+            await self.finish(run, "errored", error=error_info(exc))
         finally:
             rt.release_slot(run)
 
-    async def _finish(
+    async def finish(
         self, run: Run, status: str, *, output: Any = None, output_json: str | None = None,
         error: dict[str, str] | None = None,
     ) -> None:
@@ -394,5 +396,3 @@ class Engine:
             log.info("purged %d finished workflow instance(s)", count)
         return count
 
-
-from leaselab_desktop.engine.handle import InstanceHandle, WorkflowBinding  # noqa: E402

@@ -16,7 +16,7 @@ from pathlib import Path
 from engine_helpers import FnFlow, SideEffectFlow, note, until, until_status
 
 from leaselab_desktop.engine import Engine, ManualClock
-from leaselab_desktop.engine.engine import HEARTBEAT_S
+from leaselab_desktop.engine.heartbeat import HEARTBEAT_S
 
 HERE = Path(__file__).parent
 

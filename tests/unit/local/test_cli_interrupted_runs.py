@@ -19,7 +19,7 @@ import pytest
 from slow_model import SlowModelServer
 
 from leaselab_desktop.config import Paths, ProviderSettings, Settings, save_settings
-from leaselab_desktop.engine.engine import HEARTBEAT_S
+from leaselab_desktop.engine.heartbeat import HEARTBEAT_S
 
 pytestmark = pytest.mark.slow
 CLI_TIMEOUT_S = 60
