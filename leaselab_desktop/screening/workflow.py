@@ -27,7 +27,7 @@ from leaselab_desktop.engine import (
     WorkflowStep,
 )
 from leaselab_desktop.screening.facts import DocumentSet, Extraction, ScoreResult
-from leaselab_desktop.screening.policy import Policy
+from leaselab_desktop.screening.policy import Policy, load_policy
 from leaselab_desktop.screening.scoring import score
 
 WORKFLOW_NAME = load_spec().workflow.name
@@ -125,9 +125,9 @@ def _evaluation(instance_id: str, req: EvaluationRequest, result: ScoreResult, e
 
 
 class EvaluationWorkflow(WorkflowEntrypoint):
-    def __init__(self, ports: ScreeningPorts, policy: Policy) -> None:
+    def __init__(self, ports: ScreeningPorts, policy: Policy | None = None) -> None:
         self.ports = ports  # I/O only; scoring is pure and runs here
-        self.policy = policy
+        self.policy = policy or load_policy()
 
     async def run(self, event: WorkflowEvent, step: WorkflowStep) -> Any:
         req = EvaluationRequest(**event.payload)
