@@ -264,7 +264,7 @@ def xlsx_source(doc: Doc) -> bytes:
     ws = wb.active
     ws.title = "Statement"
     ncols = max((len(b.widths) for b in doc.blocks if isinstance(b, Table)), default=4)
-    total_chars = 100
+    total_chars = 78  # sheet width in characters: wider sheets print smaller
     widest = [0.0] * ncols
     for b in doc.blocks:
         if isinstance(b, Table):
