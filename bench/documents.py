@@ -164,7 +164,7 @@ def run_corpus(entries: list[dict[str, Any]], misses: bool) -> tuple[dict[str, T
             else:
                 tallies[k].forged += 1
                 tallies[k].forged_caught += bool(raised)
-        if e["medium"] == "scanned" and e["format"] != "pdf" and doc.text.strip():
+        if e["medium"] == "scanned" and doc.text.strip():
             ocr_page_s.append(elapsed / max(doc.pages or 1, 1))  # text from an image: OCR ran
         if misses:
             verdict = ("FALSE FLAG " + ",".join(s.code for s in raised)) if e["clean"] and raised else (
