@@ -145,7 +145,7 @@ def run_corpus(entries: list[dict[str, Any]], misses: bool) -> tuple[dict[str, T
     for e in entries:
         doc, signals, elapsed = analyse(e)
         raised = [s for s in signals if s.severity in RAISES]
-        keys = ["all", f"medium:{e['medium']}", f"tool:{e['tool']}"]
+        keys = ["all", f"medium:{e['medium']}", f"tool:{e['tool']}", f"family:{e['family']}"]
         wrong = []
         for field in FIELDS[e["family"]]:
             if field not in e["facts"]:
@@ -213,16 +213,17 @@ async def intake_seconds(files: list[dict[str, Any]]) -> float:
             await backend.aclose()
 
 
-def per_tool_table(tallies: dict[str, Tally]) -> list[dict[str, Any]]:
+def breakdown(tallies: dict[str, Tally], by: str) -> list[dict[str, Any]]:
+    """One row per tool (or family): facts accuracy, forgery recall, clean false-flag rate."""
     rows = []
-    print(f"  {'tool':<22} {'files':>5} {'facts':>7} {'recall':>7} {'false flags':>12}")
-    for key in sorted(k for k in tallies if k.startswith("tool:")):
+    print(f"  {by:<22} {'files':>5} {'facts':>7} {'recall':>7} {'false flags':>12}")
+    for key in sorted(k for k in tallies if k.startswith(by + ":")):
         t = tallies[key]
-        row = {"tool": key[5:], "files": t.forged + t.clean, "facts_accuracy": t.facts(), "forgery_recall": t.recall(),
-               "clean_false_flag_rate": t.false_flags()}
+        row = {by: key[len(by) + 1:], "files": t.forged + t.clean, "facts_accuracy": t.facts(),
+               "forgery_recall": t.recall(), "clean_false_flag_rate": t.false_flags()}
         rows.append(row)
         fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
-        print(f"  {row['tool']:<22} {row['files']:>5} {fmt(row['facts_accuracy']):>7} {fmt(row['forgery_recall']):>7}"
+        print(f"  {row[by]:<22} {row['files']:>5} {fmt(row['facts_accuracy']):>7} {fmt(row['forgery_recall']):>7}"
               f" {fmt(row['clean_false_flag_rate']):>12}")
     return rows
 
@@ -257,7 +258,8 @@ def main() -> int:
     targets = {k: v for k, v in TARGETS.items() if figures.get(k) is not None}
     code = report("documents (independent corpus, local analysis + signals)", figures, targets, None)
     print("  per tool (facts accuracy, forgery recall, clean false-flag rate):")
-    figures["per_tool"] = per_tool_table(tallies)
+    figures["per_tool"] = breakdown(tallies, "tool")
+    figures["per_family"] = breakdown(tallies, "family")
     for k in TARGETS:
         if figures.get(k) is None:
             print(f"  {k}: not measured (null) - target {TARGETS[k][0]} {TARGETS[k][1]:g}")
