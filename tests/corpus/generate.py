@@ -12,15 +12,19 @@ import argparse
 import hashlib
 import io
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# fontTools (WeasyPrint's font subsetter) and other reproducible-build-aware tools stamp this time
+# instead of now: 2026-01-05 09:00 UTC
+os.environ["SOURCE_DATE_EPOCH"] = "1767603600"
 
 from corpus_gen import raster
 from corpus_gen.data import (
@@ -142,6 +146,11 @@ class Corpus:
         self.entries.append(entry)
         print(f"  {rel:<58} {len(data) / 1024:8.1f} KiB", flush=True)
         return entry["path"]
+
+
+def edit_time(day: date, days_after: int) -> str:
+    """The forger's save time: some days after the document was issued, an evening, local time."""
+    return (day + timedelta(days=days_after)).strftime("D:%Y%m%d213507-04'00'")
 
 
 def lead_of(p: Person, employer: str, monthly: Decimal) -> dict[str, Any]:
@@ -274,6 +283,7 @@ def pay_stubs(c: Corpus) -> None:
         pdf_e = overlay_edit(
             pdf_a,
             [(money(sa.gross, style), money(edited.gross, style)), (money(sa.net, style), money(edited.net, style))],
+            mod_date=edit_time(sa.pay_date, 2),
         )
         c.add(
             f"paystubs/{layout}_forged_edited_amount.pdf",
@@ -447,7 +457,9 @@ def statements(c: Corpus) -> None:
         style = "crdr" if layout == "bank_ca_crdr" else STYLE.get(layout, "en")
         style = "en" if style in ("crdr", "paren") else style  # the digits are the same; search them only
         x = Decimal("6000.00")
-        pdf_e = overlay_edit(pdf_a, [(money(sa.closing, style), money(sa.closing + x, style))])
+        pdf_e = overlay_edit(
+            pdf_a, [(money(sa.closing, style), money(sa.closing + x, style))], mod_date=edit_time(sa.end, 4)
+        )
         c.add(
             f"bank/{layout}_forged_edited_amount.pdf",
             pdf_e,
@@ -573,7 +585,7 @@ def letters(c: Corpus) -> None:
             lead=lead_of(pb, emp.name, d(sal_b / 12)),
         )
         sal_e = sal_a + 24000
-        pdf_e = overlay_edit(pdf_a, [(money(sal_a, style), money(sal_e, style))])
+        pdf_e = overlay_edit(pdf_a, [(money(sal_a, style), money(sal_e, style))], mod_date=edit_time(signed, 6))
         c.add(
             f"letters/{layout}_forged_edited_amount.pdf",
             pdf_e,

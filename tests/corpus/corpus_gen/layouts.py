@@ -8,7 +8,7 @@ their headers, French-Canadian wording and numbers. None is derived from resourc
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from .data import DEDUCTION_LABELS, EARNING_LABELS, Person, Statement, Stub, fr_date, money
@@ -21,6 +21,12 @@ FREQ_FR = {
     "semimonthly": "Bimensuelle",
     "monthly": "Mensuelle",
 }
+
+
+def _stamp(day: date, days: int, hour: int) -> datetime:
+    """When the issuer's software made the file: payroll runs before pay day, statements the night
+    after the period, letters on the day they are signed."""
+    return datetime.combine(day + timedelta(days=days), time(hour, 0))
 
 
 def _long(day: date) -> str:
@@ -113,7 +119,7 @@ def stub_ca_grid(s: Stub) -> Doc:
         ),
         Text([f"Deposited to account ****{s.employee_id[-4:]}. Please retain for your records."], size=7.5),
     ]
-    return Doc(blocks, title="Earnings Statement", author=e.name)
+    return Doc(blocks, created=_stamp(s.pay_date, -2, 14), title="Earnings Statement", author=e.name)
 
 
 def stub_us_keyvalue(s: Stub) -> Doc:
@@ -161,7 +167,7 @@ def stub_us_keyvalue(s: Stub) -> Doc:
             bold_rows=[2],
         ),
     ]
-    return Doc(blocks, title="Pay Stub", author="QuickPay")
+    return Doc(blocks, created=_stamp(s.pay_date, -2, 14), title="Pay Stub", author="QuickPay")
 
 
 def _addr_e(e: object) -> list[str]:
@@ -212,7 +218,7 @@ def stub_ca_docx(s: Stub) -> Doc:
         Space(4),
         Table([["Net Pay", f"${money(s.net)}"]], [0.79, 0.21], header=0, bold_rows=[0]),
     ]
-    return Doc(blocks, title="Pay Statement", author="Office")
+    return Doc(blocks, created=_stamp(s.pay_date, -2, 14), title="Pay Statement", author="Office")
 
 
 def stub_us_xlsx(s: Stub) -> Doc:
@@ -250,7 +256,7 @@ def stub_us_xlsx(s: Stub) -> Doc:
             align="rrrrr",
         ),
     ]
-    return Doc(blocks, title="Payroll advice", author="Payroll")
+    return Doc(blocks, created=_stamp(s.pay_date, -2, 14), title="Payroll advice", author="Payroll")
 
 
 def stub_qc_fr(s: Stub) -> Doc:
@@ -294,7 +300,7 @@ def stub_qc_fr(s: Stub) -> Doc:
             bold_rows=[2],
         ),
     ]
-    return Doc(blocks, title="Relevé de paie", author=e.name, letter=False)
+    return Doc(blocks, created=_stamp(s.pay_date, -2, 14), title="Relevé de paie", author=e.name, letter=False)
 
 
 def stub_us_html(s: Stub) -> Doc:
@@ -339,7 +345,7 @@ def stub_us_html(s: Stub) -> Doc:
         ),
         Text([p.name, *_addr(p)], size=8.5),
     ]
-    return Doc(blocks, title="Earnings Statement", author="")
+    return Doc(blocks, created=_stamp(s.pay_date, -2, 14), title="Earnings Statement", author="")
 
 
 def stub_ca_qt_weekly(s: Stub) -> Doc:
@@ -375,7 +381,7 @@ def stub_ca_qt_weekly(s: Stub) -> Doc:
         Space(),
         Table(rows, [0.36, 0.12, 0.12, 0.2, 0.2], bold_rows=[len(s.earnings) + 1, -2, -1]),
     ]
-    return Doc(blocks, title="Pay Advice", author="Payroll")
+    return Doc(blocks, created=_stamp(s.pay_date, -2, 14), title="Pay Advice", author="Payroll")
 
 
 def stub_qc_fr_docx(s: Stub) -> Doc:
@@ -420,7 +426,7 @@ def stub_qc_fr_docx(s: Stub) -> Doc:
             align="rrrr",
         ),
     ]
-    return Doc(blocks, title="Talon de paie", author="Paie", letter=False)
+    return Doc(blocks, created=_stamp(s.pay_date, -2, 14), title="Talon de paie", author="Paie", letter=False)
 
 
 # --- bank statements -------------------------------------------------------------------------------
@@ -496,7 +502,7 @@ def bank_ca_5col(st: Statement) -> Doc:
             bold_rows=[-1],
         ),
     ]
-    return Doc(blocks, title="Account Statement", author=st.bank)
+    return Doc(blocks, created=_stamp(st.end, 1, 3), title="Account Statement", author=st.bank)
 
 
 def bank_us_signed(st: Statement) -> Doc:
@@ -526,7 +532,7 @@ def bank_us_signed(st: Statement) -> Doc:
             PageBreak(),
             Table([["Date", "Description", "Amount", "Balance"], *rows(p2)], [0.14, 0.5, 0.18, 0.18], align="llrr"),
         ]
-    return Doc(blocks, title="Account Activity", author=st.bank)
+    return Doc(blocks, created=_stamp(st.end, 1, 3), title="Account Activity", author=st.bank)
 
 
 def bank_ca_crdr(st: Statement) -> Doc:
@@ -553,7 +559,7 @@ def bank_ca_crdr(st: Statement) -> Doc:
             Table([head, ["", "BALANCE FORWARD", "", money(fwd, "crdr")], *rows(p2)], w, align="llrr"),
         ]
     blocks += [Table([["CLOSING BALANCE", money(st.closing, "crdr")]], [0.64, 0.36], header=0, bold_rows=[0])]
-    return Doc(blocks, title="Statement", author=st.bank)
+    return Doc(blocks, created=_stamp(st.end, 1, 3), title="Statement", author=st.bank)
 
 
 def bank_us_paren(st: Statement) -> Doc:
@@ -600,7 +606,7 @@ def bank_us_paren(st: Statement) -> Doc:
                 [head, ["", "Balance brought forward", "", money(fwd, "paren")], *rows(p2)], w, grid=False, align="llrr"
             ),
         ]
-    return Doc(blocks, title="Statement", author=st.bank)
+    return Doc(blocks, created=_stamp(st.end, 1, 3), title="Statement", author=st.bank)
 
 
 def bank_qc_fr(st: Statement) -> Doc:
@@ -641,7 +647,7 @@ def bank_qc_fr(st: Statement) -> Doc:
         Space(),
         Table([["Solde de clôture", money(st.closing, "fr", symbol=True)]], [0.75, 0.25], header=0, bold_rows=[0]),
     ]
-    return Doc(blocks, title="Relevé de compte", author=st.bank, letter=False)
+    return Doc(blocks, created=_stamp(st.end, 1, 3), title="Relevé de compte", author=st.bank, letter=False)
 
 
 # --- employment letters ----------------------------------------------------------------------------
@@ -675,7 +681,7 @@ def letter_en(emp: object, p: Person, title: str, start: date, salary: Decimal, 
         Space(18),
         Text(["Sincerely,", "", "Margaret Liu", "Human Resources Manager"]),
     ]
-    return Doc(blocks, title="Employment confirmation", author="HR")
+    return Doc(blocks, created=_stamp(signed, 0, 10), title="Employment confirmation", author="HR")
 
 
 def letter_fr(emp: object, p: Person, title: str, start: date, salary: Decimal, signed: date) -> Doc:
@@ -701,7 +707,7 @@ def letter_fr(emp: object, p: Person, title: str, start: date, salary: Decimal, 
             ["Veuillez agréer nos salutations distinguées.", "", "Sylvie Beaulieu", "Conseillère, ressources humaines"]
         ),
     ]
-    return Doc(blocks, title="Attestation d'emploi", author="RH", letter=False)
+    return Doc(blocks, created=_stamp(signed, 0, 10), title="Attestation d'emploi", author="RH", letter=False)
 
 
 def letter_us_table(emp: object, p: Person, title: str, start: date, salary: Decimal, signed: date) -> Doc:
@@ -731,7 +737,7 @@ def letter_us_table(emp: object, p: Person, title: str, start: date, salary: Dec
         Space(14),
         Text(["Regards,", "", "Talent & People Operations"]),
     ]
-    return Doc(blocks, title="Verification of Employment", author="People Ops")
+    return Doc(blocks, created=_stamp(signed, 0, 10), title="Verification of Employment", author="People Ops")
 
 
 STUB_LAYOUTS: dict[str, Callable[[Stub], Doc]] = {

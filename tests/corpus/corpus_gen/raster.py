@@ -8,6 +8,7 @@ All randomness comes from ``numpy.random.default_rng(seed)``: the same seed give
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -194,6 +195,8 @@ def image_pdf(jpeg_bytes: list[bytes], dpi: int = 150) -> bytes:
         title="Scanned Document",
         creator="RICOH IM C3000",
         producer="RICOH IM C3000",
+        creationDate=datetime(2026, 3, 19, 16, 4, 11).timetuple(),  # a fixed scan time: byte-identical reruns
+        modDate=datetime(2026, 3, 19, 16, 4, 11).timetuple(),
     )
     return buf.getvalue()
 

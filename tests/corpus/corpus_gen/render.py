@@ -12,13 +12,16 @@ fonts, table engine and PDF writer, which is the point: the app must read what o
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 
@@ -67,6 +70,37 @@ class Doc:
     title: str
     author: str = ""
     letter: bool = True  # US Letter, else A4
+    created: datetime = datetime(2026, 3, 31, 12, 0)  # when the issuer "made" it (stamped in metadata)
+
+
+_PDF_DATE = re.compile(rb"D:\d{14}")
+_ISO_TIME = re.compile(rb"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
+_UUID = re.compile(rb"uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CHECKSUM = re.compile(rb"/DocChecksum /([0-9A-F]+)")
+_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+def restamp(pdf: bytes, created: datetime) -> bytes:
+    """Replace the conversion time, random document UUID and /ID that LibreOffice and Qt write with
+    ``created`` and values derived from the content, byte for byte the same length (so offsets and
+    stream lengths stay valid): reruns then give byte-identical files."""
+    out = _PDF_DATE.sub(b"D:" + created.strftime("%Y%m%d%H%M%S").encode(), pdf)
+    out = _ISO_TIME.sub(created.strftime("%Y-%m-%dT%H:%M:%S").encode(), out)
+    body = _UUID.sub(b"uuid:", out[: out.rfind(b"trailer")])  # before /ID and LibreOffice's /DocChecksum
+    digest = hashlib.sha256(body).hexdigest()
+    uid = f"uuid:{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}".encode()
+    out = _UUID.sub(uid, out)
+
+    def ids(m: re.Match[bytes]) -> bytes:
+        a, b = m.group(1), m.group(2)
+        ha = (digest * 4)[: len(a)].upper().encode()
+        hb = (digest[::-1] * 4)[: len(b)].upper().encode()
+        return m.group(0).replace(a, ha, 1).replace(b, hb, 1) if a != b else m.group(0).replace(a, ha)
+
+    out = _ID.sub(ids, out)
+    out = _CHECKSUM.sub(lambda m: b"/DocChecksum /" + digest[: len(m.group(1))].upper().encode(), out)
+    assert len(out) == len(pdf)
+    return out
 
 
 def _text_width_pt(doc: Doc) -> float:
@@ -180,7 +214,6 @@ def soffice_convert(src_name: str, data: bytes) -> bytes:
 
 
 def docx_source(doc: Doc, font: str = "Liberation Sans") -> bytes:
-    import datetime as dt
 
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -190,8 +223,7 @@ def docx_source(doc: Doc, font: str = "Liberation Sans") -> bytes:
     d = Document()
     d.core_properties.title = doc.title
     d.core_properties.author = doc.author
-    d.core_properties.created = dt.datetime(2026, 1, 5, 9, 0)
-    d.core_properties.modified = dt.datetime(2026, 1, 5, 9, 0)
+    d.core_properties.created = d.core_properties.modified = doc.created
     sec = d.sections[0]
     if not doc.letter:
         sec.page_width, sec.page_height = Pt(595), Pt(842)
@@ -247,11 +279,10 @@ def docx_source(doc: Doc, font: str = "Liberation Sans") -> bytes:
 
 
 def docx_pdf(doc: Doc, font: str = "Liberation Sans") -> bytes:
-    return soffice_convert("document.docx", docx_source(doc, font))
+    return restamp(soffice_convert("document.docx", docx_source(doc, font)), doc.created)
 
 
 def xlsx_source(doc: Doc) -> bytes:
-    import datetime as dt
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -260,7 +291,7 @@ def xlsx_source(doc: Doc) -> bytes:
     wb = Workbook()
     wb.properties.creator = doc.author or "Payroll"
     wb.properties.title = doc.title
-    wb.properties.created = wb.properties.modified = dt.datetime(2026, 1, 5, 9, 0)
+    wb.properties.created = wb.properties.modified = doc.created
     ws = wb.active
     ws.title = "Statement"
     ncols = max((len(b.widths) for b in doc.blocks if isinstance(b, Table)), default=4)
@@ -307,7 +338,7 @@ def xlsx_source(doc: Doc) -> bytes:
 
 
 def xlsx_pdf(doc: Doc) -> bytes:
-    return soffice_convert("statement.xlsx", xlsx_source(doc))
+    return restamp(soffice_convert("statement.xlsx", xlsx_source(doc)), doc.created)
 
 
 # --- HTML (Qt and WeasyPrint) ---------------------------------------------------------------------
@@ -317,8 +348,8 @@ def to_html(doc: Doc, css: str, *, qt: bool = False) -> str:
     out = [
         f"<html><head><meta charset='utf-8'><title>{html.escape(doc.title)}</title>"
         f"<meta name='author' content='{html.escape(doc.author)}'>"
-        "<meta name='dcterms.created' content='2026-01-05T09:00:00Z'>"
-        f"<meta name='dcterms.modified' content='2026-01-05T09:00:00Z'><style>{css}</style></head><body>"
+        f"<meta name='dcterms.created' content='{doc.created:%Y-%m-%dT%H:%M:%S}Z'>"
+        f"<meta name='dcterms.modified' content='{doc.created:%Y-%m-%dT%H:%M:%S}Z'><style>{css}</style></head><body>"
     ]
     for b in doc.blocks:
         if isinstance(b, Text):
@@ -387,7 +418,7 @@ def qt_pdf(doc: Doc) -> bytes:
     tdoc.print_(writer)
     del writer
     buf.close()
-    return bytes(data.data())
+    return restamp(bytes(data.data()), doc.created)
 
 
 WEASY_CSS = """
