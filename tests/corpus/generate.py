@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # fontTools (WeasyPrint's font subsetter) and other reproducible-build-aware tools stamp this time
 # instead of now: 2026-01-05 09:00 UTC
 os.environ["SOURCE_DATE_EPOCH"] = "1767603600"
+os.environ["QT_HASH_SEED"] = "0"  # Qt writes fonts in QHash order: a fixed seed fixes the object order
 
 from corpus_gen import raster
 from corpus_gen.data import (
@@ -45,7 +46,7 @@ from corpus_gen.data import (
     shift_page_two,
     ytd_jump,
 )
-from corpus_gen.forge import overlay_edit
+from corpus_gen.forge import inplace_edit, overlay_edit
 from corpus_gen.idcards import DESIGNS, Card, draw_card
 from corpus_gen.layouts import BANK_LAYOUTS, STUB_LAYOUTS, letter_en, letter_fr, letter_us_table
 from corpus_gen.render import RENDERERS, Doc
@@ -280,7 +281,8 @@ def pay_stubs(c: Corpus) -> None:
         style = STYLE.get(layout, "en")
         x = d(round(float(sa.gross) * 0.35 / 50) * 50)
         edited = inflate(sa, x)
-        pdf_e = overlay_edit(
+        edit = inplace_edit if tool == "reportlab" else overlay_edit
+        pdf_e = edit(
             pdf_a,
             [(money(sa.gross, style), money(edited.gross, style)), (money(sa.net, style), money(edited.net, style))],
             mod_date=edit_time(sa.pay_date, 2),
@@ -294,6 +296,7 @@ def pay_stubs(c: Corpus) -> None:
             clean=False,
             forgery="edited_amount",
             original_revision=pa_path,
+            edit_method="in_place" if tool == "reportlab" else "overlay",
             lead=lead_of(pa, emp.name, monthly_of(edited)),
         )
         bad = broken_arithmetic(sa, Decimal("312.40"))
@@ -457,9 +460,8 @@ def statements(c: Corpus) -> None:
         style = "crdr" if layout == "bank_ca_crdr" else STYLE.get(layout, "en")
         style = "en" if style in ("crdr", "paren") else style  # the digits are the same; search them only
         x = Decimal("6000.00")
-        pdf_e = overlay_edit(
-            pdf_a, [(money(sa.closing, style), money(sa.closing + x, style))], mod_date=edit_time(sa.end, 4)
-        )
+        edit = inplace_edit if tool == "reportlab" else overlay_edit
+        pdf_e = edit(pdf_a, [(money(sa.closing, style), money(sa.closing + x, style))], mod_date=edit_time(sa.end, 4))
         c.add(
             f"bank/{layout}_forged_edited_amount.pdf",
             pdf_e,
@@ -469,6 +471,7 @@ def statements(c: Corpus) -> None:
             clean=False,
             forgery="edited_amount",
             original_revision=pa_path,
+            edit_method="in_place" if tool == "reportlab" else "overlay",
             lead=lead_of(pa, emp.name, monthly),
         )
         broken = break_running_balance(sa, 7, Decimal("-250.00"))
@@ -595,6 +598,7 @@ def letters(c: Corpus) -> None:
             clean=False,
             forgery="edited_amount",
             original_revision=pa_path,
+            edit_method="overlay",
             lead=lead_of(pa, emp.name, d(sal_e / 12)),
         )
         c.add(

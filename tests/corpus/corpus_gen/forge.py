@@ -95,3 +95,37 @@ def overlay_edit(
     data = out.getvalue()
     assert data.startswith(pdf[:1024]) and data.count(b"%%EOF") >= 2, "not an incremental update"
     return data
+
+
+def inplace_edit(pdf: bytes, edits: list[tuple[str, str]], *, mod_date: str) -> bytes:
+    """Rewrite the amounts inside the page's own text-showing strings, saved as an incremental
+    update: what Acrobat-style "Edit PDF" does to a PDF with standard fonts. Only the new values are
+    in the text layer; the earlier revision (and the date) are the evidence. reportlab PDFs only
+    (their text is plain literal strings)."""
+    import re
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, NameObject
+
+    writer = PdfWriter(io.BytesIO(pdf), incremental=True)
+    done = 0
+    for page in writer.pages:
+        data = page["/Contents"].get_object().get_data()
+        new = data
+        for old, repl in edits:
+            # the amount as a whole string, or after a "$": "(2,634.62) Tj" / "($2,634.62) Tj"
+            pattern = re.compile(rb"(?<=[($])" + re.escape(old.encode("latin-1")) + rb"(?=\))")
+            new, n = pattern.subn(repl.encode("latin-1"), new)
+            done += n
+        if new != data:
+            stream = DecodedStreamObject()
+            stream.set_data(new)
+            page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    if not done:
+        raise ValueError(f"none of {edits} is a literal string in the content")
+    writer.add_metadata({"/ModDate": mod_date})
+    out = io.BytesIO()
+    writer.write(out)
+    data = out.getvalue()
+    assert data.startswith(pdf) and data.count(b"%%EOF") >= 2, "not an incremental update"
+    return data

@@ -111,6 +111,8 @@ def test_an_edited_pdf_keeps_its_original_revision_as_a_prefix(entries: list[dic
         assert data.startswith(original) and len(data) > len(original), e["path"]
         assert data.count(b"%%EOF") > original.count(b"%%EOF"), e["path"]
         assert e["facts"] != e["original_facts"], e["path"]
+        assert e["edit_method"] in ("in_place", "overlay"), e["path"]
+    assert {e["edit_method"] for e in edited} == {"in_place", "overlay"}
 
 
 def test_coverage_the_issue_asks_for(entries: list[dict[str, Any]]) -> None:
