@@ -202,6 +202,7 @@ def rasterise(
     patch_pdf: bytes | None = None,
     needles: list[str] | None = None,
     camera: str = "iphone",
+    orientation: int = 1,
     all_pages: bool = False,
     **meta: Any,
 ) -> None:
@@ -223,7 +224,15 @@ def rasterise(
         else:
             c.add(rel + ".pdf", raster.image_pdf(jpegs), tool="raster_image_pdf", format="pdf", **meta)
     elif kind in ("photo", "heic"):
-        img, exif = raster.photo(pages[0], seed, camera=camera, patch=patches[0], patch_boxes=boxes[0], long_edge=2000)
+        img, exif = raster.photo(
+            pages[0],
+            seed,
+            camera=camera,
+            patch=patches[0],
+            patch_boxes=boxes[0],
+            long_edge=2000,
+            orientation=orientation,
+        )
         if kind == "photo":
             c.add(rel + ".jpg", raster.jpeg(img, 84, exif), tool="raster_photo", format="jpeg", **meta)
         else:
@@ -353,6 +362,7 @@ def pay_stubs(c: Corpus) -> None:
             pdf_b,
             1100 + li,
             camera=camera,
+            orientation={1: 6, 3: 8}.get(li, 1),  # two held sideways: pixels rotated, EXIF says how
             **base,
             facts=stub_facts(sb),
             clean=True,
@@ -450,7 +460,7 @@ def statements(c: Corpus) -> None:
         )
         c.add(
             f"bank/{layout}_clean_b.pdf",
-            render(sb),
+            pdf_b := render(sb),
             **dig,
             facts=statement_facts(sb),
             clean=True,
@@ -536,6 +546,26 @@ def statements(c: Corpus) -> None:
             clean=False,
             forgery="pasted_patch",
             lead=lead_of(pa, emp.name, monthly),
+        )
+        # a phone photo of page 1 only: what is visible there is what can be read
+        visible = {"period_start", "period_end", "name", "opening_balance"}
+        if layout in ("bank_us_signed", "bank_us_paren"):  # their summary on page 1 shows the ending balance
+            visible.add("closing_balance")
+        kind = "heic" if li % 2 else "photo"
+        rasterise(
+            c,
+            f"scans/{layout}_clean_b_page1_{kind}",
+            kind,
+            pdf_b,
+            2200 + li,
+            camera=["iphone", "pixel", "samsung"][li % 3],
+            orientation=6 if li in (0, 3) else 1,
+            **base,
+            facts={k: v for k, v in statement_facts(sb).items() if k in visible},
+            clean=True,
+            forgery=None,
+            lead=lead_of(pb, emp.name, monthly),
+            note="page 1 of 2 only",
         )
 
 

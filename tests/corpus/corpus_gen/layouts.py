@@ -479,6 +479,7 @@ def bank_ca_5col(st: Statement) -> Doc:
                 *([["", "Balance carried forward", "", "", money(p1[-1].balance)]] if p2 else []),
             ],
             w,
+            align="llrrr",
         ),
     ]
     if p2:
@@ -486,7 +487,7 @@ def bank_ca_5col(st: Statement) -> Doc:
         blocks += [
             PageBreak(),
             Text([f"{st.bank} - {h.name} - {st.account} - page 2"], size=8),
-            Table([head, ["", "Balance forward", "", "", money(fwd)], *rows(p2)], w),
+            Table([head, ["", "Balance forward", "", "", money(fwd)], *rows(p2)], w, align="llrrr"),
         ]
     blocks += [
         Space(),
@@ -638,11 +639,14 @@ def bank_qc_fr(st: Statement) -> Doc:
             header=0,
         ),
         Space(),
-        Table([head, ["", "Solde d'ouverture", "", "", money(st.opening, "fr")], *rows(p1)], w),
+        Table([head, ["", "Solde d'ouverture", "", "", money(st.opening, "fr")], *rows(p1)], w, align="llrrr"),
     ]
     if p2:
         fwd = p2[0].balance - p2[0].amount
-        blocks += [PageBreak(), Table([head, ["", "Solde reporté", "", "", money(fwd, "fr")], *rows(p2)], w)]
+        blocks += [
+            PageBreak(),
+            Table([head, ["", "Solde reporté", "", "", money(fwd, "fr")], *rows(p2)], w, align="llrrr"),
+        ]
     blocks += [
         Space(),
         Table([["Solde de clôture", money(st.closing, "fr", symbol=True)]], [0.75, 0.25], header=0, bold_rows=[0]),

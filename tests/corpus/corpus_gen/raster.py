@@ -87,11 +87,11 @@ def scan(
     return jpeg(img, quality)
 
 
-def _exif(camera: str, when: str) -> bytes:
+def _exif(camera: str, when: str, orientation: int = 1) -> bytes:
     make, model, software = CAMERA_EXIF[camera]
     ex = Image.Exif()
     ex[0x010F], ex[0x0110], ex[0x0131], ex[0x0132] = make, model, software, when
-    ex[0x0112] = 1
+    ex[0x0112] = orientation
     return ex.tobytes()
 
 
@@ -104,9 +104,11 @@ def photo(
     long_edge: int = 1600,
     patch: Image.Image | None = None,
     patch_boxes: list[tuple[int, int, int, int]] = (),
+    orientation: int = 1,
 ) -> tuple[Image.Image, bytes]:  # type: ignore[assignment]
     """A phone photo of a printed page on a desk: perspective, shading, blur, noise. Returns the
-    image and its camera EXIF (the caller chooses JPEG or HEIC)."""
+    image and its camera EXIF (the caller chooses JPEG or HEIC). ``orientation`` 6 or 8 stores the
+    pixels sideways with that EXIF Orientation, as a phone held in portrait does."""
     import cv2
 
     rng = np.random.default_rng(seed)
@@ -154,7 +156,11 @@ def photo(
     pil = Image.fromarray(img)
     scale = long_edge / max(pil.size)
     pil = pil.resize((int(pil.width * scale), int(pil.height * scale)), Image.Resampling.LANCZOS)
-    return pil, _exif(camera, when)
+    if orientation == 6:  # stored rotated 90° counter-clockwise; viewers rotate it back clockwise
+        pil = pil.transpose(Image.Transpose.ROTATE_90)
+    elif orientation == 8:
+        pil = pil.transpose(Image.Transpose.ROTATE_270)
+    return pil, _exif(camera, when, orientation)
 
 
 def heic(img: Image.Image, exif: bytes, quality: int = 40) -> bytes:
