@@ -10,11 +10,13 @@ from pathlib import Path
 
 from leaselab_desktop.screening.documents.analysis_store import AnalysisStore, analysis_key
 from leaselab_desktop.screening.documents.image_extract import extract_image
+from leaselab_desktop.screening.documents.layout import read_document
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
 from leaselab_desktop.screening.documents.parse_bank import parse_bank_statement
 from leaselab_desktop.screening.documents.parse_letter import classify, parse_letter
 from leaselab_desktop.screening.documents.parse_paystub import monthly_from_stub, parse_paystub_detail
 from leaselab_desktop.screening.documents.pdf_extract import extract_pdf
+from leaselab_desktop.screening.documents.pdf_words import pdf_words
 from leaselab_desktop.screening.documents.sniff import (
     IMAGE_FORMATS,
     SUPPORTED_FORMATS,
@@ -40,6 +42,7 @@ _inflight: dict[tuple[object, ...], threading.Event] = {}  # analyses running no
 def warm_up() -> None:
     """Import the PDF and image libraries ahead of the first evaluation (~0.25 s on first use);
     safe to call from a background thread at start-up."""
+    import pdfplumber  # noqa: F401
     import PIL.Image  # noqa: F401
     import pypdf  # noqa: F401
 
@@ -215,6 +218,10 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
         facts.pages = 1
     if facts.text.strip():
         parse_content(facts)
+    if fmt == "pdf" and facts.error is None:
+        pages = pdf_words(data, limits)
+        if any(p.words for p in pages):
+            read_document(facts, pages)
 
 
 def parse_content(facts: DocumentFacts) -> None:

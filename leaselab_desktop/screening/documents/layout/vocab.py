@@ -1,0 +1,114 @@
+"""Labels, as compact strings (see ``text.compact``), for Canadian (EN/FR) and US pay stubs and bank
+statements. Longest first within a field so "grosspay" wins over "gross"."""
+
+from __future__ import annotations
+
+
+def _labels(*names: str) -> tuple[str, ...]:
+    return tuple(sorted(set(names), key=len, reverse=True))
+
+
+GROSS = _labels(
+    "grosspay", "grossearnings", "totalgrosspay", "totalgross", "grossamount", "grosswages",
+    "grossincome", "totalearnings", "gross", "currentgross", "salairebrut", "remunerationbrute",
+    "paiebrute", "gainsbruts", "totaldesgains", "totaldesgainsbruts", "revenubrut", "brut",
+)
+NET = _labels(
+    "netpay", "netamount", "netearnings", "netdeposit", "takehomepay", "takehome",
+    "amountdeposited", "net", "netcheque", "netcheck", "salairenet", "paienette", "montantnet",
+    "netapayer", "montantdepose", "remunerationnette",
+)
+TOTAL_DEDUCTIONS = _labels(
+    "totaldeductions", "totaltaxesanddeductions", "deductionstotal", "totalwithholdings",
+    "totaltaxes", "totaldesretenues", "totalretenues", "retenuestotales", "totaldesdeductions",
+    "deductions", "retenues",
+)
+DEDUCTION_LINES = _labels(
+    "federaltax", "federalincometax", "provincialtax", "incometax", "taxwithheld", "cpp", "cpp2",
+    "qpp", "rrq", "ei", "employmentinsurance", "ae", "assuranceemploi", "rqap", "qpip",
+    "impotfederal", "impotprovincial", "impotduquebec", "impotsurlerevenu", "fica", "socialsecurity",
+    "medicare", "oasdi", "statetax", "stateincometax", "sdi", "localtax", "rrsp", "reer",
+    "pension", "uniondues", "cotisationsyndicale", "groupbenefits", "benefits", "health", "dental",
+    "fedwithholding", "federalwithholding",
+)
+PAY_DATE = _labels(
+    "paydate", "datepaid", "paymentdate", "chequedate", "checkdate", "depositdate", "datedepaie",
+    "datedepaiement", "datedeversement", "datedudepot", "datedelapaie",
+)
+PERIOD = _labels("payperiod", "period", "periodedepaie", "periode", "periodedepaye", "paiepour")
+PERIOD_START = _labels(
+    "periodstart", "periodbeginning", "periodbegin", "periodfrom", "startdate", "debutdeperiode",
+    "debutdelaperiode", "du",
+)
+PERIOD_END = _labels(
+    "periodend", "periodending", "periodto", "enddate", "findeperiode", "findelaperiode", "au",
+)
+FREQUENCY = _labels("payfrequency", "frequency", "frequencedepaie", "frequencedepaye", "frequence")
+EMPLOYER = _labels(
+    "employer", "employername", "company", "companyname", "employeur", "nomdelemployeur",
+    "entreprise", "payer",
+)
+EMPLOYEE = _labels(
+    "employee", "employeename", "employe", "employename", "nomdelemploye", "name", "nom",
+    "payto", "paytotheorderof", "salarie",
+)
+# Words that mark the start of another field: never an employee's or employer's name.
+STOPS = _labels(
+    *GROSS, *NET, *PAY_DATE, *PERIOD, *EMPLOYER, *EMPLOYEE, "employeeid", "employeeno",
+    "employeenumber", "sin", "nas", "ssn", "id",
+)
+
+OPENING = _labels(
+    "openingbalance", "beginningbalance", "previousbalance", "balanceforward", "startingbalance",
+    "balancebroughtforward", "broughtforward", "soldedouverture", "soldeprecedent",
+    "soldeanterieur", "soldededebut", "soldeinitial", "ancien solde".replace(" ", ""),
+)
+CLOSING = _labels(
+    "closingbalance", "endingbalance", "newbalance", "balanceatendofperiod", "balanceatend",
+    "finalbalance", "soldedefermeture", "soldefinal", "nouveausolde", "soldedecloture",
+    "soldedefin", "soldealafin",
+)
+CARRIED = _labels(
+    "balancecarriedforward", "carriedforward", "balancebroughtforward", "broughtforward",
+    "balanceforward", "soldereporte", "report", "areporter", "reporte",
+)
+TOTAL_DEPOSITS = _labels(
+    "totaldeposits", "totalcredits", "depositsandcredits", "depositsandothercredits",
+    "totaldesdepots", "totaldepots", "depotstotaux", "totaldescredits",
+)
+TOTAL_WITHDRAWALS = _labels(
+    "totalwithdrawals", "totaldebits", "withdrawalsanddebits", "withdrawalsandotherdebits",
+    "totaldesretraits", "totalretraits", "totaldesdebits",
+)
+STATEMENT_PERIOD = _labels(
+    "statementperiod", "period", "statementdates", "statementfrom", "periodedureleve",
+    "periode", "relevedu", "foraperiodof", "from", "du",
+)
+HOLDER = _labels(
+    "accountholder", "name", "customer", "customername", "preparedfor", "client", "titulaire",
+    "titulaireducompte", "nomduclient", "nom",
+)
+
+# Column headers of transaction tables.
+COL_DATE = ("date", "transactiondate", "postingdate", "dateoperation", "dateoper")
+COL_DESC = ("description", "details", "transaction", "libelle", "operation", "particulars", "memo")
+COL_DEBIT = ("withdrawals", "withdrawal", "debits", "debit", "retraits", "retrait", "paid out",
+             "moneyout", "chequesanddebits", "withdrawalsdebits")
+COL_CREDIT = ("deposits", "deposit", "credits", "credit", "depots", "depot", "paidin", "moneyin",
+              "depositscredits")
+COL_AMOUNT = ("amount", "montant", "amountcad", "amount$")
+COL_BALANCE = ("balance", "solde", "runningbalance", "balancecad", "balance$")
+
+# Document kinds from compact text: each hit counts once.
+PAYSTUB_WORDS = (
+    "netpay", "grosspay", "earningsstatement", "paystub", "payperiod", "deductions", "paydate",
+    "ytd", "yeartodate", "takehome", "salairebrut", "salairenet", "periodedepaie", "retenues",
+    "talondepaie", "bulletindepaie", "relevedepaie", "datedepaie", "cumul", "paystatement",
+    "payslip", "grossearnings",
+)
+BANK_WORDS = (
+    "openingbalance", "closingbalance", "statementperiod", "accountstatement", "beginningbalance",
+    "endingbalance", "accountnumber", "transactions", "bankstatement", "withdrawals", "deposits",
+    "soldedouverture", "soldedefermeture", "relevedecompte", "retraits", "depots", "nouveausolde",
+    "soldeprecedent", "numerodecompte",
+)
