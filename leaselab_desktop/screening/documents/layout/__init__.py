@@ -9,7 +9,7 @@ from __future__ import annotations
 from leaselab_desktop.screening.documents.layout.bank import read_bank
 from leaselab_desktop.screening.documents.layout.lines import Line, build_lines
 from leaselab_desktop.screening.documents.layout.paystub import read_paystub
-from leaselab_desktop.screening.documents.layout.text import compact, uncamel
+from leaselab_desktop.screening.documents.layout.text import DATE_ORDER, compact, date_order, uncamel
 from leaselab_desktop.screening.documents.layout.vocab import BANK_WORDS, PAYSTUB_WORDS
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS
 from leaselab_desktop.screening.documents.parse_letter import classify, parse_letter
@@ -41,12 +41,16 @@ def read_document(facts: DocumentFacts, pages: list[PageWords]) -> None:
         facts.text = text[: DEFAULT_LIMITS.max_text_chars]
     facts.kind = _kind(lines, text, facts)
     sources: dict[str, FactSource] = {}
-    if facts.kind == "paystub":
-        sources = _read_paystub(facts, lines)
-    elif facts.kind == "bank_statement":
-        sources = _read_bank(facts, lines)
-    elif facts.kind == "employment_letter":
-        _read_letter(facts, text)
+    order = DATE_ORDER.set(date_order(text))
+    try:
+        if facts.kind == "paystub":
+            sources = _read_paystub(facts, lines)
+        elif facts.kind == "bank_statement":
+            sources = _read_bank(facts, lines)
+        elif facts.kind == "employment_letter":
+            _read_letter(facts, text)
+    finally:
+        DATE_ORDER.reset(order)
     facts.fact_sources.update(sources)
     facts.low_confidence_facts = sorted(
         name for name, src in facts.fact_sources.items() if src.confidence < LOW_CONFIDENCE

@@ -8,7 +8,12 @@ between letters and digits: numbers are delimited by "not a digit" look-arounds 
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from datetime import date
+
+# Numeric dates are d/m/Y (Canadian) unless the document itself shows m/d/Y ("11/14/2026");
+# read_document sets this for the document being read.
+DATE_ORDER: ContextVar[str] = ContextVar("DATE_ORDER", default="dmy")
 
 # Length-preserving accent folding (positions in the folded string match the original).
 _FOLD = str.maketrans(
@@ -60,6 +65,17 @@ def find_dates(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+_NUMERIC_RE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d{2}(?!\d)")
+
+
+def date_order(text: str) -> str:
+    """ "mdy" when the text's numeric dates can only be month first, else "dmy"."""
+    pairs = [(int(a), int(b)) for a, b in _NUMERIC_RE.findall(text)]
+    if any(b > 12 for _, b in pairs) and not any(a > 12 for a, _ in pairs):
+        return "mdy"
+    return "dmy"
+
+
 def dates_in(text: str) -> list[str]:
     return [iso for iso, _, _ in find_dates(text)]
 
@@ -75,7 +91,10 @@ def _to_iso(m: re.Match[str]) -> str | None:
             y, mo, d = int(g("y3")), _MONTHS[g("mon3")], int(g("d3"))
         else:
             a, b, y = int(g("a4")), int(g("b4")), int(g("y4"))
-            d, mo = (a, b) if a > 12 else (b, a) if b > 12 else (a, b)  # d/m/Y unless impossible
+            if a > 12 or b > 12:
+                d, mo = (a, b) if a > 12 else (b, a)
+            else:
+                d, mo = (b, a) if DATE_ORDER.get() == "mdy" else (a, b)
         return date(y, mo, d).isoformat()
     except (ValueError, KeyError):
         return None

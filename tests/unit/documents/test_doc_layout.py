@@ -1,0 +1,276 @@
+"""Layout-aware reading on documents our code did not lay out (reportlab platypus tables) and on
+OCR-like words (dropped spaces, low confidence)."""
+
+from __future__ import annotations
+
+import io
+
+from layout_docs import ocr_page, table_pdf
+from PIL import Image
+
+from leaselab_desktop.screening.documents import analyse_file
+from leaselab_desktop.screening.documents.layout import read_document
+from leaselab_desktop.screening.documents.layout.text import dates_in, find_amounts
+from leaselab_desktop.screening.facts import DocumentFacts
+
+
+def _read(name: str, declared: str, data: bytes) -> DocumentFacts:
+    facts = analyse_file(name, name, declared, data)
+    assert facts.error is None, facts.error_message
+    return facts
+
+
+def test_amounts_in_english_and_french_notation() -> None:
+    cases = {
+        "$4,250.00": 4250.0, "(120.00)": -120.0, "1 234,56 $": 1234.56, "1,234.56 CR": 1234.56,
+        "500.00 DR": -500.0, "-1,900.00": -1900.0, "120.00-": -120.0, "1.234,56": 1234.56,
+        "1\u00a0234,56\u00a0$": 1234.56, "CA$ 87.10": 87.1,
+    }
+    for text, value in cases.items():
+        assert [v for v, _, _ in find_amounts(text)] == [value], text
+    assert find_amounts("Hours 80") == []
+    assert find_amounts("2026-03-15") == []
+    assert dates_in("2026-09-01to2026-09-30") == ["2026-09-01", "2026-09-30"]
+    assert dates_in("du 1er mars 2026 au 15 mars 2026") == ["2026-03-01", "2026-03-15"]
+
+
+def test_paystub_label_and_amount_in_separate_cells() -> None:
+    pdf = table_pdf(
+        [["Employer", "Harbourfront Dental Group"], ["Employee", "Priya Raman"],
+         ["Pay period", "2026-09-01 to 2026-09-14"], ["Pay date", "2026-09-18"]],
+        [["Gross Pay", "$2,560.00"], ["Income Tax", "$384.00"], ["CPP", "$152.32"], ["EI", "$41.98"],
+         ["Total Deductions", "$578.30"], ["Net Pay", "$1,981.70"]],
+        title="Earnings Statement",
+    )
+    f = _read("stub.pdf", "paystub", pdf)
+    assert f.kind == "paystub"
+    s = f.pay_stub
+    assert s is not None
+    assert (s.gross, s.deductions, s.net) == (2560.0, 578.30, 1981.70)
+    assert (s.pay_date, s.period_start, s.period_end) == ("2026-09-18", "2026-09-01", "2026-09-14")
+    assert s.pay_frequency == "biweekly" and s.employer == "Harbourfront Dental Group"
+    assert f.name_on_document == "Priya Raman"
+    assert f.monthly_income_estimate == round(2560 * 26 / 12, 2)
+    src = f.fact_sources["gross"]
+    assert src.page == 0 and src.confidence == 1.0 and src.box[0] > 100  # the amount's cell, right
+    assert f.low_confidence_facts == []
+
+
+def test_paystub_values_below_labels() -> None:
+    pdf = table_pdf(
+        [["Employee Name", "Employer", "Pay Date"], ["Marc Tremblay", "Northwind Logistics", "2026-10-15"]],
+        [["Gross Pay", "Total Deductions", "Net Pay"], ["3,200.00", "812.40", "2,387.60"]],
+        "Pay frequency: Semi-monthly. Pay statement; year to date figures on request.",
+        title="Pay Stub",
+    )
+    f = _read("stub.pdf", "paystub", pdf)
+    s = f.pay_stub
+    assert s is not None
+    assert (s.gross, s.deductions, s.net) == (3200.0, 812.40, 2387.60)
+    assert s.pay_date == "2026-10-15" and s.pay_frequency == "semimonthly"
+    assert s.employer == "Northwind Logistics" and f.name_on_document == "Marc Tremblay"
+    assert f.fact_sources["net"].how == "below"
+
+
+def test_paystub_under_current_and_ytd_column_headers() -> None:
+    pdf = table_pdf(
+        [["Company", "Lakeshore Foods Inc."], ["Employee", "Olu Okafor"], ["Pay Date", "Oct 17, 2026"],
+         ["Pay Frequency", "Weekly"]],
+        [["Earnings", "Rate", "Hours", "Current", "YTD"],
+         ["Regular", "24.50", "40", "980.00", "40,180.00"],
+         ["Overtime", "36.75", "4", "147.00", "2,205.00"],
+         ["Gross Pay", "", "", "1,127.00", "42,385.00"]],
+        [["Deductions", "Current", "YTD"], ["Federal Tax", "120.10", "4,924.10"],
+         ["Provincial Tax", "50.20", "2,058.20"], ["CPP", "61.10", "2,505.10"], ["EI", "18.48", "757.68"]],
+        [["Net Pay", "877.12"]],
+        title="Statement of Earnings",
+    )
+    f = _read("stub.pdf", "paystub", pdf)
+    s = f.pay_stub
+    assert s is not None
+    assert (s.gross, s.ytd_gross, s.net) == (1127.0, 42385.0, 877.12)
+    assert s.deductions == 249.88 and f.metadata["deductions_source"].startswith("itemised")
+    assert s.pay_frequency == "weekly" and s.pay_date == "2026-10-17"
+    assert f.fact_sources["gross"].how == "under column header"
+
+
+def test_us_paystub_side_by_side_tables() -> None:
+    pdf = table_pdf(
+        [["Employer", "Bayview Medical LLC"], ["Employee", "Dana Whitfield"],
+         ["Check Date", "11/14/2026"], ["Pay Period", "11/01/2026 - 11/14/2026"]],
+        [["Earnings", "Current", "YTD", "Taxes", "Current", "YTD"],
+         ["Gross Pay", "3,846.15", "80,769.15", "Federal Income Tax", "512.00", "10,752.00"],
+         ["", "", "", "FICA", "294.23", "6,178.83"],
+         ["", "", "", "State Tax", "180.77", "3,796.17"],
+         ["Net Pay", "2,859.15", "60,042.15", "", "", ""]],
+        title="Earnings Statement",
+    )
+    s = _read("us.pdf", "paystub", pdf).pay_stub
+    assert s is not None
+    assert (s.gross, s.ytd_gross, s.net, s.deductions) == (3846.15, 80769.15, 2859.15, 987.0)
+    assert s.pay_frequency == "biweekly" and s.pay_date == "2026-11-14"
+
+
+def test_french_canadian_paystub() -> None:
+    pdf = table_pdf(
+        [["Employeur", "Boulangerie Saint-Laurent inc."], ["Employé", "Zoë Lévesque"],
+         ["Période de paie", "du 1er mars 2026 au 15 mars 2026"], ["Date de paie", "20 mars 2026"]],
+        [["Gains", "Montant", "Cumul"], ["Salaire brut", "1 234,56 $", "6 172,80 $"],
+         ["Impôt fédéral", "98,10 $", "490,50 $"], ["Impôt du Québec", "110,20 $", "551,00 $"],
+         ["RRQ", "72,20 $", "361,00 $"], ["Assurance-emploi", "16,29 $", "81,45 $"],
+         ["RQAP", "6,10 $", "30,50 $"], ["Total des retenues", "302,89 $", "1 514,45 $"],
+         ["Salaire net", "931,67 $", "4 658,35 $"]],
+        title="Relevé de paie",
+    )
+    f = _read("paie.pdf", "paystub", pdf)
+    s = f.pay_stub
+    assert f.kind == "paystub" and s is not None
+    assert (s.gross, s.deductions, s.net, s.ytd_gross) == (1234.56, 302.89, 931.67, 6172.80)
+    assert (s.period_start, s.period_end, s.pay_date) == ("2026-03-01", "2026-03-15", "2026-03-20")
+    assert s.pay_frequency == "semimonthly" and s.employer == "Boulangerie Saint-Laurent inc."
+    assert f.name_on_document == "Zoë Lévesque"
+
+
+def test_bank_table_withdrawals_deposits_balance() -> None:
+    pdf = table_pdf(
+        [["Account Holder", "Priya Raman"], ["Statement Period", "2026-09-01 to 2026-09-30"]],
+        [["Date", "Description", "Withdrawals", "Deposits", "Balance"],
+         ["2026-09-01", "Opening balance", "", "", "1,200.00"],
+         ["2026-09-03", "PAYROLL DEPOSIT HARBOURFRONT", "", "2,560.00", "3,760.00"],
+         ["2026-09-05", "RENT SEPTEMBER", "1,650.00", "", "2,110.00"],
+         ["2026-09-17", "PAYROLL DEPOSIT HARBOURFRONT", "", "2,560.00", "4,670.00"],
+         ["2026-09-20", "GROCERY", "210.45", "", "4,459.55"],
+         ["2026-09-30", "Closing balance", "", "", "4,459.55"]],
+        title="Account Statement",
+    )
+    f = _read("bank.pdf", "bank_statement", pdf)
+    st = f.bank_statement
+    assert f.kind == "bank_statement" and st is not None
+    assert (st.opening_balance, st.closing_balance) == (1200.0, 4459.55)
+    assert (st.period_start, st.period_end) == ("2026-09-01", "2026-09-30")
+    assert [a for _, a, _ in st.transactions] == [2560.0, -1650.0, 2560.0, -210.45]
+    assert st.transactions[0][2] == 3760.0 and st.recurring_income_monthly == 5120.0
+    assert f.name_on_document == "Priya Raman"
+
+
+def test_bank_signed_amount_column_parentheses_and_cr_dr() -> None:
+    pdf = table_pdf(
+        [["Statement period", "Sep 1, 2026 to Sep 30, 2026"], ["Opening balance", "350.00 DR"]],
+        [["Date", "Transaction", "Amount", "Balance"],
+         ["Sep 02", "SALARY ACME LTD", "3,000.00 CR", "2,650.00 CR"],
+         ["Sep 04", "HYDRO ONE", "(120.50)", "2,529.50"],
+         ["Sep 09", "E-TRANSFER SENT", "-400.00", "2,129.50"],
+         ["Sep 15", "ATM WITHDRAWAL", "200.00 DR", "1,929.50"]],
+        [["Closing balance", "1,929.50"]],
+        title="Chequing account statement",
+    )
+    st = _read("bank.pdf", "bank_statement", pdf).bank_statement
+    assert st is not None
+    assert st.opening_balance == -350.0 and st.closing_balance == 1929.50
+    assert [(a, b) for _, a, b in st.transactions] == [
+        (3000.0, 2650.0), (-120.5, 2529.5), (-400.0, 2129.5), (-200.0, 1929.5)]
+    assert st.transactions[0][0] == "SALARY ACME LTD"
+
+
+def _statement_rows(start: float, rows: list[tuple[str, str, float]]) -> tuple[list[list[str]], float]:
+    out, bal = [], start
+    for day, desc, amt in rows:
+        bal = round(bal + amt, 2)
+        out.append([day, desc, f"{-amt:,.2f}" if amt < 0 else "", f"{amt:,.2f}" if amt > 0 else "",
+                    f"{bal:,.2f}"])
+    return out, bal
+
+
+def test_bank_multi_page_with_balance_carried_forward() -> None:
+    head = ["Date", "Description", "Debits", "Credits", "Balance"]
+    p1, mid = _statement_rows(800.0, [("2026-09-02", "PAYROLL", 1900.0), ("2026-09-05", "RENT", -1400.0)])
+    p2, end = _statement_rows(mid, [("2026-09-16", "PAYROLL", 1900.0), ("2026-09-20", "PHONE", -65.0)])
+    pdf = table_pdf(
+        [["Statement period", "2026-09-01 - 2026-09-30"], ["Opening Balance", "800.00"]],
+        [head, *p1, ["", "Balance carried forward", "", "", f"{mid:,.2f}"]], None,
+        [head, ["", "Balance brought forward", "", "", f"{mid:,.2f}"], *p2],
+        [["Closing Balance", f"{end:,.2f}"]],
+        title="Bank Statement",
+    )
+    f = _read("bank.pdf", "bank_statement", pdf)
+    st = f.bank_statement
+    assert f.pages == 2 and st is not None
+    assert [a for _, a, _ in st.transactions] == [1900.0, -1400.0, 1900.0, -65.0]
+    assert st.closing_balance == end and st.opening_balance == 800.0
+    assert st.recurring_income_monthly == 3800.0
+
+
+def test_french_bank_statement() -> None:
+    pdf = table_pdf(
+        [["Titulaire", "Marc-André Gagnon"], ["Période du relevé", "2026-09-01 au 2026-09-30"],
+         ["Solde d'ouverture", "1 000,00 $"], ["Solde de fermeture", "2 450,00 $"]],
+        [["Date", "Description", "Retraits", "Dépôts", "Solde"],
+         ["2026-09-04", "Dépôt direct salaire", "", "2 100,00 $", "3 100,00 $"],
+         ["2026-09-10", "Loyer", "650,00 $", "", "2 450,00 $"]],
+        title="Relevé de compte",
+    )
+    f = _read("releve.pdf", "bank_statement", pdf)
+    st = f.bank_statement
+    assert f.kind == "bank_statement" and st is not None
+    assert (st.opening_balance, st.closing_balance) == (1000.0, 2450.0)
+    assert [a for _, a, _ in st.transactions] == [2100.0, -650.0]
+    assert st.recurring_income_monthly == 2100.0 and f.name_on_document == "Marc-André Gagnon"
+
+
+def test_ocr_words_without_spaces_and_low_confidence() -> None:
+    page = ocr_page([
+        (100, [(100, "EARNINGSSTATEMENT")]),
+        (160, [(100, "Employee:PriyaRaman")]),
+        (200, [(100, "PayPeriod"), (500, "2026-09-01to2026-09-14")]),
+        (240, [(100, "PayDate"), (500, "2026-09-18")]),
+        (320, [(100, "GrossPay"), (700, "2,560.00"), (1000, "40,960.00")]),
+        (360, [(100, "TotalDeductions"), (700, "578.30")]),
+        (400, [(100, "NetPay"), (700, "1,981.70")]),
+    ], confidence=0.62)
+    facts = DocumentFacts(file_id="p", file_name="photo.jpg", declared_type="paystub", sha256="",
+                          md5="", size=1, detected_format="jpeg")
+    read_document(facts, [page])
+    s = facts.pay_stub
+    assert facts.kind == "paystub" and s is not None
+    assert (s.gross, s.deductions, s.net, s.ytd_gross) == (2560.0, 578.30, 1981.70, 40960.0)
+    assert s.pay_frequency == "biweekly" and facts.name_on_document == "Priya Raman"
+    assert "gross" in facts.low_confidence_facts and facts.fact_sources["gross"].confidence == 0.62
+    assert "GrossPay" in facts.text  # an image's text is the words, line by line
+
+
+def test_ocr_bank_statement_with_dropped_spaces() -> None:
+    page = ocr_page([
+        (80, [(100, "ACCOUNTSTATEMENT")]),
+        (140, [(100, "Statementperiod"), (600, "2026-09-01to2026-09-30")]),
+        (180, [(100, "Openingbalance"), (600, "$500.00")]),
+        (260, [(100, "Date"), (400, "Description"), (900, "Amount"), (1200, "Balance")]),
+        (300, [(100, "2026-09-03"), (400, "PAYROLLDEPOSIT"), (900, "1,500.00"), (1200, "2,000.00")]),
+        (340, [(100, "2026-09-08"), (400, "GROCERY"), (900, "-80.00"), (1200, "1,920.00")]),
+        (400, [(100, "Closingbalance"), (600, "$1,920.00")]),
+    ])
+    facts = DocumentFacts(file_id="p", file_name="scan.png", declared_type="other", sha256="",
+                          md5="", size=1)
+    read_document(facts, [page])
+    st = facts.bank_statement
+    assert facts.kind == "bank_statement" and st is not None
+    assert (st.opening_balance, st.closing_balance, st.period_end) == (500.0, 1920.0, "2026-09-30")
+    assert [a for _, a, _ in st.transactions] == [1500.0, -80.0]
+    assert st.recurring_income_monthly == 1500.0 and facts.low_confidence_facts == []
+
+
+def test_words_forming_no_document_leave_facts_alone() -> None:
+    facts = DocumentFacts(file_id="p", file_name="x.png", declared_type="government_id", sha256="",
+                          md5="", size=1, kind="government_id")
+    read_document(facts, [])
+    read_document(facts, [ocr_page([(10, [(10, "%%%"), (40, "12")])])])
+    assert facts.kind == "government_id" and facts.pay_stub is None and facts.bank_statement is None
+
+
+def test_png_without_exif_is_readable() -> None:
+    buf = io.BytesIO()
+    Image.new("RGB", (320, 200), "white").save(buf, "PNG")
+    data = buf.getvalue()
+    f = analyse_file("i", "screenshot.png", "government_id", data)
+    assert f.error is None and f.metadata["format"] == "png"
+    broken = analyse_file("j", "broken.png", "government_id", data[: len(data) // 2])
+    assert broken.error == "corrupt"
