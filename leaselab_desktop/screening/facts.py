@@ -108,6 +108,9 @@ class ApplicantFacts(BaseModel):
     average_bank_balance: float | None = None
     negative_balance_days: int | None = None
     application_fields_complete: float = 0.0  # 0..1 share of required application fields filled
+    # why documents did not verify ("Could not read the gross pay on paystub_march.pdf.");
+    # shown with the income factor, never scored
+    verification_notes: list[str] = Field(default_factory=list)
 
 
 class Extraction(BaseModel):

@@ -222,6 +222,42 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
         pages = pdf_words(data, limits)
         if any(p.words for p in pages):
             read_document(facts, pages)
+        if pdf.earlier is not None:
+            facts.original_values = _originals(facts, pdf.earlier, pdf.earlier_text, limits)
+
+
+_ORIGINAL_FIELDS = (
+    ("gross", lambda f: f.pay_stub and f.pay_stub.gross),
+    ("net", lambda f: f.pay_stub and f.pay_stub.net),
+    ("deductions", lambda f: f.pay_stub and f.pay_stub.deductions),
+    ("ytd_gross", lambda f: f.pay_stub and f.pay_stub.ytd_gross),
+    ("pay_date", lambda f: f.pay_stub and f.pay_stub.pay_date),
+    ("opening_balance", lambda f: f.bank_statement and f.bank_statement.opening_balance),
+    ("closing_balance", lambda f: f.bank_statement and f.bank_statement.closing_balance),
+    ("annual_salary", lambda f: f.stated_annual_salary),
+    ("employer", lambda f: f.employer),
+    ("name", lambda f: f.name_on_document),
+)
+
+
+def _originals(facts: DocumentFacts, earlier: bytes, text: str, limits: Limits) -> dict[str, float | str]:
+    """The figures the earlier revision printed where they differ from this one's: what the
+    document said before it was edited."""
+    old = DocumentFacts(
+        file_id=facts.file_id, file_name=facts.file_name, declared_type=facts.declared_type,
+        sha256="", md5="", size=len(earlier), text=text,
+    )
+    if text.strip():
+        parse_content(old)
+    pages = pdf_words(earlier, limits)
+    if any(p.words for p in pages):
+        read_document(old, pages)
+    out: dict[str, float | str] = {}
+    for name, get in _ORIGINAL_FIELDS:
+        before, now = get(old), get(facts)
+        if isinstance(before, float | str) and before and before != now:
+            out[name] = before
+    return out
 
 
 def parse_content(facts: DocumentFacts) -> None:
