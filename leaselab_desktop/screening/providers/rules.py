@@ -139,9 +139,9 @@ def checked_income(
 def build_facts(lead: Lead, docs: DocumentSet, today: date) -> tuple[ApplicantFacts, str]:
     usable = [d for d in docs.documents if _usable(d)]
     income, income_source, countable, notes = checked_income(usable, docs.signals)
-    assistance = max((d.public_assistance_monthly or 0.0 for d in usable), default=0.0) or None
+    assistance = max((d.public_assistance_monthly or 0.0 for d in countable), default=0.0) or None
     start = next(
-        (s for d in usable if _kind(d) == "employment_letter" and (s := _as_date(d.employment_start))),
+        (s for d in countable if _kind(d) == "employment_letter" and (s := _as_date(d.employment_start))),
         None,
     ) or _as_date(lead.employment_start_date)
     status = (lead.employment_status or "").strip().lower() or None
@@ -158,7 +158,7 @@ def build_facts(lead: Lead, docs: DocumentSet, today: date) -> tuple[ApplicantFa
         employment_status=status,
         employment_months=months,
         employer_verified=any(
-            d.employer for d in usable if _kind(d) in ("paystub", "employment_letter")
+            d.employer for d in countable if _kind(d) in ("paystub", "employment_letter")
         ),
         documents_present=kinds,
         documents_unreadable=len(docs.documents) - len(usable),

@@ -72,7 +72,7 @@ export function parseAndScore(lead: LeadSnapshot, docs: DocumentsResult, answer:
     if (err instanceof ModelOutputError) throw new NonRetryableError(`The AI answer could not be used: ${err.message}`);
     throw err;
   }
-  const base = buildFacts(lead, docs.documents, today).facts;
+  const base = buildFacts(lead, docs.documents, today, docs.signals).facts;
   const facts: ApplicantFacts = { ...base, ...parsed.facts };
   const seen = new Set(docs.signals.map((s) => `${s.code}|${s.document}`));
   const signals = [...docs.signals, ...parsed.signals.filter((s) => !seen.has(`${s.code}|${s.document}`))];
