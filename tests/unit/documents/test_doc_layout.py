@@ -4,6 +4,7 @@ OCR-like words (dropped spaces, low confidence)."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from layout_docs import ocr_page, table_pdf
 from PIL import Image
@@ -274,3 +275,30 @@ def test_png_without_exif_is_readable() -> None:
     assert f.error is None and f.metadata["format"] == "png"
     broken = analyse_file("j", "broken.png", "government_id", data[: len(data) // 2])
     assert broken.error == "corrupt"
+
+
+LIBREOFFICE = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "libreoffice"
+
+
+def test_libreoffice_paystub_with_tight_columns_and_a_letterhead() -> None:
+    f = _read("stub_lo.pdf", "other", (LIBREOFFICE / "stub_lo.pdf").read_bytes())
+    assert f.metadata["producer"].startswith("LibreOffice") and f.kind == "paystub"
+    s = f.pay_stub
+    assert s is not None
+    assert (s.gross, s.ytd_gross, s.deductions, s.net) == (3003.0, 57057.0, 698.62, 2304.38)
+    assert (s.period_start, s.period_end, s.pay_date) == ("2026-10-01", "2026-10-15", "2026-10-20")
+    assert s.pay_frequency == "semimonthly"
+    assert s.employer == "Maple Leaf Logistics Ltd." and f.fact_sources["employer"].how == "letterhead"
+    assert f.name_on_document == "Siobhán O'Brien"
+
+
+def test_libreoffice_statement_summary_below_labels_and_year_less_rows() -> None:
+    f = _read("bank_lo.pdf", "other", (LIBREOFFICE / "bank_lo.pdf").read_bytes())
+    st = f.bank_statement
+    assert f.kind == "bank_statement" and st is not None
+    assert (st.opening_balance, st.total_deposits, st.total_withdrawals, st.closing_balance) == (
+        812.40, 4620.0, 3155.63, 2276.77)
+    assert (st.period_start, st.period_end) == ("2026-10-01", "2026-10-31")
+    assert st.transactions[0] == ("PAYROLL DEP MAPLE LEAF LOGISTICS", 2310.0, 3122.4)
+    assert [a for _, a, _ in st.transactions] == [2310.0, -1850.0, -132.18, 2310.0, -96.45, -1077.0]
+    assert st.recurring_income_monthly == 4620.0 and f.name_on_document == "Olu Okafor"

@@ -17,7 +17,13 @@ from leaselab_desktop.screening.documents.layout.pairing import (
     find_text,
     split_label,
 )
-from leaselab_desktop.screening.documents.layout.text import compact, dates_in, find_amounts, fold
+from leaselab_desktop.screening.documents.layout.text import (
+    MONTH_NAMES,
+    compact,
+    dates_in,
+    find_amounts,
+    fold,
+)
 from leaselab_desktop.screening.documents.layout.text import find_dates as find_dates_at
 from leaselab_desktop.screening.documents.parse_common import days_between
 from leaselab_desktop.screening.facts import BankStatement, FactSource
@@ -29,6 +35,10 @@ _ASSISTANCE = re.compile(r"ontarioworks|odsp|ontworks|socialassistance|disabilit
                          r"|aidesociale|solidaritesociale")
 _TOTALS = ("total", "subtotal", "soustotal", "totaux")
 _MONEY_ROLES = ("debit", "credit", "amount", "balance")
+_DAY_RE = re.compile(  # a day without its year at the start of a row: "Oct 02", "02/10", "2 oct."
+    rf"^\s*(?:\d{{1,2}}[/-]\d{{1,2}}|(?:{MONTH_NAMES})\.?\s*\d{{1,2}}|\d{{1,2}}\s*(?:{MONTH_NAMES})\.?)\s+(?=\S)",
+    re.IGNORECASE,
+)
 _EXPLICIT = re.compile(r"\+|(?<![a-z])cr(?![a-z])")
 
 
@@ -203,6 +213,9 @@ def _read_row(line: Line, cols: list[Column]) -> _Row | None:
             row.signed = role != "amount" or value < 0 or bool(_EXPLICIT.search(fold(cell.text)))
     if row.amount is None:
         return None  # opening / carried-forward / closing lines carry only a balance
+    if row.desc:  # "Oct 02 PAYROLL …": the day without a year is the date column's, not the text's
+        day = _DAY_RE.match(fold(row.desc[0]))  # folded: "déc." matches like "dec."
+        row.desc[0] = row.desc[0][day.end():] if day else row.desc[0]
     first = row.desc[0] if row.desc else ""
     if compact(first).startswith(_TOTALS) or split_label(
         first, vocab.CARRIED + vocab.OPENING + vocab.CLOSING

@@ -12,6 +12,7 @@ from itertools import pairwise
 from statistics import median
 
 from leaselab_desktop.screening.documents.layout.text import compact, find_amounts, is_amount_only
+from leaselab_desktop.screening.documents.layout.vocab import SINGLE_SPLIT, SPLIT_PHRASES
 from leaselab_desktop.screening.documents.words import PageWords, Word
 
 CELL_GAP = 0.9  # a gap wider than this × the line's median word height separates cells
@@ -131,7 +132,33 @@ def _cells(row: list[Word]) -> list[Cell]:
             groups.append([w])
         else:
             groups[-1].append(w)
-    return [Cell(g) for g in groups]
+    return [Cell(part) for g in groups for part in _split_phrases(g)]
+
+
+def _split_phrases(words: list[Word], longest: int = 4) -> list[list[Word]]:
+    """Words cut before and after each known label or column header ("Hours Rate This period
+    Year to date" → Hours | Rate | This period | Year to date), longest phrase first."""
+    if len(words) < 2:
+        return [words]
+    keys = [compact(w.text) for w in words]
+    out: list[list[Word]] = [[]]
+    i = 0
+    while i < len(words):
+        size = next(
+            (n for n in range(min(longest, len(words) - i), 0, -1)
+             if "".join(keys[i:i + n]) in SPLIT_PHRASES and (n > 1 or keys[i] in SINGLE_SPLIT)),
+            0,
+        )
+        if size:
+            if out[-1]:
+                out.append([])
+            out[-1].extend(words[i:i + size])
+            out.append([])
+            i += size
+        else:
+            out[-1].append(words[i])
+            i += 1
+    return [g for g in out if g]
 
 
 def build_lines(pages: list[PageWords]) -> list[Line]:

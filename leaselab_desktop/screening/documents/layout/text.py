@@ -45,7 +45,7 @@ for _i, _names in enumerate(
 ):
     for _n in _names:
         _MONTHS[_n] = _i
-_MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MON = MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))  # folded (no accents)
 
 _DATE_RE = re.compile(
     r"(?<!\d)(?P<y1>(?:19|20)\d{2})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})(?!\d)"

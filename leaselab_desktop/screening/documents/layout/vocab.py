@@ -24,7 +24,8 @@ TOTAL_DEDUCTIONS = _labels(
     "deductions", "retenues",
 )
 DEDUCTION_LINES = _labels(
-    "federaltax", "federalincometax", "provincialtax", "incometax", "taxwithheld", "cpp", "cpp2",
+    "federaltax", "federalincometax", "provincialtax", "provincialincometax", "quebecincometax",
+    "incometax", "taxwithheld", "cpp", "cpp2",
     "qpp", "rrq", "ei", "employmentinsurance", "ae", "assuranceemploi", "rqap", "qpip",
     "impotfederal", "impotprovincial", "impotduquebec", "impotsurlerevenu", "fica", "socialsecurity",
     "medicare", "oasdi", "statetax", "stateincometax", "sdi", "localtax", "rrsp", "reer",
@@ -112,3 +113,25 @@ BANK_WORDS = (
     "soldedouverture", "soldedefermeture", "relevedecompte", "retraits", "depots", "nouveausolde",
     "soldeprecedent", "numerodecompte",
 )
+
+# Single words that head a table column; any other label splits a run of words only when it is
+# two words or more ("Pay date"), so a name like "Harbourfront Dental Group" is never cut.
+SINGLE_SPLIT = frozenset({
+    "hours", "current", "ytd", "withdrawals", "deposits", "balance", "amount", "debits", "credits",
+    "retraits", "depots", "solde", "montant", "cumul", "description", "heures", "employee",
+    "employer", "employeur", "deductions", "retenues", "earnings",
+})
+
+
+def _phrases() -> frozenset[str]:
+    every = (GROSS + NET + TOTAL_DEDUCTIONS + DEDUCTION_LINES + PAY_DATE + PERIOD + PERIOD_START
+             + PERIOD_END + FREQUENCY + EMPLOYER + EMPLOYEE + STOPS + OPENING + CLOSING + CARRIED
+             + TOTAL_DEPOSITS + TOTAL_WITHDRAWALS + STATEMENT_PERIOD + HOLDER + COL_DATE + COL_DESC
+             + COL_DEBIT + COL_CREDIT + COL_AMOUNT + COL_BALANCE
+             + ("thisperiod", "yeartodate", "currentperiod", "cetteperiode"))
+    return frozenset(p for p in every if len(p) >= 5)
+
+
+# Labels and column headers that start a new cell even when set close to the text before them
+# (a tightly spaced table's header row comes out as one run of words).
+SPLIT_PHRASES = _phrases()
