@@ -134,7 +134,7 @@ def test_ytd_discontinuity_consecutive_gap_year_employer() -> None:
 @pytest.mark.parametrize(
     "on_doc",
     ["Jane Public", "JANE PUBLIC", "Public, Jane", "Jane Q. Public", "J. Public", "Jane Quinn Public",
-     "Mrs. Jane Public", "Jane Public & John Public"],
+     "Mrs. Jane Public", "Jane Public & John Public", "JANEPUBLIC", "PublicJane"],
 )
 def test_name_tolerances(on_doc: str) -> None:
     assert detect_signals(LEAD, [doc(name_on_document=on_doc, kind="paystub")], {}) == []
@@ -152,6 +152,10 @@ def test_name_mismatch() -> None:
     assert '"Rebecca Thompson"' in sigs[0].evidence and '"Jane Public"' in sigs[0].evidence
     partial = detect_signals(LEAD, [doc(name_on_document="John Public")], {})
     assert codes(partial) == [("name_mismatch", "medium")]
+    run_together = detect_signals(LEAD, [doc(name_on_document="JOHNPUBLIC")], {})  # OCR, no space
+    assert codes(run_together) == [("name_mismatch", "medium")]
+    stranger = detect_signals(LEAD, [doc(name_on_document="REBECCATHOMPSON")], {})
+    assert codes(stranger) == [("name_mismatch", "high")]
 
 
 def test_income_mismatch_bands() -> None:
