@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
 from layout_docs import ocr_page, table_pdf
 from PIL import Image
 
@@ -277,12 +278,13 @@ def test_png_without_exif_is_readable() -> None:
     assert broken.error == "corrupt"
 
 
-LIBREOFFICE = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "libreoffice"
+RENDERED = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "rendered"
 
 
-def test_libreoffice_paystub_with_tight_columns_and_a_letterhead() -> None:
-    f = _read("stub_lo.pdf", "other", (LIBREOFFICE / "stub_lo.pdf").read_bytes())
-    assert f.metadata["producer"].startswith("LibreOffice") and f.kind == "paystub"
+@pytest.mark.parametrize(("suffix", "producer"), [("lo", "LibreOffice"), ("qt", "Qt")])
+def test_rendered_paystub_with_tight_columns_and_a_letterhead(suffix: str, producer: str) -> None:
+    f = _read("stub.pdf", "other", (RENDERED / f"stub_{suffix}.pdf").read_bytes())
+    assert f.metadata["producer"].startswith(producer) and f.kind == "paystub"
     s = f.pay_stub
     assert s is not None
     assert (s.gross, s.ytd_gross, s.deductions, s.net) == (3003.0, 57057.0, 698.62, 2304.38)
@@ -292,8 +294,9 @@ def test_libreoffice_paystub_with_tight_columns_and_a_letterhead() -> None:
     assert f.name_on_document == "Siobhán O'Brien"
 
 
-def test_libreoffice_statement_summary_below_labels_and_year_less_rows() -> None:
-    f = _read("bank_lo.pdf", "other", (LIBREOFFICE / "bank_lo.pdf").read_bytes())
+@pytest.mark.parametrize("suffix", ["lo", "qt"])
+def test_rendered_statement_summary_below_labels_and_year_less_rows(suffix: str) -> None:
+    f = _read("bank.pdf", "other", (RENDERED / f"bank_{suffix}.pdf").read_bytes())
     st = f.bank_statement
     assert f.kind == "bank_statement" and st is not None
     assert (st.opening_balance, st.total_deposits, st.total_withdrawals, st.closing_balance) == (
