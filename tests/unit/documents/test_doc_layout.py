@@ -34,6 +34,9 @@ def test_amounts_in_english_and_french_notation() -> None:
     assert find_amounts("2026-03-15") == []
     assert dates_in("2026-09-01to2026-09-30") == ["2026-09-01", "2026-09-30"]
     assert dates_in("du 1er mars 2026 au 15 mars 2026") == ["2026-03-01", "2026-03-15"]
+    for one_year in ("Sep 1 to Sep 30, 2026", "September 1 - 30, 2026", "du 1er au 30 sept. 2026"):
+        assert dates_in(one_year) == ["2026-09-01", "2026-09-30"], one_year
+    assert dates_in("01-Sep-2026") == ["2026-09-01"]
 
 
 def test_paystub_label_and_amount_in_separate_cells() -> None:

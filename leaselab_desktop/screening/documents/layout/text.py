@@ -49,20 +49,40 @@ _MON = MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))  # folded 
 
 _DATE_RE = re.compile(
     r"(?<!\d)(?P<y1>(?:19|20)\d{2})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})(?!\d)"
-    rf"|(?<![a-z])(?P<mon2>{_MON})\.?\s*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y2>(?:19|20)\d{{2}})(?!\d)"
-    rf"|(?<!\d)(?P<d3>\d{{1,2}})(?:er)?\s*(?P<mon3>{_MON})\.?,?\s*(?P<y3>(?:19|20)\d{{2}})(?!\d)"
+    rf"|(?<![a-z])(?P<mon2>{_MON})\.?[\s-]*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?[\s-]*(?P<y2>(?:19|20)\d{{2}})(?!\d)"
+    rf"|(?<!\d)(?P<d3>\d{{1,2}})(?:er)?[\s-]*(?P<mon3>{_MON})\.?,?[\s-]*(?P<y3>(?:19|20)\d{{2}})(?!\d)"
     r"|(?<!\d)(?P<a4>\d{1,2})[/.-](?P<b4>\d{1,2})[/.-](?P<y4>(?:19|20)\d{2})(?!\d)",
+)
+_TO = r"\s*(?:to|-|au|a|through|thru|until)\s*"
+# A range that prints its year (and maybe its month) once: "Sep 1 to Sep 30, 2026",
+# "1 - 30 septembre 2026", "du 1er au 30 sept. 2026".
+_RANGE_RE = re.compile(
+    rf"(?<![a-z])(?P<ma>{_MON})\.?\s*(?P<da>\d{{1,2}})(?:st|nd|rd|th)?{_TO}(?:(?P<mb>{_MON})\.?\s*)?"
+    rf"(?P<db>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>(?:19|20)\d{{2}})(?!\d)"
+    rf"|(?<!\d)(?P<da2>\d{{1,2}})(?:er)?\s*(?:(?P<ma2>{_MON})\.?\s*)?{_TO}(?P<db2>\d{{1,2}})\s*"
+    rf"(?P<mb2>{_MON})\.?,?\s*(?P<y2>(?:19|20)\d{{2}})(?!\d)",
 )
 
 
 def find_dates(text: str) -> list[tuple[str, int, int]]:
-    """Every date in ``text`` as (ISO date, start, end)."""
+    """Every date in ``text`` as (ISO date, start, end); a range with one year gives two dates."""
+    folded = fold(text)
     out: list[tuple[str, int, int]] = []
-    for m in _DATE_RE.finditer(fold(text)):
+    for m in _RANGE_RE.finditer(folded):
+        g = m.group
+        if g("y"):
+            y, ma, mb, da, db = g("y"), g("ma"), g("mb") or g("ma"), g("da"), g("db")
+        else:
+            y, ma, mb, da, db = g("y2"), g("ma2") or g("mb2"), g("mb2"), g("da2"), g("db2")
+        first, last = _iso(int(y), _MONTHS[ma], int(da)), _iso(int(y), _MONTHS[mb], int(db))
+        if first and last and first <= last:
+            out += [(first, m.start(), m.end()), (last, m.start(), m.end())]
+            folded = folded[: m.start()] + "#" * (m.end() - m.start()) + folded[m.end():]
+    for m in _DATE_RE.finditer(folded):
         iso = _to_iso(m)
         if iso:
             out.append((iso, m.start(), m.end()))
-    return out
+    return sorted(out, key=lambda d: d[1])
 
 
 _NUMERIC_RE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d{2}(?!\d)")
@@ -78,6 +98,13 @@ def date_order(text: str) -> str:
 
 def dates_in(text: str) -> list[str]:
     return [iso for iso, _, _ in find_dates(text)]
+
+
+def _iso(y: int, mo: int, d: int) -> str | None:
+    try:
+        return date(y, mo, d).isoformat()
+    except ValueError:
+        return None
 
 
 def _to_iso(m: re.Match[str]) -> str | None:
