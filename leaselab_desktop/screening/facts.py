@@ -49,6 +49,8 @@ class BankStatement(BaseModel):
     recurring_income_monthly: float | None = None
     period_start: str | None = None  # ISO date
     period_end: str | None = None
+    # pages that do not continue the one before ("page 2 starts from 9,999.00, but …")
+    continuity_breaks: list[str] = Field(default_factory=list)
 
 
 class DocumentFacts(BaseModel):

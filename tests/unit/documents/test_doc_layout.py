@@ -308,3 +308,26 @@ def test_rendered_statement_summary_below_labels_and_year_less_rows(suffix: str)
     assert st.transactions[0] == ("PAYROLL DEP MAPLE LEAF LOGISTICS", 2310.0, 3122.4)
     assert [a for _, a, _ in st.transactions] == [2310.0, -1850.0, -132.18, 2310.0, -96.45, -1077.0]
     assert st.recurring_income_monthly == 4620.0 and f.name_on_document == "Olu Okafor"
+
+
+def test_page_two_that_does_not_continue_page_one_is_flagged() -> None:
+    from leaselab_desktop.domain.models import Lead
+    from leaselab_desktop.screening.signals import detect_signals
+
+    head = ["Date", "Description", "Debits", "Credits", "Balance"]
+    p1, mid = _statement_rows(800.0, [("2026-09-02", "PAYROLL", 1900.0), ("2026-09-05", "RENT", -1400.0)])
+    p2, end = _statement_rows(7300.0, [("2026-09-16", "PAYROLL", 1900.0)])  # another statement's page
+    pdf = table_pdf(
+        [["Statement period", "2026-09-01 - 2026-09-30"], ["Opening Balance", "800.00"]],
+        [head, *p1, ["", "Balance carried forward", "", "", f"{mid:,.2f}"]], None,
+        [head, ["", "Balance brought forward", "", "", "7,300.00"], *p2],
+        [["Closing Balance", f"{end:,.2f}"]],
+        title="Bank Statement",
+    )
+    f = _read("bank.pdf", "bank_statement", pdf)
+    assert f.bank_statement is not None
+    assert f.bank_statement.continuity_breaks == [
+        "Balance page 2 starts from 7,300.00, but the balance before it (page 1) is 1,300.00."]
+    sigs = [s for s in detect_signals(Lead(id="L", first_name="A", last_name="B"), [f], {})
+            if s.code == "bank_balance_mismatch"]
+    assert sigs and sigs[0].severity == "high" and "page 2 starts from 7,300.00" in sigs[0].evidence

@@ -78,7 +78,7 @@ def read_bank(lines: Sequence[Line]) -> BankReading:
     if period is not None and isinstance(period.value, list):
         st.period_start, st.period_end = period.value[0], period.value[1]
         out.sources["period"] = period.source()
-    st.transactions = _transactions(lines, st.opening_balance)
+    st.transactions, st.continuity_breaks = _transactions(lines, st.opening_balance)
     if st.closing_balance is None and st.transactions and st.transactions[-1][2] is not None:
         st.closing_balance = st.transactions[-1][2]
     months = 1.0
@@ -166,10 +166,16 @@ class _Row:
     signed: bool = True  # False: an unsigned figure in a single Amount column
 
 
-def _transactions(lines: Sequence[Line], opening: float | None) -> list[tuple[str, float, float | None]]:
+def _transactions(
+    lines: Sequence[Line], opening: float | None
+) -> tuple[list[tuple[str, float, float | None]], list[str]]:
+    """The rows, and where a page does not continue from the one before (a balance carried or
+    brought forward that is not the balance printed above it)."""
     rows: list[_Row] = []
+    breaks: list[str] = []
     cols: list[Column] | None = None
     last: _Row | None = None
+    now: tuple[float, int] | None = None  # the latest printed balance and its page
     for line in lines:
         header = _header(line)
         if header is not None:
@@ -177,17 +183,38 @@ def _transactions(lines: Sequence[Line], opening: float | None) -> list[tuple[st
             continue
         if cols is None:
             continue
+        carried = _carry(line)
+        if carried is not None:
+            if now is not None and abs(now[0] - carried) > 0.015:
+                where = f"page {line.page + 1} starts from" if line.page > now[1] else "carried forward"
+                breaks.append(
+                    f"Balance {where} {carried:,.2f}, but the balance before it (page {now[1] + 1}) "
+                    f"is {now[0]:,.2f}."
+                )
+            now, last = (carried, line.page), None
+            continue
         row = _read_row(line, cols)
         if row is not None:
             rows.append(row)
             last = row
+            if row.balance is not None:
+                now = (row.balance, line.page)
         elif (last is not None and not find_amounts(line.text) and line.page == last.page
               and line.top - last.bottom < 1.5 * line.height):
             last.desc.append(line.text)  # a description wrapped onto the next line
             last.bottom = line.bottom
         else:
             last = None
-    return _signed(rows, opening)
+    return _signed(rows, opening), breaks
+
+
+def _carry(line: Line) -> float | None:
+    """The balance on an opening, carried-forward or brought-forward line of the table."""
+    text = next((c.text for c in line.cells if not c.amount_only and not dates_in(c.text)), "")
+    if not text or split_label(text, vocab.CARRIED + vocab.OPENING) is None:
+        return None
+    found = find_amounts(line.text)
+    return found[-1][0] if found else None
 
 
 def _read_row(line: Line, cols: list[Column]) -> _Row | None:
