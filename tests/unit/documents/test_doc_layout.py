@@ -331,3 +331,11 @@ def test_page_two_that_does_not_continue_page_one_is_flagged() -> None:
     sigs = [s for s in detect_signals(Lead(id="L", first_name="A", last_name="B"), [f], {})
             if s.code == "bank_balance_mismatch"]
     assert sigs and sigs[0].severity == "high" and "page 2 starts from 7,300.00" in sigs[0].evidence
+
+
+def test_plain_text_statement_keeps_its_period() -> None:
+    text = ("ACCOUNT STATEMENT\nStatement Period: 2026-09-01 to 2026-09-30\nOpening Balance: $100.00\n"
+            "2026-09-03 PAYROLL DEPOSIT 900.00 1,000.00\nClosing Balance: $1,000.00\n")
+    st = _read("s.txt", "bank_statement", text.encode()).bank_statement
+    assert st is not None and (st.period_start, st.period_end) == ("2026-09-01", "2026-09-30")
+    assert st.recurring_income_monthly == 900.0
