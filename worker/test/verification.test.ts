@@ -9,6 +9,7 @@ import { buildFacts, type LeadSnapshot } from "../src/ai/rules";
 import { detectSignals } from "../src/documents/signals";
 import { inspectDocument } from "../src/documents/inspect";
 import { POLICY, score, type Signal } from "../src/scoring";
+import { parseAndScore } from "../src/workflow/steps";
 
 const lead: LeadSnapshot = {
   id: "lead_v", site_id: "site_v", first_name: "Priya", last_name: "Raman", email: "p@example.com", phone: "1", current_address: "x",
@@ -61,5 +62,20 @@ describe("verification", () => {
     const r = score(facts, [], POLICY, "default");
     expect(r.factors.find((f) => f.code === "document_authenticity")!.explanation)
       .toMatch(/^No document signals in the documents that could be read; 1 document\(s\) could not be read/);
+  });
+});
+
+describe("model answers over a forged document", () => {
+  it("cannot verify the income the forged document shows", async () => {
+    const stub = await textDoc("paystub_march.txt", "paystub", STUB);
+    const forged: Signal[] = [{ code: "incremental_revision", severity: "high", document: "paystub_march.txt", evidence: "edited", message: "" }];
+    const docs = { documents: [stub], signals: forged, fingerprint: "", hashes: [], skipped: 0 };
+    const answer = { provider: "workers-ai", model_version: "m", raw: '{"facts": {"verified_monthly_income": 9000, "average_bank_balance": 50000, "employment_months": 40}}' };
+    const draft = parseAndScore(lead, docs, answer, today);
+    expect(draft.facts.verified_monthly_income).toBeNull();
+    expect(draft.facts.average_bank_balance).toBeNull();
+    expect(draft.facts.employment_months).toBe(40);
+    const clean = parseAndScore(lead, { ...docs, signals: [] }, answer, today);
+    expect(clean.facts.verified_monthly_income).toBe(9000);
   });
 });
