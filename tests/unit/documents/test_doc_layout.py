@@ -339,3 +339,20 @@ def test_plain_text_statement_keeps_its_period() -> None:
     st = _read("s.txt", "bank_statement", text.encode()).bank_statement
     assert st is not None and (st.period_start, st.period_end) == ("2026-09-01", "2026-09-30")
     assert st.recurring_income_monthly == 900.0
+
+
+def test_us_paystub_period_begin_and_end_labels() -> None:
+    pdf = table_pdf(
+        [["Employer", "Riverside Auto Parts LLC", "Pay Period Begin", "09/01/2026"],
+         ["Employee", "Dana Whitfield", "Pay Period End", "09/30/2026"],
+         ["Advice Date", "10/02/2026", "", ""]],
+        [["Description", "Current", "YTD"], ["Gross Pay", "5,000.00", "45,000.00"],
+         ["Social Security", "310.00", "2,790.00"], ["Medicare", "72.50", "652.50"],
+         ["Federal Withholding", "640.00", "5,760.00"], ["Net Pay", "3,977.50", "35,797.50"]],
+        title="Earnings Statement",
+    )
+    s = _read("us.pdf", "paystub", pdf).pay_stub
+    assert s is not None
+    assert (s.period_start, s.period_end, s.pay_date) == ("2026-09-01", "2026-09-30", "2026-10-02")
+    assert s.pay_frequency == "monthly" and (s.gross, s.net, s.deductions) == (5000.0, 3977.5, 1022.5)
+    assert s.employer == "Riverside Auto Parts LLC"

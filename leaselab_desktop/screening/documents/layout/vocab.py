@@ -34,15 +34,17 @@ DEDUCTION_LINES = _labels(
 )
 PAY_DATE = _labels(
     "paydate", "datepaid", "paymentdate", "chequedate", "checkdate", "depositdate", "datedepaie",
-    "datedepaiement", "datedeversement", "datedudepot", "datedelapaie",
+    "datedepaiement", "datedeversement", "datedudepot", "datedelapaie", "advicedate",
 )
 PERIOD = _labels("payperiod", "period", "periodedepaie", "periode", "periodedepaye", "paiepour")
 PERIOD_START = _labels(
     "periodstart", "periodbeginning", "periodbegin", "periodfrom", "startdate", "debutdeperiode",
-    "debutdelaperiode", "du",
+    "debutdelaperiode", "du", "payperiodstart", "payperiodbegin", "payperiodbeginning",
+    "payperiodfrom", "periodstartdate", "periodbegindate",
 )
 PERIOD_END = _labels(
     "periodend", "periodending", "periodto", "enddate", "findeperiode", "findelaperiode", "au",
+    "payperiodend", "payperiodending", "payperiodto", "periodenddate", "periodendingdate",
 )
 FREQUENCY = _labels("payfrequency", "frequency", "frequencedepaie", "frequencedepaye", "frequence")
 EMPLOYER = _labels(
