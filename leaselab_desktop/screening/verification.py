@@ -100,14 +100,17 @@ def partition(
         if missing:
             notes.append(f"Could not read the {', '.join(missing)} on {d.file_name}.")
         if low_confidence_income(d):
-            shaky.append(d)
-            notes.append(
-                f"{d.file_name}: the pay figures were read with low confidence; they count only "
-                "where another document supports them."
-            )
+            shaky.append(d)  # its note comes once we know whether another document backs it
         else:
             trusted.append(d)
     return trusted, shaky, notes
+
+
+def low_confidence_note(doc: DocumentFacts) -> str:
+    return (
+        f"{doc.file_name}: the pay figures were read with low confidence and no other document "
+        "supports them, so they were not counted."
+    )
 
 
 def corroborated(

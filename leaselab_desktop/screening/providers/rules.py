@@ -133,6 +133,7 @@ def checked_income(
         backed = verification.corroborated(shaky, stub_monthly, others)
         if backed:
             income, source = verified_income(trusted + backed)
+        notes += [verification.low_confidence_note(d) for d in shaky if d not in backed]
     return income, source, trusted + shaky, notes
 
 

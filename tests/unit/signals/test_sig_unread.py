@@ -125,9 +125,11 @@ def test_low_confidence_income_needs_corroboration() -> None:
 
     _, alone = _evaluate([photo(0.55)])
     assert alone.facts.verified_monthly_income is None
+    assert any("low confidence" in n for n in alone.facts.verification_notes)
     letter = DocumentFacts(file_id="l", file_name="letter.pdf", kind="employment_letter", sha256="l" * 64,
                            md5="0", size=5, employer="Harbourfront", stated_annual_salary=66_000.0)
     _, backed = _evaluate([photo(0.55), letter])
     assert backed.facts.verified_monthly_income == round(2560 * 26 / 12, 2)
+    assert not any("low confidence" in n for n in backed.facts.verification_notes)
     _, sure = _evaluate([photo(0.97)])
     assert sure.facts.verified_monthly_income == round(2560 * 26 / 12, 2)
