@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from leaselab_desktop.screening.documents.layout.lines import Cell, Line
 from leaselab_desktop.screening.documents.layout.text import compact, dates_in, find_amounts, fold
@@ -20,6 +21,7 @@ CURRENT_HEADERS = (
     "current", "thisperiod", "currentperiod", "currentamount", "amount", "montant", "courant",
     "periodecourante", "cetteperiode", "periode", "paiecourante", "thispay",
 )
+TABLE_GAP = 1.3  # a row gap this many times the usual pitch separates two tables
 BELOW_REACH = 3.0  # a value below its label sits within this many line heights
 _CONNECTORS = ("", "to", "au", "a", "through", "thru", "until", "jusquau")
 
@@ -54,8 +56,10 @@ def _cut(text: str, n_alnum: int) -> int:
 
 
 def _after(text: str, n_alnum: int) -> str:
-    """``text`` after its first ``n_alnum`` letters/digits (spaces and punctuation skipped)."""
-    return text[_cut(text, n_alnum):].strip(" :#.-|\t")
+    """``text`` after its first ``n_alnum`` letters/digits (spaces and punctuation skipped);
+    "" when only punctuation is left ("Employé(e)" → "")."""
+    rest = text[_cut(text, n_alnum):].strip(" :#.-|\t")
+    return rest if compact(rest) or "$" in rest else ""
 
 
 def _mid_word(text: str, n_alnum: int) -> bool:
@@ -103,14 +107,21 @@ def _segment(line: Line, start: int) -> list[Cell]:
 
 
 def _header_above(lines: Sequence[Line], line: Line, reach: int = 25) -> Line | None:
+    """The nearest Current/YTD header row above ``line`` in the same table: a gap between rows
+    wider than the table's usual row pitch means another table starts (a summary box under the
+    earnings table does not take its columns)."""
+    tops = [line.top]
     for other in reversed(lines[max(0, line.index - reach): line.index]):
         if other.page != line.page:
             break
+        tops.append(other.top)
         keys = [c.key for c in other.cells]
         if any(k in YTD_MARKS or k in CURRENT_HEADERS for k in keys) and not any(
             find_amounts(c.text) for c in other.cells
         ):
-            return other
+            pitches = sorted(a - b for a, b in pairwise(tops))
+            usual = pitches[len(pitches) // 2]
+            return None if pitches[-1] > TABLE_GAP * usual + 1.0 else other
     return None
 
 

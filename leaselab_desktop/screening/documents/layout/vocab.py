@@ -57,8 +57,12 @@ EMPLOYEE = _labels(
 )
 # Words that mark the start of another field: never an employee's or employer's name.
 STOPS = _labels(
-    *GROSS, *NET, *PAY_DATE, *PERIOD, *EMPLOYER, *EMPLOYEE, "employeeid", "employeeno",
-    "employeenumber", "sin", "nas", "ssn", "id",
+    *GROSS, *NET, *PAY_DATE, *PERIOD, *EMPLOYER, *EMPLOYEE, *FREQUENCY, "employeeid", "employeeno",
+    "employeenumber", "empno", "empid", "matricule", "nodemploye", "noemploye", "numerodemploye",
+    "numeroemploye", "sin", "nas", "ssn", "id", "address", "adresse", "department", "departement",
+    "position", "poste", "jobtitle", "titre", "mode", "paymentmethod", "modedepaiement",
+    "periodending", "periodbeginning", "periodend", "periodstart", "checkdate", "accountnumber",
+    "numerodecompte", "transit", "branch", "succursale",
 )
 
 OPENING = _labels(
