@@ -7,12 +7,13 @@ The one entry point is ``read_document(facts, pages)``. PDF text layers and OCR 
 from __future__ import annotations
 
 from leaselab_desktop.screening.documents.layout.bank import read_bank
+from leaselab_desktop.screening.documents.layout.letter import read_letter
 from leaselab_desktop.screening.documents.layout.lines import Line, build_lines
 from leaselab_desktop.screening.documents.layout.paystub import read_paystub
 from leaselab_desktop.screening.documents.layout.text import DATE_ORDER, compact, date_order, uncamel
-from leaselab_desktop.screening.documents.layout.vocab import BANK_WORDS, PAYSTUB_WORDS
+from leaselab_desktop.screening.documents.layout.vocab import BANK_WORDS, LETTER_WORDS, PAYSTUB_WORDS
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS
-from leaselab_desktop.screening.documents.parse_letter import classify, parse_letter
+from leaselab_desktop.screening.documents.parse_letter import classify
 from leaselab_desktop.screening.documents.parse_paystub import monthly_from_stub
 from leaselab_desktop.screening.documents.words import PageWords
 from leaselab_desktop.screening.facts import BankStatement, DocumentFacts, FactSource, PayStub
@@ -48,7 +49,7 @@ def read_document(facts: DocumentFacts, pages: list[PageWords]) -> None:
         elif facts.kind == "bank_statement":
             sources = _read_bank(facts, lines)
         elif facts.kind == "employment_letter":
-            _read_letter(facts, text)
+            sources = _read_letter(facts, lines, text)
     finally:
         DATE_ORDER.reset(order)
     facts.fact_sources.update(sources)
@@ -69,6 +70,8 @@ def _kind(lines: list[Line], text: str, facts: DocumentFacts) -> str:
         return "paystub"
     if bank >= 2:
         return "bank_statement"
+    if any(w in key for w in LETTER_WORDS):
+        return "employment_letter"
     if facts.kind in ("paystub", "bank_statement", "employment_letter") and facts.kind != facts.declared_type:
         return facts.kind  # the plain-text path recognised it
     return classify(text, facts.declared_type)
@@ -117,11 +120,12 @@ def _read_bank(facts: DocumentFacts, lines: list[Line]) -> dict[str, FactSource]
     return got.sources
 
 
-def _read_letter(facts: DocumentFacts, text: str) -> None:
-    letter = parse_letter(text)
-    facts.name_on_document = facts.name_on_document or _person(letter.name)
-    facts.employer = facts.employer or letter.employer
-    facts.stated_annual_salary = facts.stated_annual_salary or letter.annual_salary
-    facts.employment_start = facts.employment_start or letter.start
-    if facts.stated_annual_salary and not facts.monthly_income_estimate:
+def _read_letter(facts: DocumentFacts, lines: list[Line], text: str) -> dict[str, FactSource]:
+    got = read_letter(lines, text)
+    facts.name_on_document = _person(got.name) or facts.name_on_document
+    facts.employer = got.employer or facts.employer
+    facts.stated_annual_salary = got.annual_salary or facts.stated_annual_salary
+    facts.employment_start = got.start or facts.employment_start
+    if facts.stated_annual_salary:
         facts.monthly_income_estimate = round(facts.stated_annual_salary / 12, 2)
+    return got.sources

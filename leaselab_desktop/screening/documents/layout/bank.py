@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from leaselab_desktop.screening.documents.layout import vocab
+from leaselab_desktop.screening.documents.layout.heads import address_name
 from leaselab_desktop.screening.documents.layout.lines import Cell, Line
 from leaselab_desktop.screening.documents.layout.pairing import (
     Found,
@@ -89,7 +90,7 @@ def read_bank(lines: Sequence[Line]) -> BankReading:
     assistance = sum(a for d, a, _ in st.transactions if a > 0 and _ASSISTANCE.search(compact(d)))
     st.recurring_income_monthly = round(income / months, 2) if income else None
     out.assistance_monthly = round(assistance / months, 2) if assistance else None
-    holder = find_text(lines, vocab.HOLDER, stop=vocab.STOPS)
+    holder = find_text(lines, vocab.HOLDER, stop=vocab.STOPS) or address_name(lines)
     if holder is not None and isinstance(holder.value, str):
         out.holder = holder.value
         out.sources["name"] = holder.source()
@@ -183,7 +184,9 @@ def _transactions(
             continue
         if cols is None:
             continue
-        carried = _carry(line)
+        carried, kind = _carry(line)
+        if carried is not None and kind == "opening" and rows:
+            continue  # a summary box after the table repeats the opening balance
         if carried is not None:
             if now is not None and abs(now[0] - carried) > 0.015:
                 where = f"page {line.page + 1} starts from" if line.page > now[1] else "carried forward"
@@ -208,13 +211,13 @@ def _transactions(
     return _signed(rows, opening), breaks
 
 
-def _carry(line: Line) -> float | None:
-    """The balance on an opening, carried-forward or brought-forward line of the table."""
+def _carry(line: Line) -> tuple[float | None, str]:
+    """The balance on a carried/brought-forward line ("carried") or an opening line ("opening")."""
     text = next((c.text for c in line.cells if not c.amount_only and not dates_in(c.text)), "")
-    if not text or split_label(text, vocab.CARRIED + vocab.OPENING) is None:
-        return None
-    found = find_amounts(line.text)
-    return found[-1][0] if found else None
+    kind = "carried" if text and split_label(text, vocab.CARRIED) is not None else (
+        "opening" if text and split_label(text, vocab.OPENING) is not None else "")
+    found = find_amounts(line.text) if kind else []
+    return (found[-1][0], kind) if found else (None, "")
 
 
 def _read_row(line: Line, cols: list[Column]) -> _Row | None:

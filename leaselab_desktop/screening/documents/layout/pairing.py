@@ -207,8 +207,8 @@ def find_text(lines: Sequence[Line], labels: Sequence[str], stop: Sequence[str] 
     for line in lines:
         for i, cell in enumerate(line.cells):
             split = split_label(cell.text, labels)
-            if split is None or split[1]:
-                continue
+            if split is None or split[1] or cell.text.rstrip().endswith(","):
+                continue  # "… our employee, we confirm …" is prose, not a label
             rest = split[0]
             if rest and not find_amounts(rest) and _is_value(rest, stop):
                 return Found(rest, cell, cell, "same cell")
@@ -223,7 +223,8 @@ def find_text(lines: Sequence[Line], labels: Sequence[str], stop: Sequence[str] 
 
 
 def _is_value(text: str, stop: Sequence[str]) -> bool:
-    if not text.strip() or find_amounts(text):
+    """A short text that is not itself a label (a name or a company, not a sentence)."""
+    if not text.strip() or find_amounts(text) or len(text.split()) > 8:
         return False
     key = compact(text)
     return bool(key) and not any(key.startswith(s) for s in stop)

@@ -3,11 +3,11 @@ frequency, employer and employee."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from leaselab_desktop.screening.documents.layout import vocab
+from leaselab_desktop.screening.documents.layout.heads import address_name, letterhead
 from leaselab_desktop.screening.documents.layout.lines import Line
 from leaselab_desktop.screening.documents.layout.pairing import (
     Found,
@@ -68,42 +68,9 @@ def read_paystub(lines: Sequence[Line]) -> StubReading:
     stops = vocab.STOPS
     employer = take("employer", find_text(lines, vocab.EMPLOYER, stop=stops) or letterhead(lines))
     stub.employer = employer if isinstance(employer, str) else None
-    name = take("employee", find_text(lines, vocab.EMPLOYEE, stop=stops))
+    name = take("employee", find_text(lines, vocab.EMPLOYEE, stop=stops) or address_name(lines))
     out.employee = name if isinstance(name, str) else None
     return out
-
-
-_COMPANY = re.compile(
-    r"\b(?:inc|ltd|llc|corp|corporation|co|company|group|limited|lt[ée]e|lp|llp|plc|enterprises"
-    r"|services|solutions|holdings|senc|s\.e\.n\.c|cie)\b\.?",
-    re.IGNORECASE,
-)
-_TITLES = ("stub", "statement", "payslip", "advice", "releve", "talon", "bulletin", "confidential",
-           "earnings", "paie", "remuneration", "page")
-
-
-def letterhead(lines: Sequence[Line], reach: int = 5) -> Found | None:
-    """The employer's name as a letterhead: an unlabelled line at the top of page one, with a
-    company suffix (Inc., Ltd., LLC…) or set larger than the text around it."""
-    heights = sorted(c.bottom - c.top for line in lines[:40] for c in line.cells)
-    usual = heights[len(heights) // 2] if heights else 0.0
-    candidates: list[tuple[Line, bool]] = []
-    for line in lines[:reach]:
-        text = line.text
-        if line.page != 0 or find_amounts(text):
-            break  # the figures begin: no letterhead below them
-        if len(line.cells) != 1 or any(ch.isdigit() for ch in text):
-            continue
-        key = compact(text)
-        if not key or any(t in key for t in _TITLES) or split_label(text, vocab.STOPS) is not None:
-            continue
-        candidates.append((line, line.cells[0].bottom - line.cells[0].top >= 1.2 * usual))
-    pick = next((ln for ln, _ in candidates if _COMPANY.search(ln.text)), None)
-    pick = pick or next((ln for ln, big in candidates if big), None)
-    if pick is None:
-        return None
-    cell = pick.cells[0]
-    return Found(cell.text.strip(), cell, cell, "letterhead")
 
 
 def _itemised(lines: Sequence[Line]) -> list[float]:

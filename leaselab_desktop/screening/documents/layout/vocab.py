@@ -62,7 +62,7 @@ STOPS = _labels(
     "numeroemploye", "sin", "nas", "ssn", "id", "address", "adresse", "department", "departement",
     "position", "poste", "jobtitle", "titre", "mode", "paymentmethod", "modedepaiement",
     "periodending", "periodbeginning", "periodend", "periodstart", "checkdate", "accountnumber",
-    "numerodecompte", "transit", "branch", "succursale",
+    "numerodecompte", "transit", "branch", "succursale", "account", "compte",
 )
 
 OPENING = _labels(
@@ -93,7 +93,8 @@ STATEMENT_PERIOD = _labels(
 )
 HOLDER = _labels(
     "accountholder", "name", "customer", "customername", "preparedfor", "client", "titulaire",
-    "titulaireducompte", "nomduclient", "nom",
+    "titulaireducompte", "nomduclient", "nom", "member", "membre", "accountowner", "owner",
+    "accountholdername", "primaryaccountholder", "statementfor",
 )
 
 # Column headers of transaction tables.
@@ -141,3 +142,8 @@ def _phrases() -> frozenset[str]:
 # Labels and column headers that start a new cell even when set close to the text before them
 # (a tightly spaced table's header row comes out as one run of words).
 SPLIT_PHRASES = _phrases()
+LETTER_WORDS = (
+    "verificationofemployment", "employmentverification", "confirmationofemployment",
+    "employmentconfirmation", "attestationdemploi", "lettredemploi", "confirmationdemploi",
+    "attestationdetravail", "proofofemployment",
+)
