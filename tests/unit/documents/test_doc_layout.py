@@ -356,3 +356,24 @@ def test_us_paystub_period_begin_and_end_labels() -> None:
     assert (s.period_start, s.period_end, s.pay_date) == ("2026-09-01", "2026-09-30", "2026-10-02")
     assert s.pay_frequency == "monthly" and (s.gross, s.net, s.deductions) == (5000.0, 3977.5, 1022.5)
     assert s.employer == "Riverside Auto Parts LLC"
+
+
+def test_a_figure_typed_over_a_whited_out_one_reads_as_shown() -> None:
+    """An editor's white box and new digits over the old ones: the text layer holds both, the
+    page shows the new one, and so does the reading."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(60, 760, "EARNINGS STATEMENT")
+    c.drawString(60, 730, "Gross Pay")
+    c.drawString(200, 730, "2,560.00")
+    c.drawString(60, 710, "Net Pay")
+    c.drawString(200, 710, "1,981.70")
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(198, 727, 60, 14, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    c.drawString(200.4, 730, "4,560.00")
+    c.save()
+    s = _read("edited.pdf", "paystub", buf.getvalue()).pay_stub
+    assert s is not None and (s.gross, s.net) == (4560.0, 1981.70)
