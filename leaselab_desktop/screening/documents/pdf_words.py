@@ -26,7 +26,7 @@ def pdf_words(data: bytes, limits: Limits) -> list[PageWords]:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for index, page in enumerate(pdf.pages[: limits.max_pdf_pages]):
                 hidden = overdrawn(page.chars)
-                view = page.filter(lambda o: id(o) not in hidden) if hidden else page
+                view = page.filter(_shown(hidden)) if hidden else page
                 words = [
                     Word(
                         text=str(w["text"]), page=index, x0=float(w["x0"]), top=float(w["top"]),
@@ -39,6 +39,10 @@ def pdf_words(data: bytes, limits: Limits) -> list[PageWords]:
     except Exception:  # pdfminer raises many kinds of errors on damaged files
         return []
     return out
+
+
+def _shown(hidden: set[int]) -> Any:
+    return lambda obj: id(obj) not in hidden
 
 
 def overdrawn(chars: list[dict[str, Any]]) -> set[int]:
