@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-from collections import defaultdict
 from typing import Any
 
 from leaselab_desktop.screening.documents.limits import Limits
@@ -25,7 +24,7 @@ def pdf_words(data: bytes, limits: Limits) -> list[PageWords]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for index, page in enumerate(pdf.pages[: limits.max_pdf_pages]):
-                hidden = overdrawn(page.chars)
+                hidden = overdrawn(page.chars, page.rects)
                 view = page.filter(_shown(hidden)) if hidden else page
                 words = [
                     Word(
@@ -45,14 +44,23 @@ def _shown(hidden: set[int]) -> Any:
     return lambda obj: id(obj) not in hidden
 
 
-def overdrawn(chars: list[dict[str, Any]]) -> set[int]:
-    """ids of the glyphs another glyph, drawn later (content-stream order), covers."""
-    rows: dict[int, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    for order, ch in enumerate(chars):
-        if str(ch.get("text", "")).strip():
-            rows[round(float(ch["top"]) / 2)].append((order, ch))
+def overdrawn(
+    chars: list[dict[str, Any]], rects: list[dict[str, Any]] | None = None, band: float = 3.0
+) -> set[int]:
+    """ids of the glyphs (spaces too) another glyph drawn later, in content-stream order, covers;
+    and, inside a white box that such a later glyph sits in, every glyph drawn before it (the
+    whited-out remainder of a longer old figure). Glyphs whose tops lie within ``band`` points
+    share a row: an editor's new figure is rarely set on exactly the same baseline."""
+    marked = sorted(enumerate(chars), key=lambda item: float(item[1]["top"]))
+    rows: list[list[tuple[int, dict[str, Any]]]] = []
+    for item in marked:
+        if rows and float(item[1]["top"]) - float(rows[-1][0][1]["top"]) <= band:
+            rows[-1].append(item)
+        else:
+            rows.append([item])
     hidden: set[int] = set()
-    for row in rows.values():
+    over: set[int] = set()  # content-stream order of the glyphs drawn over others
+    for row in rows:
         row.sort(key=lambda item: float(item[1]["x0"]))
         for i, (order, ch) in enumerate(row):
             x0, x1 = float(ch["x0"]), float(ch["x1"])
@@ -62,5 +70,32 @@ def overdrawn(chars: list[dict[str, Any]]) -> set[int]:
                     break
                 width = max(min(x1 - x0, ox1 - ox0), 0.1)
                 if (min(x1, ox1) - max(x0, ox0)) / width >= OVERLAP:
-                    hidden.add(id(ch) if order < other_order else id(other))
+                    under, top = (ch, other_order) if order < other_order else (other, order)
+                    hidden.add(id(under))
+                    over.add(top)
+    if over:
+        for rect in rects or []:
+            if _white(rect):
+                hidden |= _whited_out(chars, rect, over)
     return hidden
+
+
+def _white(rect: dict[str, Any]) -> bool:
+    colour = rect.get("non_stroking_color")
+    values = colour if isinstance(colour, list | tuple) else [colour]
+    return bool(rect.get("fill")) and bool(values) and all(
+        isinstance(v, int | float) and v >= 0.98 for v in values
+    )
+
+
+def _whited_out(chars: list[dict[str, Any]], rect: dict[str, Any], over: set[int]) -> set[int]:
+    inside = [
+        (order, ch) for order, ch in enumerate(chars)
+        if rect["x0"] - 0.5 <= (ch["x0"] + ch["x1"]) / 2 <= rect["x1"] + 0.5
+        and rect["top"] - 0.5 <= (ch["top"] + ch["bottom"]) / 2 <= rect["bottom"] + 0.5
+    ]
+    later = [order for order, _ in inside if order in over]
+    if not later:
+        return set()
+    cutoff = min(later)
+    return {id(ch) for order, ch in inside if order < cutoff}

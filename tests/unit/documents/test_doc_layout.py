@@ -377,3 +377,36 @@ def test_a_figure_typed_over_a_whited_out_one_reads_as_shown() -> None:
     c.save()
     s = _read("edited.pdf", "paystub", buf.getvalue()).pay_stub
     assert s is not None and (s.gross, s.net) == (4560.0, 1981.70)
+
+
+def test_whited_out_remainder_of_a_longer_old_figure_is_hidden() -> None:
+    """The new figure is shorter than the old one: the old '$' it does not cover is still under
+    the editor's white box, so it is not read either."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(60, 760, "Relevé de compte")
+    c.drawString(60, 740, "Solde d'ouverture")
+    c.drawString(300, 740, "1 000,00 $")
+    c.drawString(60, 720, "Solde de fermeture")
+    c.drawString(300, 720, "2 461,88 $")
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(296, 716, 80, 14, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    c.drawString(299, 720.6, "8 461,88")
+    c.save()
+    st = _read("releve.pdf", "bank_statement", buf.getvalue()).bank_statement
+    assert st is not None and (st.opening_balance, st.closing_balance) == (1000.0, 8461.88)
+
+
+def test_second_half_of_february_is_semimonthly() -> None:
+    pdf = table_pdf([["Employee name:", "Daniel Whitfield"], ["Pay date:", "February 28, 2026"],
+                     ["Pay period:", "February 16, 2026 to February 28, 2026"]],
+                    [["Gross pay", "3,091.67"], ["Net pay", "2,331.43"]], title="Pay Statement")
+    s = _read("stub.pdf", "paystub", pdf).pay_stub
+    assert s is not None and s.pay_frequency == "semimonthly"
+    labelled = table_pdf([["Pay schedule:", "Bi-Weekly"], ["Pay date:", "2026-02-27"]],
+                         [["Gross pay", "3,091.67"], ["Net pay", "2,331.43"]], title="Pay Statement")
+    s = _read("stub2.pdf", "paystub", labelled).pay_stub
+    assert s is not None and s.pay_frequency == "biweekly"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from leaselab_desktop.screening.documents.layout import vocab
 from leaselab_desktop.screening.documents.layout.heads import address_name, letterhead
@@ -107,6 +108,8 @@ def _frequency(lines: Sequence[Line], start: str | None, end: str | None) -> str
         word = _freq_word(compact(labelled.value))
         if word:
             return word
+    if _half_month(start, end):
+        return "semimonthly"  # 1st-15th or 16th-month end, whatever February makes of the span
     span = days_between(start, end)
     if span is not None:
         span += 1
@@ -115,6 +118,17 @@ def _frequency(lines: Sequence[Line], start: str | None, end: str | None) -> str
             if low <= span <= high:
                 return name
     return _freq_word(compact(" ".join(line.text for line in lines)))
+
+
+def _half_month(start: str | None, end: str | None) -> bool:
+    if not start or not end or start[:7] != end[:7]:
+        return False
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        return False
+    month_end = (last.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return (first.day, last.day) in ((1, 15), (16, month_end.day))
 
 
 def _freq_word(key: str) -> str | None:

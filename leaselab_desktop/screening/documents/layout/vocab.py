@@ -46,7 +46,10 @@ PERIOD_END = _labels(
     "periodend", "periodending", "periodto", "enddate", "findeperiode", "findelaperiode", "au",
     "payperiodend", "payperiodending", "payperiodto", "periodenddate", "periodendingdate",
 )
-FREQUENCY = _labels("payfrequency", "frequency", "frequencedepaie", "frequencedepaye", "frequence")
+FREQUENCY = _labels(
+    "payfrequency", "frequency", "frequencedepaie", "frequencedepaye", "frequence", "payschedule",
+    "paycycle", "periodicite", "periodicitedepaie",
+)
 EMPLOYER = _labels(
     "employer", "employername", "company", "companyname", "employeur", "nomdelemployeur",
     "entreprise", "payer",
