@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from leaselab_desktop.screening.documents.analysis_store import AnalysisStore, analysis_key
@@ -13,6 +13,7 @@ from leaselab_desktop.screening.documents.image_extract import extract_image
 from leaselab_desktop.screening.documents.layout import read_document
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
 from leaselab_desktop.screening.documents.parse_bank import parse_bank_statement
+from leaselab_desktop.screening.documents.parse_common import clean_person_name
 from leaselab_desktop.screening.documents.parse_letter import classify, parse_letter
 from leaselab_desktop.screening.documents.parse_paystub import monthly_from_stub, parse_paystub_detail
 from leaselab_desktop.screening.documents.pdf_extract import extract_pdf
@@ -25,13 +26,6 @@ from leaselab_desktop.screening.documents.sniff import (
     sniff,
 )
 from leaselab_desktop.screening.facts import DocumentFacts
-
-_NAME_TAIL_RE = re.compile(
-    r"\s{2,}.*$|\s+(?:employee\s*(?:id|#|no\.?|number)|emp\.?\s*(?:id|no\.?)|id|sin|account|acct"
-    r"|dept|department)\b.*$",
-    re.IGNORECASE,
-)
-
 
 CACHE_SIZE = 256  # analysed documents kept by content hash (re-evaluations skip re-parsing)
 _cache: OrderedDict[tuple[object, ...], DocumentFacts] = OrderedDict()
@@ -78,15 +72,6 @@ def _hash_path(path: Path) -> tuple[str, str, int]:
             md5.update(chunk)
             size += len(chunk)
     return sha.hexdigest(), md5.hexdigest(), size
-
-
-def clean_person_name(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    name = _NAME_TAIL_RE.sub("", raw).strip(" ,.;:")
-    if not name or any(ch.isdigit() for ch in name) or len(name) > 80:
-        return None
-    return name
 
 
 def analyse_file(
@@ -226,7 +211,7 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
             facts.original_values = _originals(facts, pdf.earlier, pdf.earlier_text, limits)
 
 
-_ORIGINAL_FIELDS = (
+_ORIGINAL_FIELDS: tuple[tuple[str, Callable[[DocumentFacts], object]], ...] = (
     ("gross", lambda f: f.pay_stub and f.pay_stub.gross),
     ("net", lambda f: f.pay_stub and f.pay_stub.net),
     ("deductions", lambda f: f.pay_stub and f.pay_stub.deductions),

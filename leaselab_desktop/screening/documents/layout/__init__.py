@@ -13,6 +13,7 @@ from leaselab_desktop.screening.documents.layout.paystub import read_paystub
 from leaselab_desktop.screening.documents.layout.text import DATE_ORDER, compact, date_order, uncamel
 from leaselab_desktop.screening.documents.layout.vocab import BANK_WORDS, LETTER_WORDS, PAYSTUB_WORDS
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS
+from leaselab_desktop.screening.documents.parse_common import clean_person_name
 from leaselab_desktop.screening.documents.parse_letter import classify
 from leaselab_desktop.screening.documents.parse_paystub import monthly_from_stub
 from leaselab_desktop.screening.documents.words import PageWords
@@ -84,8 +85,6 @@ def _merge(old: object | None, new: object, fields: list[str]) -> None:
 
 
 def _person(raw: str | None) -> str | None:
-    from leaselab_desktop.screening.documents.analyse import clean_person_name  # import cycle
-
     return clean_person_name(uncamel(raw)) if raw else None
 
 
