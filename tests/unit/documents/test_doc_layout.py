@@ -410,3 +410,30 @@ def test_second_half_of_february_is_semimonthly() -> None:
                          [["Gross pay", "3,091.67"], ["Net pay", "2,331.43"]], title="Pay Statement")
     s = _read("stub2.pdf", "paystub", labelled).pay_stub
     assert s is not None and s.pay_frequency == "biweekly"
+
+
+def test_french_employment_letter_in_prose() -> None:
+    pdf = table_pdf(
+        "Services informatiques Boréal inc.", "1000 rue De La Gauchetière O, Montréal",
+        "ATTESTATION D'EMPLOI", "À qui de droit,",
+        "Nous attestons que Olivier Bergeron est à l'emploi de Services informatiques Boréal inc. "
+        "depuis le 3 septembre 2019 à titre d'analyste, à temps plein.",
+        "Son salaire annuel de base est de 78 900,00 $.",
+    )
+    f = _read("attestation.pdf", "employment_letter", pdf)
+    assert f.kind == "employment_letter" and f.name_on_document == "Olivier Bergeron"
+    assert f.employer == "Services informatiques Boréal inc." and f.stated_annual_salary == 78900.0
+    assert f.employment_start == "2019-09-03" and f.monthly_income_estimate == 6575.0
+
+
+def test_employment_verification_table() -> None:
+    pdf = table_pdf(
+        "Prairie Health Partners LLC", "Verification of Employment",
+        "At the request of our employee, we confirm the following employment details.",
+        [["Employee", "Jordan Okafor"], ["Position", "Clinical Data Analyst"],
+         ["Date of hire", "02/14/2022"], ["Annual base salary", "$91,000.00"]],
+    )
+    f = _read("voe.pdf", "other", pdf)
+    assert f.kind == "employment_letter" and f.name_on_document == "Jordan Okafor"
+    assert f.employer == "Prairie Health Partners LLC" and f.stated_annual_salary == 91000.0
+    assert f.employment_start == "2022-02-14"
