@@ -437,3 +437,24 @@ def test_employment_verification_table() -> None:
     assert f.kind == "employment_letter" and f.name_on_document == "Jordan Okafor"
     assert f.employer == "Prairie Health Partners LLC" and f.stated_annual_salary == 91000.0
     assert f.employment_start == "2022-02-14"
+
+
+def test_slanted_photo_rows_stay_apart_and_ocr_dates_read() -> None:
+    """Two rows of a slightly slanted photo share a vertical band; a value under another value
+    must not join the row above, and OCR's 'March15.2026toMarch31.2026' still gives two dates."""
+    page = ocr_page([
+        (100, [(100, "PayStatement")]),
+        (200, [(100, "Employeename:"), (560, "Priya Raman")]),
+        (210, [(100, "Employee#:"), (572, "992610")]),  # 10 px lower: inside the row band
+        (260, [(100, "Pay date:"), (560, "March15.2026")]),
+        (300, [(100, "Pay period:"), (560, "March1.2026toMarch15.2026")]),
+        (360, [(100, "Gross Pay"), (1000, "3,091.67")]),
+        (400, [(100, "NetPay"), (1000, "$2,331.43")]),
+    ])
+    facts = DocumentFacts(file_id="p", file_name="photo.jpg", declared_type="paystub", sha256="",
+                          md5="", size=1)
+    read_document(facts, [page])
+    s = facts.pay_stub
+    assert s is not None and facts.name_on_document == "Priya Raman"
+    assert (s.pay_date, s.period_start, s.period_end) == ("2026-03-15", "2026-03-01", "2026-03-15")
+    assert s.pay_frequency == "semimonthly" and (s.gross, s.net) == (3091.67, 2331.43)

@@ -16,6 +16,8 @@ from leaselab_desktop.screening.documents.layout.vocab import SINGLE_SPLIT, SPLI
 from leaselab_desktop.screening.documents.words import PageWords, Word
 
 CELL_GAP = 0.9  # a gap wider than this × the line's median word height separates cells
+ROW_BAND = 0.5  # a word joins a row when its centre is within this × its height of the row's
+RECENT_ROWS = 6  # rows still open to words further down (words come sorted by height on the page)
 
 
 @dataclass(slots=True)
@@ -108,19 +110,39 @@ class Line:
         return "   ".join(c.text for c in self.cells)
 
 
+def _mid(w: Word) -> float:
+    return (w.top + w.bottom) / 2
+
+
+def _fits(row: list[Word], w: Word) -> float | None:
+    """How far ``w`` sits from ``row`` (vertical distance to the row's word nearest in x), or None
+    when it does not belong: too far up or down, or overlapping a word already there (two rows of
+    a slanted photo share a band but never a place on the line)."""
+    height = max(w.bottom - w.top, 1.0)
+    centre = (w.x0 + w.x1) / 2
+    near = min(row, key=lambda r: abs((r.x0 + r.x1) / 2 - centre))
+    distance = abs(_mid(near) - _mid(w))
+    if distance > ROW_BAND * max(height, near.bottom - near.top):
+        return None
+    for r in row:
+        overlap = min(r.x1, w.x1) - max(r.x0, w.x0)
+        if overlap > 0.3 * max(min(r.x1 - r.x0, w.x1 - w.x0), 0.1):
+            return None
+    return distance
+
+
 def _rows(words: list[Word]) -> list[list[Word]]:
-    """Words grouped by vertical centre: a word joins the row whose band holds its centre."""
-    rows: list[tuple[float, float, list[Word]]] = []  # (top, bottom, words) of each open row
-    for w in sorted(words, key=lambda w: ((w.top + w.bottom) / 2, w.x0)):
-        mid = (w.top + w.bottom) / 2
-        if rows:
-            top, bottom, members = rows[-1]
-            if top <= mid <= bottom:
-                members.append(w)
-                rows[-1] = (min(top, w.top), max(bottom, w.bottom), members)
-                continue
-        rows.append((w.top, w.bottom, [w]))
-    return [members for _, _, members in rows]
+    """Words grouped into rows, top to bottom. A word joins the nearby row it fits best, judged
+    against that row's word nearest in x, so a slightly slanted photo keeps its rows apart."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (_mid(w), w.x0)):
+        fits = [(d, i) for i, row in enumerate(rows[-RECENT_ROWS:], start=max(len(rows) - RECENT_ROWS, 0))
+                if (d := _fits(row, w)) is not None]
+        if fits:
+            rows[min(fits)[1]].append(w)
+        else:
+            rows.append([w])
+    return sorted(rows, key=lambda row: sorted(_mid(w) for w in row)[len(row) // 2])
 
 
 def _cells(row: list[Word]) -> list[Cell]:

@@ -49,7 +49,7 @@ _MON = MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))  # folded 
 
 _DATE_RE = re.compile(
     r"(?<!\d)(?P<y1>(?:19|20)\d{2})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})(?!\d)"
-    rf"|(?<![a-z])(?P<mon2>{_MON})\.?[\s-]*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?[\s-]*(?P<y2>(?:19|20)\d{{2}})(?!\d)"
+    rf"|(?:(?<![a-z])|(?<=to)|(?<=au)|(?<=du)|(?<=le))(?P<mon2>{_MON})\.?[\s-]*(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?[,.]?[\s-]*(?P<y2>(?:19|20)\d{{2}})(?!\d)"
     rf"|(?<!\d)(?P<d3>\d{{1,2}})(?:er)?[\s-]*(?P<mon3>{_MON})\.?,?[\s-]*(?P<y3>(?:19|20)\d{{2}})(?!\d)"
     r"|(?<!\d)(?P<a4>\d{1,2})[/.-](?P<b4>\d{1,2})[/.-](?P<y4>(?:19|20)\d{2})(?!\d)",
 )
@@ -58,7 +58,7 @@ _TO = r"\s*(?:to|-|au|a|through|thru|until)\s*"
 # "1 - 30 septembre 2026", "du 1er au 30 sept. 2026".
 _RANGE_RE = re.compile(
     rf"(?<![a-z])(?P<ma>{_MON})\.?\s*(?P<da>\d{{1,2}})(?:st|nd|rd|th)?{_TO}(?:(?P<mb>{_MON})\.?\s*)?"
-    rf"(?P<db>\d{{1,2}})(?:st|nd|rd|th)?,?\s*(?P<y>(?:19|20)\d{{2}})(?!\d)"
+    rf"(?P<db>\d{{1,2}})(?:st|nd|rd|th)?[,.]?\s*(?P<y>(?:19|20)\d{{2}})(?!\d)"
     rf"|(?<!\d)(?P<da2>\d{{1,2}})(?:er)?\s*(?:(?P<ma2>{_MON})\.?\s*)?{_TO}(?P<db2>\d{{1,2}})\s*"
     rf"(?P<mb2>{_MON})\.?,?\s*(?P<y2>(?:19|20)\d{{2}})(?!\d)",
 )
