@@ -458,3 +458,18 @@ def test_slanted_photo_rows_stay_apart_and_ocr_dates_read() -> None:
     assert s is not None and facts.name_on_document == "Priya Raman"
     assert (s.pay_date, s.period_start, s.period_end) == ("2026-03-15", "2026-03-01", "2026-03-15")
     assert s.pay_frequency == "semimonthly" and (s.gross, s.net) == (3091.67, 2331.43)
+
+
+def test_identity_card_name_below_its_label() -> None:
+    page = ocr_page([
+        (60, [(100, "CANADAPERMANENTRESIDENTCARDSAMPLE")]),
+        (200, [(540, "SURNAME/NOM")]),
+        (240, [(540, "RAMAN,PRIYA")]),
+        (300, [(540, "NO./NUMBER")]),
+        (340, [(540, "C6754-00518-24")]),
+    ])
+    facts = DocumentFacts(file_id="i", file_name="card.jpg", declared_type="other", sha256="",
+                          md5="", size=1)
+    read_document(facts, [page])
+    assert facts.kind == "government_id" and facts.name_on_document == "RAMAN,PRIYA"
+    assert facts.fact_sources["name"].how == "below"

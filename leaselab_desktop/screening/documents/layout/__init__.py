@@ -9,9 +9,17 @@ from __future__ import annotations
 from leaselab_desktop.screening.documents.layout.bank import read_bank
 from leaselab_desktop.screening.documents.layout.letter import read_letter
 from leaselab_desktop.screening.documents.layout.lines import Line, build_lines
+from leaselab_desktop.screening.documents.layout.pairing import find_text
 from leaselab_desktop.screening.documents.layout.paystub import read_paystub
 from leaselab_desktop.screening.documents.layout.text import DATE_ORDER, compact, date_order, uncamel
-from leaselab_desktop.screening.documents.layout.vocab import BANK_WORDS, LETTER_WORDS, PAYSTUB_WORDS
+from leaselab_desktop.screening.documents.layout.vocab import (
+    BANK_WORDS,
+    ID_NAME,
+    ID_WORDS,
+    LETTER_WORDS,
+    PAYSTUB_WORDS,
+    STOPS,
+)
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS
 from leaselab_desktop.screening.documents.parse_common import clean_person_name
 from leaselab_desktop.screening.documents.parse_letter import classify
@@ -51,6 +59,8 @@ def read_document(facts: DocumentFacts, pages: list[PageWords]) -> None:
             sources = _read_bank(facts, lines)
         elif facts.kind == "employment_letter":
             sources = _read_letter(facts, lines, text)
+        elif facts.kind == "government_id":
+            sources = _read_id(facts, lines)
     finally:
         DATE_ORDER.reset(order)
     facts.fact_sources.update(sources)
@@ -73,6 +83,8 @@ def _kind(lines: list[Line], text: str, facts: DocumentFacts) -> str:
         return "bank_statement"
     if any(w in key for w in LETTER_WORDS):
         return "employment_letter"
+    if any(w in key for w in ID_WORDS):
+        return "government_id"
     if facts.kind in ("paystub", "bank_statement", "employment_letter") and facts.kind != facts.declared_type:
         return facts.kind  # the plain-text path recognised it
     return classify(text, facts.declared_type)
@@ -128,3 +140,12 @@ def _read_letter(facts: DocumentFacts, lines: list[Line], text: str) -> dict[str
     if facts.stated_annual_salary:
         facts.monthly_income_estimate = round(facts.stated_annual_salary / 12, 2)
     return got.sources
+
+
+def _read_id(facts: DocumentFacts, lines: list[Line]) -> dict[str, FactSource]:
+    """An identity card: the holder's name (NAME / NOM, often "LAST, FIRST" below its label)."""
+    found = find_text(lines, ID_NAME, stop=STOPS)
+    if found is None or not isinstance(found.value, str):
+        return {}
+    facts.name_on_document = _person(found.value) or facts.name_on_document
+    return {"name": found.source()}

@@ -10,7 +10,7 @@ from itertools import pairwise
 from leaselab_desktop.screening.documents.layout import vocab
 from leaselab_desktop.screening.documents.layout.lines import Line
 from leaselab_desktop.screening.documents.layout.pairing import Found, split_label
-from leaselab_desktop.screening.documents.layout.text import compact, find_amounts
+from leaselab_desktop.screening.documents.layout.text import compact, find_amounts, uncamel
 
 _COMPANY = re.compile(
     r"\b(?:inc|ltd|llc|corp|corporation|co|company|group|limited|lt[ée]e|lp|llp|plc|enterprises"
@@ -46,7 +46,7 @@ def letterhead(lines: Sequence[Line], reach: int = 5) -> Found | None:
 
 
 _PERSON = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.\-]*\s+){1,3}[A-ZÀ-Ý][\w'’\-]+$")
-_STREET = re.compile(r"^\d{1,6}[A-Za-z]?[\s,-]+\S")
+_STREET = re.compile(r"^\d{1,6}[A-Za-z]?[\s,-]*[A-Za-zÀ-ÿ]")  # "930 Pine St", OCR "930PineSt"
 _ISSUER = re.compile(r"bank|banque|credit|union|trust|caisse|financial|savings|payroll", re.I)
 
 
@@ -55,7 +55,7 @@ def address_name(lines: Sequence[Line], reach: int = 12) -> Found | None:
     "930 Pine St"), as statements and pay stubs address their holder without a label."""
     top = [ln for ln in lines[1:reach] if ln.page == 0]  # line one is the issuer's letterhead
     for line, below in pairwise(top):
-        text = line.text.strip()
+        text = uncamel(line.text.strip())  # OCR: "SofiaCastellanos"
         if len(line.cells) != 1 or not _PERSON.match(text) or _COMPANY.search(text):
             continue
         if _ISSUER.search(text) or split_label(text, vocab.STOPS) is not None:

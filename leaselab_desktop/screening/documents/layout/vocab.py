@@ -150,3 +150,12 @@ LETTER_WORDS = (
     "employmentconfirmation", "attestationdemploi", "lettredemploi", "confirmationdemploi",
     "attestationdetravail", "proofofemployment",
 )
+ID_WORDS = (
+    "driverslicence", "driverslicense", "permisdeconduire", "identificationcard", "idcard",
+    "permanentresidentcard", "carteder", "passport", "passeport", "carteassurancemaladie",
+    "healthcard", "cartedidentite", "photocard", "carteavecphoto",
+)
+ID_NAME = _labels(
+    "name", "nom", "nomname", "namenom", "surnamenom", "nomsurname", "surname", "fullname",
+    "nomcomplet", "lastnamefirstname", "nomprenom", "holder", "titulaire",
+)
