@@ -80,10 +80,23 @@ def _initials(name: str) -> str:
     return "".join(t[0] for t in name_tokens(name.replace("&", " ")) if t not in _EMPLOYER_STOP)
 
 
+def _run_together(name: str) -> str:
+    """The name's significant letters in order, spaces gone ("Pacific Crest Software, Inc." →
+    "pacificcrestsoftware"); a run-together OCR token is compared letter by letter."""
+    joined = "".join(name_tokens(name.replace("&", " ")))
+    for stop in sorted(_EMPLOYER_STOP, key=len, reverse=True):
+        if joined.endswith(stop) and len(joined) > len(stop) + 3:
+            joined = joined[: -len(stop)]
+    return joined
+
+
 def employer_match(stated: str, on_document: str) -> bool:
     a, b = employer_tokens(stated), employer_tokens(on_document)
     if not a or not b or a & b:
         return True
+    run_a, run_b = _run_together(stated), _run_together(on_document)
+    if min(len(run_a), len(run_b)) >= 6 and (run_a in run_b or run_b in run_a):
+        return True  # OCR drops spaces: "PACIFICCRESTSOFTWARE,INC", "LakeshoreLogisticsInc."
     ia, ib = _initials(stated), _initials(on_document)  # "TD" ~ "Toronto-Dominion Bank" (tdb)
     return any(len(t) > 1 and ib.startswith(t) for t in a) or any(
         len(t) > 1 and ia.startswith(t) for t in b

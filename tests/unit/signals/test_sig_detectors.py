@@ -299,6 +299,9 @@ def test_incremental_revision_by_change_kind(kind: str, severity: str) -> None:
         ("Trillium Health Partners", "Trillium Health Partners - Credit Valley", True),
         ("Acme Widgets Ltd.", "Globex Corporation", False),
         ("Acme", "Inc.", True),  # nothing significant to compare
+        ("Pacific Crest Software, Inc.", "PACIFICCRESTSOFTWARE,INC", True),  # OCR, no spaces
+        ("Lakeshore Logistics Inc.", "LakeshoreLogisticsInc.", True),
+        ("Bell Canada", "CampbellFoods", False),  # a short name inside another is no match
     ],
 )
 def test_employer_match(stated: str, on_doc: str, match: bool) -> None:
