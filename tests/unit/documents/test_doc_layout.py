@@ -473,3 +473,17 @@ def test_identity_card_name_below_its_label() -> None:
     read_document(facts, [page])
     assert facts.kind == "government_id" and facts.name_on_document == "RAMAN,PRIYA"
     assert facts.fact_sources["name"].how == "below"
+
+
+def test_ocr_letter_prose_without_spaces() -> None:
+    page = ocr_page([
+        (60, [(100, "LakeshoreLogisticsInc.")]),
+        (160, [(100, "ToWhom It May Concern,")]),
+        (200, [(100, "ThisletterconfirmsthatPriyaRamanhasbeenemployedbyLakeshoreLogisticsInc.since")]),
+        (240, [(100, "June1,2021asaSeniorDispatcher.HerannualsalaryisCAD$68,500.00.")]),
+    ])
+    facts = DocumentFacts(file_id="l", file_name="letter.jpg", declared_type="employment_letter",
+                          sha256="", md5="", size=1)
+    read_document(facts, [page])
+    assert facts.kind == "employment_letter" and facts.name_on_document == "Priya Raman"
+    assert facts.employer == "Lakeshore Logistics Inc." and facts.stated_annual_salary == 68500.0

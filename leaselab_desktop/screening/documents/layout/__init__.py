@@ -63,6 +63,8 @@ def read_document(facts: DocumentFacts, pages: list[PageWords]) -> None:
             sources = _read_id(facts, lines)
     finally:
         DATE_ORDER.reset(order)
+    if facts.employer and any(p.source == "ocr" for p in pages):
+        facts.employer = uncamel(facts.employer)  # OCR: "Prairie HealthPartners LLC"
     facts.fact_sources.update(sources)
     facts.low_confidence_facts = sorted(
         name for name, src in facts.fact_sources.items() if src.confidence < LOW_CONFIDENCE

@@ -37,7 +37,7 @@ def letterhead(lines: Sequence[Line], reach: int = 5) -> Found | None:
         if not key or any(t in key for t in _TITLES) or split_label(text, vocab.STOPS) is not None:
             continue
         candidates.append((line, line.cells[0].bottom - line.cells[0].top >= 1.2 * usual))
-    pick = next((ln for ln, _ in candidates if _COMPANY.search(ln.text)), None)
+    pick = next((ln for ln, _ in candidates if _COMPANY.search(uncamel(ln.text))), None)
     pick = pick or next((ln for ln, big in candidates if big), None)
     if pick is None:
         return None

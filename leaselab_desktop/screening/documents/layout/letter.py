@@ -24,8 +24,14 @@ _FR_EMPLOYER = re.compile(
     r"(?:à\s+l['’]emploi\s+de|employée?\s+(?:par|chez)|au\s+service\s+de)\s+"
     r"([A-ZÀ-Ý][\w&.,'’\- ]{1,80}?)\s+(?:depuis|à\s+titre|en\s+tant|comme|,)"
 )
-_SALARY = re.compile(r"salaire\s+annuel|annual\s+(?:base\s+)?(?:salary|compensation|pay)|base\s+salary"
-                     r"|r[ée]mun[ée]ration\s+annuelle|traitement\s+annuel", re.IGNORECASE)
+# OCR drops the spaces of prose: "ThisletterconfirmsthatPriyaRamanhasbeenemployedby…"
+_RUN_NAME = re.compile(
+    r"(?:confirms|certifies|verifies|attests|attestonsque|confirmonsque)(?:that)?"
+    r"((?:[A-ZÀ-Ý][a-zà-ÿ'’\-]+?){2,4}?)(?=hasbeen|isemployed|isa|wasemployed|washired|began|started"
+    r"|joined|estàl|estemploy|occupe|travaille)"
+)
+_SALARY = re.compile(r"salaire\s*annuel|annual\s*(?:base\s*)?(?:salary|compensation|pay)|base\s*salary"
+                     r"|r[ée]mun[ée]ration\s*annuelle|traitement\s*annuel", re.IGNORECASE)
 _START = re.compile(r"depuis\s+le|date\s+d['’]embauche|date\s+of\s+hire|hire\s+date|start\s+date"
                     r"|since|effective", re.IGNORECASE)
 SALARY_LABELS = ("annualbasesalary", "annualsalary", "basesalary", "salaireannuel",
@@ -56,8 +62,9 @@ def read_letter(lines: Sequence[Line], text: str) -> LetterReading:
 
     labelled = take("name", find_text(lines, vocab.EMPLOYEE, stop=vocab.STOPS))
     m = _FR_NAME.search(flat)
+    run = _RUN_NAME.search(flat.replace(" ", ""))
     out.name = (labelled if isinstance(labelled, str) else None) or out.name or (
-        m.group(1).strip(" .,") if m else None)
+        m.group(1).strip(" .,") if m else None) or (run.group(1) if run else None)
     employer = take("employer", find_text(lines, vocab.EMPLOYER, stop=vocab.STOPS))
     m = _FR_EMPLOYER.search(flat)
     head = letterhead(lines)
