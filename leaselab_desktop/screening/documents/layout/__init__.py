@@ -42,6 +42,10 @@ def read_document(facts: DocumentFacts, pages: list[PageWords]) -> None:
     (``analyse.parse_content``) found; fields the layout leaves unread keep that value. When
     ``facts.text`` is empty (images), it is set to the words' text, line by line. Never raises for
     odd input: words that form no recognisable document leave ``facts`` as they were.
+
+    Call it after ``parse_content``, once per document, with every page: for a PDF whose pages are
+    partly scans, the text-layer ``PageWords`` of the pages that have one and the OCR
+    ``PageWords`` of the others, in page order (a statement's table runs across both).
     """
     lines = build_lines(pages)
     if not lines:
