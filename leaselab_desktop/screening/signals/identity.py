@@ -33,11 +33,13 @@ def name_match(applicant_first: str, applicant_last: str, on_document: str) -> t
         t == first[0] or (len(t) == 1 and t == first[0][0]) or (len(first[0]) == 1 and t[0] == first[0])
         for t in doc
     )
-    if not (first_ok and last_ok) and first and last and len(doc) == 1:
-        # OCR drops spaces: "PRIYARAMAN", "RAMANPRIYA" (one run of letters) is still the name
-        joined, f, ln = doc[0], "".join(first), "".join(last)
+    if not (first_ok and last_ok) and first and last:
+        # OCR drops spaces: "PRIYARAMAN", "ALVAREZ-MORENOLUIS" (a run of letters) is still the name
+        joined, f, ln = "".join(doc), "".join(first), "".join(last)
         if joined in (f + ln, ln + f) or (joined.startswith(f) and joined.endswith(ln)):
             return True, True
+        if len(doc) > 1:
+            return first_ok, last_ok
         rest = len(joined) - len(ln)
         last_ok = last_ok or (rest >= 2 and (joined.endswith(ln) or joined.startswith(ln)))
         first_ok = first_ok or (len(f) >= 3 and len(joined) - len(f) >= 2 and joined.startswith(f))

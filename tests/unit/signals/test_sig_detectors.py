@@ -134,7 +134,7 @@ def test_ytd_discontinuity_consecutive_gap_year_employer() -> None:
 @pytest.mark.parametrize(
     "on_doc",
     ["Jane Public", "JANE PUBLIC", "Public, Jane", "Jane Q. Public", "J. Public", "Jane Quinn Public",
-     "Mrs. Jane Public", "Jane Public & John Public", "JANEPUBLIC", "PublicJane"],
+     "Mrs. Jane Public", "Jane Public & John Public", "JANEPUBLIC", "PublicJane", "PUBLIC,JANE"],
 )
 def test_name_tolerances(on_doc: str) -> None:
     assert detect_signals(LEAD, [doc(name_on_document=on_doc, kind="paystub")], {}) == []
@@ -154,6 +154,8 @@ def test_name_mismatch() -> None:
     assert codes(partial) == [("name_mismatch", "medium")]
     run_together = detect_signals(LEAD, [doc(name_on_document="JOHNPUBLIC")], {})  # OCR, no space
     assert codes(run_together) == [("name_mismatch", "medium")]
+    hyphen = Lead(id="L2", first_name="Luis", last_name="Alvarez-Moreno")
+    assert detect_signals(hyphen, [doc(name_on_document="ALVAREZ-MORENOLUIS")], {}) == []  # OCR
     stranger = detect_signals(LEAD, [doc(name_on_document="REBECCATHOMPSON")], {})
     assert codes(stranger) == [("name_mismatch", "high")]
 
