@@ -56,6 +56,7 @@ EMPLOYER = _labels(
 )
 EMPLOYEE = _labels(
     "employee", "employeename", "employe", "employename", "nomdelemploye", "name", "nom",
+    "nomdemploye", "nomdeemploye", "nomdelemployee", "nomdelemployeee", "nomdusalarie",
     "payto", "paytotheorderof", "salarie",
 )
 # Words that mark the start of another field: never an employee's or employer's name.
