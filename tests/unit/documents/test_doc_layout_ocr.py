@@ -15,6 +15,7 @@ def test_amounts_in_english_and_french_notation() -> None:
         "$4,250.00": 4250.0, "(120.00)": -120.0, "1 234,56 $": 1234.56, "1,234.56 CR": 1234.56,
         "500.00 DR": -500.0, "-1,900.00": -1900.0, "120.00-": -120.0, "1.234,56": 1234.56,
         "1\u00a0234,56\u00a0$": 1234.56, "CA$ 87.10": 87.1,
+        "5.010.94": 5010.94, "20.850.00FederalIncomeTax": 20850.0,  # OCR: dots for commas, no gap
     }
     for text, value in cases.items():
         assert [v for v, _, _ in find_amounts(text)] == [value], text

@@ -131,9 +131,9 @@ def _to_iso(m: re.Match[str]) -> str | None:
 # whole number ("40" hours) is not money; whole amounts count only with thousands separators.
 _MONEY_RE = re.compile(
     r"(?P<neg>-\s?)?(?P<po>\()?\s?(?:(?:ca|c|us)?\$\s?)?(?P<neg2>-)?"
-    r"(?P<num>(?<![\d,.])(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{2}"
+    r"(?P<num>(?<![\d,.])(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+\.\d{2}|\d+\.\d{2}"
     r"|\d{1,3}(?:[ .]\d{3})+,\d{2}|\d+,\d{2})(?![\d]|[.,]\d))"
-    r"(?P<pc>\))?(?P<trail>-(?!\d))?\s?(?:\$|cad|usd)?\s?(?P<crdr>cr|dr)?(?![a-z])",
+    r"(?P<pc>\))?(?P<trail>-(?!\d))?\s?(?:\$|cad|usd)?\s?(?:(?P<crdr>cr|dr)(?![a-z]))?",
 )
 
 
@@ -149,6 +149,9 @@ def find_amounts(text: str) -> list[tuple[float, int, int]]:
         raw = m.group("num")
         if "," in raw and (raw.rfind(",") > raw.rfind(".")) and len(raw) - raw.rfind(",") == 3:
             value = float(raw.replace(" ", "").replace(".", "").replace(",", "."))
+        elif raw.count(".") >= 2:  # OCR read the thousands comma as a dot: "5.010.94"
+            head, _, cents = raw.rpartition(".")
+            value = float(head.replace(".", "") + "." + cents)
         else:
             value = float(raw.replace(",", ""))
         negative = bool(
