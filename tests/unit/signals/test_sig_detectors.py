@@ -154,6 +154,10 @@ def test_name_mismatch() -> None:
     assert codes(partial) == [("name_mismatch", "medium")]
     run_together = detect_signals(LEAD, [doc(name_on_document="JOHNPUBLIC")], {})  # OCR, no space
     assert codes(run_together) == [("name_mismatch", "medium")]
+    ocr = doc(name_on_document="Jame Public", metadata={"text_layer": "ocr"})  # one letter misread
+    assert detect_signals(LEAD, [ocr], {}) == []
+    typed = doc(name_on_document="Jame Public")  # the same on a text layer is not an OCR slip
+    assert codes(detect_signals(LEAD, [typed], {})) == [("name_mismatch", "medium")]
     hyphen = Lead(id="L2", first_name="Luis", last_name="Alvarez-Moreno")
     assert detect_signals(hyphen, [doc(name_on_document="ALVAREZ-MORENOLUIS")], {}) == []  # OCR
     stranger = detect_signals(LEAD, [doc(name_on_document="REBECCATHOMPSON")], {})
