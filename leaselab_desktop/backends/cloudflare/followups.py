@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from leaselab_desktop.backends.cloudflare.cache import OfflineCache
-from leaselab_desktop.backends.cloudflare.client import StreamBroken, StreamUnsupported
+from leaselab_desktop.backends.cloudflare.client import OpsClient, StreamBroken, StreamUnsupported
 from leaselab_desktop.backends.cloudflare.polling import AdaptivePoller
 from leaselab_desktop.backends.cloudflare.runs import RunReader
 from leaselab_desktop.backends.cloudflare.stream import run_updates
@@ -62,8 +62,12 @@ async def follow_run(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]
         yield snap
 
 
-def _bare(etag: str) -> str:
-    return etag.removeprefix("W/").strip('"')
+def _resume_point(api: OpsClient, path: str) -> tuple[str | None, dict[str, Any] | None]:
+    """The run as last seen (polled or streamed) and its ETag, to stream only what changed since."""
+    held = api.held_answer(path)
+    if held is not None and isinstance(held[1], dict) and isinstance(held[1].get("data"), dict):
+        return held[0].removeprefix("W/").strip('"'), held[1]["data"]
+    return None, None
 
 
 async def _stream_or_poll(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]:
@@ -71,19 +75,15 @@ async def _stream_or_poll(runs: RunReader, run_id: str) -> AsyncIterator[RunSnap
     path = f"/api/ops/ai-workflows/{seg(run_id)}"
     poller = AdaptivePoller(runs.polling, timings=runs.step_timings, rng=runs.rng)
     last: RunSnapshot | None = None
+    kind: str | None = runs.kind(run_id)
     faults = 0
     retry_at: datetime | None = None
     poll_now = True
     while True:
-        streamable = api.stream_support is not False and (last is None or last.kind == "workflow")
+        streamable = api.stream_support is not False and kind != "job"
         if streamable and (retry_at is None or runs.clock() >= retry_at):
-            # Resume from the run as last seen (polled or streamed) and its ETag; the first
-            # connection of a watch asks for a full snapshot, which is shown at once.
-            held = api.held_answer(path) if last is not None else None
-            state: dict[str, Any] | None = None
-            since: str | None = None
-            if held is not None and isinstance(held[1], dict) and isinstance(held[1].get("data"), dict):
-                since, state = _bare(held[0]), held[1]["data"]
+            # the first connection of a watch asks for a full snapshot, which is shown at once
+            since, state = _resume_point(api, path) if last is not None else (None, None)
             try:
                 async with api.stream(path + "/events", last_event_id=since,
                                       keepalive_s=api.stream_keepalive_s) as stream:
@@ -124,6 +124,7 @@ async def _stream_or_poll(runs: RunReader, run_id: str) -> AsyncIterator[RunSnap
             poll_now = True
         if last is None:
             snap = await runs.get(run_id)  # served from the cache when offline
+            kind = poller.kind = runs.kind(run_id) or "workflow"  # known now: the read found its route
             poller.observe(snap, now=runs.clock())
             last = snap
             yield snap
@@ -140,6 +141,7 @@ async def _stream_or_poll(runs: RunReader, run_id: str) -> AsyncIterator[RunSnap
         if streamable and retry_at is not None and runs.clock() >= retry_at:
             continue  # time to try the stream again (it starts with what the poll missed)
         last, changed = await _poll_once(runs, poller, run_id, last)
+        kind = poller.kind
         if changed:
             yield last
         if last.finished:
@@ -156,6 +158,7 @@ async def _poll_once(runs: RunReader, poller: AdaptivePoller, run_id: str,
         log.info("run %s: server away (%s); backing off", run_id, exc.message)
         poller.observe(last, not_modified=True, now=runs.clock())
         return last, False
+    poller.kind = runs.kind(run_id) or "workflow"
     return new, poller.observe(new, not_modified=not_modified, now=runs.clock())
 
 
@@ -163,6 +166,7 @@ async def poll_run(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]:
     """Adaptive polling with ETags (jobs, and servers without the run stream)."""
     poller = AdaptivePoller(runs.polling, timings=runs.step_timings, rng=runs.rng)
     snap = await runs.get(run_id)  # served from the cache when offline
+    poller.kind = runs.kind(run_id) or "workflow"
     poller.observe(snap, now=runs.clock())
     yield snap
     while not snap.finished:
