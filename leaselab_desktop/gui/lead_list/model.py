@@ -171,6 +171,8 @@ class LeadTableModel(QtCore.QAbstractTableModel):
             return str(value)
         if fmt == "time":
             return self._updated_text(value)
+        if fmt == "flag":
+            return (shown.title if accessible else shown.mark) if value else ""
         return str(value)
 
     def _updated_text(self, stamp: float) -> str:
