@@ -133,9 +133,9 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         if role == LEAD_ID_ROLE:
             return s.ids[row]
         if role == LABEL_ROLE:
-            return s.labels[row]
+            return s.values["labels"][row]
         if role == SCORE_ROLE:
-            return s.scores[row]
+            return s.values["scores"][row]
         if role == BATCH_STATE_ROLE:
             return self._batch.get(s.ids[row])
         # tooltip
