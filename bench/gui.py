@@ -52,6 +52,21 @@ STATUSES = ["new", "documents_pending", "documents_received", "ai_evaluated", "s
 
 
 def rss_mb() -> float:
+    if sys.platform == "win32":  # no /proc and no `resource` module: the working set, from psapi
+        import ctypes
+        from ctypes import wintypes
+
+        class Counters(ctypes.Structure):
+            _fields_ = [("cb", wintypes.DWORD), ("PageFaultCount", wintypes.DWORD),
+                        *((name, ctypes.c_size_t) for name in (
+                            "PeakWorkingSetSize", "WorkingSetSize", "QuotaPeakPagedPoolUsage",
+                            "QuotaPagedPoolUsage", "QuotaPeakNonPagedPoolUsage", "QuotaNonPagedPoolUsage",
+                            "PagefileUsage", "PeakPagefileUsage"))]  # fmt: skip
+
+        counters = Counters(cb=ctypes.sizeof(Counters))
+        windll = ctypes.windll  # type: ignore[attr-defined]
+        windll.psapi.GetProcessMemoryInfo(windll.kernel32.GetCurrentProcess(), ctypes.byref(counters), counters.cb)
+        return counters.WorkingSetSize / (1024 * 1024)
     try:
         with open("/proc/self/status", encoding="ascii") as f:
             for line in f:
