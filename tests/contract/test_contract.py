@@ -112,7 +112,7 @@ async def test_files_and_bytes(backend: Backend) -> None:
 async def test_evaluation_runs_the_seven_steps(backend: Backend) -> None:
     lead_id = await fresh_lead(backend)
     ticket = await backend.start_evaluation(lead_id)
-    assert ticket.lead_id == lead_id and ticket.kind == "workflow"
+    assert ticket.lead_id == lead_id and ticket.status == "queued"
     snaps = await _run_to_end(backend, ticket.run_id)
     final = snaps[-1]
     assert final.status == "complete", final.error

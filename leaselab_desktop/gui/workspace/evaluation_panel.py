@@ -144,7 +144,7 @@ class EvaluationPanel(QtWidgets.QWidget):
         self.retry_button.setVisible(errored)
         self.retry_button.setEnabled(errored and not busy)
         # workflow runs (local engine, project worker) can be stopped; deployed workers' jobs cannot
-        stoppable = busy and self._run is not None and self._run.kind == "workflow"
+        stoppable = busy and self._run is not None and self._run.can_terminate
         self.terminate_button.setVisible(stoppable)
         self.terminate_button.setEnabled(stoppable)
         self.force_button.setEnabled(not busy)
