@@ -89,17 +89,17 @@ class EventStream:
         return self.keepalive_s * 2 + 0.5
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        it = self.response.aiter_bytes().__aiter__()
-        while True:
-            try:
-                chunk = await asyncio.wait_for(it.__anext__(), self.stall_s)
-            except StopAsyncIteration:
-                return
-            except (TimeoutError, httpx.TimeoutException) as exc:
-                raise StreamBroken(f"no data for {self.stall_s:.1f} s (stalled)") from exc
-            except (httpx.TransportError, httpx.StreamError) as exc:
-                raise StreamBroken(f"the connection broke ({type(exc).__name__})") from exc
-            yield chunk
+        async with contextlib.aclosing(self.response.aiter_bytes()) as it:  # closed with us, not by GC
+            while True:
+                try:
+                    chunk = await asyncio.wait_for(anext(it), self.stall_s)
+                except StopAsyncIteration:
+                    return
+                except (TimeoutError, httpx.TimeoutException) as exc:
+                    raise StreamBroken(f"no data for {self.stall_s:.1f} s (stalled)") from exc
+                except (httpx.TransportError, httpx.StreamError) as exc:
+                    raise StreamBroken(f"the connection broke ({type(exc).__name__})") from exc
+                yield chunk
 
 
 @dataclass

@@ -21,6 +21,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -47,12 +48,11 @@ MAX_EMPTY_STREAMS = 3
 
 async def follow_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
     """A snapshot at once, then one per visible change; ends after a finished one."""
-    if backend._run_kind(run_id) == "job" or backend.api.stream_support is False:
-        async for snap in poll_run(backend, run_id):
+    polled = backend._run_kind(run_id) == "job" or backend.api.stream_support is False
+    # aclosing: a watcher that stops early closes the inner generator now, not in a GC finaliser task
+    async with aclosing(poll_run(backend, run_id) if polled else _stream_or_poll(backend, run_id)) as snaps:
+        async for snap in snaps:
             yield snap
-        return
-    async for snap in _stream_or_poll(backend, run_id):
-        yield snap
 
 
 def _bare(etag: str) -> str:
@@ -79,10 +79,11 @@ async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncItera
                 since, state = _bare(held[0]), held[1]["data"]
             try:
                 async with api.stream(path + "/events", last_event_id=since,
-                                      keepalive_s=api.stream_keepalive_s) as stream:
+                                      keepalive_s=api.stream_keepalive_s) as stream, \
+                        aclosing(run_updates(stream, state)) as updates:
                     api.stream_support = True
                     api.stream_empty_opens += 1
-                    async for update in run_updates(stream, state):
+                    async for update in updates:
                         api.stream_empty_opens = 0
                         try:
                             snap = run_snapshot(update.data, "workflow")
