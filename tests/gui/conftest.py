@@ -1,7 +1,7 @@
 """GUI test fixtures: one QApplication, a qasync event loop for every async test, and a check that
 no TaskRunner task outlives its test (asyncio tasks, threads and Qt timers: the root conftest).
 
-Rules for async GUI tests (FIELD-NOTES): never call ``qtbot.wait*`` / ``QDialog.exec()`` inside a
+Rules for async GUI tests: never call ``qtbot.wait*`` / ``QDialog.exec()`` inside a
 coroutine (nested loops drop asyncio steps). Await ``until(predicate)`` from this conftest instead.
 Sync widget tests may use ``qtbot`` freely.
 """

@@ -1,4 +1,4 @@
-"""A loopback ops-API server for client tests, in either flavour of contracts/ops-api.md.
+"""A loopback ops-API server for client tests, in either flavour of docs/ops-api.md.
 
 ``flavour="workflow"`` answers like the project's worker (workflow instances with steps, ETag/304,
 paging, bearer token required, the run stream ``/ai-workflows/:id/events`` unless ``stream=False``,
