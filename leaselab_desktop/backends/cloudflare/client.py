@@ -12,10 +12,10 @@ import contextlib
 import json
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -88,8 +88,10 @@ class EventStream:
     def stall_s(self) -> float:
         return self.keepalive_s * 2 + 0.5
 
-    async def chunks(self) -> AsyncIterator[bytes]:
-        async with contextlib.aclosing(self.response.aiter_bytes()) as it:  # closed with us, not by GC
+    async def chunks(self) -> AsyncGenerator[bytes, None]:
+        # httpx hands out an async generator typed as an iterator: closed with us, not by the GC
+        raw = cast("AsyncGenerator[bytes, None]", self.response.aiter_bytes())
+        async with contextlib.aclosing(raw) as it:
             while True:
                 try:
                     chunk = await asyncio.wait_for(anext(it), self.stall_s)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from contextlib import aclosing
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -46,7 +46,7 @@ STREAM_RETRY_S = (2.0, 5.0, 15.0, 30.0, 60.0)
 MAX_EMPTY_STREAMS = 3
 
 
-async def follow_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def follow_run(backend: CloudflareBackend, run_id: str) -> AsyncGenerator[RunSnapshot, None]:
     """A snapshot at once, then one per visible change; ends after a finished one."""
     polled = backend._run_kind(run_id) == "job" or backend.api.stream_support is False
     # aclosing: a watcher that stops early closes the inner generator now, not in a GC finaliser task
@@ -59,7 +59,7 @@ def _bare(etag: str) -> str:
     return etag.removeprefix("W/").strip('"')
 
 
-async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncGenerator[RunSnapshot, None]:
     api = backend.api
     path = f"/api/ops/ai-workflows/{seg(run_id)}"
     poller = AdaptivePoller(backend.polling, timings=backend.step_timings, rng=backend._rng)
@@ -155,7 +155,7 @@ async def _poll_once(backend: CloudflareBackend, poller: AdaptivePoller, run_id:
     return new, poller.observe(new, not_modified=not_modified, now=backend.clock())
 
 
-async def poll_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def poll_run(backend: CloudflareBackend, run_id: str) -> AsyncGenerator[RunSnapshot, None]:
     """Adaptive polling with ETags (jobs, and servers without the run stream)."""
     poller = AdaptivePoller(backend.polling, timings=backend.step_timings, rng=backend._rng)
     snap = await backend.get_run(run_id)  # served from the cache when offline

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
@@ -111,7 +111,7 @@ class StreamUpdate:
     event_id: str | None
 
 
-async def run_updates(stream: EventStream, state: dict[str, Any] | None) -> AsyncIterator[StreamUpdate]:
+async def run_updates(stream: EventStream, state: dict[str, Any] | None) -> AsyncGenerator[StreamUpdate, None]:
     """Each event of ``stream`` applied to ``state`` (None: the first event must be a snapshot).
 
     Ends normally only after ``event: reconnect``; the caller stops reading after a finished run.
