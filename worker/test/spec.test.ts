@@ -76,6 +76,8 @@ describe("the shared spec", () => {
     expect(policy.labels.map((l) => l.label)).toEqual(SPEC.labels.current);
     const readability = Object.entries(SPEC.signals).filter(([, s]) => s.readability).map(([c]) => c);
     expect([...policy.readability_codes].sort()).toEqual(readability.sort());
+    const made = Object.values(policy.profiles).flatMap((p) => p.recommendation_rules.map((r) => r.recommendation));
+    expect(made.filter((r) => !SPEC.recommendations.includes(r))).toEqual([]);
   });
 
   it("has every lead status the SQL writes, and the transitions the Workflow makes", () => {

@@ -100,6 +100,8 @@ def test_the_policy_agrees_with_the_spec_on_labels_and_readability() -> None:
     policy = load_policy()
     assert tuple(b.label for b in policy.labels) == SPEC.labels.current
     assert set(policy.readability_codes) == {c for c, s in SPEC.signals.items() if s.readability}
+    made = {rule.recommendation for prof in policy.profiles.values() for rule in prof.recommendation_rules}
+    assert made <= set(SPEC.recommendations), made - set(SPEC.recommendations)
 
 
 def test_every_lead_status_the_code_writes_is_in_the_spec() -> None:
