@@ -96,6 +96,32 @@ class _TrackedStep:
         return await self._step.do(name, fn, config=config)
 
 
+def _evaluation(instance_id: str, req: EvaluationRequest, result: ScoreResult, extraction: Extraction,
+                docs: DocumentSet, now: datetime) -> Evaluation:
+    """The evaluation the parse step stores: the policy's score and reasons, the provider's reading."""
+    return Evaluation(
+        evaluation_id=f"ev_{instance_id}",
+        lead_id=req.lead_id,
+        score=result.score,
+        label=result.label,
+        recommendation=result.recommendation,
+        # the policy's verdict first, then what the provider read from the documents
+        summary=" ".join(x for x in (result.summary, extraction.summary) if x),
+        risk_flags=result.risk_flags,
+        fraud_signals=result.fraud_signals,
+        factors=result.factors,
+        signals=extraction.signals,
+        what_would_change=result.what_would_change,
+        compliance_notes=result.compliance_notes,
+        policy_version=result.policy_version,
+        model_version=extraction.model_version,
+        provider=extraction.provider,
+        document_fingerprint=docs.fingerprint,
+        workflow_instance_id=instance_id,
+        evaluated_at=now,
+    )
+
+
 class EvaluationWorkflow(WorkflowEntrypoint):
     def __init__(self, ports: ScreeningPorts) -> None:
         self.ports = ports
@@ -149,27 +175,7 @@ class EvaluationWorkflow(WorkflowEntrypoint):
             except ValueError as exc:
                 raise NonRetryableError(f"The AI answer does not fit the evaluation schema: {exc}") from exc
             result = ports.score(extraction, req.policy_profile)
-            evaluation = Evaluation(
-                evaluation_id=f"ev_{event.instance_id}",
-                lead_id=req.lead_id,
-                score=result.score,
-                label=result.label,
-                recommendation=result.recommendation,
-                # the policy's verdict first, then what the provider read from the documents
-                summary=" ".join(x for x in (result.summary, extraction.summary) if x),
-                risk_flags=result.risk_flags,
-                fraud_signals=result.fraud_signals,
-                factors=result.factors,
-                signals=extraction.signals,
-                what_would_change=result.what_would_change,
-                compliance_notes=result.compliance_notes,
-                policy_version=result.policy_version,
-                model_version=extraction.model_version,
-                provider=extraction.provider,
-                document_fingerprint=docs.fingerprint,
-                workflow_instance_id=event.instance_id,
-                evaluated_at=ports.now(),
-            )
+            evaluation = _evaluation(event.instance_id, req, result, extraction, docs, ports.now())
             return {"evaluation": evaluation.canonical(), "facts": extraction.facts.model_dump(mode="json")}
 
         parsed = await step.do("parse-ai-response", parse, config=STEP_CONFIGS["parse-ai-response"])
