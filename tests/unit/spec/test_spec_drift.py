@@ -17,7 +17,7 @@ from leaselab_desktop.screening.providers.parse import MODEL_MAX_SEVERITY, MODEL
 from leaselab_desktop.screening.scoring import score
 from leaselab_desktop.screening.signals import SIGNAL_CODES
 from leaselab_desktop.screening.workflow import EvaluationRequest, EvaluationWorkflow
-from tests.unit.spec.emitted import emitted_signals, written_lead_statuses
+from tests.unit.spec.emitted import emitted_signals, lead_events, written_lead_statuses
 
 SPEC = load_spec()
 
@@ -104,8 +104,11 @@ def test_the_policy_agrees_with_the_spec_on_labels_and_readability() -> None:
     assert made <= set(SPEC.recommendations), made - set(SPEC.recommendations)
 
 
-def test_every_lead_status_the_code_writes_is_in_the_spec() -> None:
-    written = written_lead_statuses()
-    assert written, "the scanner stopped finding lead status writes"
+def test_every_lead_status_and_lifecycle_event_the_code_uses_is_in_the_spec() -> None:
+    written, events = written_lead_statuses(), lead_events()
+    assert written or events, "the scanner stopped finding lead status changes"
     unknown = [(s, where) for s, where in written if s not in SPEC.status_names]
     assert not unknown, f"lead statuses missing from resources/spec/workflow.json: {unknown}"
+    known_events = {t.event for t in SPEC.lead_transitions}
+    unknown = [(e, where) for e, where in events if e not in known_events]
+    assert not unknown, f"lead events missing from resources/spec/workflow.json: {unknown}"
