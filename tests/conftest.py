@@ -67,6 +67,19 @@ def active_qt_timers() -> list[Any]:
 
 
 _THREADS_BEFORE = pytest.StashKey[set[threading.Thread]]()
+# Threads that a module-, class- or session-scoped fixture started while setting up: they belong to
+# that fixture's scope (outliving the test that happened to set it up), not to a test.
+_WIDER_SCOPE_THREADS: set[threading.Thread] = set()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Iterator[Any]:
+    before = set(threading.enumerate())
+    try:
+        return (yield)
+    finally:
+        if fixturedef.scope != "function":
+            _WIDER_SCOPE_THREADS.update(set(threading.enumerate()) - before)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -79,7 +92,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     """After every fixture tore down (the event loop too, whose executor threads then end): a hook,
     not a fixture, so no fixture can be finalised after the check."""
     result = yield
-    before = item.stash.get(_THREADS_BEFORE, set())
+    before = item.stash.get(_THREADS_BEFORE, set()) | _WIDER_SCOPE_THREADS
     deadline = time.monotonic() + THREAD_GRACE_S
     extra = leftover_threads(before)
     while extra and time.monotonic() < deadline:
