@@ -6,6 +6,7 @@ asyncio task. Each check fails the test at teardown, naming what was left."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import sys
 import threading
@@ -50,8 +51,9 @@ def leftover_threads(before: set[threading.Thread]) -> list[threading.Thread]:
 
 
 def active_qt_timers() -> list[Any]:
-    """Active QTimers reachable from the application and its top-level widgets, after deferred
-    deletes ran. Empty when Qt was never imported (the Qt-free suites)."""
+    """Active QTimers after deferred deletes ran: those in the application's and its top-level
+    widgets' object trees, and parentless ones the garbage collector still tracks (a Python
+    attribute holding a ``QTimer()``). Empty when Qt was never imported (the Qt-free suites)."""
     if "PySide6.QtCore" not in sys.modules:
         return []
     from leaselab_desktop.gui.qt import QtCore, QtWidgets
@@ -63,7 +65,16 @@ def active_qt_timers() -> list[Any]:
     roots: list[Any] = [app]
     if isinstance(app, QtWidgets.QApplication):
         roots += QtWidgets.QApplication.topLevelWidgets()
-    return [t for root in roots for t in root.findChildren(QtCore.QTimer) if t.isActive()]
+    found = {id(t): t for root in roots for t in root.findChildren(QtCore.QTimer)}
+    found.update((id(o), o) for o in gc.get_objects() if isinstance(o, QtCore.QTimer))  # ~20 ms
+    active = []
+    for t in found.values():
+        try:
+            if t.isActive():
+                active.append(t)
+        except RuntimeError:  # its C++ object is already deleted
+            continue
+    return active
 
 
 _THREADS_BEFORE = pytest.StashKey[set[threading.Thread]]()
@@ -122,8 +133,6 @@ PACKAGE_DIR = str(Path(__file__).resolve().parents[1] / "leaselab_desktop")
 def _finalised_generator(task: asyncio.Task[Any]) -> Any:
     """The async generator whose ``aclose()`` this task is (the loop schedules one when an
     unclosed generator is garbage-collected), else None."""
-    import gc
-
     gens = [g for g in gc.get_referents(task.get_coro()) if hasattr(g, "ag_code")]
     return gens[0] if gens else None
 

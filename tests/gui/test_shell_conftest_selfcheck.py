@@ -63,3 +63,14 @@ def test_the_root_leak_check_sees_a_daemon_thread() -> None:
     stop.set()
     t.join()
     assert leftover_threads(before) == []
+
+
+def test_the_root_leak_check_sees_a_parentless_timer(qapp) -> None:
+    from tests.conftest import active_qt_timers
+
+    timer = QTimer()  # no parent: found through the garbage collector
+    timer.start(60_000)
+    try:
+        assert timer in active_qt_timers()
+    finally:
+        timer.stop()
