@@ -16,6 +16,7 @@ from leaselab_desktop.screening.providers.merge import merge_facts, merge_signal
 from leaselab_desktop.screening.providers.parse import parse_model_output
 from leaselab_desktop.screening.providers.prompt import render_messages
 from leaselab_desktop.screening.providers.rules import RulesProvider
+from leaselab_desktop.screening.verification import doubtful
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,8 @@ class ModelProvider:
         base = self._rules.extract_sync(lead, docs)
         answer = await self._run(render_messages(lead, docs, policy))
         parsed = parse_model_output(answer)
-        facts, merge_notes = merge_facts(base.facts, parsed)
+        forged = bool(doubtful(docs.documents, docs.signals))
+        facts, merge_notes = merge_facts(base.facts, parsed, forged)
         for note in [*parsed.notes, *merge_notes]:
             log.info("%s (lead %s): %s", self.name, lead.id, note)
         # The model's words are labelled as such and never replace the factual summary.
