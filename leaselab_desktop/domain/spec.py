@@ -1,6 +1,7 @@
 """The shared spec (``resources/spec/workflow.json``): what the local app and the Cloudflare worker
 must agree on, read by both. Step names and retry/timeout configs, lead statuses and their allowed
-transitions, signal codes and severities, and thresholds (duplicate documents, quota tiers).
+transitions, signal codes and severities, the API's vocabularies (labels, recommendations, file
+types, employment statuses) and thresholds (duplicate documents, quota tiers).
 
 Score label bands are not here: they are part of the versioned screening policy
 (``resources/policy/policy.json``), so an evaluation's ``policy_version`` pins them.
@@ -82,6 +83,9 @@ class Spec(_Strict):
     lead_statuses: tuple[StatusSpec, ...]
     lead_transitions: tuple[TransitionSpec, ...]
     labels: LabelsSpec
+    recommendations: tuple[str, ...]
+    file_types: tuple[str, ...]
+    employment_statuses: tuple[str, ...]
     severities: tuple[Severity, ...]
     signals: dict[str, SignalSpec]
     model_flag_prefix: str

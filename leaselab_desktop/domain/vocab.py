@@ -1,6 +1,6 @@
 """Status vocabularies of the ops API. Values outside them are kept as plain strings, never fatal.
 
-What both runtimes must agree on (steps, lead statuses, labels, severities, quota tiers) comes from
+What both runtimes must agree on (steps, lead statuses, the API vocabularies, quota tiers) comes from
 the shared spec, ``resources/spec/workflow.json`` (see ``domain/spec.py``); the rest is this app's.
 """
 
@@ -11,14 +11,10 @@ from leaselab_desktop.domain.spec import load_spec
 _SPEC = load_spec()
 
 LEAD_STATUSES: tuple[str, ...] = _SPEC.status_names
-EMPLOYMENT_STATUSES: tuple[str, ...] = ("employed", "self_employed", "unemployed", "retired", "student")
-FILE_TYPES: tuple[str, ...] = (
-    "government_id", "paystub", "bank_statement", "tax_return", "employment_letter", "other",
-)
+EMPLOYMENT_STATUSES: tuple[str, ...] = _SPEC.employment_statuses
+FILE_TYPES: tuple[str, ...] = _SPEC.file_types
 LABELS: tuple[str, ...] = _SPEC.labels.current + _SPEC.labels.legacy  # D only appears in older data
-RECOMMENDATIONS: tuple[str, ...] = (
-    "approve", "approve_with_conditions", "approve_with_verification", "reject",
-)
+RECOMMENDATIONS: tuple[str, ...] = _SPEC.recommendations
 SEVERITIES: tuple[str, ...] = _SPEC.severities
 
 # Cloudflare Workflows instance vocabulary.

@@ -79,7 +79,7 @@ def create_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     qss = stylesheet()
     if qss:
         app.setStyleSheet(qss)
-    app.setQuitOnLastWindowClosed(False)  # the main coroutine decides when to stop (FIELD-NOTES)
+    app.setQuitOnLastWindowClosed(False)  # the main coroutine decides when to stop, then closes the backend
     return app
 
 

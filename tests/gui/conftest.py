@@ -1,7 +1,7 @@
-"""GUI test fixtures: one QApplication, a qasync event loop for every async test, and checks that
-no asyncio task or TaskRunner task outlives its test.
+"""GUI test fixtures: one QApplication, a qasync event loop for every async test, and a check that
+no TaskRunner task outlives its test (asyncio tasks, threads and Qt timers: the root conftest).
 
-Rules for async GUI tests (FIELD-NOTES): never call ``qtbot.wait*`` / ``QDialog.exec()`` inside a
+Rules for async GUI tests: never call ``qtbot.wait*`` / ``QDialog.exec()`` inside a
 coroutine (nested loops drop asyncio steps). Await ``until(predicate)`` from this conftest instead.
 Sync widget tests may use ``qtbot`` freely.
 """
@@ -19,6 +19,7 @@ import pytest
 from leaselab_desktop.config import Paths
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
 from leaselab_desktop.gui.tasks import TaskRunner
+from tests.conftest import leftover_tasks
 
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
@@ -34,16 +35,7 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
     return {"qasync": _qasync_loop}
 
 
-def _leftover_tasks(loop: asyncio.AbstractEventLoop | None = None) -> list[asyncio.Task[Any]]:
-    if loop is None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return []
-    if loop.is_closed():
-        return []
-    current = asyncio.current_task(loop) if loop.is_running() else None
-    return [t for t in asyncio.all_tasks(loop) if not t.done() and t is not current]
+_leftover_tasks = leftover_tasks  # the check itself is the root conftest's (every async test)
 
 
 @pytest.fixture(autouse=True)
@@ -53,28 +45,6 @@ def _collect_qt_garbage_in_the_gui_thread() -> Iterator[None]:
     thread (SQLite, executor), Qt warns 'Timers cannot be stopped from another thread'."""
     yield
     gc.collect()
-
-
-@pytest.fixture(autouse=True)
-def _no_leftover_asyncio_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail an async test whose tasks outlive it (after its fixtures' own teardown ran): the
-    runner would otherwise cancel them silently when it closes the loop."""
-    if request.node.get_closest_marker("asyncio") is None:
-        yield
-        return
-    try:
-        runner = request.getfixturevalue("_function_scoped_runner")  # set up first, closed last
-    except pytest.FixtureLookupError:
-        yield
-        return
-    yield
-    loop = runner.get_loop()
-    left = _leftover_tasks(loop)
-    if left:
-        names = ", ".join(repr(t.get_coro()) for t in left[:5])
-        for t in left:
-            t.cancel()
-        pytest.fail(f"test left {len(left)} asyncio task(s) pending: {names}", pytrace=False)
 
 
 @pytest.fixture

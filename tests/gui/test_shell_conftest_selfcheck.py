@@ -35,3 +35,42 @@ async def test_leftover_detection_sees_a_pending_task() -> None:
 async def test_until_times_out_with_a_clear_message(until) -> None:
     with pytest.raises(AssertionError, match="condition not met"):
         await until(lambda: False, timeout=0.05)
+
+
+def test_the_root_leak_check_sees_an_active_timer_on_the_application(qapp) -> None:
+    from tests.conftest import active_qt_timers
+
+    timer = QTimer(qapp)
+    timer.start(60_000)
+    try:
+        assert timer in active_qt_timers()
+    finally:
+        timer.stop()
+        timer.deleteLater()
+    assert timer not in active_qt_timers()
+
+
+def test_the_root_leak_check_sees_a_daemon_thread() -> None:
+    import threading
+
+    from tests.conftest import leftover_threads
+
+    before = set(threading.enumerate())
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait, name="leak-probe", daemon=True)
+    t.start()
+    assert leftover_threads(before) == [t]
+    stop.set()
+    t.join()
+    assert leftover_threads(before) == []
+
+
+def test_the_root_leak_check_sees_a_parentless_timer(qapp) -> None:
+    from tests.conftest import active_qt_timers
+
+    timer = QTimer()  # no parent: found through the garbage collector
+    timer.start(60_000)
+    try:
+        assert timer in active_qt_timers()
+    finally:
+        timer.stop()

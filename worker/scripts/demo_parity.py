@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,15 +37,25 @@ from leaselab_desktop.screening.signals import build_document_set  # noqa: E402
 
 
 def _call(s: WorkerServer, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+    """One API call. Under load wrangler dev sometimes answers only after ~10 s or drops a
+    connection: a call that got no answer is tried again (three times in all); a POST carries an
+    Idempotency-Key, so the worker replays its first answer instead of starting a second run."""
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(
-        s.base_url + path, data=data, method=method, headers={**s.headers(), "Content-Type": "application/json"}
-    )
-    try:
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            return int(resp.status), json.loads(resp.read())
-    except urllib.error.HTTPError as exc:
-        return int(exc.code), json.loads(exc.read())
+    headers = {**s.headers(), "Content-Type": "application/json"}
+    if method == "POST":
+        headers["Idempotency-Key"] = f"parity-{uuid.uuid4()}"
+    req = urllib.request.Request(s.base_url + path, data=data, method=method, headers=headers)
+    for attempt in range(3):
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return int(resp.status), json.loads(resp.read())
+        except urllib.error.HTTPError as exc:
+            return int(exc.code), json.loads(exc.read())
+        except (urllib.error.URLError, TimeoutError, ConnectionError):
+            if attempt == 2:
+                raise
+            time.sleep(1.0)
+    raise AssertionError("unreachable")
 
 
 def worker_results(s: WorkerServer) -> dict[str, dict[str, Any]]:

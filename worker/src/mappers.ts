@@ -62,7 +62,7 @@ export function leadFileJson(r: Row) {
   };
 }
 
-/** Evaluation: snake_case with both `id` and `evaluation_id` (ops-api + DESIGN). */
+/** Evaluation: snake_case with both `id` and `evaluation_id` (docs/ops-api.md). */
 export function evaluationJson(r: Row, override: Row | null = null) {
   return {
     id: r.id,

@@ -20,6 +20,9 @@ export interface Spec {
   lead_statuses: { name: string; title: string }[];
   lead_transitions: { event: string; from: string[]; to: string }[];
   labels: { current: string[]; legacy: string[] };
+  recommendations: string[];
+  file_types: string[];
+  employment_statuses: string[];
   severities: Severity[];
   signals: Record<string, SignalSpec>;
   model_flag_prefix: string;
@@ -38,6 +41,8 @@ export const STEP_CONFIG: Readonly<Record<string, Required<WorkflowStepConfig> &
   }]));
 export const LEAD_STATUSES: readonly string[] = SPEC.lead_statuses.map((s) => s.name);
 export const LABELS: readonly string[] = [...SPEC.labels.current, ...SPEC.labels.legacy];
+export const RECOMMENDATIONS: readonly string[] = SPEC.recommendations;
+export const FILE_TYPES: readonly string[] = SPEC.file_types;
 export const TIERS: Readonly<Record<string, number>> = SPEC.thresholds.quota_tiers;
 export const DUPLICATE_THRESHOLD = SPEC.thresholds.duplicate_documents;
 export const MODEL_SIGNAL_CODES: ReadonlySet<string> =

@@ -56,12 +56,5 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-// Tier quotas, lead statuses, labels and step names are the shared spec's (src/spec.ts).
-export { LABELS, LEAD_STATUSES, TIERS, WORKFLOW_STEPS } from "./spec";
-
-export const FILE_TYPES = [
-  "government_id", "paystub", "bank_statement", "tax_return", "employment_letter", "other",
-] as const;
-export const RECOMMENDATIONS = [
-  "approve", "approve_with_conditions", "approve_with_verification", "reject",
-] as const;
+// Tier quotas, vocabularies and step names are the shared spec's (src/spec.ts).
+export { FILE_TYPES, LABELS, LEAD_STATUSES, RECOMMENDATIONS, TIERS, WORKFLOW_STEPS } from "./spec";

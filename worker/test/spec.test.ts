@@ -17,7 +17,12 @@ const WORKFLOW_SOURCE = SOURCES["../src/workflow/evaluation-workflow.ts"];
 /** [code, literal severities (empty when computed), where] for every signal the sources build. */
 function emittedSignals(): [string, string[], string][] {
   const out: [string, string[], string][] = [];
-  const sevs = (expr: string) => [...expr.matchAll(/"(low|medium|high)"/g)].map((m) => m[1]);
+  // The severities an expression can give: a literal, or the two results of `cond ? "a" : "b"`.
+  const sevs = (expr: string) => {
+    const bare = /^\s*"([a-z]+)"\s*$/.exec(expr);
+    if (bare) return [bare[1]];
+    return [...expr.matchAll(/\?\s*"([a-z]+)"\s*:\s*"([a-z]+)"/g)].flatMap((m) => [m[1], m[2]]);
+  };
   for (const [file, text] of Object.entries(SOURCES)) {
     // sig("code", <severity>, …)
     for (const m of text.matchAll(/\bsig\(\s*"([a-z_]+)",\s*([^,]+),/g)) out.push([m[1], sevs(m[2]), file]);
@@ -76,6 +81,8 @@ describe("the shared spec", () => {
     expect(policy.labels.map((l) => l.label)).toEqual(SPEC.labels.current);
     const readability = Object.entries(SPEC.signals).filter(([, s]) => s.readability).map(([c]) => c);
     expect([...policy.readability_codes].sort()).toEqual(readability.sort());
+    const made = Object.values(policy.profiles).flatMap((p) => p.recommendation_rules.map((r) => r.recommendation));
+    expect(made.filter((r) => !SPEC.recommendations.includes(r))).toEqual([]);
   });
 
   it("has every lead status the SQL writes, and the transitions the Workflow makes", () => {

@@ -12,10 +12,10 @@ import contextlib
 import json
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpx
@@ -87,18 +87,20 @@ class EventStream:
     def stall_s(self) -> float:
         return self.keepalive_s * 2 + 0.5
 
-    async def chunks(self) -> AsyncIterator[bytes]:
-        it = self.response.aiter_bytes().__aiter__()
-        while True:
-            try:
-                chunk = await asyncio.wait_for(it.__anext__(), self.stall_s)
-            except StopAsyncIteration:
-                return
-            except (TimeoutError, httpx.TimeoutException) as exc:
-                raise StreamBroken(f"no data for {self.stall_s:.1f} s (stalled)") from exc
-            except (httpx.TransportError, httpx.StreamError) as exc:
-                raise StreamBroken(f"the connection broke ({type(exc).__name__})") from exc
-            yield chunk
+    async def chunks(self) -> AsyncGenerator[bytes, None]:
+        # httpx hands out an async generator typed as an iterator: closed with us, not by the GC
+        raw = cast("AsyncGenerator[bytes, None]", self.response.aiter_bytes())
+        async with contextlib.aclosing(raw) as it:
+            while True:
+                try:
+                    chunk = await asyncio.wait_for(anext(it), self.stall_s)
+                except StopAsyncIteration:
+                    return
+                except (TimeoutError, httpx.TimeoutException) as exc:
+                    raise StreamBroken(f"no data for {self.stall_s:.1f} s (stalled)") from exc
+                except (httpx.TransportError, httpx.StreamError) as exc:
+                    raise StreamBroken(f"the connection broke ({type(exc).__name__})") from exc
+                yield chunk
 
 
 @dataclass

@@ -21,7 +21,8 @@ import asyncio
 import inspect
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import aclosing
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -73,14 +74,13 @@ STREAM_RETRY_S = (2.0, 5.0, 15.0, 30.0, 60.0)
 MAX_EMPTY_STREAMS = 3
 
 
-async def follow_run(runs: RunSource, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def follow_run(runs: RunSource, run_id: str) -> AsyncGenerator[RunSnapshot, None]:
     """A snapshot at once, then one per visible change; ends after a finished one."""
-    if runs.kind(run_id) == "job" or runs.api.stream_support is False:
-        async for snap in poll_run(runs, run_id):
+    polled = runs.kind(run_id) == "job" or runs.api.stream_support is False
+    # aclosing: a watcher that stops early closes the inner generator now, not in a GC finaliser task
+    async with aclosing(poll_run(runs, run_id) if polled else _stream_or_poll(runs, run_id)) as snaps:
+        async for snap in snaps:
             yield snap
-        return
-    async for snap in _stream_or_poll(runs, run_id):
-        yield snap
 
 
 def _resume_point(api: OpsClient, path: str) -> tuple[str | None, dict[str, Any] | None]:
@@ -91,7 +91,7 @@ def _resume_point(api: OpsClient, path: str) -> tuple[str | None, dict[str, Any]
     return None, None
 
 
-async def _stream_or_poll(runs: RunSource, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def _stream_or_poll(runs: RunSource, run_id: str) -> AsyncGenerator[RunSnapshot, None]:
     api = runs.api
     path = f"/api/ops/ai-workflows/{seg(run_id)}"
     poller = AdaptivePoller(runs.polling, timings=runs.step_timings, rng=runs.rng)
@@ -107,10 +107,11 @@ async def _stream_or_poll(runs: RunSource, run_id: str) -> AsyncIterator[RunSnap
             since, state = _resume_point(api, path) if last is not None else (None, None)
             try:
                 async with api.stream(path + "/events", last_event_id=since,
-                                      keepalive_s=api.stream_keepalive_s) as stream:
+                                      keepalive_s=api.stream_keepalive_s) as stream, \
+                        aclosing(run_updates(stream, state)) as updates:
                     api.stream_support = True
                     api.stream_empty_opens += 1
-                    async for update in run_updates(stream, state):
+                    async for update in updates:
                         api.stream_empty_opens = 0
                         try:
                             snap = run_snapshot(update.data, "workflow")
@@ -183,7 +184,7 @@ async def _poll_once(runs: RunSource, poller: AdaptivePoller, run_id: str,
     return new, poller.observe(new, not_modified=not_modified, now=runs.clock())
 
 
-async def poll_run(runs: RunSource, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def poll_run(runs: RunSource, run_id: str) -> AsyncGenerator[RunSnapshot, None]:
     """Adaptive polling with ETags (jobs, and servers without the run stream)."""
     poller = AdaptivePoller(runs.polling, timings=runs.step_timings, rng=runs.rng)
     snap = await runs.get(run_id)  # served from the cache when offline

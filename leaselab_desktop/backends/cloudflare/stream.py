@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass
 from typing import Any
 
@@ -110,7 +111,7 @@ class StreamUpdate:
     event_id: str | None
 
 
-async def run_updates(stream: EventStream, state: dict[str, Any] | None) -> AsyncIterator[StreamUpdate]:
+async def run_updates(stream: EventStream, state: dict[str, Any] | None) -> AsyncGenerator[StreamUpdate, None]:
     """Each event of ``stream`` applied to ``state`` (None: the first event must be a snapshot).
 
     Ends normally only after ``event: reconnect``; the caller stops reading after a finished run.
@@ -119,27 +120,28 @@ async def run_updates(stream: EventStream, state: dict[str, Any] | None) -> Asyn
     parser = SseParser()
     decoder = json.JSONDecoder()
     utf8 = codecs.getincrementaldecoder("utf-8")()
-    async for chunk in stream.chunks():
-        try:
-            text = utf8.decode(chunk)
-        except UnicodeDecodeError as exc:
-            raise StreamBroken("the stream is not UTF-8") from exc
-        for ev in parser.feed(text):
-            if ev.event not in KNOWN_EVENTS:
-                raise StreamBroken(f"unexpected event {ev.event[:40]!r}")
-            if ev.event == "reconnect":
-                return
+    async with aclosing(stream.chunks()) as chunks:  # closed with us, not by a GC finaliser task
+        async for chunk in chunks:
             try:
-                payload = decoder.decode(ev.data)
-            except ValueError as exc:
-                raise StreamBroken(f"an event's data is not JSON ({ev.event})") from exc
-            if not isinstance(payload, dict):
-                raise StreamBroken("an event's data is not an object")
-            if ev.event == "snapshot":
-                state = payload
-            elif state is None:
-                raise StreamBroken("a change arrived before any snapshot")
-            else:
-                state = apply_change(state, payload)
-            yield StreamUpdate(state, ev.id)
-    raise StreamBroken("the stream ended before the run finished" + (" (cut mid-event)" if parser.pending else ""))
+                text = utf8.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise StreamBroken("the stream is not UTF-8") from exc
+            for ev in parser.feed(text):
+                if ev.event not in KNOWN_EVENTS:
+                    raise StreamBroken(f"unexpected event {ev.event[:40]!r}")
+                if ev.event == "reconnect":
+                    return
+                try:
+                    payload = decoder.decode(ev.data)
+                except ValueError as exc:
+                    raise StreamBroken(f"an event's data is not JSON ({ev.event})") from exc
+                if not isinstance(payload, dict):
+                    raise StreamBroken("an event's data is not an object")
+                if ev.event == "snapshot":
+                    state = payload
+                elif state is None:
+                    raise StreamBroken("a change arrived before any snapshot")
+                else:
+                    state = apply_change(state, payload)
+                yield StreamUpdate(state, ev.id)
+        raise StreamBroken("the stream ended before the run finished" + (" (cut mid-event)" if parser.pending else ""))

@@ -1,4 +1,4 @@
-"""A loopback ops-API server for client tests, in either flavour of contracts/ops-api.md.
+"""A loopback ops-API server for client tests, in either flavour of docs/ops-api.md.
 
 ``flavour="workflow"`` answers like the project's worker (workflow instances with steps, ETag/304,
 paging, bearer token required, the run stream ``/ai-workflows/:id/events`` unless ``stream=False``,
@@ -340,7 +340,7 @@ class _Handler(BaseHTTPRequestHandler):
                 while fault == "stall" and not st.closing.is_set() and time.monotonic() - opened < 30:
                     time.sleep(0.02)
                 return None
-            while prev["status"] not in FINISHED:
+            while prev["status"] not in FINISHED and not st.closing.is_set():
                 if time.monotonic() - opened >= st.stream_max_s:
                     return write("event: reconnect\ndata: {}\n\n")
                 time.sleep(st.stream_tick_s)
@@ -500,7 +500,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+    daemon_threads = False  # server_close() joins every handler: a test leaves no thread behind
     state: OpsState
 
     def __init__(self, *args: Any) -> None:
@@ -535,6 +535,6 @@ def serve(state: OpsState) -> Iterator[str]:
     finally:
         state.closing.set()
         server.shutdown()
+        server.drop_connections()  # first: a keep-alive handler waits on its socket
         server.server_close()
-        server.drop_connections()
         thread.join(5)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -204,9 +205,10 @@ async def test_terminate_and_resume_after_restart(run_to_end, tmp_path: Path, mo
 
     monkeypatch.setattr(b.ports, "extract", slow)
     ticket = await b.start_evaluation(lead_id)
-    async for snap in b.watch_run(ticket.run_id):
-        if snap.current_step == "call-workers-ai":
-            break
+    async with contextlib.aclosing(b.watch_run(ticket.run_id)) as snaps:  # closed now, not by the GC
+        async for snap in snaps:
+            if snap.current_step == "call-workers-ai":
+                break
     await b.aclose()  # quit mid-run
     b2 = await LocalBackend.open(paths)
     try:

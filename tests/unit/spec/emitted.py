@@ -1,5 +1,6 @@
 """Read the Python sources for what they emit: signal codes with their severities, and lead statuses
-written by SQL. Static, so a code path no test reaches is still checked against the spec."""
+written by SQL or through the lead lifecycle's events. Static, so a code path no test reaches is
+still checked against the spec."""
 
 from __future__ import annotations
 
@@ -40,6 +41,24 @@ def _literals(node: ast.expr | None, assigned: dict[str, list[ast.expr]]) -> set
                 return None
             found |= got
         return found
+
+
+def lead_events(folder: Path = PACKAGE) -> list[tuple[str, str]]:
+    """(event, where) for every literal event given to the lead lifecycle (``lifecycle.apply(…,
+    "evaluation_started")``, ``next_status(status, "…")``): status changes made through the table."""
+    found: list[tuple[str, str]] = []
+    for where, module in _modules(folder):
+        for node in ast.walk(module):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+            if (name == "apply" and owner == "lifecycle") or name == "next_status":
+                last = node.args[-1]
+                if isinstance(last, ast.Constant) and isinstance(last.value, str):
+                    found.append((last.value, f"{where}:{node.lineno}"))
+    return found
     return None
 
 

@@ -16,7 +16,7 @@ from leaselab_desktop.screening.policy import load_policy
 from leaselab_desktop.screening.providers.parse import MODEL_MAX_SEVERITY, MODEL_SIGNAL_CODES
 from leaselab_desktop.screening.signals import SIGNAL_CODES
 from leaselab_desktop.screening.workflow import EvaluationRequest, EvaluationWorkflow
-from tests.unit.spec.emitted import emitted_signals, written_lead_statuses
+from tests.unit.spec.emitted import emitted_signals, lead_events, written_lead_statuses
 
 SPEC = load_spec()
 
@@ -96,13 +96,19 @@ def test_the_policy_agrees_with_the_spec_on_labels_and_readability() -> None:
     policy = load_policy()
     assert tuple(b.label for b in policy.labels) == SPEC.labels.current
     assert set(policy.readability_codes) == {c for c, s in SPEC.signals.items() if s.readability}
+    made = {rule.recommendation for prof in policy.profiles.values() for rule in prof.recommendation_rules}
+    assert made <= set(SPEC.recommendations), made - set(SPEC.recommendations)
 
 
-def test_every_lead_status_the_code_writes_is_in_the_spec() -> None:
+def test_every_lead_status_change_the_code_makes_is_in_the_spec() -> None:
     """A lead's status is written only by the application's lifecycle, with the spec's own table
     (tests/unit/application/test_one_place.py checks that it is the one writer): no status word is
-    written anywhere else in the code."""
-    written = written_lead_statuses()
+    written anywhere else, and every event the code hands the lifecycle is one of the spec's."""
+    written, events = written_lead_statuses(), lead_events()
     unknown = [(s, where) for s, where in written if s not in SPEC.status_names]
     assert not unknown, f"lead statuses missing from resources/spec/workflow.json: {unknown}"
     assert not written, f"lead statuses written outside the lifecycle table: {written}"
+    assert events, "the scanner stopped finding lifecycle events"
+    known_events = {t.event for t in SPEC.lead_transitions}
+    unknown = [(e, where) for e, where in events if e not in known_events]
+    assert not unknown, f"lead events missing from resources/spec/workflow.json: {unknown}"
