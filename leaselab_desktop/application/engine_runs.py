@@ -38,7 +38,7 @@ class RunPolicy:
     user_id: str
     provider: str
     counts_quota: bool
-    policy_profile: str | None = None
+    policy_profile: str | None = None  # this site's override (Settings); None: by the property's region
 
 
 class EngineRuns:
@@ -98,18 +98,21 @@ class EngineRuns:
         run_id = new_run_id()
         forced = reason if force else None
 
-        def admit(c: sqlite3.Connection) -> tuple[str, str, Usage]:
+        def admit(c: sqlite3.Connection) -> tuple[str, str | None, str | None, Usage]:
             # One write transaction: the checks and the run record cannot interleave with another start.
             admission.admit(c, req)
             _, site_profile = leads_repo.site_tier(c, p.site_id)
+            # 'default' in the site row is the column's default, not a choice: the property decides
+            override = p.policy_profile or (site_profile if site_profile != "default" else None)
+            region = leads_repo.lead_region(c, p.site_id, lead_id)
             queued_at = run_records.admitted(c, run_id=run_id, site_id=p.site_id, lead_id=lead_id,
                                              requested_by=p.user_id, force_reason=forced, provider=p.provider)
             # the ticket's usage as this transaction leaves it (no second round trip to the store)
-            return queued_at, p.policy_profile or site_profile, usage_repo.usage(c, p.site_id, req.month)
+            return queued_at, override, region, usage_repo.usage(c, p.site_id, req.month)
 
-        queued_at, profile, usage = await self.db.write(admit)
+        queued_at, profile, region, usage = await self.db.write(admit)
         params = EvaluationRequest(site_id=p.site_id, lead_id=lead_id, requested_by=p.user_id, force_reason=forced,
-                                   provider=p.provider, policy_profile=profile).payload()
+                                   provider=p.provider, policy_profile=profile, region=region).payload()
         try:
             await self.engine.workflow(WORKFLOW_NAME).create(id=run_id, params=params)
         except BaseException:

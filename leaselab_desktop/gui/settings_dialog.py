@@ -311,7 +311,7 @@ class SettingsDialog(QObject):
             active_profile=active,
             provider=provider,
             polling=PollingSettings(min_interval_s=lo, max_interval_s=hi),
-            policy_profile=self._original.policy_profile,
+            site_policy_profiles=self._original.site_policy_profiles,
         )
 
     def save(self) -> bool:

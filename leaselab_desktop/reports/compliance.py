@@ -134,7 +134,7 @@ def _decision(ev: Evaluation, st: _Styles) -> list[Flowable]:
         ["Score / label", f"{ev.score} / 100 — label {ev.label}"],
         ["Recommendation", _human(ev.recommendation)],
         ["Evaluated at", _when(ev.evaluated_at)],
-        ["Policy version", ev.policy_version or "—"],
+        ["Policy", ev.policy_line.removeprefix("Policy ") if ev.policy_version else "—"],
         ["Provider / model", f"{ev.provider or '—'} / {ev.model_version or '—'}"],
         ["Workflow run", ev.workflow_instance_id or "—"],
         ["Document fingerprint", ev.document_fingerprint or "—"],
