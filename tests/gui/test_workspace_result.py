@@ -31,7 +31,7 @@ async def test_card_shows_every_part_of_the_evaluation(tasks, until) -> None:
                        "source: paystub.pdf", "Pdf modified after creation", "ModDate 2026-10-02",
                        "Medium", "Risk flags:", "Short tenure", "Fraud signals:",
                        "A letter from the employer confirming permanent employment.",
-                       "Policy 2026.11-default · rules / rules-1 · evaluated 2026-11-20 15:30 UTC",
+                       "Policy 2026.11-default · Ontario profile · rules / rules-1 · evaluated 2026-11-20 15:30 UTC",
                        "Income verified from two pay stubs"):
             assert needle in texts, needle
         assert ws.card.gauge.score == 72
