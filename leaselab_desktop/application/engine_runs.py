@@ -38,6 +38,8 @@ class RunPolicy:
     user_id: str
     provider: str
     counts_quota: bool
+    # whether a run by a provider kind counts against the quota (a past run's kind; default: the current rule)
+    kind_counts: Callable[[str], bool] | None = None
     policy_profile: str | None = None  # this site's override (Settings); None: by the property's region
 
 
@@ -121,10 +123,31 @@ class EngineRuns:
                 admission.give_back(c, req)
             await self.db.write(undo)
             raise
+        # the counter as the transaction left it, with this month's free runs (this one included)
+        full = await self.usage(req.month)
+        usage = full.model_copy(update={"evaluation_count": usage.evaluation_count, "remaining": usage.remaining,
+                                        "percentage": usage.percentage})
         return RunTicket(run_id=run_id, lead_id=lead_id, status="queued", requested_at=queued_at,
                          usage=usage)
 
     # -- reads ---------------------------------------------------------------------------------
+    async def usage(self, month: str) -> Usage:
+        """The month's quota use, with the runs that were free (they never touch the counter)."""
+        p = self.policy
+
+        def read(c: sqlite3.Connection) -> tuple[Usage, dict[str, int]]:
+            return usage_repo.usage(c, p.site_id, month), runs_repo.runs_by_provider(c, p.site_id, month)
+
+        usage, by_kind = await self.db.read(read)
+        counts = p.kind_counts or (lambda kind: p.counts_quota if kind == p.provider else True)
+        free = {kind: n for kind, n in by_kind.items() if not counts(kind)}
+        return usage.model_copy(update={
+            "free_count": sum(free.values()),
+            "free_providers": [admission.provider_words(k) for k in sorted(free)],
+            "current_provider": admission.provider_words(p.provider), "current_counts": p.counts_quota,
+            "counting_rule": admission.COUNTING_RULE,
+        })
+
     async def _row(self, run_id: str) -> sqlite3.Row:
         row = await self.db.read(lambda c: runs_repo.get_run(c, self.policy.site_id, run_id))
         if row is None:

@@ -193,6 +193,13 @@ class Usage(Model):
     remaining: int | None = None
     percentage: float | None = None
     reset_date: str | None = None
+    # Runs this month that did not count (free providers), named in plain words; whether the provider
+    # in use counts (None: the backend does not say) and the rule, for the meter and the Force dialog.
+    free_count: int = 0
+    free_providers: list[str] = Field(default_factory=list)
+    current_provider: str | None = None
+    current_counts: bool | None = None
+    counting_rule: str | None = None
 
     def model_post_init(self, _context: Any) -> None:
         if self.remaining is None:
