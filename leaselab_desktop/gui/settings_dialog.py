@@ -246,6 +246,8 @@ class SettingsDialog(QObject):
     def _update_enabled(self) -> None:
         cloud = self.backend_kind.currentText() == "cloudflare"
         self.base_url.setEnabled(cloud)
+        # the server scores a Cloudflare site by its own site setting; this override is local only
+        self.site_policy.setEnabled(not cloud)
 
     def _provider_changed(self, *_args: object) -> None:
         kind = self.provider_kind.currentText()
