@@ -112,7 +112,11 @@ class EngineRuns:
             # the ticket's usage as this transaction leaves it (no second round trip to the store)
             return queued_at, override, region, usage_repo.usage(c, p.site_id, req.month)
 
-        queued_at, profile, region, usage = await self.db.write(admit)
+        try:
+            queued_at, profile, region, usage = await self.db.write(admit)
+        except errors.QuotaExceeded as exc:
+            exc.usage = await self.usage(req.month)  # the meter keeps showing the free runs
+            raise
         params = EvaluationRequest(site_id=p.site_id, lead_id=lead_id, requested_by=p.user_id, force_reason=forced,
                                    provider=p.provider, policy_profile=profile, region=region).payload()
         try:

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from leaselab_desktop.backends.errors import QuotaExceeded
 from leaselab_desktop.backends.local import LocalBackend
-from leaselab_desktop.config import Paths
+from leaselab_desktop.config import Paths, ProviderSettings
 from leaselab_desktop.domain.models import LeadQuery, Usage
 from leaselab_desktop.gui.qt import QtWidgets
 from leaselab_desktop.gui.status_bar import QuotaMeter
@@ -83,3 +86,30 @@ async def test_force_dialog_says_what_the_meter_says(tasks, until) -> None:
         expected = "A run with Workers AI counts against the monthly quota (0 of 100 paid evaluations used)."
         assert expected in dlg.intro.text()
         dlg.dialog.reject()
+
+
+async def test_a_quota_refusal_still_shows_the_free_runs(qapp, tmp_path: Path) -> None:
+    """A paid provider at its limit: the refusal's usage (it reaches the meter) keeps the free runs."""
+    paths = Paths(tmp_path / "data")
+    free = await LocalBackend.open(paths)
+    try:
+        await _evaluate_two(free)
+    finally:
+        await free.aclose()
+    paid = await LocalBackend.open(paths, provider_settings=ProviderSettings(kind="workers-ai", account_id="acct"))
+    try:
+        limit = (await paid.usage()).quota_limit
+        month = (await paid.usage()).month
+        await paid.db.write(lambda c: c.execute(
+            "INSERT INTO ai_evaluation_usage (site_id, month, evaluation_count, updated_at) VALUES (?,?,?,?)",
+            (paid.site_id, month, limit, "2026-11-01T00:00:00Z")))
+        lead = (await paid.list_leads(LeadQuery())).items[5]
+        with pytest.raises(QuotaExceeded) as refused:
+            await paid.start_evaluation(lead.id)
+    finally:
+        await paid.aclose()
+    usage = refused.value.usage
+    assert usage is not None and usage.current_counts is True and usage.current_provider == "Workers AI"
+    meter = QuotaMeter()
+    meter.set_usage(usage)
+    assert meter.format() == f"{limit}/{limit} paid evaluations · 2 free (built-in rules) – limit reached"
