@@ -76,4 +76,4 @@ def evaluation(ev: Evaluation, out: TextIO) -> None:
     for note in ev.compliance_notes:
         print(f"Note: {note}", file=out)
     when = f"{ev.evaluated_at:%Y-%m-%d %H:%M:%S} UTC" if ev.evaluated_at else "-"
-    print(f"Policy {ev.policy_version} · provider {ev.provider} ({ev.model_version}) · {when}", file=out)
+    print(f"{ev.policy_line} · provider {ev.provider} ({ev.model_version}) · {when}", file=out)

@@ -100,7 +100,8 @@ class Settings(BaseModel):
     active_profile: str = "local"
     provider: ProviderSettings = Field(default_factory=ProviderSettings)
     polling: PollingSettings = Field(default_factory=PollingSettings)
-    policy_profile: Literal["default", "ontario"] = "default"
+    # Per site id: the policy profile that overrides the property's province/state (absent: follow it).
+    site_policy_profiles: dict[str, str] = Field(default_factory=dict)
 
     def profile(self, name: str | None = None) -> Profile:
         wanted = name or self.active_profile

@@ -32,6 +32,21 @@ def provider_costs_money(settings: ProviderSettings) -> bool:
     return False
 
 
+# What an agent reads for each provider kind (the quota meter, the Force dialog).
+PROVIDER_WORDS = {"rules": "built-in rules", "workers-ai": "Workers AI", "openai-compatible": "your AI server"}
+COUNTING_RULE = ("Only paid AI providers count against the monthly quota: Workers AI and AI services on other "
+                 "computers. The built-in rules and an AI model on this computer are free.")
+
+
+def provider_words(kind: str | None) -> str:
+    return PROVIDER_WORDS.get(kind or "", "AI provider")
+
+
+def kind_costs_money(settings: ProviderSettings, kind: str) -> bool:
+    """Whether a run by ``kind`` (a past run's provider) counts, by the same rule as the current one."""
+    return provider_costs_money(settings.model_copy(update={"kind": kind}))
+
+
 def overlap(current: list[str], previous: list[str]) -> float:
     """Share of document hashes the two sets have in common (1.0 when both are empty)."""
     a, b = set(current), set(previous)

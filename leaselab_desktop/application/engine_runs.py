@@ -38,7 +38,9 @@ class RunPolicy:
     user_id: str
     provider: str
     counts_quota: bool
-    policy_profile: str | None = None
+    # whether a run by a provider kind counts against the quota (a past run's kind; default: the current rule)
+    kind_counts: Callable[[str], bool] | None = None
+    policy_profile: str | None = None  # this site's override (Settings); None: by the property's region
 
 
 class EngineRuns:
@@ -98,18 +100,25 @@ class EngineRuns:
         run_id = new_run_id()
         forced = reason if force else None
 
-        def admit(c: sqlite3.Connection) -> tuple[str, str, Usage]:
+        def admit(c: sqlite3.Connection) -> tuple[str, str | None, str | None, Usage]:
             # One write transaction: the checks and the run record cannot interleave with another start.
             admission.admit(c, req)
             _, site_profile = leads_repo.site_tier(c, p.site_id)
+            # 'default' in the site row is the column's default, not a choice: the property decides
+            override = p.policy_profile or (site_profile if site_profile != "default" else None)
+            region = leads_repo.lead_region(c, p.site_id, lead_id)
             queued_at = run_records.admitted(c, run_id=run_id, site_id=p.site_id, lead_id=lead_id,
                                              requested_by=p.user_id, force_reason=forced, provider=p.provider)
             # the ticket's usage as this transaction leaves it (no second round trip to the store)
-            return queued_at, p.policy_profile or site_profile, usage_repo.usage(c, p.site_id, req.month)
+            return queued_at, override, region, usage_repo.usage(c, p.site_id, req.month)
 
-        queued_at, profile, usage = await self.db.write(admit)
+        try:
+            queued_at, profile, region, usage = await self.db.write(admit)
+        except errors.QuotaExceeded as exc:
+            exc.usage = await self.usage(req.month)  # the meter keeps showing the free runs
+            raise
         params = EvaluationRequest(site_id=p.site_id, lead_id=lead_id, requested_by=p.user_id, force_reason=forced,
-                                   provider=p.provider, policy_profile=profile).payload()
+                                   provider=p.provider, policy_profile=profile, region=region).payload()
         try:
             await self.engine.workflow(WORKFLOW_NAME).create(id=run_id, params=params)
         except BaseException:
@@ -118,10 +127,31 @@ class EngineRuns:
                 admission.give_back(c, req)
             await self.db.write(undo)
             raise
+        # the counter as the transaction left it, with this month's free runs (this one included)
+        full = await self.usage(req.month)
+        usage = full.model_copy(update={"evaluation_count": usage.evaluation_count, "remaining": usage.remaining,
+                                        "percentage": usage.percentage})
         return RunTicket(run_id=run_id, lead_id=lead_id, status="queued", requested_at=queued_at,
                          usage=usage)
 
     # -- reads ---------------------------------------------------------------------------------
+    async def usage(self, month: str) -> Usage:
+        """The month's quota use, with the runs that were free (they never touch the counter)."""
+        p = self.policy
+
+        def read(c: sqlite3.Connection) -> tuple[Usage, dict[str, int]]:
+            return usage_repo.usage(c, p.site_id, month), runs_repo.runs_by_provider(c, p.site_id, month)
+
+        usage, by_kind = await self.db.read(read)
+        counts = p.kind_counts or (lambda kind: p.counts_quota if kind == p.provider else True)
+        free = {kind: n for kind, n in by_kind.items() if not counts(kind)}
+        return usage.model_copy(update={
+            "free_count": sum(free.values()),
+            "free_providers": [admission.provider_words(k) for k in sorted(free)],
+            "current_provider": admission.provider_words(p.provider), "current_counts": p.counts_quota,
+            "counting_rule": admission.COUNTING_RULE,
+        })
+
     async def _row(self, run_id: str) -> sqlite3.Row:
         row = await self.db.read(lambda c: runs_repo.get_run(c, self.policy.site_id, run_id))
         if row is None:

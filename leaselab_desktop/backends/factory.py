@@ -22,7 +22,8 @@ async def open_backend(
 
         return await LocalBackend.open(
             paths, site_id=profile.site_id, user_id=profile.user_id, provider_settings=settings.provider,
-            secrets=secrets, load_demo=load_demo, policy_profile=None, resume=resume,
+            secrets=secrets, load_demo=load_demo, resume=resume,
+            policy_profile=settings.site_policy_profiles.get(profile.site_id) or None,
         )
     from leaselab_desktop.backends.cloudflare import CloudflareBackend, OfflineCache
     from leaselab_desktop.backends.errors import InvalidRequest

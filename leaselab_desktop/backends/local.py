@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 
-from leaselab_desktop.application.admission import provider_costs_money
+from leaselab_desktop.application.admission import kind_costs_money, provider_costs_money
 from leaselab_desktop.application.engine_runs import EngineRuns, RunPolicy
 from leaselab_desktop.backends import errors
 from leaselab_desktop.backends.local_intake import LocalIntake
@@ -90,7 +90,8 @@ class LocalBackend:
             db.close()
             raise
         policy = RunPolicy(site_id=site_id, user_id=user_id, provider=settings.kind, policy_profile=policy_profile,
-                           counts_quota=count_free_providers or provider_costs_money(settings))
+                           counts_quota=count_free_providers or provider_costs_money(settings),
+                           kind_counts=lambda kind: count_free_providers or kind_costs_money(settings, kind))
         self = cls(paths, db, files, engine, ports, EngineRuns(engine, db, policy, clock),
                    site_id=site_id, user_id=user_id, clock=clock)
         holder.append(self)
@@ -158,8 +159,7 @@ class LocalBackend:
         return await self.db.read(lambda c: evals_repo.list_overrides(c, self.site_id, evaluation_id))
 
     async def usage(self) -> Usage:
-        month = usage_repo.month_of(self._clock())
-        return await self.db.read(lambda c: usage_repo.usage(c, self.site_id, month))
+        return await self.runs.usage(usage_repo.month_of(self._clock()))
 
     async def health(self) -> Health:
         return Health(state="online", last_contact=self._clock(), detail="Embedded local executor")

@@ -140,6 +140,21 @@ class Evaluation(Model):
 
     _lists = field_validator("risk_flags", "fraud_signals", mode="before")(_flag_list)
 
+    @property
+    def profile_title(self) -> str | None:
+        """The policy profile that scored it ("Ontario"), read from the first compliance note, which
+        both runtimes write as "Scored with the <title> profile …" (no extra column or API field)."""
+        for note in self.compliance_notes[:1]:
+            if note.startswith("Scored with the ") and " profile" in note:
+                return note[len("Scored with the "):note.index(" profile")] or None
+        return None
+
+    @property
+    def policy_line(self) -> str:
+        """"Policy 2026.11.1 · Ontario profile", as the card and the report name it."""
+        text = f"Policy {self.policy_version or '—'}"
+        return f"{text} · {self.profile_title} profile" if self.profile_title else text
+
     @field_validator("what_would_change", "compliance_notes", mode="before")
     @classmethod
     def _text_list(cls, value: Any) -> list[str]:
@@ -178,6 +193,13 @@ class Usage(Model):
     remaining: int | None = None
     percentage: float | None = None
     reset_date: str | None = None
+    # Runs this month that did not count (free providers), named in plain words; whether the provider
+    # in use counts (None: the backend does not say) and the rule, for the meter and the Force dialog.
+    free_count: int = 0
+    free_providers: list[str] = Field(default_factory=list)
+    current_provider: str | None = None
+    current_counts: bool | None = None
+    counting_rule: str | None = None
 
     def model_post_init(self, _context: Any) -> None:
         if self.remaining is None:

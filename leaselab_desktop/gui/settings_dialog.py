@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from leaselab_desktop import platforms
+from leaselab_desktop.application.policy_profiles import profile_choices
 from leaselab_desktop.config import (
     Paths,
     PollingSettings,
@@ -87,6 +88,10 @@ class SettingsDialog(QObject):
         self.user_id = child(d, QtWidgets.QLineEdit, "userId")
         self.token = child(d, QtWidgets.QLineEdit, "token")
         self.token_state = child(d, QtWidgets.QLabel, "tokenState")
+        self.site_policy = child(d, QtWidgets.QComboBox, "sitePolicyProfile")
+        for name, words in profile_choices():
+            self.site_policy.addItem(words, name)
+        self._site_policies = dict(settings.site_policy_profiles)  # site id -> profile override
         self.provider_kind = child(d, QtWidgets.QComboBox, "providerKind")
         self.provider_hint = child(d, QtWidgets.QLabel, "providerHint")
         self.account_id = child(d, QtWidgets.QLineEdit, "accountId")
@@ -118,6 +123,7 @@ class SettingsDialog(QObject):
         for edit in (self.profile_name, self.base_url, self.site_id, self.user_id, self.token):
             edit.textEdited.connect(self._store_form)
         self.backend_kind.currentIndexChanged.connect(self._store_form)
+        self.site_policy.activated.connect(self._store_form)
         self.provider_kind.currentIndexChanged.connect(self._provider_changed)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.dialog.reject)
@@ -202,6 +208,7 @@ class SettingsDialog(QObject):
         self.site_id.setText(p.site_id)
         self.user_id.setText(p.user_id)
         self.token.setText(draft.token)
+        self.site_policy.setCurrentIndex(max(0, self.site_policy.findData(self._site_policies.get(p.site_id, ""))))
         key_name = draft.original_name or p.name
         stored = bool(self._secrets.get(SecretStore.token_key(key_name)))
         self.token_state.setText(
@@ -223,6 +230,10 @@ class SettingsDialog(QObject):
             user_id=self.user_id.text().strip(),
         )
         draft.token = self.token.text()
+        if chosen := self.site_policy.currentData():
+            self._site_policies[draft.profile.site_id] = chosen
+        else:
+            self._site_policies.pop(draft.profile.site_id, None)
         row = self._drafts.index(draft)
         item = self.profile_list.item(row)
         if item is not None:
@@ -235,6 +246,8 @@ class SettingsDialog(QObject):
     def _update_enabled(self) -> None:
         cloud = self.backend_kind.currentText() == "cloudflare"
         self.base_url.setEnabled(cloud)
+        # the server scores a Cloudflare site by its own site setting; this override is local only
+        self.site_policy.setEnabled(not cloud)
 
     def _provider_changed(self, *_args: object) -> None:
         kind = self.provider_kind.currentText()
@@ -311,7 +324,7 @@ class SettingsDialog(QObject):
             active_profile=active,
             provider=provider,
             polling=PollingSettings(min_interval_s=lo, max_interval_s=hi),
-            policy_profile=self._original.policy_profile,
+            site_policy_profiles=self._site_policies,
         )
 
     def save(self) -> bool:
@@ -334,6 +347,7 @@ class SettingsDialog(QObject):
             or before != after
             or old.active_profile != settings.active_profile
             or old.provider != settings.provider
+            or old.site_policy_profiles != settings.site_policy_profiles  # new runs use the new profile
             or any(d.token for d in self._drafts if d.profile.name == after.name)
         )
         self._original = settings.model_copy(deep=True)

@@ -13,6 +13,7 @@ from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.domain.models import Health, Usage
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.gui.workspace.banners import meter_text, run_cost_sentence
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,7 @@ class QuotaMeter(_Tinted, QtWidgets.QProgressBar):
         super().__init__(parent)
         self.setObjectName("quotaMeter")
         self.setAccessibleName("Evaluation quota")
-        self.setMaximumWidth(220)
+        self.setMaximumWidth(420)
         self.setMinimumWidth(160)
         self.setTextVisible(True)
         self.level: str = "unknown"
@@ -122,7 +123,7 @@ class QuotaMeter(_Tinted, QtWidgets.QProgressBar):
         self.setValue(min(usage.evaluation_count, limit))
         self.level = usage.level
         suffix = {"ok": "", "warning": " – nearly used", "blocked": " – limit reached"}[usage.level]
-        self.setFormat(f"{usage.evaluation_count}/{usage.quota_limit} evaluations{suffix}")
+        self.setFormat(meter_text(usage) + suffix)
         tier = f" ({usage.tier} tier)" if usage.tier else ""
         reset = f"; resets {usage.reset_date}" if usage.reset_date else ""
         advice = {
@@ -133,6 +134,7 @@ class QuotaMeter(_Tinted, QtWidgets.QProgressBar):
         self.setToolTip(
             f"{usage.month}{tier}: {usage.evaluation_count} of {usage.quota_limit} used, "
             f"{usage.remaining} left{reset}.{advice}"
+            + (f"\n{usage.counting_rule}\n{run_cost_sentence(usage)}" if usage.counting_rule else "")
         )
         self.setAccessibleDescription(self.toolTip())
         self._apply_palette()

@@ -15,7 +15,8 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape
+from typing import Any
+from xml.sax.saxutils import escape, unescape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
@@ -23,17 +24,22 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from leaselab_desktop.domain.models import Evaluation, Lead, Override
+from leaselab_desktop.reports.decision import adverse_items, final_decision, words
 
 NO_PROTECTED_CHARACTERISTICS = (
     "No protected characteristic was used in this evaluation. Protected characteristics and their "
     "proxies (such as race, colour, ancestry, place of origin, citizenship, ethnic origin, creed or "
     "religion, sex, sexual orientation, gender identity or expression, age, marital or family "
-    "status, disability, and receipt of public assistance) are never inputs to the screening policy; "
-    "the score was computed by the versioned policy from the facts listed in this report."
+    "status, and disability) are never inputs to the screening policy; public assistance is only "
+    "ever an amount of income, treated as the notes above say. The score was computed by the "
+    "versioned policy from the facts listed in this report."
 )
+# The policy's own note saying the same thing: the statement above replaces it (printed once).
+_SAME_AS_STATEMENT = "No protected characteristic"
 
 _FONT = "LeaseLabVera"
 _FONT_BOLD = "LeaseLabVeraBd"
@@ -132,9 +138,9 @@ def _decision(ev: Evaluation, st: _Styles) -> list[Flowable]:
     rows = [
         ["Evaluation id", ev.evaluation_id],
         ["Score / label", f"{ev.score} / 100 — label {ev.label}"],
-        ["Recommendation", _human(ev.recommendation)],
+        ["AI recommendation", words(ev.recommendation)],
         ["Evaluated at", _when(ev.evaluated_at)],
-        ["Policy version", ev.policy_version or "—"],
+        ["Policy", ev.policy_line.removeprefix("Policy ") if ev.policy_version else "—"],
         ["Provider / model", f"{ev.provider or '—'} / {ev.model_version or '—'}"],
         ["Workflow run", ev.workflow_instance_id or "—"],
         ["Document fingerprint", ev.document_fingerprint or "—"],
@@ -181,6 +187,29 @@ def _signals(ev: Evaluation, st: _Styles) -> list[Flowable]:
     return out
 
 
+def _final(ev: Evaluation, overrides: Sequence[Override], st: _Styles) -> list[Flowable]:
+    """Page 1: the decision that stands (an override, with who and why) and the profile."""
+    fd = final_decision(ev, overrides)
+    rows = [["Final decision", fd.decision + (" (manual override)" if fd.overridden else " (AI recommendation)")]]
+    if fd.overridden:
+        rows += [["Decided by", f"{fd.by or '—'} on {_when(fd.when)}"], ["Reason", fd.reason or "—"],
+                 ["Replaced", f"AI recommendation: {fd.replaced} (score {ev.score} / 100, label {ev.label})"]]
+    rows.append(["Scored under", ev.policy_line])
+    return [Paragraph("Decision", st.h2), _table(rows, [1.6 * inch, 5.2 * inch], st, header=False)]
+
+
+def _adverse(ev: Evaluation, st: _Styles) -> list[Flowable]:
+    out: list[Flowable] = [Paragraph("Adverse action: what counted against the applicant", st.h2)]
+    items = adverse_items(ev)
+    if not items:
+        return [*out, Paragraph("Nothing counted against the applicant.", st.body)]
+    out.append(Paragraph("The applicant may dispute any item below. A person reviews every dispute and "
+                         "can re-run the evaluation with new documents.", st.body))
+    rows = [["What", "Reason", "Source", "How to dispute"]]
+    rows += [[i.what, i.reason, i.source, i.dispute] for i in items]
+    return [*out, _table(rows, [1.3 * inch, 2.0 * inch, 1.5 * inch, 2.0 * inch], st)]
+
+
 def _overrides(overrides: Sequence[Override], st: _Styles) -> list[Flowable]:
     out: list[Flowable] = [Paragraph("Manual overrides", st.h2)]
     if not overrides:
@@ -190,6 +219,36 @@ def _overrides(overrides: Sequence[Override], st: _Styles) -> list[Flowable]:
         change = f"{_human(o.from_recommendation)} -> {_human(o.to_recommendation)}"
         rows.append([_when(o.created_at), o.user_id or "—", change, o.reason])
     return [*out, _table(rows, [1.3 * inch, 1.4 * inch, 1.7 * inch, 2.4 * inch], st)]
+
+
+def _numbered_canvas(header: str) -> type[Canvas]:
+    """A canvas that draws the running header and "Page N of M" on every page (two passes: the
+    total is known only once every page is laid out)."""
+
+    class _Numbered(Canvas):  # type: ignore[misc]  # reportlab ships no types
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # reportlab's name: called at each page end
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(len(self._pages))
+                super().showPage()
+            super().save()
+
+        def _decorate(self, total: int) -> None:
+            width, height = letter
+            self.setFont(_FONT, 8)
+            self.setFillColor(colors.HexColor("#55606b"))
+            self.drawString(0.8 * inch, height - 0.45 * inch, header)
+            self.drawRightString(width - 0.8 * inch, 0.4 * inch, f"Page {self._pageNumber} of {total}")
+
+    return _Numbered
 
 
 def build_compliance_report(
@@ -220,15 +279,20 @@ def build_compliance_report(
         Paragraph(_text(f"Generated {_when(when)}" + (f" by {generated_by}" if generated_by else "")),
                   st.body),
     ]
+    story += _final(evaluation, overrides, st)
     story += _applicant(lead, st)
     story += _decision(evaluation, st)
     story += _criteria(evaluation, st)
     story += _signals(evaluation, st)
+    story += _adverse(evaluation, st)
     story += _overrides(overrides, st)
     story.append(Paragraph("Compliance", st.h2))
-    story += [Paragraph("• " + _text(n), st.body) for n in evaluation.compliance_notes]
+    story += [Paragraph("• " + _text(n), st.body) for n in evaluation.compliance_notes
+              if not n.startswith(_SAME_AS_STATEMENT)]
     story.append(Paragraph(_text(NO_PROTECTED_CHARACTERISTICS), st.statement))
-    doc.build(story)
+    place = " / ".join(p for p in (lead.property_name or lead.property_id, lead.unit_name or lead.unit_id) if p)
+    header = " · ".join(p for p in (lead.full_name or lead.id, place, when.astimezone(UTC).strftime("%Y-%m-%d")) if p)
+    doc.build(story, canvasmaker=_numbered_canvas(unescape(_text(header))))
     return buf.getvalue()
 
 

@@ -213,6 +213,8 @@ class Profile(_Strict):
     factors: list[FactorRule] = Field(min_length=1)
     recommendation_rules: list[RecommendationRule] = Field(min_length=1)
     compliance_notes: list[str] = Field(default_factory=list)
+    # Provinces/states (codes or names, any case) whose properties this profile scores.
+    regions: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Profile:
@@ -283,6 +285,17 @@ class Policy(_Strict):
         except KeyError:
             known = ", ".join(sorted(self.profiles))
             raise PolicyError(f"unknown policy profile {name!r}; this policy has: {known}") from None
+
+    def profile_for_region(self, region: str | None) -> str:
+        """The profile that scores a property in ``region`` (province/state): the one listing it in
+        ``regions``, else one named after it, else ``default``."""
+        key = (region or "").strip().casefold()
+        if not key:
+            return "default"
+        for name, prof in self.profiles.items():
+            if key == name.casefold() or key in (r.casefold() for r in prof.regions):
+                return name
+        return "default"
 
     def label_for(self, score: int) -> str:
         for band in self.labels:

@@ -16,7 +16,6 @@ from leaselab_desktop.screening.measures import (
     SOURCES,
     ceil_money,
     fill_template,
-    fmt_money,
     fmt_num,
     fmt_pct,
     fmt_times,
@@ -24,6 +23,7 @@ from leaselab_desktop.screening.measures import (
     positive,
     round_half_up,
 )
+from leaselab_desktop.screening.notes import compliance_notes
 from leaselab_desktop.screening.policy import (
     SEVERITIES,
     BandsFactor,
@@ -292,22 +292,7 @@ def score(
         f.code for f in factors if f.points < policy.adverse_fraction * f.max_points - EPS
     ]
     fraud = list(dict.fromkeys(s.code for s in signals if _severity(s) in ("medium", "high")))
-    notes = [f"Scored with the {prof.title} profile ({profile}) of policy {policy.version}."]
-    notes += prof.compliance_notes
-    income_rule = next(
-        (f for f in prof.factors
-         if isinstance(f, BandsFactor) and f.measure.name == "rent_to_income"),
-        None,
-    )
-    assistance = positive(facts.public_assistance_monthly)
-    if income_rule and assistance:
-        if income_rule.measure.include_public_assistance:
-            notes.append(f"Public assistance of {fmt_money(assistance)}/month was counted as income.")
-        else:
-            notes.append(
-                f"Public assistance of {fmt_money(assistance)}/month was reported; this profile "
-                "does not count it towards rent-to-income (the Ontario profile does)."
-            )
+    notes = compliance_notes(policy, prof, facts, rule)
     meaning = next((b.meaning for b in policy.labels if b.label == label), "")
     strong = [f.code for f in factors if f.points >= f.max_points]
     weak = sorted(factors, key=lambda f: (f.points / f.max_points, factors.index(f)))[0]

@@ -73,7 +73,9 @@ class EvaluationRequest:
     requested_by: str | None = None
     force_reason: str | None = None
     provider: str = "rules"
-    policy_profile: str = "default"
+    # None: the profile follows the property's province/state (``region``); a name overrides it.
+    policy_profile: str | None = None
+    region: str | None = None
 
     def payload(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -177,7 +179,10 @@ class EvaluationWorkflow(WorkflowEntrypoint):
                 extraction = Extraction.model_validate(raw)
             except ValueError as exc:
                 raise NonRetryableError(f"The AI answer does not fit the evaluation schema: {exc}") from exc
-            result = score(extraction.facts, extraction.signals, self.policy, req.policy_profile)
+            profile = req.policy_profile
+            if profile not in self.policy.profiles:
+                profile = self.policy.profile_for_region(req.region)
+            result = score(extraction.facts, extraction.signals, self.policy, profile)
             evaluation = _evaluation(event.instance_id, req, result, extraction, docs, ports.now())
             return {"evaluation": evaluation.canonical(), "facts": extraction.facts.model_dump(mode="json")}
 

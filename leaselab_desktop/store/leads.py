@@ -223,3 +223,12 @@ def site_tier(conn: sqlite3.Connection, site_id: str) -> tuple[str, str]:
     if row is None:
         return "free", "default"
     return str(row[0]), str(row[1])
+
+
+def lead_region(conn: sqlite3.Connection, site_id: str, lead_id: str) -> str | None:
+    """The province/state of the property a lead applies for (it decides the policy profile)."""
+    row = conn.execute(
+        "SELECT p.province FROM leads l JOIN properties p ON p.id = l.property_id "
+        "WHERE l.site_id = ? AND l.id = ?", (site_id, lead_id),
+    ).fetchone()
+    return str(row[0]) if row and row[0] else None

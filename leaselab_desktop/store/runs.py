@@ -89,3 +89,12 @@ def record_error(
            VALUES (?,?,?,?,?,?,?)""",
         (instance_id, lead_id, site_id, step, name, message, now_iso()),
     )
+
+
+def runs_by_provider(conn: sqlite3.Connection, site_id: str, month: str) -> dict[str, int]:
+    """Runs queued in ``month`` (YYYY-MM) per provider kind (the quota meter's free runs)."""
+    rows = conn.execute(
+        "SELECT COALESCE(provider, ''), COUNT(*) FROM ai_workflow_runs WHERE site_id = ? AND queued_at LIKE ? "
+        "GROUP BY 1", (site_id, month + "%"),
+    )
+    return {str(k): int(n) for k, n in rows}

@@ -199,3 +199,25 @@ async def test_switching_the_active_profile_reopens_the_backend(
     window._settings_dialog.save_button.click()
     assert opened == ["local", "second"]
     await window.shutdown()
+
+
+def test_a_site_can_override_the_province_policy_profile(qtbot, paths: Paths, secrets: SecretStore) -> None:
+    """Issue 13 item 1: the property's province decides the profile unless the site is set otherwise."""
+    dlg = make(qtbot, paths, two_profiles(), secrets)
+    dlg.profile_list.setCurrentRow(1)  # office, site_office: the server decides for a Cloudflare site
+    assert not dlg.site_policy.isEnabled()
+    dlg.backend_kind.setCurrentText("local")
+    assert dlg.site_policy.isEnabled()
+    assert dlg.site_policy.currentText() == "Follow the property's province or state"
+    assert [dlg.site_policy.itemText(i) for i in range(dlg.site_policy.count())][1:] == [
+        "Default profile", "Ontario profile"]
+    dlg.site_policy.setCurrentIndex(dlg.site_policy.findData("default"))
+    dlg.site_policy.activated.emit(dlg.site_policy.currentIndex())
+    dlg.profile_list.setCurrentRow(0)  # another site keeps following its properties
+    assert dlg.site_policy.currentText() == "Follow the property's province or state"
+    with qtbot.waitSignal(dlg.saved) as saved:
+        assert dlg.save()
+    settings, changed = saved.args
+    assert settings.site_policy_profiles == {"site_office": "default"} and changed
+    assert load_settings(paths).site_policy_profiles == {"site_office": "default"}
+    dlg.dialog.reject()

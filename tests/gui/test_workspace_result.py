@@ -31,7 +31,7 @@ async def test_card_shows_every_part_of_the_evaluation(tasks, until) -> None:
                        "source: paystub.pdf", "Pdf modified after creation", "ModDate 2026-10-02",
                        "Medium", "Risk flags:", "Short tenure", "Fraud signals:",
                        "A letter from the employer confirming permanent employment.",
-                       "Policy 2026.11-default · rules / rules-1 · evaluated 2026-11-20 15:30 UTC",
+                       "Policy 2026.11-default · Ontario profile · rules / rules-1 · evaluated 2026-11-20 15:30 UTC",
                        "Income verified from two pay stubs"):
             assert needle in texts, needle
         assert ws.card.gauge.score == 72
@@ -133,6 +133,11 @@ async def test_export_compliance_pdf(tasks, until, tmp_path) -> None:
                        "pdf modified after creation", "ModDate 2026-10-02", "Guarantor letter received",
                        "2026.11-default", "No protected characteristic was used in this evaluation."):
             assert needle in text, needle
+        # the override made in the card is the decision on page 1, with the profile that scored it
+        page1 = " ".join(PdfReader(out).pages[0].extract_text().split())
+        assert "Final decision Approve (manual override)" in page1
+        assert "Replaced AI recommendation: Approve with verification" in page1
+        assert "Scored under Policy 2026.11-default · Ontario profile" in page1
 
 
 async def test_export_failure_is_reported(tasks, until, tmp_path) -> None:

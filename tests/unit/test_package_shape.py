@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "leaselab_desktop"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
-# Belongs to the application-layer work, which shrinks it; remove once it is under the limit.
-KNOWN_LONG_MODULES: set[str] = set()  # none left: the application layer made backends/local.py small
+# Modules allowed over the limit while they are being split (none now: backends/local.py is under it).
+KNOWN_LONG_MODULES: set[str] = set()
 
 
 def _modules(root: Path = ROOT) -> dict[str, Path]:

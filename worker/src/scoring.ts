@@ -9,6 +9,7 @@ import {
   ceilMoney, EPS, fill, MEASURES, fmtMoney, fmtNum, fmtPct, fmtTimes, measure, positive, roundHalfUp, SOURCES,
   type ApplicantFacts, type Measure,
 } from "./measures";
+import { complianceNotes } from "./notes";
 
 export { fmtMoney, fmtNum, measure, roundHalfUp, type ApplicantFacts } from "./measures";
 
@@ -48,7 +49,7 @@ export interface ScoreResult {
 interface Band { min?: number; max?: number; points: number }
 interface Adjustment { measure: Measure; min: number; points: number; explanation?: string; improve?: string }
 interface FactorBase { code: string; title: string; max_points: number; standard?: string }
-interface BandsFactor extends FactorBase {
+export interface BandsFactor extends FactorBase {
   type: "bands"; measure: Measure; bands: Band[]; adjustments?: Adjustment[]; unverified_multiplier?: number;
   missing_points?: number; explanation?: string; missing_explanation?: string; improve?: string;
   verify_hint?: string; missing_hint?: string; unverified_explanation?: string;
@@ -64,8 +65,8 @@ interface Condition {
   factor_below?: { code: string; fraction: number } | null;
   measure?: (Measure & { above?: number | null; at_least?: number | null; below?: number | null }) | null;
 }
-interface Rule { when: Condition; recommendation: string; reason?: string }
-export interface Profile { title: string; description?: string; factors: FactorRule[]; recommendation_rules: Rule[]; compliance_notes?: string[] }
+export interface Rule { when: Condition; recommendation: string; reason?: string }
+export interface Profile { title: string; description?: string; factors: FactorRule[]; recommendation_rules: Rule[]; compliance_notes?: string[]; regions?: string[] }
 export interface Policy {
   schema: number; version: string; labels: { label: string; min_score: number; meaning?: string }[];
   severity_order: string[]; adverse_fraction: number; readability_codes?: string[]; profiles: Record<string, Profile>;
@@ -331,19 +332,7 @@ export function score(facts: ApplicantFacts, signals: Signal[], policy: Policy =
   const improve = unique(outcomes.flatMap((o) => o.improve));
   const riskFlags = factors.filter((f) => f.points < policy.adverse_fraction * f.max_points - EPS).map((f) => f.code);
   const fraud = unique(signals.filter((s) => ["medium", "high"].includes(severityOf(s))).map((s) => s.code));
-  const notes = [`Scored with the ${prof.title} profile (${profileName}) of policy ${policy.version}.`, ...(prof.compliance_notes ?? [])];
-  const incomeRule = prof.factors.find((f): f is BandsFactor => f.type === "bands" && f.measure.name === "rent_to_income");
-  const assistance = positive(facts.public_assistance_monthly);
-  if (incomeRule && assistance) {
-    if (incomeRule.measure.include_public_assistance) {
-      notes.push(`Public assistance of ${fmtMoney(assistance)}/month was counted as income.`);
-    } else {
-      notes.push(
-        `Public assistance of ${fmtMoney(assistance)}/month was reported; this profile ` +
-          "does not count it towards rent-to-income (the Ontario profile does).",
-      );
-    }
-  }
+  const notes = complianceNotes(policy, prof, facts, rule);
   const meaning = policy.labels.find((b) => b.label === label)?.meaning ?? "";
   const strong = factors.filter((f) => f.points >= f.max_points).map((f) => f.code);
   let weak = factors[0];

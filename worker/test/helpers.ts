@@ -28,7 +28,7 @@ export async function createToken(siteIds: string[], opts: { revoked?: boolean; 
   return token;
 }
 
-export async function createSite(opts: { tier?: string; profile?: string; rent?: number } = {}): Promise<Site> {
+export async function createSite(opts: { tier?: string; profile?: string; rent?: number; province?: string } = {}): Promise<Site> {
   const siteId = uid("site");
   const propertyId = uid("prop");
   const unitId = uid("unit");
@@ -37,7 +37,7 @@ export async function createSite(opts: { tier?: string; profile?: string; rent?:
     env.DB.prepare("INSERT INTO sites (id, name, tier, policy_profile, created_at) VALUES (?, ?, ?, ?, ?)")
       .bind(siteId, "Test site", opts.tier ?? "free", opts.profile ?? "default", now),
     env.DB.prepare("INSERT INTO properties (id, site_id, name, address, city, province, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .bind(propertyId, siteId, "Maple Court", "1 Maple St", "Toronto", "ON", now),
+      .bind(propertyId, siteId, "Maple Court", "1 Maple St", "Toronto", opts.province ?? "ON", now),
     env.DB.prepare("INSERT INTO units (id, property_id, site_id, name, bedrooms, monthly_rent, is_occupied, created_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?)")
       .bind(unitId, propertyId, siteId, "Unit 101", 2, opts.rent ?? 1500, now),
   ]);

@@ -1,11 +1,13 @@
 /** The golden vectors of tests/vectors/ (shared with the Python suite) through the TS interpreter. */
 import { describe, expect, it } from "vitest";
+import { profileForRegion } from "../src/notes";
 import { fmtMoney, fmtNum, POLICY, roundHalfUp, score, validatePolicy, type ApplicantFacts, type Signal } from "../src/scoring";
 
 interface Vector {
   name: string;
   policy_version: string;
   profile: string;
+  region?: string;
   facts: ApplicantFacts;
   signals: Signal[];
   expected: {
@@ -25,6 +27,7 @@ describe("golden vectors", () => {
   for (const v of vectors) {
     it(v.name, () => {
       expect(v.policy_version).toBe(POLICY.version);
+      if (v.region !== undefined) expect(profileForRegion(POLICY, v.region)).toBe(v.profile);
       const r = score(v.facts, v.signals, POLICY, v.profile);
       expect(Object.fromEntries(r.factors.map((f) => [f.code, f.points]))).toEqual(v.expected.factors);
       expect(r.score).toBe(v.expected.score);
@@ -61,5 +64,39 @@ describe("policy interpreter details", () => {
     expect(r.score).toBeGreaterThanOrEqual(0);
     expect(r.what_would_change.length).toBeGreaterThan(0);
     expect(r.compliance_notes[0]).toContain(POLICY.version);
+  });
+});
+
+describe("compliance notes say what the profile did", () => {
+  const odsp: ApplicantFacts = {
+    monthly_rent: 1100, stated_monthly_income: 1400, public_assistance_monthly: 1400, employment_status: "unemployed",
+    documents_present: ["bank_statement", "government_id", "public_assistance"], average_bank_balance: 1500,
+    negative_balance_days: 0, application_fields_complete: 1,
+  };
+
+  it("Ontario counts public assistance as income and applies no cut-off", () => {
+    const r = score(odsp, [], POLICY, "ontario");
+    expect(r.compliance_notes[0]).toBe(`Scored with the Ontario profile of policy ${POLICY.version}.`);
+    expect(r.compliance_notes).toContain("Public assistance of $1,400/month was counted as income.");
+    expect(r.compliance_notes).toContain("No rent-to-income cut-off was applied: the income ratio alone could not lead to a reject.");
+    expect(r.compliance_notes.join(" ")).not.toMatch(/not counted|as such/);
+  });
+
+  it("default says the assistance was not counted, and what its cut-off did", () => {
+    const r = score(odsp, [], POLICY, "default");
+    expect(r.compliance_notes[0]).toBe(`Scored with the Default profile of policy ${POLICY.version}.`);
+    expect(r.compliance_notes.some((n) => n.includes("$1,400/month was found in the documents but was not counted as income"))).toBe(true);
+    expect(r.compliance_notes.some((n) => n.startsWith("This profile rejects above 50 % rent-to-income"))).toBe(true);
+    const over = score({ ...odsp, public_assistance_monthly: null, verified_monthly_income: 2000, monthly_rent: 1200,
+      employment_status: "employed", employment_months: 30, employer_verified: true,
+      documents_present: ["paystub", "bank_statement", "employment_letter", "government_id"] }, [], POLICY, "default");
+    expect(over.compliance_notes.some((n) => /^(The rent-to-income cut-off was applied: rent is 60 %|Rent is 60 % of income)/.test(n))).toBe(true);
+  });
+
+  it("the property's province chooses the profile", () => {
+    expect(profileForRegion(POLICY, "ON")).toBe("ontario");
+    expect(profileForRegion(POLICY, " ontario ")).toBe("ontario");
+    expect(profileForRegion(POLICY, "BC")).toBe("default");
+    expect(profileForRegion(POLICY, null)).toBe("default");
   });
 });

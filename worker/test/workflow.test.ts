@@ -191,4 +191,22 @@ describe("byte-level signals through the workflow", () => {
     const reuse = ev.signals.find((s: any) => s.code === "file_reused");
     expect(reuse.evidence).toContain(other);
   });
+
+  it("scores under the profile of the property's province; a site set to another profile overrides it", async () => {
+    const cases: [{ province?: string; profile?: string }, string][] = [
+      [{}, "Ontario"], [{ province: "BC" }, "Default"], [{ province: "BC", profile: "ontario" }, "Ontario"],
+    ];
+    for (const [opts, title] of cases) {
+      const site = await createSite(opts);
+      const leadId = await createLead(site);
+      const id = uid("wf");
+      await createRun(site, leadId, id);
+      await using instance = await introspectWorkflowInstance(env.AI_WORKFLOW, id);
+      await env.AI_WORKFLOW.create({ id, params: { leadId, siteId: site.siteId, userId: "u", force: false, reason: null } });
+      await instance.waitForStatus("complete");
+      const row = await env.DB.prepare("SELECT compliance_notes FROM lead_ai_evaluations WHERE id = ?").bind(`eval_${id}`).first<{ compliance_notes: string }>();
+      const notes = JSON.parse(row!.compliance_notes) as string[];
+      expect(notes[0]).toMatch(new RegExp(`^Scored with the ${title} profile of policy `));
+    }
+  });
 });

@@ -37,3 +37,20 @@ def usage_sentence(u: Usage | None) -> str:
     reset = f" The quota resets on {u.reset_date}." if u.reset_date else ""
     tier = f" ({u.tier} tier)" if u.tier else ""
     return f"{u.evaluation_count} of {u.quota_limit} evaluations used in {u.month}{tier}.{reset}"
+
+
+def run_cost_sentence(u: Usage | None) -> str:
+    """Whether a run now counts against the quota, in the meter's words (the Force dialog says it)."""
+    if u is None or u.current_counts is None:
+        return "A run with a paid AI provider counts against the monthly quota; the built-in rules are free."
+    if u.current_counts:
+        return (f"A run with {u.current_provider} counts against the monthly quota "
+                f"({u.evaluation_count} of {u.quota_limit} paid evaluations used).")
+    return f"Runs with the {u.current_provider} are free: they do not count against the monthly quota."
+
+
+def meter_text(u: Usage) -> str:
+    """'0/100 paid evaluations · 20 free (built-in rules)'; 'paid' only where the backend says so."""
+    paid = "paid evaluations" if u.counting_rule else "evaluations"
+    free = f" · {u.free_count} free ({', '.join(u.free_providers)})" if u.free_count else ""
+    return f"{u.evaluation_count}/{u.quota_limit} {paid}{free}"

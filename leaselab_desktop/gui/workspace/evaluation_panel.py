@@ -22,7 +22,7 @@ from leaselab_desktop.backends.errors import (
 from leaselab_desktop.domain.models import RunSnapshot
 from leaselab_desktop.gui.qt import QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
-from leaselab_desktop.gui.workspace.banners import banner_qss, make_banner, usage_sentence
+from leaselab_desktop.gui.workspace.banners import banner_qss, make_banner, run_cost_sentence, usage_sentence
 from leaselab_desktop.gui.workspace.override_dialog import ForceReasonDialog
 from leaselab_desktop.gui.workspace.style import step_color, when
 from leaselab_desktop.gui.workspace.timeline import StepTimeline, describe_run
@@ -357,8 +357,13 @@ class EvaluationPanel(QtWidgets.QWidget):
         dlg = ForceReasonDialog(self, last)
         dlg.submitted.connect(lambda reason: self.request_run(force=True, reason=reason))
         self._force_dialog = dlg
+        if self._backend is not None:
+            self._tasks.spawn(self._explain_cost(self._backend, dlg), what="read the quota")
         dlg.open()
         return dlg
+
+    async def _explain_cost(self, backend: Backend, dlg: ForceReasonDialog) -> None:
+        dlg.set_cost(run_cost_sentence(await backend.usage()))
 
     async def aclose(self) -> None:
         tasks = self._stop_watches()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from leaselab_desktop.domain.vocab import RECOMMENDATIONS
 from leaselab_desktop.gui.qt import QObject, QtWidgets, Signal
+from leaselab_desktop.gui.workspace.banners import run_cost_sentence
 from leaselab_desktop.gui.workspace.style import human
 from leaselab_desktop.gui.workspace.uiload import child, load_form
 
@@ -106,10 +107,14 @@ class ForceReasonDialog(_ReasonDialog):
     def __init__(self, parent: QtWidgets.QWidget, last_evaluated: str | None = None) -> None:
         super().__init__("force_reason.ui", parent)
         self.dialog.setObjectName("forceReasonDialog")
-        if last_evaluated:
-            intro = child(self.dialog, QtWidgets.QLabel, "intro")
-            intro.setText(f"These documents were already evaluated on {last_evaluated}. "
-                          + intro.text().split(". ", 1)[-1])
+        self.intro = child(self.dialog, QtWidgets.QLabel, "intro")
+        self._when = f" on {last_evaluated}" if last_evaluated else ""
+        self.set_cost(run_cost_sentence(None))
+
+    def set_cost(self, sentence: str) -> None:
+        """Whether this run counts against the quota, in the quota meter's words."""
+        self.intro.setText(f"These documents were already evaluated{self._when}. {sentence} "
+                           "The run is recorded with your reason.")
 
     def _emit(self) -> None:
         self.submitted.emit(self.reason)

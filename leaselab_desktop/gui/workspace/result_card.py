@@ -186,7 +186,7 @@ class ResultCard(QtWidgets.QFrame):
         self._set_recommendation(ev.recommendation, overridden=False)
         self.summary.setText(ev.summary or "")
         self.meta.setText(
-            f"Policy {ev.policy_version or '—'} · {ev.provider or '—'} / {ev.model_version or '—'}"
+            f"{ev.policy_line} · {ev.provider or '—'} / {ev.model_version or '—'}"
             f" · evaluated {when(ev.evaluated_at)}"
         )
         build_sections(ev, self.body, self.body_layout)

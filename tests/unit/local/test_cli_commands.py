@@ -32,6 +32,8 @@ def test_evaluate_then_the_refusals_read_plainly(capsys: pytest.CaptureFixture[s
 
     code, out, _ = run(capsys, data, "evaluate", lead_id, "--json")
     assert code == 0 and json.loads(out)["lead_id"] == lead_id
+    # the demo's properties are in Ontario: the Ontario profile scored it
+    assert json.loads(out)["compliance_notes"][0].startswith("Scored with the Ontario profile of policy ")
 
     code, _, err = run(capsys, data, "evaluate", lead_id)
     assert code == 1 and "have not changed since the last evaluation" in err and "Traceback" not in err

@@ -9,10 +9,10 @@ import pytest
 
 from leaselab_desktop.domain.models import Signal
 from leaselab_desktop.screening.facts import ApplicantFacts
+from leaselab_desktop.screening.measures import fmt_money
 from leaselab_desktop.screening.policy import Policy, load_policy
 from leaselab_desktop.screening.scoring import (
     ceil_money,
-    fmt_money,
     fmt_num,
     fmt_pct,
     round_half_up,
@@ -101,16 +101,61 @@ def test_low_signals_are_not_fraud_signals(policy: Policy) -> None:
     assert result.recommendation == "approve"
 
 
-def test_compliance_notes_name_the_profile_and_ontario_rules(policy: Policy) -> None:
-    default = score(facts(public_assistance_monthly=900), [], policy)
-    assert default.compliance_notes[0].startswith("Scored with the Default profile (default)")
-    assert any("protected characteristic" in n for n in default.compliance_notes)
-    assert any("does not count it" in n for n in default.compliance_notes)
-    ontario = score(facts(public_assistance_monthly=900), [], policy, "ontario")
-    notes = " ".join(ontario.compliance_notes)
-    assert "sole criterion" in notes
-    assert "Public assistance of $900/month was counted as income." in notes
-    assert "employment is not required" in notes
+def _odsp_only(**over: object) -> ApplicantFacts:
+    """An applicant whose only income is ODSP, shown by an assistance letter and a bank statement."""
+    base: dict[str, object] = dict(
+        monthly_rent=1100, stated_monthly_income=1400, verified_monthly_income=None,
+        public_assistance_monthly=1400, employment_status="unemployed", employment_months=None,
+        documents_present=["bank_statement", "government_id", "public_assistance"],
+        average_bank_balance=1500, negative_balance_days=0, application_fields_complete=1.0,
+    )
+    base.update(over)
+    return ApplicantFacts.model_validate(base)
+
+
+def test_default_profile_notes_say_assistance_was_not_counted_and_the_cut_off(policy: Policy) -> None:
+    result = score(_odsp_only(), [], policy, "default")
+    notes = result.compliance_notes
+    assert notes[0] == f"Scored with the Default profile of policy {policy.version}."
+    assert result.factors[0].points == 0  # the assistance is not income here
+    assert any("$1,400/month was found in the documents but was not counted as income" in n for n in notes)
+    assert any(n.startswith("This profile rejects above 50 % rent-to-income") for n in notes)
+    assert any("employment tenure" in n for n in notes)
+    # never the old fixed claim that receipt of public assistance was not an input
+    assert not any("public assistance as such" in n for n in notes)
+    assert not any("counted as income." in n and "not" not in n for n in notes)
+
+
+def test_ontario_profile_counts_assistance_and_says_so(policy: Policy) -> None:
+    result = score(_odsp_only(), [], policy, "ontario")
+    notes = result.compliance_notes
+    assert notes[0] == f"Scored with the Ontario profile of policy {policy.version}."
+    assert result.factors[0].points > 0  # ODSP is income: 1100/1400 is 79 %, still in a band
+    assert "Public assistance of $1,400/month was counted as income." in notes
+    assert "No rent-to-income cut-off was applied: the income ratio alone could not lead to a reject." in notes
+    assert any("stability was scored on the income source" in n for n in notes)
+    assert not any("not counted" in n for n in notes)
+
+
+def test_notes_follow_what_happened_not_the_profile_name(policy: Policy) -> None:
+    # no assistance: nothing is said about it, in either profile
+    plain = facts()
+    for name in ("default", "ontario"):
+        assert not any("assistance" in n for n in score(plain, [], policy, name).compliance_notes)
+    # the default cut-off decides a reject only when the ratio is above it
+    over = facts(verified_monthly_income=2000, monthly_rent=1200)
+    result = score(over, [], policy, "default")
+    assert any(n.startswith(("The rent-to-income cut-off was applied: rent is 60 %", "Rent is 60 % of income"))
+               for n in result.compliance_notes), result.compliance_notes
+    assert not any(n.startswith("The rent-to-income cut-off") for n in score(facts(), [], policy).compliance_notes)
+
+
+@pytest.mark.parametrize(("region", "profile"), [
+    ("ON", "ontario"), ("on", "ontario"), (" Ontario ", "ontario"), ("ontario", "ontario"),
+    ("BC", "default"), ("QC", "default"), ("", "default"), (None, "default"),
+])
+def test_the_profile_follows_the_property_region(policy: Policy, region: str | None, profile: str) -> None:
+    assert policy.profile_for_region(region) == profile
 
 
 def test_ontario_counts_assistance_towards_rent_to_income(policy: Policy) -> None:

@@ -47,6 +47,8 @@ def test_vector(path: Path, policy: Policy) -> None:
     assert vec["policy_version"] == policy.version, "vector written for another policy version"
     facts = ApplicantFacts.model_validate(vec["facts"])
     signals = [Signal.model_validate(s) for s in vec["signals"]]
+    if "region" in vec:  # the property's province/state: it chooses the profile
+        assert policy.profile_for_region(vec["region"]) == vec["profile"]
     result = score(facts, signals, policy, vec["profile"])
     expected = vec["expected"]
     assert {f.code: f.points for f in result.factors} == expected["factors"]

@@ -28,6 +28,7 @@ export interface LeadSnapshot {
   monthly_rent: number | null;
   move_in_date: string | null;
   policy_profile: string;
+  region?: string | null; // the property's province/state
 }
 
 /** Errors that leave a document usable (a .pdf that is really a JPEG is still read). */

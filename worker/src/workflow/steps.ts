@@ -7,6 +7,7 @@ import { inspectDocument, type DocumentFacts, type FileRow } from "../documents/
 import { detectSignals, documentFingerprint } from "../documents/signals";
 import type { Env } from "../env";
 import { POLICY, score, type ApplicantFacts, type ScoreResult, type Signal } from "../scoring";
+import { profileForRegion } from "../notes";
 
 export const MAX_DOCUMENTS = 40;
 
@@ -14,8 +15,9 @@ export async function fetchLead(env: Env, leadId: string, siteId: string): Promi
   const row = await env.DB.prepare(
     `SELECT l.id, l.site_id, l.first_name, l.last_name, l.email, l.phone, l.current_address, l.employment_status,
             l.employer, l.employment_start_date, l.monthly_income, l.move_in_date, u.monthly_rent AS monthly_rent,
-            COALESCE(s.policy_profile, 'default') AS policy_profile
+            COALESCE(s.policy_profile, 'default') AS policy_profile, p.province AS region
        FROM leads l LEFT JOIN units u ON u.id = l.unit_id LEFT JOIN sites s ON s.id = l.site_id
+            LEFT JOIN properties p ON p.id = l.property_id
       WHERE l.id = ? AND l.site_id = ?`,
   ).bind(leadId, siteId).first<LeadSnapshot>();
   if (!row) throw new NonRetryableError(`Lead ${leadId} was not found in site ${siteId}`);
@@ -81,12 +83,11 @@ export function parseAndScore(lead: LeadSnapshot, docs: DocumentsResult, answer:
   }
   const seen = new Set(docs.signals.map((s) => `${s.code}|${s.document}`));
   const signals = [...docs.signals, ...parsed.signals.filter((s) => !seen.has(`${s.code}|${s.document}`))];
-  let profile = lead.policy_profile in POLICY.profiles ? lead.policy_profile : "default";
+  // The property's province/state decides the profile; a site set to another profile than
+  // 'default' (the column's default, not a choice) overrides it. Same rule as the desktop app.
+  const chosen = lead.policy_profile !== "default" && lead.policy_profile in POLICY.profiles;
+  const profile = chosen ? lead.policy_profile : profileForRegion(POLICY, lead.region);
   const result = score(facts, signals, POLICY, profile);
-  if (profile !== lead.policy_profile) {
-    result.compliance_notes.push(`The site's policy profile '${lead.policy_profile}' is unknown; the default profile was used.`);
-    profile = "default";
-  }
   const summary = parsed.summary ? `${result.summary} ${parsed.summary}` : result.summary;
   return { facts, signals, result, summary: summary.slice(0, 4000), profile, parse_notes: parsed.notes.slice(0, 20) };
 }
