@@ -83,6 +83,17 @@ def worker_results(s: WorkerServer) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _profile(policy: Any, demo: dict[str, Any], rec: dict[str, Any]) -> str:
+    """As the app and the worker choose it: a site set to a profile other than `default` wins,
+    otherwise the property's province/state decides."""
+    site_profile = demo["site"].get("policy_profile") or "default"
+    if site_profile != "default" and site_profile in policy.profiles:
+        return str(site_profile)
+    props = {p["id"]: p for p in demo.get("properties", [])}
+    region = (props.get(rec.get("property_id") or "") or {}).get("province")
+    return str(policy.profile_for_region(region))
+
+
 def python_results(demo_dir: Path) -> dict[str, dict[str, Any]]:
     demo = json.loads((demo_dir / "demo.json").read_text(encoding="utf-8"))
     rents = {u["id"]: u["monthly_rent"] for u in demo["units"]}
@@ -101,7 +112,7 @@ def python_results(demo_dir: Path) -> dict[str, dict[str, Any]]:
         ]
         reused = {d.sha256: sorted(owners.get(d.sha256, set()) - {lead.id}) for d in docs}
         extraction = provider.extract_sync(lead, build_document_set(lead, docs, reused))
-        r = score(extraction.facts, extraction.signals, policy, demo["site"].get("policy_profile", "default"))
+        r = score(extraction.facts, extraction.signals, policy, _profile(policy, demo, rec))
         out[lead.id] = {
             "status": "complete", "score": r.score, "label": r.label, "recommendation": r.recommendation,
             "signals": sorted({f"{x.code}:{x.severity}" for x in extraction.signals}),
