@@ -11,6 +11,7 @@ from pathlib import Path
 from leaselab_desktop.screening.documents.analysis_store import AnalysisStore, analysis_key
 from leaselab_desktop.screening.documents.image_extract import extract_image
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
+from leaselab_desktop.screening.documents.ocr_intake import ocr_image, ocr_pdf
 from leaselab_desktop.screening.documents.parse_bank import parse_bank_statement
 from leaselab_desktop.screening.documents.parse_letter import classify, parse_letter
 from leaselab_desktop.screening.documents.parse_paystub import monthly_from_stub, parse_paystub_detail
@@ -168,12 +169,12 @@ def _analyse(
     facts.detected_format = fmt if fmt in SUPPORTED_FORMATS else "unknown"
     if fmt not in SUPPORTED_FORMATS:
         claimed = format_from_name(file_name)
-        what = {"heic": "HEIC photo", "zip": "Office/ZIP file", "ole": "old Office file"}.get(fmt, "file")
+        what = {"zip": "Office/ZIP file", "ole": "old Office file"}.get(fmt, "file")
         return _fail(
             facts, "unsupported",
             f"This {what} cannot be analysed"
             + (f" (named as {claimed})" if claimed and claimed != fmt else "")
-            + ". Ask for a PDF, JPEG or PNG.",
+            + ". Ask for a PDF, JPEG, PNG or HEIC.",
         )
     mislabel: str | None = None
     if is_mislabelled(file_name, fmt):
@@ -201,12 +202,17 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
         facts.pages, facts.text, facts.revisions = pdf.pages, pdf.text, pdf.revisions
         facts.metadata.update(pdf.metadata)
         facts.error, facts.error_message = pdf.error, pdf.error_message
+        if pdf.error is None:
+            ocr_pdf(facts, data)  # pages without a text layer (scans)
     elif fmt in IMAGE_FORMATS:
         img = extract_image(data, limits)
         facts.pages = img.pages
         facts.metadata.update(img.metadata)
         facts.error, facts.error_message = img.error, img.error_message
-        facts.metadata["text_layer"] = "none (image; no OCR)"
+        if img.error is None:
+            ocr_image(facts, data, limits)
+        else:
+            facts.metadata["text_layer"] = "none (the image could not be decoded)"
     else:  # text
         text = data.decode("utf-8", "replace")
         if len(text) > limits.max_text_chars:

@@ -1,4 +1,5 @@
-"""Image metadata with Pillow: format, dimensions, EXIF Software / DateTime / camera. No OCR."""
+"""Image metadata with Pillow: format, dimensions, EXIF Software / DateTime / camera (HEIC through
+pillow-heif). The pixels are read by OCR elsewhere (ocr_intake)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def _clean(value: object) -> str:
 def extract_image(data: bytes, limits: Limits) -> ImageResult:
     from PIL import Image, UnidentifiedImageError
 
+    from leaselab_desktop.screening.documents.ocr_intake import register_heif
+
+    register_heif()
     out = ImageResult()
     try:
         with warnings.catch_warnings():
@@ -69,7 +73,9 @@ def extract_image(data: bytes, limits: Limits) -> ImageResult:
             software = img.info.get("Software") or img.info.get("software")
             if software and "exif_software" not in out.metadata:
                 out.metadata["exif_software"] = _clean(software)
-            img.verify()  # structure check without decoding every pixel
+            # structure check on a fresh open: getexif() above has loaded the image, after which
+            # Pillow's verify() refuses to run (every EXIF-less PNG used to be called damaged)
+            Image.open(io.BytesIO(data)).verify()
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         out.error = "corrupt" if isinstance(exc, UnidentifiedImageError) else "oversized"
         out.error_message = (
