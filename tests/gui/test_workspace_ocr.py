@@ -46,3 +46,16 @@ async def test_dropped_photo_is_read_off_the_gui_thread(paths, tasks, until, tmp
         stored = next(f for f in await backend.list_files(lead_id) if f.file_name == photo.name)
         facts = analyse_file(stored.id, stored.file_name, stored.file_type, photo.read_bytes())
         assert facts.metadata["text_layer"] == "ocr" and facts.pay_stub and facts.pay_stub.gross == 3250.0
+
+
+@pytest.mark.slow
+def test_preview_outlines_a_pasted_region(qapp) -> None:  # type: ignore[no-untyped-def]
+    from leaselab_desktop.gui.workspace.preview import render, to_pixmap
+
+    forged = render(pb.paste_amount(pb.upright_photo(seed=5)))
+    (x0, y0, x1, y1), = forged.boxes
+    assert x0 <= pb.PATCH[0] + 30 and x1 >= pb.PATCH[2] - 30 and y0 <= pb.PATCH[1] + 30 and y1 >= pb.PATCH[3] - 30
+    image = to_pixmap(forged).toImage()
+    edge = image.pixelColor(x0, (y0 + y1) // 2)
+    assert (edge.red(), edge.green(), edge.blue()) == (220, 30, 30)  # drawn in red on the page
+    assert render(pb.upright_photo(seed=5)).boxes == ()  # the clean photo: nothing outlined

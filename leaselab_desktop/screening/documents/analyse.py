@@ -10,6 +10,7 @@ from pathlib import Path
 
 from leaselab_desktop.screening.documents.analysis_store import AnalysisStore, analysis_key
 from leaselab_desktop.screening.documents.image_extract import extract_image
+from leaselab_desktop.screening.documents.image_forensics import inspect_image
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
 from leaselab_desktop.screening.documents.ocr_intake import ocr_image, ocr_pdf
 from leaselab_desktop.screening.documents.parse_bank import parse_bank_statement
@@ -210,7 +211,9 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
         facts.metadata.update(img.metadata)
         facts.error, facts.error_message = img.error, img.error_message
         if img.error is None:
-            ocr_image(facts, data, limits)
+            frames = ocr_image(facts, data, limits)
+            if frames:
+                facts.metadata.update(inspect_image(data, frames[0][0]))
         else:
             facts.metadata["text_layer"] = "none (the image could not be decoded)"
     else:  # text

@@ -88,8 +88,9 @@ def render_pages(data: bytes, indexes: list[int]) -> list[np.ndarray]:
         pdf.close()
 
 
-def ocr_image(facts: DocumentFacts, data: bytes, limits: Limits) -> None:
-    """OCR an image document into ``facts`` (text, metadata); errors become ``ocr_error``."""
+def ocr_image(facts: DocumentFacts, data: bytes, limits: Limits) -> list[tuple[np.ndarray, bool]]:
+    """OCR an image document into ``facts`` (text, metadata); returns the decoded frames (upright
+    RGB) for the pixel checks, none when the pixels could not be decoded (``facts.error``)."""
     try:
         frames = image_frames(data, limits)
     except Exception as exc:  # headers passed verify(), but the pixels did not decode: truncated
@@ -99,8 +100,9 @@ def ocr_image(facts: DocumentFacts, data: bytes, limits: Limits) -> None:
             "truncated or damaged."
         )
         facts.metadata["text_layer"] = "none (the image could not be decoded)"
-        return
+        return []
     _apply(facts, frames, pages=list(range(len(frames))))
+    return frames
 
 
 def ocr_pdf(facts: DocumentFacts, data: bytes) -> None:
