@@ -6,6 +6,7 @@ Every refused row or file is reported with its reason; the rest is imported.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.domain.models import NewLead
 from leaselab_desktop.domain.vocab import EMPLOYMENT_STATUSES
+from leaselab_desktop.platforms import find_entry, long_path
 
 REQUIRED = ("first_name", "last_name", "email", "property")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -72,7 +74,8 @@ async def import_folder(backend: Any, folder: Path) -> ImportReport:
         text = csv_path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValueError(f"leads.csv is not UTF-8 text: {exc}") from exc
-    rows = list(csv.DictReader(text.splitlines()))
+    # newline="": a quoted field may hold line breaks (Excel notes); splitlines() would glue them away
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     if len(rows) > MAX_ROWS:
         raise ValueError(f"leads.csv has {len(rows)} rows; at most {MAX_ROWS} are imported at once")
     properties = await backend.list_properties()
@@ -117,18 +120,19 @@ async def import_folder(backend: Any, folder: Path) -> ImportReport:
             report.refused_rows.append((n, _short(exc)))
             continue
         report.imported.append((n, lead.id, lead.full_name))
-        sub = folder / (row.get("folder") or row["email"])
-        if not sub.is_dir():
+        sub = find_entry(folder, row.get("folder") or row["email"])  # case-insensitive, as on Windows/macOS
+        if sub is None or not sub.is_dir():
             continue
         root = folder.resolve()
         for path in sorted(sub.iterdir()):
-            if path.is_symlink() or not path.resolve().is_relative_to(root):
+            disk = Path(long_path(path))  # Windows: a path over 260 characters opens only in \\?\ form
+            if disk.is_symlink() or not path.resolve().is_relative_to(root):
                 report.refused_files.append((str(path), "links outside the import folder are not followed"))
                 continue
-            if not path.is_file() or path.name.startswith("."):
+            if not disk.is_file() or path.name.startswith("."):
                 continue
             try:
-                await backend.attach_file(lead.id, path, guess_file_type(path.name))
+                await backend.attach_file(lead.id, disk, guess_file_type(path.name))
                 report.files.append((lead.id, path.name))
             except (OSError, BackendError) as exc:
                 report.refused_files.append((str(path), _short(exc)))

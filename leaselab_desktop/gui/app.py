@@ -20,6 +20,7 @@ from leaselab_desktop.gui import loop
 from leaselab_desktop.gui.errors import ErrorReporter, setup_logging
 from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets
 from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.resources import resources_dir as _locate_resources
 from leaselab_desktop.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -27,19 +28,11 @@ ENV_READY = "LEASELAB_BENCH_READY"  # benchmark hook: print a timestamp once lea
 
 
 def resources_dir() -> Path | None:
-    """``resources/``: in a PyInstaller bundle under ``_MEIPASS``, else next to the package."""
-    override = os.environ.get("LEASELAB_RESOURCES")
-    bundle = getattr(sys, "_MEIPASS", None)
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (
-        Path(override) if override else None,
-        Path(bundle) / "resources" if bundle else None,
-        package.parent / "resources",
-        package / "resources",
-    ):
-        if candidate is not None and candidate.is_dir():
-            return candidate
-    return None
+    """``resources/`` (see ``leaselab_desktop.resources``), or None: the GUI runs without icons."""
+    try:
+        return _locate_resources()
+    except FileNotFoundError:
+        return None
 
 
 def app_icon() -> QtGui.QIcon:

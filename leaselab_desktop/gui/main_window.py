@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -34,18 +35,38 @@ async def default_opener(paths: Paths, settings: Settings, profile: str, secrets
     return await ThreadedBackend.start(lambda: open_backend(paths, settings, profile, secrets))
 
 
-def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
-    """The workspace engineer's LeadWorkspace, or a placeholder while it is not importable."""
+WORKSPACE_MODULE = "leaselab_desktop.gui.workspace"
+
+
+def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget, log_path: Path | None) -> QtWidgets.QWidget:
+    """The lead workspace; when it cannot be imported, a panel that says what failed, why, and where
+    the traceback was logged (the lead list keeps working beside it)."""
     try:
-        from leaselab_desktop.gui.workspace import LeadWorkspace  # type: ignore[attr-defined]
-    except ImportError as exc:
-        log.warning("workspace unavailable (%s); showing a placeholder", exc)
-        placeholder = QtWidgets.QLabel("Select a lead to see its details.", parent)
-        placeholder.setObjectName("workspacePlaceholder")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return placeholder
-    workspace: QtWidgets.QWidget = LeadWorkspace(tasks, parent)
+        workspace_module = importlib.import_module(WORKSPACE_MODULE)
+    except Exception as exc:  # any import-time failure, not only ImportError: show it, keep the shell
+        log.exception("the lead workspace (%s) failed to import", WORKSPACE_MODULE)
+        return part_failed_panel("The lead workspace", WORKSPACE_MODULE, exc, log_path, parent)
+    workspace: QtWidgets.QWidget = workspace_module.LeadWorkspace(tasks, parent)
     return workspace
+
+
+def part_failed_panel(
+    what: str, module: str, exc: BaseException, log_path: Path | None, parent: QtWidgets.QWidget
+) -> QtWidgets.QWidget:
+    """A panel in place of a part of the window that failed to load."""
+    summary = f"{type(exc).__name__}: {exc}".strip()
+    where = f"The full error is in the log: {log_path}" if log_path else "The full error was logged."
+    label = QtWidgets.QLabel(
+        f"{what} could not be loaded, so lead details and evaluations are unavailable.\n\n"
+        f"What failed: importing {module}\n{summary}\n\n{where}",
+        parent,
+    )
+    label.setObjectName("partFailed")
+    label.setAccessibleName(f"{what} failed to load")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy into a report
+    return label
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -85,7 +106,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tasks.failed.connect(reporter.task_failed)
         self.offline_banner = OfflineBanner(self)
         self.lead_list = LeadListPanel(tasks, self)
-        self.workspace = _make_workspace(tasks, self)
+        self.workspace = _make_workspace(tasks, self, log_path or paths.logs_dir)
         self.workspace.setMinimumWidth(380)
         own_button = self.workspace.findChild(QtWidgets.QAbstractButton, "newLeadButton")
         if own_button is not None:  # the toolbar's "New lead" already offers it

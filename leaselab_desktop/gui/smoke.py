@@ -66,19 +66,20 @@ async def _pick_lead(window: MainWindow, backend: Any) -> int:
 
 async def _photo_read(backend: Any, lead_id: str) -> str:
     """OCR of the lead's photo, as the evaluation read it (from the analysis cache, else again)."""
-    from leaselab_desktop.screening.documents import analyse_file
+    from leaselab_desktop.backends.document_view import reading_report
 
     photos = [f for f in await backend.list_files(lead_id) if _PHOTO.search(f.file_name)]
     if not photos:
         raise SmokeFailure(f"lead {lead_id} has no photo to read")
     file = photos[0]
     data = await backend.read_file(file)
-    facts = await asyncio.to_thread(analyse_file, file.id, file.file_name, file.file_type, data)
-    if facts.metadata.get("text_layer") != "ocr" or len(re.sub(r"\W", "", facts.text)) < 8:
+    report = await asyncio.to_thread(reading_report, file.id, file.file_name, file.file_type, data)
+    if report.get("text_layer") != "ocr" or int(report["characters"]) < 8:
         raise SmokeFailure(
-            f"OCR did not read {file.file_name}: {facts.metadata.get('ocr_error') or facts.error_message or 'no text'}"
+            f"OCR did not read {file.file_name}: {report.get('ocr_error') or report.get('error') or 'no text'}"
         )
-    return f"{file.file_name} read by OCR ({len(facts.text)} characters, confidence {facts.metadata['ocr_mean_confidence']})"
+    return (f"{file.file_name} read by OCR ({report['characters']} characters, "
+            f"confidence {report['ocr_mean_confidence']})")
 
 
 def _visible_banner(window: MainWindow) -> str | None:

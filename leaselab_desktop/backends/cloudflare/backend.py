@@ -7,31 +7,23 @@ import hashlib
 import logging
 import random
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
 
 import httpx
 
 from leaselab_desktop.backends.cloudflare import flavour as fl
 from leaselab_desktop.backends.cloudflare.cache import OfflineCache
-from leaselab_desktop.backends.cloudflare.client import (
-    Answer,
-    Clock,
-    GenericNotFound,
-    OpsClient,
-    Sleep,
-    server_answer,
-)
+from leaselab_desktop.backends.cloudflare.client import Clock, GenericNotFound, OpsClient, Sleep, server_answer
 from leaselab_desktop.backends.cloudflare.followups import follow_run
 from leaselab_desktop.backends.cloudflare.freshness import ReadInfo
 from leaselab_desktop.backends.cloudflare.intake import ServerManagedIntake
-from leaselab_desktop.backends.cloudflare.polling import StepTimings
+from leaselab_desktop.backends.cloudflare.runs import RunReader
+from leaselab_desktop.backends.cloudflare.session import FALLBACK_ERRORS, MISSING, ServerSession
 from leaselab_desktop.backends.cloudflare.wire import (
     answer_data,
     evaluation,
     override_from,
     page_leads,
-    run_snapshot,
     seg,
     start_ticket,
 )
@@ -41,7 +33,6 @@ from leaselab_desktop.backends.errors import (
     InvalidRequest,
     NotFound,
     NotSupported,
-    Unauthorized,
 )
 from leaselab_desktop.config import PollingSettings
 from leaselab_desktop.domain.listing import LeadRows
@@ -61,9 +52,6 @@ from leaselab_desktop.domain.timefmt import utcnow
 from leaselab_desktop.domain.vocab import RECOMMENDATIONS
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-_MISSING: Any = object()
-FALLBACK_ERRORS = (BackendUnavailable, Unauthorized)
 OFFER_LOCAL = (
     "Evaluations cannot be started while the Cloudflare server is unreachable. "
     "Run it with the local executor instead (switch to the local profile), or try again when online."
@@ -72,6 +60,7 @@ OFFER_LOCAL = (
 
 # The project worker serves at most 500 leads a page; larger requests are paged by next_cursor.
 SERVER_PAGE_LIMIT = 500
+
 
 class CloudflareBackend(ServerManagedIntake):
     kind = "cloudflare"
@@ -93,62 +82,34 @@ class CloudflareBackend(ServerManagedIntake):
         read_retries: int = 2,
         owns_cache: bool = False,
     ) -> None:
-        self._rng = rng or random.Random()
+        rng = rng or random.Random()
         self.api = OpsClient(
             base_url, site_id=site_id, user_id=user_id, token=token, client=client,
-            timeout_s=timeout_s, read_retries=read_retries, clock=clock, sleep=sleep, rng=self._rng,
+            timeout_s=timeout_s, read_retries=read_retries, clock=clock, sleep=sleep, rng=rng,
         )
         self.site_id = site_id
         self.cache = cache
         self.owns_cache = owns_cache  # close the cache in aclose() (the factory's backends)
         self.clock = clock
-        self.sleep = sleep
-        self.polling = polling or PollingSettings()
-        self._flavour_key = f"flavour:{self.api.base_url}"
-        self.detector = fl.FlavourDetector(fl.parse(cache.meta(self._flavour_key)))
-        self.last_read = ReadInfo()
-        self.step_timings = StepTimings()  # learned step durations, shared by every watch
+        self.session = ServerSession(self.api, cache, site_id=site_id, clock=clock)
+        self.runs = RunReader(self.session, polling=polling or PollingSettings(), sleep=sleep, rng=rng)
 
     def __repr__(self) -> str:
         return f"CloudflareBackend({self.api.base_url!r}, site_id={self.site_id!r})"
 
     @property
     def flavour(self) -> fl.Flavour:
-        return self.detector.flavour
+        return self.session.flavour
+
+    @property
+    def last_read(self) -> ReadInfo:
+        """How fresh the last answered read was (live, or from the offline cache)."""
+        return self.session.last_read
 
     @property
     def documents_cache_reason(self) -> str:
         """Empty when documents are cached (encrypted); otherwise why not, for Settings."""
         return self.cache.documents_reason
-
-    def _observe(self, seen: fl.Flavour) -> None:
-        before = self.detector.flavour
-        if self.detector.observe(seen) is not before:
-            self.cache.set_meta(self._flavour_key, self.detector.flavour.value)
-
-    # -- freshness ----------------------------------------------------------------------------
-
-    def _fresh(self) -> None:
-        now = self.clock()
-        self.last_read = ReadInfo(stale=False, as_of=now)
-        self.cache.mark_contact(self.site_id, now)
-
-    async def _read(self, fetch: Callable[[], Awaitable[T]], cached: Callable[[], T]) -> T:
-        try:
-            result = await fetch()
-        except FALLBACK_ERRORS as exc:
-            value = cached()
-            if value is _MISSING:
-                if isinstance(exc, BackendUnavailable):
-                    raise BackendUnavailable(
-                        f"{exc.message} It was not read while online, so it is not available offline."
-                    ) from exc
-                raise
-            self.last_read = ReadInfo(True, self.cache.last_contact(self.site_id), exc.message)
-            log.info("serving cached data: %s", exc.message)
-            return value
-        self._fresh()
-        return result
 
     # -- leads and files ----------------------------------------------------------------------
 
@@ -161,7 +122,7 @@ class CloudflareBackend(ServerManagedIntake):
             }
             answer = await self.api.get("/api/ops/leads", params=params)
             body = answer.payload if isinstance(answer.payload, dict) else {}
-            self._observe(fl.from_leads_answer(body))
+            self.session.observe(fl.from_leads_answer(body))
             leads = [Lead.model_validate(x) for x in body.get("data") or []]
             self.cache.put_leads(self.site_id, leads, self.clock())
             if "next_cursor" in body:
@@ -171,9 +132,9 @@ class CloudflareBackend(ServerManagedIntake):
 
         def cached() -> LeadPage:
             leads = self.cache.leads(self.site_id)
-            return page_leads(leads, query) if leads else _MISSING
+            return page_leads(leads, query) if leads else MISSING
 
-        return await self._read(fetch, cached)
+        return await self.session.read(fetch, cached)
 
     async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
         # The server's pages are small (500): the columns are built from the leads it sends.
@@ -187,7 +148,7 @@ class CloudflareBackend(ServerManagedIntake):
             self.cache.put_leads(self.site_id, [lead], self.clock())
             return lead
 
-        return await self._read(fetch, lambda: self.cache.lead(self.site_id, lead_id) or _MISSING)
+        return await self.session.read(fetch, lambda: self.cache.lead(self.site_id, lead_id) or MISSING)
 
     async def list_files(self, lead_id: str) -> list[LeadFile]:
         async def fetch() -> list[LeadFile]:
@@ -198,9 +159,9 @@ class CloudflareBackend(ServerManagedIntake):
 
         def cached() -> list[LeadFile]:
             files = self.cache.files(self.site_id, lead_id)
-            return _MISSING if files is None else files
+            return MISSING if files is None else files
 
-        return await self._read(fetch, cached)
+        return await self.session.read(fetch, cached)
 
     async def read_file(self, file: LeadFile) -> bytes:
         held = self.cache.document(self.site_id, file.id)
@@ -224,7 +185,7 @@ class CloudflareBackend(ServerManagedIntake):
                 f"The document {file.file_name!r} arrived damaged (checksum mismatch); try again."
             )
         self.cache.put_document(self.site_id, file.id, data)
-        self._fresh()
+        self.session.fresh()
         return data
 
     # -- evaluations --------------------------------------------------------------------------
@@ -251,10 +212,10 @@ class CloudflareBackend(ServerManagedIntake):
         except BackendError as exc:
             status, err_body = server_answer(exc)
             if status is not None:
-                self._observe(fl.from_error(status, err_body))
+                self.session.observe(fl.from_error(status, err_body))
             raise
         ticket = start_ticket(answer.payload, lead_id)
-        self._observe(fl.Flavour(ticket.kind))
+        self.session.observe(fl.Flavour(ticket.kind))
         usage = ticket.usage
         if usage is not None:
             self.cache.put_usage(self.site_id, usage)
@@ -262,51 +223,15 @@ class CloudflareBackend(ServerManagedIntake):
             run_id=ticket.run_id, kind=ticket.kind, lead_id=ticket.lead_id, status=ticket.status,
             queued_at=ticket.requested_at,
         ))
-        self._fresh()
+        self.session.fresh()
         return ticket
 
-    def _run_kind(self, run_id: str) -> str | None:
-        held = self.cache.run(self.site_id, run_id)
-        if held is not None:
-            return held.kind
-        if fl.from_run_id(run_id) is fl.Flavour.JOB or self.flavour is fl.Flavour.JOB:
-            return "job"
-        return "workflow" if self.flavour is fl.Flavour.WORKFLOW else None
-
-    async def _fetch_run(self, run_id: str) -> tuple[RunSnapshot, bool]:
-        kind = self._run_kind(run_id)
-        answer: Answer | None = None
-        if kind in (None, "workflow"):
-            try:
-                answer = await self.api.get(f"/api/ops/ai-workflows/{seg(run_id)}", use_etag=True)
-                kind = "workflow"
-            except GenericNotFound:
-                if kind == "workflow":
-                    raise
-                kind = "job"  # no workflow route: a deployed worker
-        if answer is None:
-            answer = await self.api.get(f"/api/ops/ai-evaluation-jobs/{seg(run_id)}")
-        self._observe(fl.Flavour.JOB if kind == "job" else fl.Flavour.WORKFLOW)
-        snap = run_snapshot(answer_data(answer), kind)
-        if not answer.not_modified:
-            self._remember_run(snap)
-        self._fresh()
-        return snap, answer.not_modified
-
-    def _remember_run(self, snap: RunSnapshot) -> None:
-        self.cache.put_run(self.site_id, snap)
-        if snap.output is not None and snap.lead_id:
-            self.cache.put_latest(self.site_id, snap.lead_id, snap.output)
-
     async def get_run(self, run_id: str) -> RunSnapshot:
-        async def fetch() -> RunSnapshot:
-            return (await self._fetch_run(run_id))[0]
-
-        return await self._read(fetch, lambda: self.cache.run(self.site_id, run_id) or _MISSING)
+        return await self.runs.get(run_id)
 
     def watch_run(self, run_id: str) -> AsyncIterator[RunSnapshot]:
         """A snapshot at once, then one per visible change; ends after a finished one."""
-        return follow_run(self, run_id)
+        return follow_run(self.runs, run_id)
 
     async def active_run(self, lead_id: str) -> RunSnapshot | None:
         for held in self.cache.open_runs(self.site_id):
@@ -332,16 +257,16 @@ class CloudflareBackend(ServerManagedIntake):
                     return None
                 raise
             raw = answer_data(answer)
-            self._observe(fl.from_evaluation(raw))
+            self.session.observe(fl.from_evaluation(raw))
             ev = evaluation(raw, lead_id)
             self.cache.put_latest(self.site_id, lead_id, ev)
             return ev
 
         def cached() -> Evaluation | None:
             known, ev = self.cache.latest(self.site_id, lead_id)
-            return ev if known else _MISSING
+            return ev if known else MISSING
 
-        return await self._read(fetch, cached)
+        return await self.session.read(fetch, cached)
 
     async def evaluation_history(self, lead_id: str) -> list[Evaluation]:
         async def fetch() -> list[Evaluation]:
@@ -359,9 +284,9 @@ class CloudflareBackend(ServerManagedIntake):
 
         def cached() -> list[Evaluation]:
             items = self.cache.history(self.site_id, lead_id)
-            return _MISSING if items is None else items
+            return MISSING if items is None else items
 
-        return await self._read(fetch, cached)
+        return await self.session.read(fetch, cached)
 
     async def overrides(self, evaluation_id: str) -> list[Override]:
         async def fetch() -> list[Override]:
@@ -373,7 +298,7 @@ class CloudflareBackend(ServerManagedIntake):
             self.cache.put_overrides(self.site_id, items)
             return items
 
-        return await self._read(fetch, lambda: self.cache.overrides(self.site_id, evaluation_id))
+        return await self.session.read(fetch, lambda: self.cache.overrides(self.site_id, evaluation_id))
 
     async def override(self, evaluation_id: str, recommendation: str, reason: str) -> Override:
         if recommendation not in RECOMMENDATIONS:
@@ -388,7 +313,7 @@ class CloudflareBackend(ServerManagedIntake):
         )
         stored = override_from(answer_data(answer), evaluation_id)
         self.cache.put_overrides(self.site_id, [stored])
-        self._fresh()
+        self.session.fresh()
         return stored
 
     async def usage(self) -> Usage:
@@ -402,13 +327,13 @@ class CloudflareBackend(ServerManagedIntake):
             self.cache.put_usage(self.site_id, usage)
             return usage
 
-        return await self._read(fetch, lambda: self.cache.usage(self.site_id, month) or _MISSING)
+        return await self.session.read(fetch, lambda: self.cache.usage(self.site_id, month) or MISSING)
 
     async def health(self) -> Health:
         try:
             month = self.clock().strftime("%Y-%m")
             await self.api.get("/api/ops/ai-usage", params={"month": month}, probe=True)
-            self._fresh()
+            self.session.fresh()
         except BackendError:
             pass
         contact = self.api.contact

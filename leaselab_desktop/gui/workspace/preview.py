@@ -12,6 +12,7 @@ import asyncio
 import threading
 from dataclasses import dataclass
 
+from leaselab_desktop.domain.filetypes import sniff
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
 from leaselab_desktop.gui.tasks import TaskRunner
 
@@ -95,27 +96,25 @@ def decode_image(data: bytes) -> Rendered:
 def _patch_boxes(upright: object) -> tuple[tuple[int, int, int, int], ...]:
     import numpy as np
 
-    from leaselab_desktop.screening.documents.image_forensics import patch_boxes
+    from leaselab_desktop.backends.document_view import suspicious_regions
 
     try:
-        return tuple(patch_boxes(np.asarray(upright.convert("RGB"))))  # type: ignore[attr-defined]
+        return tuple(suspicious_regions(np.asarray(upright.convert("RGB"))))  # type: ignore[attr-defined]
     except Exception:  # the outline is an aid; the preview shows the image regardless
         return ()
 
 
 def render(data: bytes, page: int = 0) -> Rendered:
-    # the same magic-byte rules as the screening pipeline (imported here: render runs in a thread)
-    from leaselab_desktop.screening.documents.sniff import sniff
-
+    # the same magic-byte rules as the screening pipeline (domain.filetypes)
     kind = sniff(data[:1024])
     if not data:
         raise PreviewError("This file is empty.")
     if kind == "pdf":
         return render_pdf_page(data, page)
     if kind in ("jpeg", "png", "gif", "tiff", "webp", "bmp", "heic"):
-        from leaselab_desktop.screening.documents.ocr_intake import register_heif
+        from leaselab_desktop.backends.document_view import register_image_formats
 
-        register_heif()
+        register_image_formats()
         return decode_image(data)
     raise PreviewError("No preview is available for this file type.")
 
