@@ -109,7 +109,7 @@ def ocr_pdf(facts: DocumentFacts, data: bytes) -> None:
     """OCR the image-only pages of a PDF and append their text."""
     try:
         indexes = image_only_pages(data)
-        frames = [(rgb, True) for rgb in render_pages(data, indexes)]
+        frames = [(rgb, False) for rgb in render_pages(data, indexes)]  # a scan may be upside down
     except Exception as exc:
         facts.metadata["ocr_error"] = f"The PDF pages could not be rendered for OCR ({type(exc).__name__})."
         return
