@@ -1,6 +1,7 @@
 """Signals from the pixel-level image checks (``screening.documents.image_forensics``).
 
-- ``jpeg_resaved`` (medium): the JPEG was saved by an editor after the camera wrote it.
+- ``jpeg_resaved`` (medium): the JPEG was saved by an editor after the camera wrote it; low when
+  only double compression shows it (messaging apps recompress photos too).
 - ``pasted_region`` (medium): a region with no sensor noise inside a photo or scan; its box is in
   the evidence and drawn on the document preview.
 - ``image_screenshot`` (low): a screenshot or digital render, not a photo or scan of the paper.
@@ -9,7 +10,7 @@
 from __future__ import annotations
 
 from leaselab_desktop.domain.models import Signal
-from leaselab_desktop.screening.documents.image_forensics import CUSTOM_TABLE_MAKES
+from leaselab_desktop.screening.documents.image_forensics import CUSTOM_TABLE_MAKES, DOUBLE_JPEG_SCORE
 from leaselab_desktop.screening.facts import DocumentFacts
 from leaselab_desktop.screening.signals.common import signal
 
@@ -40,6 +41,15 @@ def jpeg_resaved(doc: DocumentFacts) -> list[Signal]:
             f"written by Pillow, GIMP and most editors), but its EXIF names a {_camera(doc)} camera, "
             "which writes tables of its own: the photo was opened and saved again after it was taken.",
             "The photo was re-saved by software after it was taken.",
+        )]
+    score = doc.metadata.get("forensic_double_jpeg")
+    if score and float(score) > DOUBLE_JPEG_SCORE:
+        return [signal(
+            "jpeg_resaved", "low", doc,
+            f"The JPEG was compressed twice: its DCT coefficient histograms are periodic (score {score}; "
+            f"a single save stays under {DOUBLE_JPEG_SCORE}). An editor, or an app that recompresses "
+            "photos (a messenger), saved it again after it was first taken or scanned.",
+            "The photo was compressed twice.",
         )]
     return []
 

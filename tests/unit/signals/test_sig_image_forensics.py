@@ -95,3 +95,20 @@ def test_screenshot_is_told_from_a_photo() -> None:
     lead = Lead(id="l1", site_id="s", first_name="Priya", last_name="Raman", email="p@example.com")
     signals = build_document_set(lead, [facts]).signals  # type: ignore[list-item]
     assert next(s for s in signals if s.code in IMAGE_FORENSIC_CODES).severity == "low"
+
+
+def test_double_compression_without_camera_exif() -> None:
+    """EXIF stripped, so the tables alone prove nothing; the periodic DCT histograms of a second
+    save at another quality still show it (as low: messengers recompress photos too)."""
+    rgb = pb.camera_shot(pb.reportlab_page(), seed=3, skew_deg=2.0)
+    first = pb.encode_camera_jpeg(rgb, quality=75)  # no EXIF at all
+    img = Image.open(io.BytesIO(first))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90)
+    codes, facts = _forensic(buf.getvalue())
+    assert codes == ["jpeg_resaved"]
+    sig = image_forensic_signals(facts)[0]  # type: ignore[arg-type]
+    assert sig.severity == "low" and "compressed twice" in sig.evidence
+    single = io.BytesIO()
+    Image.fromarray(rgb).save(single, "JPEG", quality=90)  # the same content saved once
+    assert _forensic(single.getvalue())[0] == []
