@@ -59,3 +59,12 @@ def test_preview_outlines_a_pasted_region(qapp) -> None:  # type: ignore[no-unty
     edge = image.pixelColor(x0, (y0 + y1) // 2)
     assert (edge.red(), edge.green(), edge.blue()) == (220, 30, 30)  # drawn in red on the page
     assert render(pb.upright_photo(seed=5)).boxes == ()  # the clean photo: nothing outlined
+
+
+@pytest.mark.slow
+def test_preview_shows_a_heic_photo(qapp) -> None:  # type: ignore[no-untyped-def]
+    from leaselab_desktop.gui.workspace.preview import render, to_pixmap
+
+    shown = render(pb.heic_photo(seed=2))
+    assert shown.width > 1000 and shown.height > shown.width  # an upright portrait page
+    assert not to_pixmap(shown).isNull()
