@@ -122,6 +122,8 @@ def noise_map(rgb: np.ndarray) -> NoiseMap:
     residual[(gray < 12) | (gray > 243)] = np.nan  # clipped pixels (ink, glare) carry no noise
     block = max(16, min(gray.shape) // 60)
     ny, nx = gray.shape[0] // block, gray.shape[1] // block
+    if ny == 0 or nx == 0:  # a sliver or a thumbnail: nothing to measure
+        return NoiseMap(block=block, floor=np.full((max(ny, 1), max(nx, 1)), np.nan, dtype=np.float32), median=0.0)
     cells = residual[: ny * block, : nx * block].reshape(ny, block, nx, block).transpose(0, 2, 1, 3)
     cells = np.nan_to_num(cells.reshape(ny, nx, -1), nan=np.inf)  # clipped pixels sort last
     k = block * block * NOISE_FLOOR_PERCENTILE // 100

@@ -27,6 +27,7 @@ from leaselab_desktop.screening.documents.words import PageWords, Word
 DET_MAX_SIDE = 1024  # detection input (px): ~1.0 s CPU per phone-photo page in all, vs 1.2 s at 1152
 REC_MAX_SIDE = 2400  # recognition crops come from the image at most this large
 MIN_SCORE = 0.5  # recogniser score below which a line is dropped (rapidocr's own default)
+MAX_ASPECT = 4  # detection input is padded to at most this long:short ratio
 CLS_SAMPLE = 8  # lines the angle classifier looks at to decide "upside down"
 THREADS = max(1, min(4, os.cpu_count() or 1))  # onnxruntime's threads for one page (2 here)
 
@@ -77,10 +78,23 @@ def _scaled(img: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
     return cv2.resize(img, size, interpolation=cv2.INTER_AREA), scale
 
 
+def _bounded_aspect(img: np.ndarray) -> np.ndarray:
+    """Pad (bottom/right, so coordinates stay) a sliver to at most 4:1: the detector scales the
+    short side up to 736 px, which for a 5×3000 strip would mean a 736×440,000 image."""
+    import cv2
+
+    h, w = img.shape[:2]
+    short = max(h, w) // MAX_ASPECT
+    pad_h, pad_w = max(0, short - h), max(0, short - w)
+    if not (pad_h or pad_w):
+        return img
+    return cv2.copyMakeBorder(img, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
+
+
 def _detect(eng: Any, img: np.ndarray) -> list[np.ndarray]:
     """Text-line quadrilaterals (points clockwise from top-left) in ``img`` coordinates."""
     small, scale = _scaled(img, DET_MAX_SIDE)
-    boxes, _ = eng.text_det(small)
+    boxes, _ = eng.text_det(_bounded_aspect(small))
     if boxes is None or len(boxes) == 0:
         return []
     return [np.asarray(b, dtype=np.float32) / scale for b in eng.sorted_boxes(boxes)]

@@ -125,6 +125,9 @@ def _apply(facts: DocumentFacts, frames: list[tuple[np.ndarray, bool]], pages: l
     except OcrUnavailable as exc:
         facts.metadata["ocr_error"] = str(exc)
         return
+    except Exception as exc:  # an image the engine cannot take (odd shape): say so, never raise
+        facts.metadata["ocr_error"] = f"OCR failed on this image ({type(exc).__name__}: {str(exc)[:80]})."
+        return
     record_ocr(facts, read)
 
 

@@ -109,3 +109,13 @@ def test_blank_image_yields_no_text_and_says_so() -> None:
     f = analyse_file("f", "blank.png", "paystub", buf.getvalue())
     assert f.error is None and f.text == ""
     assert f.metadata["text_layer"] == "ocr" and f.metadata["ocr_mean_confidence"].startswith("none")
+
+
+@pytest.mark.parametrize("size", [(1, 1), (5, 3000), (3000, 5), (17, 17)])
+def test_tiny_and_sliver_images_are_read_without_blowing_up(size: tuple[int, int]) -> None:
+    """The detector scales the short side up to 736 px: unbounded, a 5×3000 strip would need
+    hundreds of GB."""
+    buf = io.BytesIO()
+    Image.new("RGB", size, (200, 200, 200)).save(buf, "PNG")
+    f = analyse_file("f", "strip.png", "paystub", buf.getvalue())
+    assert f.error is None and f.metadata["text_layer"] == "ocr"
