@@ -204,14 +204,15 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
         facts.metadata.update(pdf.metadata)
         facts.error, facts.error_message = pdf.error, pdf.error_message
         if pdf.error is None:
-            ocr_pdf(facts, data)  # pages without a text layer (scans)
+            # pages without a text layer (scans); their words go to the layout reader once it lands
+            ocr_pdf(facts, data)
     elif fmt in IMAGE_FORMATS:
         img = extract_image(data, limits)
         facts.pages = img.pages
         facts.metadata.update(img.metadata)
         facts.error, facts.error_message = img.error, img.error_message
         if img.error is None:
-            frames = ocr_image(facts, data, limits)
+            frames, _words = ocr_image(facts, data, limits)  # _words: for the layout reader
             if frames:
                 facts.metadata.update(inspect_image(data, frames[0][0]))
         else:

@@ -14,6 +14,7 @@ import numpy as np
 
 from leaselab_desktop.screening.documents.limits import Limits
 from leaselab_desktop.screening.documents.ocr import OcrPage, OcrUnavailable, read_page
+from leaselab_desktop.screening.documents.words import PageWords
 from leaselab_desktop.screening.facts import DocumentFacts
 
 MAX_OCR_PAGES = 10  # pages of one document read by OCR (a pay stub or statement is 1–4 pages)
@@ -88,9 +89,13 @@ def render_pages(data: bytes, indexes: list[int]) -> list[np.ndarray]:
         pdf.close()
 
 
-def ocr_image(facts: DocumentFacts, data: bytes, limits: Limits) -> list[tuple[np.ndarray, bool]]:
-    """OCR an image document into ``facts`` (text, metadata); returns the decoded frames (upright
-    RGB) for the pixel checks, none when the pixels could not be decoded (``facts.error``)."""
+Frames = list[tuple[np.ndarray, bool]]  # upright RGB pixels, and whether the orientation is known
+
+
+def ocr_image(facts: DocumentFacts, data: bytes, limits: Limits) -> tuple[Frames, list[PageWords]]:
+    """OCR an image document into ``facts`` (text, metadata). Returns the decoded frames for the
+    pixel checks (none when the pixels could not be decoded: ``facts.error``) and the words read,
+    page by page, for layout reading."""
     try:
         frames = image_frames(data, limits)
     except Exception as exc:  # headers passed verify(), but the pixels did not decode: truncated
@@ -100,35 +105,34 @@ def ocr_image(facts: DocumentFacts, data: bytes, limits: Limits) -> list[tuple[n
             "truncated or damaged."
         )
         facts.metadata["text_layer"] = "none (the image could not be decoded)"
-        return []
-    _apply(facts, frames, pages=list(range(len(frames))))
-    return frames
+        return [], []
+    return frames, _apply(facts, frames, pages=list(range(len(frames))))
 
 
-def ocr_pdf(facts: DocumentFacts, data: bytes) -> None:
-    """OCR the image-only pages of a PDF and append their text."""
+def ocr_pdf(facts: DocumentFacts, data: bytes) -> list[PageWords]:
+    """OCR the image-only pages of a PDF, append their text; returns their words."""
     try:
         indexes = image_only_pages(data)
         frames = [(rgb, False) for rgb in render_pages(data, indexes)]  # a scan may be upside down
     except Exception as exc:
         facts.metadata["ocr_error"] = f"The PDF pages could not be rendered for OCR ({type(exc).__name__})."
-        return
-    if frames:
-        _apply(facts, frames, pages=indexes)
+        return []
+    return _apply(facts, frames, pages=indexes) if frames else []
 
 
-def _apply(facts: DocumentFacts, frames: list[tuple[np.ndarray, bool]], pages: list[int]) -> None:
+def _apply(facts: DocumentFacts, frames: Frames, pages: list[int]) -> list[PageWords]:
     try:
         read: list[OcrPage] = [
             read_page(rgb, page=page, upright_known=known) for (rgb, known), page in zip(frames, pages, strict=True)
         ]
     except OcrUnavailable as exc:
         facts.metadata["ocr_error"] = str(exc)
-        return
+        return []
     except Exception as exc:  # an image the engine cannot take (odd shape): say so, never raise
         facts.metadata["ocr_error"] = f"OCR failed on this image ({type(exc).__name__}: {str(exc)[:80]})."
-        return
+        return []
     record_ocr(facts, read)
+    return [page.words for page in read]
 
 
 def record_ocr(facts: DocumentFacts, read: list[OcrPage]) -> None:
