@@ -3,7 +3,18 @@
     leaselab-desktop [--data-dir D] [--profile P] [--screenshot DIR | --smoke-test]
     leaselab-desktop leads [--json]
     leaselab-desktop evaluate LEAD_ID [--provider rules|workers-ai|openai-compatible] [--force --reason R] [--json]
+    leaselab-desktop runs [--limit N] [--json]
+    leaselab-desktop follow RUN [--json]
+    leaselab-desktop terminate RUN
+    leaselab-desktop retry RUN [--json]
     leaselab-desktop import FOLDER
+
+Every command takes ``--profile`` and works on every backend the profile can name: the backend
+comes from ``backends.factory`` and evaluations go through the application layer. A command adds
+itself to ``COMMANDS`` (one function to declare its arguments, one to run it).
+
+Runs interrupted by a process that ended are resumed only by a command that stays to finish them
+(``follow``, ``evaluate`` on their lead, ``retry``): the backend opens with ``resume=False``.
 """
 
 from __future__ import annotations
@@ -12,10 +23,163 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from leaselab_desktop import __version__
+from leaselab_desktop import __version__, cli_output
+from leaselab_desktop.application.evaluations import Evaluations
+from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.secrets import SecretStore
+
+
+@dataclass
+class Context:
+    backend: Backend
+    evaluations: Evaluations
+    args: argparse.Namespace
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[Context], Awaitable[int]]
+
+
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    pass
+
+
+# -- leads --------------------------------------------------------------------------------------
+def _leads_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+
+
+async def _leads(ctx: Context) -> int:
+    from leaselab_desktop.domain.models import LeadQuery
+
+    page = await ctx.backend.list_leads(LeadQuery(limit=10_000))
+    if ctx.args.json:
+        print(json.dumps([lead.canonical() for lead in page.items], indent=2))
+        return 0
+    print(f"{'ID':<22} {'NAME':<24} {'PROPERTY / UNIT':<28} {'STATUS':<20} {'SCORE':>5} LABEL")
+    for lead in page.items:
+        where = f"{lead.property_name or ''} {lead.unit_name or ''}".strip()
+        score = "" if lead.ai_score is None else str(lead.ai_score)
+        print(f"{lead.id:<22} {lead.full_name[:24]:<24} {where[:28]:<28} {lead.status:<20} {score:>5} "
+              f"{lead.ai_label or ''}")
+    return 0
+
+
+# -- evaluations --------------------------------------------------------------------------------
+def _evaluate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("lead_id")
+    p.add_argument("--provider", choices=["rules", "workers-ai", "openai-compatible"], default=None)
+    p.add_argument("--force", action="store_true", help="re-evaluate unchanged documents (needs --reason)")
+    p.add_argument("--reason", default=None)
+    p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
+
+
+async def _evaluate(ctx: Context) -> int:
+    a = ctx.args
+    lead = await ctx.backend.get_lead(a.lead_id)
+    started = await ctx.evaluations.start_or_join(a.lead_id, force=a.force, reason=a.reason)
+    log = sys.stderr if a.json else sys.stdout
+    if started.already_running:
+        print(f"An evaluation of {lead.full_name} ({lead.id}) is already running - run {started.run_id}."
+              " Following it to its end.", file=log)
+    else:
+        print(f"Evaluating {lead.full_name} ({lead.id}) - run {started.run_id}", file=log)
+    return await _follow_to_end(ctx, started.run_id)
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("run_id", metavar="RUN")
+    p.add_argument("--json", action="store_true", help="print the evaluation as JSON")
+
+
+async def _follow(ctx: Context) -> int:
+    snap = await ctx.backend.get_run(ctx.args.run_id)
+    log = sys.stderr if ctx.args.json else sys.stdout
+    how = "continuing where it stopped" if snap.interrupted else snap.status
+    print(f"Following run {snap.run_id} of lead {snap.lead_id} ({how})", file=log)
+    return await _follow_to_end(ctx, snap.run_id)
+
+
+async def _retry(ctx: Context) -> int:
+    run_id = await ctx.evaluations.retry(ctx.args.run_id)
+    print(f"Retrying run {run_id} from its failed step", file=sys.stderr if ctx.args.json else sys.stdout)
+    return await _follow_to_end(ctx, run_id)
+
+
+async def _terminate(ctx: Context) -> int:
+    snap = await ctx.evaluations.terminate(ctx.args.run_id)
+    print(f"Run {snap.run_id} stopped ({snap.status}). Retry it with: leaselab-desktop retry {snap.run_id}")
+    return 0
+
+
+async def _follow_to_end(ctx: Context, run_id: str) -> int:
+    log = sys.stderr if ctx.args.json else sys.stdout
+    printer = cli_output.StepPrinter(log)
+    final = None
+    async for snap in ctx.evaluations.follow(run_id):
+        printer.show(snap)
+        final = snap
+    if final is None or final.status != "complete" or final.output is None:
+        err = final.error.message if final and final.error else "unknown error"
+        print(f"Evaluation {final.status if final else 'failed'} (run {run_id}): {err}", file=sys.stderr)
+        return 1
+    if ctx.args.json:
+        print(json.dumps(final.output.canonical(), indent=2))
+    else:
+        cli_output.evaluation(final.output, sys.stdout)
+    return 0
+
+
+def _runs_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--limit", type=int, default=20, help="how many runs to show (unfinished ones first)")
+    p.add_argument("--json", action="store_true")
+
+
+async def _runs(ctx: Context) -> int:
+    runs = await ctx.evaluations.runs(ctx.args.limit)
+    if ctx.args.json:
+        print(json.dumps([r.canonical() for r in runs], indent=2))
+    elif not runs:
+        print("No evaluation runs yet.")
+    else:
+        cli_output.runs_table(runs, sys.stdout)
+    return 0
+
+
+# -- intake -------------------------------------------------------------------------------------
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", type=Path)
+
+
+async def _import(ctx: Context) -> int:
+    from leaselab_desktop.backends.intake import import_folder
+
+    try:
+        report = await import_folder(ctx.backend, ctx.args.folder)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(report.lines()))
+    return 0 if not report.refused_rows and not report.refused_files else 3
+
+
+COMMANDS: dict[str, Command] = {
+    "leads": Command("list the site's leads", _leads_args, _leads),
+    "evaluate": Command("evaluate one lead and show each step (follows the lead's unfinished run if it has one)",
+                        _evaluate_args, _evaluate),
+    "runs": Command("list unfinished and recent evaluation runs", _runs_args, _runs),
+    "follow": Command("follow a run to its end (an interrupted run continues here)", _run_args, _follow),
+    "terminate": Command("stop a run", _run_args, _terminate),
+    "retry": Command("restart a failed or stopped run from its failed step and follow it", _run_args, _retry),
+    "import": Command("import leads from FOLDER/leads.csv and one sub-folder per lead", _import_args, _import),
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,148 +192,58 @@ def build_parser() -> argparse.ArgumentParser:
                    help="render each main screen to PNG offscreen, then exit")
     p.add_argument("--smoke-test", action="store_true",
                    help="offscreen: open the console on demo data, run one evaluation, exit 0/1")
+    # each command also takes --profile after its name; SUPPRESS keeps the one given before it
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--profile", default=argparse.SUPPRESS, help="connection profile to use")
     sub = p.add_subparsers(dest="command")
-    leads = sub.add_parser("leads", help="list the site's leads (local backend)")
-    leads.add_argument("--json", action="store_true")
-    ev = sub.add_parser("evaluate", help="evaluate one lead and show each step")
-    ev.add_argument("lead_id")
-    ev.add_argument("--provider", choices=["rules", "workers-ai", "openai-compatible"], default=None)
-    ev.add_argument("--force", action="store_true", help="re-evaluate unchanged documents (needs --reason)")
-    ev.add_argument("--reason", default=None)
-    ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
-    imp = sub.add_parser("import", help="import leads from FOLDER/leads.csv and one sub-folder per lead")
-    imp.add_argument("folder", type=Path)
+    for name, cmd in COMMANDS.items():
+        cmd.arguments(sub.add_parser(name, help=cmd.help, parents=[common]))
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, secrets: SecretStore | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
         from leaselab_desktop.gui.app import run_gui
 
         return run_gui(args)
     try:
-        return asyncio.run(_run_command(args))
+        return asyncio.run(_run_command(args, secrets))
     except KeyboardInterrupt:
         return 130
 
 
-async def _open_backend(args: argparse.Namespace, provider: str | None = None) -> Any:
-    from leaselab_desktop.backends.local import LocalBackend
+async def _open(args: argparse.Namespace, secrets: SecretStore | None) -> Backend:
+    from leaselab_desktop.backends.factory import open_backend
     from leaselab_desktop.config import Paths, load_settings
 
     paths = Paths.resolve(args.data_dir)
     settings = load_settings(paths)
-    provider_settings = settings.provider.model_copy(update={"kind": provider} if provider else {})
-    profile = settings.profile(args.profile) if args.profile else settings.profile()
-    return await LocalBackend.open(paths, site_id=profile.site_id, user_id=profile.user_id,
-                                   provider_settings=provider_settings)
+    provider = getattr(args, "provider", None)
+    if provider:
+        settings = settings.model_copy(update={"provider": settings.provider.model_copy(update={"kind": provider})})
+    # A command is a short-lived process: it resumes only the run it follows, never all of them.
+    return await open_backend(paths, settings, args.profile, secrets, resume=False)
 
 
-async def _run_command(args: argparse.Namespace) -> int:
+async def _run_command(args: argparse.Namespace, secrets: SecretStore | None) -> int:
     from leaselab_desktop.backends.errors import BackendError
+    from leaselab_desktop.config import SettingsError
+    from leaselab_desktop.engine.errors import EngineDatabaseError
     from leaselab_desktop.store import StoreError
 
     try:
-        backend = await _open_backend(args, getattr(args, "provider", None))
-    except StoreError as exc:
+        backend = await _open(args, secrets)
+    except KeyError as exc:  # an unknown profile
+        print(f"error: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    except (StoreError, SettingsError, EngineDatabaseError, BackendError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        if args.command == "leads":
-            return await _cmd_leads(backend, args)
-        if args.command == "evaluate":
-            return await _cmd_evaluate(backend, args)
-        if args.command == "import":
-            return await _cmd_import(backend, args)
-        return 2
+        return await COMMANDS[args.command].run(Context(backend, Evaluations(backend), args))
     except BackendError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         await backend.aclose()
-
-
-async def _cmd_leads(backend: Any, args: argparse.Namespace) -> int:
-    from leaselab_desktop.domain.models import LeadQuery
-
-    page = await backend.list_leads(LeadQuery(limit=10_000))
-    if args.json:
-        print(json.dumps([lead.canonical() for lead in page.items], indent=2))
-        return 0
-    print(f"{'ID':<22} {'NAME':<24} {'PROPERTY / UNIT':<28} {'STATUS':<20} {'SCORE':>5} LABEL")
-    for lead in page.items:
-        where = f"{lead.property_name or ''} {lead.unit_name or ''}".strip()
-        score = "" if lead.ai_score is None else str(lead.ai_score)
-        label = lead.ai_label or ""
-        print(f"{lead.id:<22} {lead.full_name[:24]:<24} {where[:28]:<28} {lead.status:<20} {score:>5} {label}")
-    return 0
-
-
-def _fmt_step(s: Any) -> str:
-    if s.status == "complete" and s.duration_ms is not None:
-        return f"  ✓ {s.name} ({s.duration_ms:.0f} ms)"
-    if s.status == "retrying":
-        return f"  ↻ {s.name} retrying (attempt {s.attempts + 1}): {s.error}"
-    if s.status == "errored":
-        return f"  ✗ {s.name}: {s.error}"
-    return f"  … {s.name} {s.status}"
-
-
-async def _cmd_evaluate(backend: Any, args: argparse.Namespace) -> int:
-    lead = await backend.get_lead(args.lead_id)
-    ticket = await backend.start_evaluation(args.lead_id, force=args.force, reason=args.reason)
-    log = sys.stderr if args.json else sys.stdout
-    print(f"Evaluating {lead.full_name} ({lead.id}) - run {ticket.run_id}", file=log)
-    shown: dict[str, tuple[str, int]] = {}
-    final = None
-    async for snap in backend.watch_run(ticket.run_id):
-        for s in snap.steps:
-            key = (s.status, s.attempts if s.status == "retrying" else 0)
-            if s.status != "pending" and shown.get(s.name) != key:
-                shown[s.name] = key
-                print(_fmt_step(s), file=log, flush=True)
-        final = snap
-    if final is None or final.status != "complete" or final.output is None:
-        err = final.error.message if final and final.error else "unknown error"
-        print(f"Evaluation {final.status if final else 'failed'}: {err}", file=sys.stderr)
-        return 1
-    ev = final.output
-    if args.json:
-        print(json.dumps(ev.canonical(), indent=2))
-        return 0
-    _print_evaluation(ev)
-    return 0
-
-
-def _print_evaluation(ev: Any) -> None:
-    print()
-    print(f"Score {ev.score}/100  label {ev.label}  recommendation {ev.recommendation}")
-    print(f"{ev.summary}")
-    print("Factors:")
-    for f in ev.factors:
-        print(f"  {f.code:<28} {f.points:>5.1f}/{f.max_points:<4.0f} {f.explanation}")
-    if ev.signals:
-        print("Signals:")
-        for s in ev.signals:
-            print(f"  [{s.severity}] {s.code} ({s.document or '-'}): {s.evidence}")
-    if ev.what_would_change:
-        print("What would change the outcome:")
-        for w in ev.what_would_change:
-            print(f"  - {w}")
-    for note in ev.compliance_notes:
-        print(f"Note: {note}")
-    when = f"{ev.evaluated_at:%Y-%m-%d %H:%M:%S} UTC" if ev.evaluated_at else "-"
-    print(f"Policy {ev.policy_version} · provider {ev.provider} ({ev.model_version}) · {when}")
-
-
-async def _cmd_import(backend: Any, args: argparse.Namespace) -> int:
-    from leaselab_desktop.backends.intake import import_folder
-
-    try:
-        report = await import_folder(backend, args.folder)
-    except (FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print("\n".join(report.lines()))
-    return 0 if not report.refused_rows and not report.refused_files else 3

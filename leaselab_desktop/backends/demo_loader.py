@@ -17,6 +17,7 @@ from leaselab_desktop.domain.models import LeadFile
 from leaselab_desktop.resources import resources_dir
 from leaselab_desktop.screening.documents.filestore import FileStore
 from leaselab_desktop.store import files as files_repo
+from leaselab_desktop.store import seed
 from leaselab_desktop.store.leads import now_iso
 
 _lock = threading.Lock()
@@ -62,29 +63,19 @@ def load_demo(conn: sqlite3.Connection, files: FileStore, source: Path | None = 
     ts = now_iso()
     site = data["site"]
     site_id = site["id"]
-    conn.execute(
-        "INSERT INTO sites (id, name, tier, policy_profile, created_at) VALUES (?,?,?,?,?)",
-        (site_id, site.get("name", site_id), site.get("tier", "free"), site.get("policy_profile", "default"), ts),
-    )
+    seed.insert_site(conn, site, ts)
     for p in data.get("properties", []):
-        conn.execute(
-            "INSERT INTO properties (id, site_id, name, address, city, province, created_at) VALUES (?,?,?,?,?,?,?)",
-            (p["id"], site_id, p["name"], p.get("address"), p.get("city"), p.get("province"), ts),
-        )
+        seed.insert_property(conn, site_id, p, ts)
         for u in p.get("units", []):
-            _insert_unit(conn, site_id, p["id"], u, ts)
+            seed.insert_unit(conn, site_id, p["id"], u, ts)
     for u in data.get("units", []):
-        _insert_unit(conn, site_id, u["property_id"], u, ts)
+        seed.insert_unit(conn, site_id, u["property_id"], u, ts)
     for lead in data["leads"]:
         row = {c: lead.get(c) for c in _LEAD_COLS}
         row["status"] = row["status"] or "documents_received"
         row["created_at"] = row["created_at"] or ts
         row["updated_at"] = row["updated_at"] or row["created_at"]
-        cols = ", ".join(row)
-        conn.execute(
-            f"INSERT INTO leads (site_id, {cols}) VALUES (?, {', '.join('?' for _ in row)})",
-            (site_id, *row.values()),
-        )
+        seed.insert_lead_row(conn, site_id, row)
         for doc in lead.get("documents", []):
             blob = (source / doc["path"]).read_bytes()
             stored = files.put(lead["id"], doc["file_name"], blob)
@@ -97,10 +88,8 @@ def load_demo(conn: sqlite3.Connection, files: FileStore, source: Path | None = 
     return len(data["leads"])
 
 
-def _insert_unit(conn: sqlite3.Connection, site_id: str, property_id: str, u: dict[str, Any], ts: str) -> None:
-    conn.execute(
-        "INSERT INTO units (id, property_id, site_id, name, bedrooms, monthly_rent, is_occupied, created_at) "
-        "VALUES (?,?,?,?,?,?,?,?)",
-        (u["id"], property_id, site_id, u.get("name") or u.get("unit_number") or u["id"], u.get("bedrooms"),
-         u.get("monthly_rent"), int(bool(u.get("is_occupied", False))), ts),
-    )
+def load_demo_if_empty(conn: sqlite3.Connection, files: FileStore) -> int:
+    """Load the demo into a store that has no site yet; returns how many leads were loaded."""
+    if seed.site_count(conn):
+        return 0
+    return load_demo(conn, files)

@@ -11,8 +11,10 @@ from leaselab_desktop.secrets import SecretStore
 
 async def open_backend(
     paths: Paths, settings: Settings, profile_name: str | None = None, secrets: SecretStore | None = None,
-    *, load_demo: bool = True,
+    *, load_demo: bool = True, resume: bool = True,
 ) -> Backend:
+    """``resume=False`` for a short-lived process (a CLI read): the local backend then leaves runs
+    interrupted by an earlier process alone until someone follows them."""
     secrets = secrets or SecretStore()
     profile = settings.profile(profile_name)
     if profile.backend == "local":
@@ -20,7 +22,7 @@ async def open_backend(
 
         return await LocalBackend.open(
             paths, site_id=profile.site_id, user_id=profile.user_id, provider_settings=settings.provider,
-            secrets=secrets, load_demo=load_demo, policy_profile=None,
+            secrets=secrets, load_demo=load_demo, policy_profile=None, resume=resume,
         )
     from leaselab_desktop.backends.cloudflare import CloudflareBackend, OfflineCache
     from leaselab_desktop.backends.errors import InvalidRequest

@@ -5,22 +5,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
+from leaselab_desktop.application import lifecycle, run_records
 from leaselab_desktop.config import ProviderSettings
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile
 from leaselab_desktop.domain.timefmt import utcnow
 from leaselab_desktop.screening.documents.analysis_store import AnalysisStore
 from leaselab_desktop.screening.documents.filestore import FileStore
-from leaselab_desktop.screening.facts import DocumentFacts, DocumentSet, Extraction, ScoreResult
+from leaselab_desktop.screening.facts import DocumentFacts, DocumentSet, Extraction
 from leaselab_desktop.screening.workflow import FatalStepError
 from leaselab_desktop.secrets import SecretStore
-from leaselab_desktop.store import Database
+from leaselab_desktop.store import Database, lead_status
 from leaselab_desktop.store import evaluations as evals_repo
 from leaselab_desktop.store import files as files_repo
 from leaselab_desktop.store import leads as leads_repo
@@ -28,16 +29,6 @@ from leaselab_desktop.store import leads as leads_repo
 log = logging.getLogger(__name__)
 WORKERS_AI_TOKEN_KEY = "provider:workers-ai:token"
 OPENAI_TOKEN_KEY = "provider:openai-compatible:token"
-
-
-def provider_costs_money(settings: ProviderSettings) -> bool:
-    """Only paid providers count against the monthly quota: Workers AI, or a remote OpenAI-style API."""
-    if settings.kind == "workers-ai":
-        return True
-    if settings.kind == "openai-compatible":
-        host = urlparse(settings.base_url or "").hostname or ""
-        return host not in {"localhost", "127.0.0.1", "::1"}
-    return False
 
 
 class LocalScreeningPorts:
@@ -161,11 +152,6 @@ class LocalScreeningPorts:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._cpu, page_images, docs.documents, paths)
 
-    def score(self, extraction: Extraction, profile: str) -> ScoreResult:
-        from leaselab_desktop.screening.scoring import score
-
-        return score(extraction.facts, extraction.signals, self.policy, profile)
-
     async def save_evaluation(
         self, site_id: str, evaluation: Evaluation, facts: dict[str, Any], file_hashes: list[str],
         forced_reason: str | None, requested_by: str | None,
@@ -180,34 +166,18 @@ class LocalScreeningPorts:
         await self.db.write(tx)
 
     async def update_lead(self, site_id: str, lead_id: str, evaluation: Evaluation) -> None:
-        def tx(c: Any) -> None:
-            c.execute(
-                "UPDATE leads SET ai_score = ?, ai_label = ?, status = 'ai_evaluated', updated_at = ? "
-                "WHERE site_id = ? AND id = ?",
-                (evaluation.score, evaluation.label, leads_repo.now_iso(), site_id, lead_id),
-            )
+        def tx(c: sqlite3.Connection) -> None:
+            lead_status.set_ai_result(c, site_id, lead_id, evaluation.score, evaluation.label)
+            lifecycle.apply(c, site_id, lead_id, "evaluation_completed")
 
         await self.db.write(tx)
 
     async def run_finished(self, instance_id: str, site_id: str, lead_id: str, step: str | None,
                            error: BaseException | None) -> None:
-        from leaselab_desktop.store import runs as runs_repo
-
-        def tx(c: Any) -> None:
-            if error is None:
-                runs_repo.update_run(c, instance_id, status="complete", current_step=None,
-                                     evaluation_id=f"ev_{instance_id}", completed_at=leads_repo.now_iso())
-                return
-            name = type(error).__name__
-            message = str(error) or name
-            runs_repo.record_error(c, instance_id=instance_id, lead_id=lead_id, site_id=site_id, step=step,
-                                   name=name, message=message)
-            runs_repo.update_run(c, instance_id, status="errored", error_name=name, error_message=message,
-                                 completed_at=leads_repo.now_iso())
-            c.execute("UPDATE leads SET status = CASE WHEN status = 'ai_evaluating' THEN 'documents_received' "
-                      "ELSE status END WHERE id = ? AND site_id = ?", (lead_id, site_id))
-
-        await self.db.write(tx)
+        """The workflow's last word, recorded before the engine reports the run finished (so a
+        follower never sees it unrecorded) by the one writer of run records."""
+        status = "complete" if error is None else "errored"
+        await self.db.write(lambda c: run_records.status_changed(c, instance_id, status, error, step))
 
     async def notify(self, site_id: str, lead_id: str, evaluation: Evaluation) -> str:
         self._notify(site_id, lead_id, evaluation)

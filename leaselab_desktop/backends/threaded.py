@@ -140,6 +140,9 @@ class ThreadedBackend:
     async def override(self, evaluation_id: str, recommendation: str, reason: str) -> Override:
         return await self._call(self.inner.override(evaluation_id, recommendation, reason))
 
+    async def list_runs(self, limit: int = 20) -> list[RunSnapshot]:
+        return await self._call(self.inner.list_runs(limit))
+
     async def terminate_run(self, run_id: str) -> None:
         await self._call(self.inner.terminate_run(run_id))
 

@@ -36,12 +36,12 @@ def epoch_seconds(value: object) -> float | None:
     return when.timestamp() if when is not None else None
 
 
-FieldType = Literal["text", "int", "epoch"]
+FieldType = Literal["text", "int", "bool", "epoch"]
 SortKind = Literal["name", "number", "text", "text_empty_last"]
 Align = Literal["left", "right", "center"]
 # How the GUI shows a value: "text" as is, "number" ("" when missing), "status" (readable, with the
-# batch state), "label" (a badge), "time" (a short local date).
-Format = Literal["text", "number", "status", "label", "time"]
+# batch state), "label" (a badge), "time" (a short local date), "flag" (``mark`` when true).
+Format = Literal["text", "number", "status", "label", "time", "flag"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,7 @@ class Shown:
     format: Format = "text"
     align: Align = "left"
     width_sample: str | None = None  # initial width fits this text; None: the column stretches
+    mark: str = "●"  # "flag" columns: shown when the value is true (read out as the title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class ListField:
     """One value the list carries per lead: a ``LeadRows`` column (and perhaps a table column).
 
     ``sql`` reads it from ``leads l`` (None: derived in Python after the page is read): never NULL
-    for "text"; for "epoch" it is the timestamp text, turned into epoch seconds by the store."""
+    for "text"; 0/1 for "bool"; for "epoch" the timestamp text, turned into epoch seconds by the store."""
 
     name: str
     sql: str | None

@@ -1,32 +1,25 @@
 """Pydantic models shared by every layer.
 
-They read both shapes servers send (camelCase leads and jobs, snake_case evaluations, both timestamp
-formats) and write one canonical shape: snake_case field names, ISO-8601 UTC timestamps
-(``model_dump(mode="json")``). Unknown vocabulary values are kept as strings.
+One shape: snake_case field names, ISO-8601 UTC timestamps on output (``model_dump(mode="json")``).
+Servers' spellings (camelCase leads and jobs, ``instance_id``/``job_id``, synonyms) are mapped to it at
+the edge, one module per API flavour (``backends/cloudflare/workflow_wire.py``, ``job_wire.py``).
+Unknown vocabulary values are kept as strings.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from leaselab_desktop.domain.timefmt import Timestamp
 from leaselab_desktop.domain.vocab import FINISHED_RUN_STATUSES, normalise_run_status
 
-_TO_ALIASES = AliasChoices("to_recommendation", "toRecommendation", "recommendation", "to")
-_COUNT_ALIASES = AliasChoices("evaluation_count", "evaluationCount", "used")
-_RUN_ID_ALIASES = AliasChoices("run_id", "runId", "instance_id", "instanceId", "job_id", "jobId")
-_QUEUED_ALIASES = AliasChoices("queued_at", "queuedAt", "requested_at", "requestedAt")
-
 
 class Model(BaseModel):
-    """Accepts snake_case and camelCase on input; extra keys are ignored, not fatal."""
+    """Extra keys are ignored, not fatal (older cached records, newer servers)."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=False
-    )
+    model_config = ConfigDict(extra="ignore", frozen=False)
 
     def canonical(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=False)
@@ -126,7 +119,7 @@ def _flag_list(value: Any) -> list[str]:
 
 
 class Evaluation(Model):
-    evaluation_id: str = Field(validation_alias=AliasChoices("evaluation_id", "evaluationId", "id"))
+    evaluation_id: str
     lead_id: str | None = None
     score: int = Field(ge=0, le=100)
     label: str
@@ -171,16 +164,16 @@ class Override(Model):
     evaluation_id: str
     lead_id: str | None = None
     from_recommendation: str | None = None
-    to_recommendation: str = Field(validation_alias=_TO_ALIASES)
+    to_recommendation: str
     reason: str
-    user_id: str | None = Field(default=None, validation_alias=AliasChoices("user_id", "userId", "who", "created_by"))
-    created_at: Timestamp | None = Field(default=None, validation_alias=AliasChoices("created_at", "createdAt", "when"))
+    user_id: str | None = None
+    created_at: Timestamp | None = None
 
 
 class Usage(Model):
     month: str
-    evaluation_count: int = Field(default=0, validation_alias=_COUNT_ALIASES)
-    quota_limit: int = Field(default=20, validation_alias=AliasChoices("quota_limit", "quotaLimit", "limit"))
+    evaluation_count: int = 0
+    quota_limit: int = 20
     tier: str | None = None
     remaining: int | None = None
     percentage: float | None = None
@@ -225,31 +218,26 @@ class RunError(Model):
     message: str = ""
 
 
-def _run_error(value: Any) -> Any:
-    if isinstance(value, str):
-        return {"name": "Error", "message": value}
-    return value
-
-
 class RunSnapshot(Model):
     """One look at a run: a workflow instance (project worker, local engine) or a job (deployed worker)."""
 
-    run_id: str = Field(validation_alias=_RUN_ID_ALIASES)
-    kind: Literal["workflow", "job"] = "workflow"
+    run_id: str
     lead_id: str | None = None
     status: str = "unknown"
     current_step: str | None = None
     steps: list[StepProgress] = Field(default_factory=list)
-    queued_at: Timestamp | None = Field(default=None, validation_alias=_QUEUED_ALIASES)
+    queued_at: Timestamp | None = None
     started_at: Timestamp | None = None
     completed_at: Timestamp | None = None
-    output: Evaluation | None = Field(default=None, validation_alias=AliasChoices("output", "evaluation"))
+    output: Evaluation | None = None
     error: RunError | None = None
     can_retry: bool = False
+    can_terminate: bool = True  # while it runs; a deployed worker's scheduled jobs cannot be stopped
     progress_message: str | None = None
+    # cut short when the process running it ended; resumes where someone follows it (local engine)
+    interrupted: bool = False
 
     _status = field_validator("status", mode="before")(normalise_run_status)
-    _error = field_validator("error", mode="before")(_run_error)
 
     @property
     def finished(self) -> bool:
@@ -257,8 +245,7 @@ class RunSnapshot(Model):
 
 
 class RunTicket(Model):
-    run_id: str = Field(validation_alias=_RUN_ID_ALIASES)
-    kind: Literal["workflow", "job"] = "workflow"
+    run_id: str
     lead_id: str
     status: str = "queued"
     requested_at: Timestamp | None = None

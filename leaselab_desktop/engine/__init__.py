@@ -19,7 +19,10 @@ committed before ``step.do`` returns, so a completed step is never run again. On
 pause, a restart from a step, or a crash and ``Engine.start()``), steps are matched by
 (name, occurrence count) and their stored results are returned. Workflow code outside steps runs
 again on every replay, so it must be deterministic; side effects belong inside ``step.do``.
-An attempt cut short by a crash is recorded as ``Interrupted`` and does not use up a retry.
+An attempt cut short by a stop or a crash is recorded as ``Interrupted`` (with its real end: the
+stop, or the last heartbeat before a kill) and does not use up a retry. ``start(resume=False)``
+takes unfinished instances over without running them (``dormant``) until ``resume(ids)``: for a
+short-lived process that would otherwise restart a step and abandon it when it exits.
 
 Statuses (Cloudflare's vocabulary, reported truthfully): ``queued`` (waiting for one of
 ``max_concurrency`` slots), ``running``, ``waiting`` (sleep / event), ``waitingForPause`` (pause

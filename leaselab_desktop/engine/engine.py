@@ -10,7 +10,7 @@ import re
 import sqlite3
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from leaselab_desktop.engine.errors import (
 )
 from leaselab_desktop.engine.events import EventHub, Subscription
 from leaselab_desktop.engine.handle import InstanceHandle, WorkflowBinding
+from leaselab_desktop.engine.heartbeat import beat
 from leaselab_desktop.engine.records import Run
 from leaselab_desktop.engine.runtime import Runtime, Suspended
 from leaselab_desktop.engine.serial import EncodeError, encode
@@ -86,10 +87,16 @@ class Engine:
         self._read_pool: ThreadPoolExecutor | None = None  # async reads of finished instances
         self._last_purge = 0.0
         self._closing = False
+        # Unfinished instances taken over at start but not run (start(resume=False)): a short-lived
+        # process must not restart a step it would abandon when it exits. resume() runs them.
+        self._dormant: set[str] = set()
+        self._heartbeat: asyncio.Task[None] | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
-    async def start(self) -> None:
-        """Open (or create) the database and resume unfinished instances."""
+    async def start(self, *, resume: bool = True) -> None:
+        """Open (or create) the database and resume unfinished instances. With ``resume=False``
+        they are taken over but left dormant (reported ``queued``) until :meth:`resume` names
+        them: for a process that will not stay to finish them."""
         if self._writer is not None:
             return
         self._closing = False
@@ -108,8 +115,26 @@ class Engine:
             await self.close()
             raise EngineDatabaseError(f"reading the workflow database {self.db_path} failed: {exc}") from None
         resumed = [run for run in runs if self._recover(run)]
-        self._launch_gradually(resumed)
+        if resume:
+            self._launch_gradually(resumed)
+        else:
+            self._dormant = {run.id for run in resumed}
+        self._heartbeat = loop.create_task(beat(self._live.values, lambda: None if self._closing else self._rt,
+                                                self.clock.time), name="engine-heartbeat")
         await self.purge()
+
+    @property
+    def dormant(self) -> frozenset[str]:
+        """Unfinished instances this engine took over without running them (``start(resume=False)``)."""
+        return frozenset(self._dormant)
+
+    def resume(self, instance_ids: Iterable[str] | None = None) -> list[str]:
+        """Run dormant instances (all, or the ones named); returns the ids launched."""
+        wanted = set(self._dormant if instance_ids is None else instance_ids) & self._dormant
+        runs = [self._live[i] for i in sorted(wanted) if i in self._live]
+        self._dormant -= wanted
+        self._launch_gradually(runs)
+        return [run.id for run in runs]
 
     def _recover(self, run: Run) -> bool:
         """Take over an unfinished instance; True when it should run again."""
@@ -130,6 +155,12 @@ class Engine:
         if self._closing:
             return
         self._closing = True
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._heartbeat
+            self._heartbeat = None
+        self._dormant = set()
         for run in list(self._live.values()):
             if run.task is not None and not run.task.done():
                 run.cancel_reason = "shutdown"
@@ -285,6 +316,7 @@ class Engine:
 
     # -- running ----------------------------------------------------------------------------------
     def launch(self, run: Run) -> None:
+        self._dormant.discard(run.id)
         run.cancel_reason = None
         run.pause_requested = False
         task = asyncio.get_running_loop().create_task(self._drive(run), name=f"workflow:{run.id}")
@@ -329,6 +361,7 @@ class Engine:
         error: dict[str, str] | None = None,
     ) -> None:
         rt = self.rt
+        self._dormant.discard(run.id)
         rt.release_slot(run)
         run.durable = None  # the final write is queued after the last step's, so it implies it
         ended = self.clock.time()

@@ -23,6 +23,12 @@ def _iso(ts: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def interrupted_attempt() -> dict[str, Any]:
+    """What an attempt cut short by a stop or kill is marked with; it uses up no retry."""
+    return {"success": False, "interrupted": True, "error": {
+        "name": "Interrupted", "message": "the app stopped during this attempt; it runs again when resumed"}}
+
+
 @dataclass(slots=True)
 class StepRecord:
     name: str
@@ -76,14 +82,11 @@ class StepRecord:
     def from_row(cls, row: Any) -> StepRecord:
         attempts = json.loads(row["attempts"] or "[]")
         for attempt in attempts:
-            if attempt.get("end") is None:  # the process stopped during this attempt
-                attempt["end"] = attempt.get("start")
-                attempt["success"] = False
-                attempt["interrupted"] = True
-                attempt["error"] = {
-                    "name": "Interrupted",
-                    "message": "the engine stopped during this attempt; it was run again",
-                }
+            alive = attempt.pop("alive", None)  # the engine's heartbeat stamp
+            if attempt.get("end") is None:  # the process was killed during this attempt
+                # its end: when it was last seen alive, else its start
+                attempt["end"] = alive or attempt.get("start")
+                attempt.update(interrupted_attempt())
         return cls(
             name=row["name"], occurrence=row["occurrence"], ord=row["ord"], type=row["type"],
             start=row["start"], end=row["end"],
@@ -114,6 +117,7 @@ class StepRecord:
                     "end": iso(a.get("end")),
                     "success": a.get("success"),
                     "error": a.get("error"),
+                    **({"interrupted": True} if a.get("interrupted") else {}),
                 }
                 for a in self.attempts
             ]

@@ -22,7 +22,7 @@ from leaselab_desktop.engine.errors import (
     error_from_info,
     error_info,
 )
-from leaselab_desktop.engine.records import StepRecord, iso
+from leaselab_desktop.engine.records import StepRecord, interrupted_attempt, iso
 from leaselab_desktop.engine.serial import EncodeError, encode
 
 if TYPE_CHECKING:
@@ -98,7 +98,10 @@ class WorkflowStep:
                     attempt.update(end=rt.now(), success=False,
                                    error={"name": "Terminated", "message": message})
                     rt.write(repo.save_step(run.id, rec))
-                raise  # a shutdown leaves the attempt open: it is "Interrupted" at the next start
+                elif run.cancel_reason == "shutdown":  # ends now; runs again at the next resume
+                    attempt.update(end=rt.now(), **interrupted_attempt())
+                    rt.write(repo.save_step(run.id, rec))
+                raise
             except Exception as exc:
                 failure = exc
             else:

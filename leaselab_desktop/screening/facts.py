@@ -29,6 +29,16 @@ class PayStub(BaseModel):
     employer: str | None = None
 
 
+class FactSource(BaseModel):
+    """Where a fact was read: page (0-based), box (x0, top, x1, bottom in the page's unit) and the
+    reader's confidence (1.0 for a PDF text layer; the OCR score otherwise)."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    confidence: float = 1.0
+    how: str = ""  # same cell | cell to the right | below | under column header | table row
+
+
 class BankStatement(BaseModel):
     opening_balance: float | None = None
     closing_balance: float | None = None
@@ -37,6 +47,10 @@ class BankStatement(BaseModel):
     # (description, amount, running balance) as printed
     transactions: list[tuple[str, float, float | None]] = Field(default_factory=list)
     recurring_income_monthly: float | None = None
+    period_start: str | None = None  # ISO date
+    period_end: str | None = None
+    # pages that do not continue the one before ("page 2 starts from 9,999.00, but …")
+    continuity_breaks: list[str] = Field(default_factory=list)
 
 
 class DocumentFacts(BaseModel):
@@ -64,6 +78,11 @@ class DocumentFacts(BaseModel):
     bank_statement: BankStatement | None = None
     monthly_income_estimate: float | None = None  # what this document alone supports
     public_assistance_monthly: float | None = None  # e.g. Ontario Works / ODSP deposits
+    # fact name ("gross", "net", "closing_balance", …) -> where it was read (layout reading only)
+    fact_sources: dict[str, FactSource] = Field(default_factory=dict)
+    low_confidence_facts: list[str] = Field(default_factory=list)  # read, but below the OCR bar
+    # values an earlier PDF revision printed where this one differs ("gross" -> 2100.0)
+    original_values: dict[str, float | str] = Field(default_factory=dict)
 
 
 class DocumentSet(BaseModel):
@@ -91,6 +110,9 @@ class ApplicantFacts(BaseModel):
     average_bank_balance: float | None = None
     negative_balance_days: int | None = None
     application_fields_complete: float = 0.0  # 0..1 share of required application fields filled
+    # why documents did not verify ("Could not read the gross pay on paystub_march.pdf.");
+    # shown with the income factor, never scored
+    verification_notes: list[str] = Field(default_factory=list)
 
 
 class Extraction(BaseModel):

@@ -98,6 +98,8 @@ def _bands_factor(rule: BandsFactor, facts: ApplicantFacts, best_band: bool = Fa
         )
     else:
         source = SOURCES.get(rule.measure.name, rule.measure.name)
+    if rule.measure.name == "rent_to_income" and facts.verification_notes:
+        notes += facts.verification_notes[:4]  # why a document did not verify (never scored)
     text = " ".join(t for t in [explanation, *notes] if t)
     return Outcome(_factor(rule, points, text, source, ctx), improve)
 
@@ -143,12 +145,19 @@ def signal_penalty(rule: SignalsFactor, signals: list[Signal], ignore: frozenset
 
 
 def _signals_factor(
-    rule: SignalsFactor, signals: list[Signal], ignore: frozenset[str] = frozenset()
+    rule: SignalsFactor, signals: list[Signal], unreadable: int = 0,
+    ignore: frozenset[str] = frozenset(),
 ) -> Outcome:
     points = min(max(rule.max_points - signal_penalty(rule, signals, ignore), 0.0), rule.max_points)
     counted = [s for s in signals if _severity(s) not in ignore]
     improve: list[str] = []
-    if not counted:
+    if not counted and unreadable > 0:  # silence would claim documents nobody could read
+        text = (
+            f"No document signals in the documents that could be read; {unreadable} document(s) "
+            "could not be read, so they were not checked."
+        )
+        source = "document checks"
+    elif not counted:
         text = "No document signals."
         source = "document checks"
     else:
@@ -194,7 +203,7 @@ def evaluate_factors(
         elif isinstance(rule, DocumentsFactor):
             out = _documents_factor(rule, facts)
         else:
-            out = _signals_factor(rule, signals, ignore_severities)
+            out = _signals_factor(rule, signals, facts.documents_unreadable, ignore_severities)
         outcomes.append(out)
     return outcomes
 

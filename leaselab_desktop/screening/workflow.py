@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile
+from leaselab_desktop.domain.run_ids import evaluation_id_for
 from leaselab_desktop.domain.spec import StepSpec, load_spec
 from leaselab_desktop.domain.timefmt import format_timestamp
 from leaselab_desktop.engine import (
@@ -26,6 +27,8 @@ from leaselab_desktop.engine import (
     WorkflowStep,
 )
 from leaselab_desktop.screening.facts import DocumentSet, Extraction, ScoreResult
+from leaselab_desktop.screening.policy import Policy, load_policy
+from leaselab_desktop.screening.scoring import score
 
 WORKFLOW_NAME = load_spec().workflow.name
 TEXT_CAP_PER_DOCUMENT = 20_000  # step results stay far below 1 MiB
@@ -50,7 +53,6 @@ class ScreeningPorts(Protocol):
         self, lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]]
     ) -> DocumentSet: ...
     async def extract(self, provider: str, lead: Lead, docs: DocumentSet) -> Extraction: ...
-    def score(self, extraction: Extraction, profile: str) -> ScoreResult: ...
     async def save_evaluation(self, site_id: str, evaluation: Evaluation, facts: dict[str, Any],
                               file_hashes: list[str], forced_reason: str | None, requested_by: str | None) -> None: ...
     async def update_lead(self, site_id: str, lead_id: str, evaluation: Evaluation) -> None: ...
@@ -100,7 +102,7 @@ def _evaluation(instance_id: str, req: EvaluationRequest, result: ScoreResult, e
                 docs: DocumentSet, now: datetime) -> Evaluation:
     """The evaluation the parse step stores: the policy's score and reasons, the provider's reading."""
     return Evaluation(
-        evaluation_id=f"ev_{instance_id}",
+        evaluation_id=evaluation_id_for(instance_id),
         lead_id=req.lead_id,
         score=result.score,
         label=result.label,
@@ -123,8 +125,9 @@ def _evaluation(instance_id: str, req: EvaluationRequest, result: ScoreResult, e
 
 
 class EvaluationWorkflow(WorkflowEntrypoint):
-    def __init__(self, ports: ScreeningPorts) -> None:
-        self.ports = ports
+    def __init__(self, ports: ScreeningPorts, policy: Policy | None = None) -> None:
+        self.ports = ports  # I/O only; scoring is pure and runs here
+        self.policy = policy or load_policy()
 
     async def run(self, event: WorkflowEvent, step: WorkflowStep) -> Any:
         req = EvaluationRequest(**event.payload)
@@ -174,7 +177,7 @@ class EvaluationWorkflow(WorkflowEntrypoint):
                 extraction = Extraction.model_validate(raw)
             except ValueError as exc:
                 raise NonRetryableError(f"The AI answer does not fit the evaluation schema: {exc}") from exc
-            result = ports.score(extraction, req.policy_profile)
+            result = score(extraction.facts, extraction.signals, self.policy, req.policy_profile)
             evaluation = _evaluation(event.instance_id, req, result, extraction, docs, ports.now())
             return {"evaluation": evaluation.canonical(), "facts": extraction.facts.model_dump(mode="json")}
 

@@ -46,3 +46,9 @@ def other_leads_with_hashes(
     for r in rows:
         out.setdefault(r["sha256"], []).append(r["lead_id"])
     return out
+
+
+def all_files(conn: sqlite3.Connection) -> list[LeadFile]:
+    """Every site's files, in the order they arrived (intake analysis of a freshly loaded store)."""
+    rows = conn.execute("SELECT * FROM lead_files ORDER BY lead_id, uploaded_at, id")
+    return [LeadFile.model_validate(dict(r)) for r in rows]

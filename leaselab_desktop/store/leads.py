@@ -116,6 +116,8 @@ _KEYSET = "id:"  # list_lead_rows cursors: the last id of the previous page
 def _parse(f: ListField, texts: list[str]) -> list[Any]:
     if f.type == "int":
         return [int(v) if v else None for v in texts]
+    if f.type == "bool":
+        return [v not in ("", "0") for v in texts]
     if f.type == "epoch":
         return [float(v) if v else None for v in texts]
     return list(map(str.strip, texts)) if f.strip else texts
@@ -143,6 +145,8 @@ def _read_page(conn: sqlite3.Connection, inner: str, params: list[Any]) -> tuple
             col = [s if v is None else epoch_seconds(v) for s, v in zip(col, raw, strict=True)]
         elif f.strip:
             col = [v.strip() for v in col]
+        elif f.type == "bool":
+            col = [bool(v) for v in col]
         cols.append(col)
     return count, last, cols
 
@@ -188,13 +192,6 @@ def insert_lead(conn: sqlite3.Connection, site_id: str, new: NewLead, lead_id: s
     )
     add_history(conn, site_id, lead_id, "created", {"source": "intake"})
     return lead_id
-
-
-def set_lead_status(conn: sqlite3.Connection, site_id: str, lead_id: str, status: str) -> None:
-    conn.execute(
-        "UPDATE leads SET status = ?, updated_at = ? WHERE site_id = ? AND id = ?",
-        (status, now_iso(), site_id, lead_id),
-    )
 
 
 def add_history(

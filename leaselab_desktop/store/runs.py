@@ -54,6 +54,27 @@ def active_run(conn: sqlite3.Connection, site_id: str, lead_id: str) -> sqlite3.
     return row
 
 
+def get_run_any_site(conn: sqlite3.Connection, instance_id: str) -> sqlite3.Row | None:
+    row: sqlite3.Row | None = conn.execute("SELECT * FROM ai_workflow_runs WHERE instance_id = ?",
+                                           (instance_id,)).fetchone()
+    return row
+
+
+def set_current_step(conn: sqlite3.Connection, instance_id: str, step: str | None, *, unless: tuple[str, ...]) -> None:
+    marks = ",".join("?" for _ in unless)
+    conn.execute(f"UPDATE ai_workflow_runs SET current_step = ? WHERE instance_id = ? AND status NOT IN ({marks})",
+                 (step, instance_id, *unless))
+
+
+def list_runs(conn: sqlite3.Connection, site_id: str, limit: int) -> list[sqlite3.Row]:
+    """The site's unfinished runs, then its most recent finished ones, newest first; at most ``limit``."""
+    marks = ",".join("?" for _ in ACTIVE)
+    return conn.execute(
+        f"SELECT * FROM ai_workflow_runs WHERE site_id = ? ORDER BY status IN ({marks}) DESC, queued_at DESC, "
+        "rowid DESC LIMIT ?", (site_id, *ACTIVE, limit),
+    ).fetchall()
+
+
 def unfinished_runs(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     marks = ",".join("?" for _ in ACTIVE)
     return conn.execute(f"SELECT * FROM ai_workflow_runs WHERE status IN ({marks})", ACTIVE).fetchall()

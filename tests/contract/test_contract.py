@@ -112,7 +112,7 @@ async def test_files_and_bytes(backend: Backend) -> None:
 async def test_evaluation_runs_the_seven_steps(backend: Backend) -> None:
     lead_id = await fresh_lead(backend)
     ticket = await backend.start_evaluation(lead_id)
-    assert ticket.lead_id == lead_id and ticket.kind == "workflow"
+    assert ticket.lead_id == lead_id and ticket.status == "queued"
     snaps = await _run_to_end(backend, ticket.run_id)
     final = snaps[-1]
     assert final.status == "complete", final.error
@@ -222,3 +222,18 @@ async def test_terminate_ends_an_active_run(backend: Backend) -> None:
     if final.status == "terminated":
         assert final.can_retry and final.output is None
         assert await backend.active_run(lead_id) is None
+
+
+async def test_list_runs_shows_a_run_from_start_to_end(backend: Backend) -> None:
+    """Runs are listed unfinished first, then recent ones (the Cloudflare backend lists the runs
+    this app started or followed: the server has no list of runs)."""
+    lead_id = await fresh_lead(backend)
+    ticket = await backend.start_evaluation(lead_id)
+    listed = {r.run_id: r for r in await backend.list_runs(50)}
+    assert ticket.run_id in listed and listed[ticket.run_id].lead_id == lead_id
+    final = (await _run_to_end(backend, ticket.run_id))[-1]
+    again = await backend.list_runs(50)
+    mine = next(r for r in again if r.run_id == ticket.run_id)
+    assert mine.status == final.status == "complete" and not mine.interrupted
+    done = [r.finished for r in again]
+    assert done == sorted(done), "unfinished runs come first"

@@ -319,8 +319,8 @@ class FakeBackend:
         run_id = f"run_{lead_id}_{next(self._ids)}"
         self.quota.evaluation_count += 1
         self.quota.remaining = max(self.quota.quota_limit - self.quota.evaluation_count, 0)
-        snap = RunSnapshot(run_id=run_id, kind=self.run_kind, lead_id=lead_id, status="queued", queued_at=T0,
-                           steps=[StepProgress(name=n) for n in WORKFLOW_STEPS])
+        snap = RunSnapshot(run_id=run_id, can_terminate=self.run_kind != "job", lead_id=lead_id, status="queued",
+                           queued_at=T0, steps=[StepProgress(name=n) for n in WORKFLOW_STEPS])
         self.runs[run_id] = snap
         self._drivers[run_id] = asyncio.ensure_future(self._drive(run_id))
         return RunTicket(run_id=run_id, lead_id=lead_id, status="queued", usage=self.quota.model_copy())
@@ -415,6 +415,11 @@ class FakeBackend:
             if snap.lead_id == lead_id and not snap.finished:
                 return snap.model_copy(deep=True)
         return None
+
+    async def list_runs(self, limit: int = 20) -> list[RunSnapshot]:
+        self._check()
+        runs = sorted(self.runs.values(), key=lambda s: s.finished)
+        return [s.model_copy(deep=True) for s in runs[:limit]]
 
     async def terminate_run(self, run_id: str) -> None:
         self._check()

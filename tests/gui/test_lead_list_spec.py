@@ -27,10 +27,13 @@ EXTENDED = textwrap.dedent('''
     from leaselab_desktop.domain import listing
     from leaselab_desktop.domain.listing import ListField, Shown
 
-    # The whole change: one entry.
+    # The whole change: one entry per column (a text column, and a mark).
     listing.LEAD_LIST = (*listing.LEAD_LIST, ListField(
         "employments", "COALESCE(l.employment_status, '')", "text", lambda lead: lead.employment_status or "",
         repeats=True, shown=Shown("employment", "Employment", "text", align="right", width_sample="self_employed"),
+    ), ListField(
+        "phoned", "l.phone IS NOT NULL", "bool", lambda lead: lead.phone is not None,
+        shown=Shown("phoned", "Has a phone number", "number", "flag", "center", width_sample="Phone", mark="☎"),
     ))
 
     from leaselab_desktop.domain.listing import LeadRows
@@ -48,7 +51,7 @@ EXTENDED = textwrap.dedent('''
         c.execute("INSERT INTO properties (id, site_id, name, created_at) VALUES ('p','s','Harbour',?)", (TS,))
         for first, job in (("Ana", "student"), ("Ben", "employed"), ("Cy", None)):
             new = NewLead(property_id="p", first_name=first, last_name="Doe", email=first + "@x",
-                          employment_status=job)
+                          employment_status=job, phone="555" if first == "Ben" else None)
             leads.insert_lead(c, "s", new)
 
     db = Database.open(Path(sys.argv[1]))
@@ -63,15 +66,21 @@ EXTENDED = textwrap.dedent('''
     model.set_leads(rows)
     col = Column.EMPLOYMENT
     model.sort(col, Qt.SortOrder.AscendingOrder)
+    sorted_texts = [model.index(r, col).data() for r in range(model.rowCount())]
     view = LeadTableView()
     view.show_leads(model)
     view.resize(900, 300)
-    picture = view.grab()  # paints every column, the new one too
+    picture = view.grab()  # paints every column, the new ones too
+    mark = Column.PHONED
+    model.sort(mark, Qt.SortOrder.DescendingOrder)
     print(json.dumps({
+        "marks": [model.index(r, mark).data() for r in range(model.rowCount())],
+        "mark_read_out": model.index(0, mark).data(Qt.ItemDataRole.AccessibleTextRole),
+        "marked_first": model.index(0, Column.NAME).data(),
         "columns": model.columnCount(),
         "title": model.headerData(col, Qt.Orientation.Horizontal),
         "align": model.index(0, col).data(Qt.ItemDataRole.TextAlignmentRole),
-        "sorted": [model.index(r, col).data() for r in range(model.rowCount())],
+        "sorted": sorted_texts,
         "store_equals_models": [rows.row(i) for i in range(len(rows))]
                                == [from_models.row(i) for i in range(len(from_models))],
         "employments": sorted(rows.employments),
@@ -97,8 +106,10 @@ def test_adding_a_column_touches_one_list(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    assert out["columns"] == len(Column) + 1 and out["title"] == "Employment"
+    assert out["columns"] == len(Column) + 2 and out["title"] == "Employment"
     assert out["align"] == int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     assert out["sorted"] == ["", "employed", "student"]
     assert out["store_equals_models"] and out["employments"] == ["", "employed", "student"]
     assert out["painted"]
+    assert out["marks"] == ["☎", "", ""] and out["mark_read_out"] == "Has a phone number"
+    assert out["marked_first"] == "Ben Doe"

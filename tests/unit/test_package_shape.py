@@ -15,7 +15,7 @@ PACKAGE = "leaselab_desktop"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 80
 # Belongs to the application-layer work, which shrinks it; remove once it is under the limit.
-KNOWN_LONG_MODULES = {"leaselab_desktop/backends/local.py"}
+KNOWN_LONG_MODULES: set[str] = set()  # none left: the application layer made backends/local.py small
 
 
 def _modules(root: Path = ROOT) -> dict[str, Path]:

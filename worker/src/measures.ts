@@ -23,6 +23,8 @@ export interface ApplicantFacts {
   average_bank_balance?: number | null;
   negative_balance_days?: number | null;
   application_fields_complete?: number;
+  /** Why documents did not verify ("Could not read the gross pay on stub.pdf."); shown, never scored. */
+  verification_notes?: string[];
 }
 
 export interface Measure {

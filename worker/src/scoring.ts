@@ -178,6 +178,8 @@ function bandsFactor(rule: BandsFactor, facts: ApplicantFacts, bestBand: boolean
   const source = rule.measure.name === "rent_to_income"
     ? (mv.basis === "stated" ? "application (stated income) and unit rent" : "income documents and unit rent")
     : SOURCES[rule.measure.name] ?? rule.measure.name;
+  // why a document did not verify (never scored)
+  if (rule.measure.name === "rent_to_income") notes.push(...(facts.verification_notes ?? []).slice(0, 4));
   const text = [explanation, ...notes].filter(Boolean).join(" ");
   return { factor: makeFactor(rule, points, text, source, ctx), improve };
 }
@@ -222,13 +224,17 @@ function signalPenalty(rule: SignalsFactor, signals: Signal[], ignore: Set<strin
   return total;
 }
 
-function signalsFactor(rule: SignalsFactor, signals: Signal[], ignore: Set<string>): Outcome {
+function signalsFactor(rule: SignalsFactor, signals: Signal[], unreadable: number, ignore: Set<string>): Outcome {
   const points = Math.min(Math.max(rule.max_points - signalPenalty(rule, signals, ignore), 0), rule.max_points);
   const counted = signals.filter((s) => !ignore.has(severityOf(s)));
   const improve: string[] = [];
   let text: string;
   let source: string;
-  if (!counted.length) {
+  if (!counted.length && unreadable > 0) {
+    // silence would claim documents nobody could read
+    text = `No document signals in the documents that could be read; ${unreadable} document(s) could not be read, so they were not checked.`;
+    source = "document checks";
+  } else if (!counted.length) {
     text = "No document signals.";
     source = "document checks";
   } else {
@@ -251,7 +257,7 @@ function evaluateFactors(profile: Profile, facts: ApplicantFacts, signals: Signa
   return profile.factors.map((rule) => {
     if (rule.type === "bands") return bandsFactor(rule, facts, bestBand.has(rule.code));
     if (rule.type === "documents") return documentsFactor(rule, facts);
-    return signalsFactor(rule, signals, ignore);
+    return signalsFactor(rule, signals, facts.documents_unreadable ?? 0, ignore);
   });
 }
 

@@ -17,13 +17,16 @@ from leaselab_desktop.backends.cloudflare.client import Clock, GenericNotFound, 
 from leaselab_desktop.backends.cloudflare.followups import follow_run
 from leaselab_desktop.backends.cloudflare.freshness import ReadInfo
 from leaselab_desktop.backends.cloudflare.intake import ServerManagedIntake
+from leaselab_desktop.backends.cloudflare.offline_list import page_leads
 from leaselab_desktop.backends.cloudflare.runs import RunReader
 from leaselab_desktop.backends.cloudflare.session import FALLBACK_ERRORS, MISSING, ServerSession
+from leaselab_desktop.backends.cloudflare.shapes import usage_from
 from leaselab_desktop.backends.cloudflare.wire import (
     answer_data,
     evaluation,
+    file_from,
+    lead_from,
     override_from,
-    page_leads,
     seg,
     start_ticket,
 )
@@ -123,7 +126,7 @@ class CloudflareBackend(ServerManagedIntake):
             answer = await self.api.get("/api/ops/leads", params=params)
             body = answer.payload if isinstance(answer.payload, dict) else {}
             self.session.observe(fl.from_leads_answer(body))
-            leads = [Lead.model_validate(x) for x in body.get("data") or []]
+            leads = [lead_from(x) for x in body.get("data") or []]
             self.cache.put_leads(self.site_id, leads, self.clock())
             if "next_cursor" in body:
                 return LeadPage(items=leads, next_cursor=body.get("next_cursor"))
@@ -144,7 +147,7 @@ class CloudflareBackend(ServerManagedIntake):
     async def get_lead(self, lead_id: str) -> Lead:
         async def fetch() -> Lead:
             answer = await self.api.get(f"/api/ops/leads/{seg(lead_id)}")
-            lead = Lead.model_validate(answer_data(answer))
+            lead = lead_from(answer_data(answer))
             self.cache.put_leads(self.site_id, [lead], self.clock())
             return lead
 
@@ -153,7 +156,7 @@ class CloudflareBackend(ServerManagedIntake):
     async def list_files(self, lead_id: str) -> list[LeadFile]:
         async def fetch() -> list[LeadFile]:
             answer = await self.api.get(f"/api/ops/leads/{seg(lead_id)}/files")
-            files = [LeadFile.model_validate(x) for x in answer_data(answer) or []]
+            files = [file_from(x) for x in answer_data(answer) or []]
             self.cache.put_files(self.site_id, lead_id, files)
             return files
 
@@ -214,15 +217,15 @@ class CloudflareBackend(ServerManagedIntake):
             if status is not None:
                 self.session.observe(fl.from_error(status, err_body))
             raise
-        ticket = start_ticket(answer.payload, lead_id)
-        self.session.observe(fl.Flavour(ticket.kind))
+        ticket, flavour = start_ticket(answer.payload, lead_id)
+        self.session.observe(flavour)
         usage = ticket.usage
         if usage is not None:
             self.cache.put_usage(self.site_id, usage)
         self.cache.put_run(self.site_id, RunSnapshot(
-            run_id=ticket.run_id, kind=ticket.kind, lead_id=ticket.lead_id, status=ticket.status,
-            queued_at=ticket.requested_at,
-        ))
+            run_id=ticket.run_id, lead_id=ticket.lead_id, status=ticket.status, queued_at=ticket.requested_at,
+            can_terminate=flavour is not fl.Flavour.JOB,
+        ), flavour.run_kind)
         self.session.fresh()
         return ticket
 
@@ -245,6 +248,16 @@ class CloudflareBackend(ServerManagedIntake):
             if not snap.finished:
                 return snap
         return None
+
+    async def list_runs(self, limit: int = 20) -> list[RunSnapshot]:
+        """The server lists no runs: those this app started or followed, unfinished ones refreshed."""
+        out: list[RunSnapshot] = []
+        for held in self.cache.recent_runs(self.site_id, limit):
+            try:
+                out.append(held if held.finished else await self.get_run(held.run_id))
+            except NotFound:
+                self.cache.forget_run(self.site_id, held.run_id)
+        return out
 
     async def latest_evaluation(self, lead_id: str) -> Evaluation | None:
         async def fetch() -> Evaluation | None:
@@ -321,9 +334,9 @@ class CloudflareBackend(ServerManagedIntake):
 
         async def fetch() -> Usage:
             answer = await self.api.get("/api/ops/ai-usage", params={"month": month})
-            data = dict(answer_data(answer) or {})
-            data.setdefault("month", month)
-            usage = Usage.model_validate(data)
+            usage = usage_from(answer_data(answer) or {}, month)
+            if usage is None:
+                raise BackendUnavailable("The server's usage answer could not be read.")
             self.cache.put_usage(self.site_id, usage)
             return usage
 

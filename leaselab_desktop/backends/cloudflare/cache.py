@@ -304,11 +304,12 @@ class OfflineCache:
 
     # -- runs (followed again after a restart) ------------------------------------------------
 
-    def put_run(self, site_id: str, snapshot: RunSnapshot) -> None:
+    def put_run(self, site_id: str, snapshot: RunSnapshot, kind: str) -> None:
+        """``kind``: which API serves the run, "workflow" or "job" (the route it is read from)."""
         with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (site_id, snapshot.run_id, snapshot.kind, snapshot.lead_id, snapshot.status,
+                (site_id, snapshot.run_id, kind, snapshot.lead_id, snapshot.status,
                  int(snapshot.finished), json.dumps(snapshot.canonical()),
                  format_timestamp(utcnow())),
             )
@@ -317,10 +318,20 @@ class OfflineCache:
         rows = self._rows("SELECT json FROM runs WHERE site_id = ? AND run_id = ?", (site_id, run_id))
         return RunSnapshot.model_validate_json(rows[0][0]) if rows else None
 
+    def run_kind(self, site_id: str, run_id: str) -> str | None:
+        rows = self._rows("SELECT kind FROM runs WHERE site_id = ? AND run_id = ?", (site_id, run_id))
+        return str(rows[0][0]) if rows else None
+
     def open_runs(self, site_id: str) -> list[RunSnapshot]:
         rows = self._rows(
             "SELECT json FROM runs WHERE site_id = ? AND finished = 0 ORDER BY updated_at", (site_id,)
         )
+        return [RunSnapshot.model_validate_json(r[0]) for r in rows]
+
+    def recent_runs(self, site_id: str, limit: int) -> list[RunSnapshot]:
+        """The runs this app started or followed: unfinished first, then the latest seen."""
+        rows = self._rows("SELECT json FROM runs WHERE site_id = ? ORDER BY finished, updated_at DESC LIMIT ?",
+                          (site_id, limit))
         return [RunSnapshot.model_validate_json(r[0]) for r in rows]
 
     def forget_run(self, site_id: str, run_id: str) -> None:

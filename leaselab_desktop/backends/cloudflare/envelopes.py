@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from leaselab_desktop.backends.cloudflare.shapes import usage_from
 from leaselab_desktop.backends.errors import (
     AlreadyEvaluated,
     AlreadyRunning,
@@ -20,8 +21,7 @@ from leaselab_desktop.backends.errors import (
     QuotaExceeded,
     Unauthorized,
 )
-from leaselab_desktop.domain.models import Usage
-from leaselab_desktop.domain.timefmt import parse_timestamp, utcnow
+from leaselab_desktop.domain.timefmt import parse_timestamp
 
 
 def with_body(err: BackendError, status: int, body: Any) -> BackendError:
@@ -39,24 +39,13 @@ class GenericNotFound(NotFound):
     """A 404 in the generic ``{"error": "Not found"}`` shape: unknown route or missing record."""
 
 
-def _usage(raw: Any) -> Usage | None:
-    if not isinstance(raw, dict):
-        return None
-    data = dict(raw)
-    data.setdefault("month", utcnow().strftime("%Y-%m"))
-    try:
-        return Usage.model_validate(data)
-    except ValueError:
-        return None
-
-
 def error_for(status: int, payload: Any) -> BackendError:
     """Map either error envelope onto a typed error with a message an agent can act on."""
     body = payload if isinstance(payload, dict) else {}
     code = str(body.get("error") or "")
     message = str(body.get("message") or "")
     if code == "QuotaExceeded":
-        usage = _usage(body.get("usage"))
+        usage = usage_from(body.get("usage"))
         text = message or "The monthly AI evaluation limit for this site has been reached."
         return QuotaExceeded(text, usage)
     if code in ("AlreadyRunning", "JobAlreadyPending"):
@@ -88,7 +77,7 @@ def error_for(status: int, payload: Any) -> BackendError:
     if status in (400, 405, 409, 413, 422):  # 409 left here: a state conflict (e.g. NotRunning)
         return InvalidRequest(message or code or f"The server refused the request (HTTP {status}).")
     if status == 429:
-        return QuotaExceeded(message or "Too many requests; try again shortly.", _usage(body.get("usage")))
+        return QuotaExceeded(message or "Too many requests; try again shortly.", usage_from(body.get("usage")))
     text = message or code or "no details"
     return BackendUnavailable(f"The server failed (HTTP {status}): {text}")
 

@@ -20,21 +20,42 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from leaselab_desktop.backends.cloudflare.cache import OfflineCache
-from leaselab_desktop.backends.cloudflare.client import StreamBroken, StreamUnsupported
-from leaselab_desktop.backends.cloudflare.polling import AdaptivePoller
-from leaselab_desktop.backends.cloudflare.runs import RunReader
+from leaselab_desktop.backends.cloudflare.client import Clock, OpsClient, Sleep, StreamBroken, StreamUnsupported
+from leaselab_desktop.backends.cloudflare.polling import AdaptivePoller, StepTimings
 from leaselab_desktop.backends.cloudflare.stream import run_updates
 from leaselab_desktop.backends.cloudflare.wire import run_snapshot, seg
 from leaselab_desktop.backends.errors import BackendUnavailable, NotFound, Unauthorized
+from leaselab_desktop.config import PollingSettings
 from leaselab_desktop.domain.models import RunSnapshot
 
 log = logging.getLogger(__name__)
 OnSnapshot = Callable[[RunSnapshot], Awaitable[None] | None]
+
+
+class RunSource(Protocol):
+    """What following a run needs (``runs.RunReader`` in the backend; a fake in tests): reads of the
+    run with the cache behind them, the transport for the stream, and the polling settings."""
+
+    @property
+    def api(self) -> OpsClient: ...
+    @property
+    def clock(self) -> Clock: ...
+
+    polling: PollingSettings
+    step_timings: StepTimings
+    rng: random.Random
+    sleep: Sleep
+
+    def kind(self, run_id: str) -> str | None: ...
+    async def get(self, run_id: str) -> RunSnapshot: ...
+    async def fetch(self, run_id: str) -> tuple[RunSnapshot, bool]: ...
+    def streamed(self, snap: RunSnapshot) -> None: ...
 
 
 class Watchable(Protocol):
@@ -52,7 +73,7 @@ STREAM_RETRY_S = (2.0, 5.0, 15.0, 30.0, 60.0)
 MAX_EMPTY_STREAMS = 3
 
 
-async def follow_run(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def follow_run(runs: RunSource, run_id: str) -> AsyncIterator[RunSnapshot]:
     """A snapshot at once, then one per visible change; ends after a finished one."""
     if runs.kind(run_id) == "job" or runs.api.stream_support is False:
         async for snap in poll_run(runs, run_id):
@@ -62,28 +83,28 @@ async def follow_run(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]
         yield snap
 
 
-def _bare(etag: str) -> str:
-    return etag.removeprefix("W/").strip('"')
+def _resume_point(api: OpsClient, path: str) -> tuple[str | None, dict[str, Any] | None]:
+    """The run as last seen (polled or streamed) and its ETag, to stream only what changed since."""
+    held = api.held_answer(path)
+    if held is not None and isinstance(held[1], dict) and isinstance(held[1].get("data"), dict):
+        return held[0].removeprefix("W/").strip('"'), held[1]["data"]
+    return None, None
 
 
-async def _stream_or_poll(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def _stream_or_poll(runs: RunSource, run_id: str) -> AsyncIterator[RunSnapshot]:
     api = runs.api
     path = f"/api/ops/ai-workflows/{seg(run_id)}"
     poller = AdaptivePoller(runs.polling, timings=runs.step_timings, rng=runs.rng)
     last: RunSnapshot | None = None
+    kind: str | None = runs.kind(run_id)
     faults = 0
     retry_at: datetime | None = None
     poll_now = True
     while True:
-        streamable = api.stream_support is not False and (last is None or last.kind == "workflow")
+        streamable = api.stream_support is not False and kind != "job"
         if streamable and (retry_at is None or runs.clock() >= retry_at):
-            # Resume from the run as last seen (polled or streamed) and its ETag; the first
-            # connection of a watch asks for a full snapshot, which is shown at once.
-            held = api.held_answer(path) if last is not None else None
-            state: dict[str, Any] | None = None
-            since: str | None = None
-            if held is not None and isinstance(held[1], dict) and isinstance(held[1].get("data"), dict):
-                since, state = _bare(held[0]), held[1]["data"]
+            # the first connection of a watch asks for a full snapshot, which is shown at once
+            since, state = _resume_point(api, path) if last is not None else (None, None)
             try:
                 async with api.stream(path + "/events", last_event_id=since,
                                       keepalive_s=api.stream_keepalive_s) as stream:
@@ -124,6 +145,7 @@ async def _stream_or_poll(runs: RunReader, run_id: str) -> AsyncIterator[RunSnap
             poll_now = True
         if last is None:
             snap = await runs.get(run_id)  # served from the cache when offline
+            kind = poller.kind = runs.kind(run_id) or "workflow"  # known now: the read found its route
             poller.observe(snap, now=runs.clock())
             last = snap
             yield snap
@@ -140,13 +162,14 @@ async def _stream_or_poll(runs: RunReader, run_id: str) -> AsyncIterator[RunSnap
         if streamable and retry_at is not None and runs.clock() >= retry_at:
             continue  # time to try the stream again (it starts with what the poll missed)
         last, changed = await _poll_once(runs, poller, run_id, last)
+        kind = poller.kind
         if changed:
             yield last
         if last.finished:
             return
 
 
-async def _poll_once(runs: RunReader, poller: AdaptivePoller, run_id: str,
+async def _poll_once(runs: RunSource, poller: AdaptivePoller, run_id: str,
                      last: RunSnapshot) -> tuple[RunSnapshot, bool]:
     """One poll (with ETag): the run as it now stands, and whether that is a visible change. While
     the server is away the run stays as last seen and the poller backs off."""
@@ -156,13 +179,15 @@ async def _poll_once(runs: RunReader, poller: AdaptivePoller, run_id: str,
         log.info("run %s: server away (%s); backing off", run_id, exc.message)
         poller.observe(last, not_modified=True, now=runs.clock())
         return last, False
+    poller.kind = runs.kind(run_id) or "workflow"
     return new, poller.observe(new, not_modified=not_modified, now=runs.clock())
 
 
-async def poll_run(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def poll_run(runs: RunSource, run_id: str) -> AsyncIterator[RunSnapshot]:
     """Adaptive polling with ETags (jobs, and servers without the run stream)."""
     poller = AdaptivePoller(runs.polling, timings=runs.step_timings, rng=runs.rng)
     snap = await runs.get(run_id)  # served from the cache when offline
+    poller.kind = runs.kind(run_id) or "workflow"
     poller.observe(snap, now=runs.clock())
     yield snap
     while not snap.finished:

@@ -43,12 +43,13 @@ class StepTimings:
     min_samples: int = 2
     margin: float = 0.8  # hold for this share of the fastest time (durations vary)
 
-    def learn(self, snapshot: RunSnapshot, job_started: datetime | None = None) -> None:
+    def learn(self, snapshot: RunSnapshot, job_started: datetime | None = None, *, kind: str = "workflow") -> None:
+        """``kind``: "workflow" (timed per step) or "job" (timed as a whole)."""
         for step in snapshot.steps:
             if step.status == "complete" and step.duration_ms is not None:
-                self._note(snapshot.run_id, f"{snapshot.kind}:{step.name}", step.duration_ms / 1000)
+                self._note(snapshot.run_id, f"{kind}:{step.name}", step.duration_ms / 1000)
         started = snapshot.started_at or job_started  # finished jobs may omit started_at
-        if snapshot.kind == "job" and snapshot.status == "complete" and started and snapshot.completed_at:
+        if kind == "job" and snapshot.status == "complete" and started and snapshot.completed_at:
             self._note(snapshot.run_id, "job:processing", (snapshot.completed_at - started).total_seconds())
 
     def _note(self, run_id: str, key: str, seconds: float) -> None:
@@ -57,11 +58,11 @@ class StepTimings:
             self.fastest[key] = min(seconds, self.fastest.get(key, seconds))
             self.seen[key] = self.seen.get(key, 0) + 1
 
-    def earliest_end(self, snapshot: RunSnapshot) -> datetime | None:
+    def earliest_end(self, snapshot: RunSnapshot, kind: str = "workflow") -> datetime | None:
         """When the phase now running can finish at the earliest, if it ran before."""
         if snapshot.status != "running":
             return None
-        if snapshot.kind == "job":
+        if kind == "job":
             key, started = "job:processing", snapshot.started_at
         else:
             step = next((s for s in snapshot.steps if s.status in ("running", "retrying")), None)
@@ -82,6 +83,7 @@ class AdaptivePoller:
     growth: float = 2.0
     jitter: float = 0.1
     rng: random.Random = field(default_factory=random.Random)
+    kind: str = "workflow"  # of the run followed: "job" runs are timed as a whole
     _interval: float = 0.0
     _hold_s: float = 0.0
     _last: tuple[object, ...] | None = None
@@ -97,10 +99,10 @@ class AdaptivePoller:
         fp = self._last if not_modified and self._last is not None else fingerprint(snapshot)
         changed = fp != self._last
         self._last = fp
-        if snapshot.kind == "job" and snapshot.started_at is not None:
+        if self.kind == "job" and snapshot.started_at is not None:
             self._job_started = snapshot.started_at
         if changed:
-            self.timings.learn(snapshot, self._job_started)
+            self.timings.learn(snapshot, self._job_started, kind=self.kind)
         low, high = self.settings.min_interval_s, self.settings.max_interval_s
         waiting = snapshot.status in WAITING_STATUSES
         cap = high if waiting else min(self.active_cap_s, high)
@@ -112,7 +114,7 @@ class AdaptivePoller:
             self._interval = min(max(self._interval, low) * self.growth, cap)
         self._interval = max(low, min(self._interval, cap))
         self._hold_s, self._held = 0.0, False
-        earliest = self.timings.earliest_end(snapshot) if now is not None else None
+        earliest = self.timings.earliest_end(snapshot, self.kind) if now is not None else None
         if earliest is not None and now is not None:
             self._hold_s = min((earliest - now).total_seconds(), high)
         return changed

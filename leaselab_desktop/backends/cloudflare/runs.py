@@ -45,9 +45,9 @@ class RunReader:
     def kind(self, run_id: str) -> str | None:
         """``workflow`` or ``job`` when known from the cache, the id or the server; else None."""
         s = self.session
-        held = s.cache.run(s.site_id, run_id)
+        held = s.cache.run_kind(s.site_id, run_id)
         if held is not None:
-            return held.kind
+            return held
         if fl.from_run_id(run_id) is fl.Flavour.JOB or s.flavour is fl.Flavour.JOB:
             return "job"
         return "workflow" if s.flavour is fl.Flavour.WORKFLOW else None
@@ -69,20 +69,20 @@ class RunReader:
         self.session.observe(fl.Flavour.JOB if kind == "job" else fl.Flavour.WORKFLOW)
         snap = run_snapshot(answer_data(answer), kind)
         if not answer.not_modified:
-            self.remember(snap)
+            self.remember(snap, kind)
         self.session.fresh()
         return snap, answer.not_modified
 
-    def remember(self, snap: RunSnapshot) -> None:
+    def remember(self, snap: RunSnapshot, kind: str) -> None:
         s = self.session
-        s.cache.put_run(s.site_id, snap)
+        s.cache.put_run(s.site_id, snap, kind)
         if snap.output is not None and snap.lead_id:
             s.cache.put_latest(s.site_id, snap.lead_id, snap.output)
 
     def streamed(self, snap: RunSnapshot) -> None:
         """A workflow run as the run stream delivered it."""
         self.session.observe(fl.Flavour.WORKFLOW)
-        self.remember(snap)
+        self.remember(snap, "workflow")
         self.session.fresh()
 
     async def get(self, run_id: str) -> RunSnapshot:

@@ -1,4 +1,7 @@
-"""Reading server answers into domain models, and the offline lead list (filter, sort, page)."""
+"""Reading server answers into domain models: what both API flavours share (leads, files, usage,
+overrides, envelopes), and the choice between ``workflow_wire`` and ``job_wire`` for runs.
+
+The domain models carry no wire spellings: every camelCase key, synonym and flavour is mapped here."""
 
 from __future__ import annotations
 
@@ -6,109 +9,60 @@ from typing import Any
 from urllib.parse import quote
 
 from leaselab_desktop.backends.cloudflare.client import Answer
-from leaselab_desktop.backends.cloudflare.flavour import from_start_answer
-from leaselab_desktop.backends.errors import BackendUnavailable
-from leaselab_desktop.domain.models import (
-    Evaluation,
-    Lead,
-    LeadPage,
-    LeadQuery,
-    Override,
-    RunSnapshot,
-    RunTicket,
-    Usage,
+from leaselab_desktop.backends.cloudflare.flavour import Flavour, from_evaluation, from_start_answer
+from leaselab_desktop.backends.cloudflare.job_wire import job_evaluation, job_snapshot, job_ticket
+from leaselab_desktop.backends.cloudflare.shapes import first, snake_keys, usage_from
+from leaselab_desktop.backends.cloudflare.workflow_wire import (
+    workflow_evaluation,
+    workflow_snapshot,
+    workflow_ticket,
 )
+from leaselab_desktop.backends.errors import BackendUnavailable
+from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile, Override, RunSnapshot, RunTicket
 
 
 def run_snapshot(data: Any, kind: str) -> RunSnapshot:
-    """A workflow status or a job answer → RunSnapshot (jobs carry ``error_code``/``error_message``)."""
+    """A workflow status (``kind="workflow"``) or a job answer (``"job"``) → RunSnapshot."""
     if not isinstance(data, dict):
         raise ValueError("run answer is not an object")
-    body = dict(data)
-    if kind == "job" and body.get("error") is None and (body.get("error_code") or body.get("error_message")):
-        body["error"] = {
-            "name": str(body.get("error_code") or "JobFailed"),
-            "message": str(body.get("error_message") or ""),
-        }
-    body["kind"] = kind
-    return RunSnapshot.model_validate(body)
+    return job_snapshot(data) if kind == "job" else workflow_snapshot(data)
 
 
 def evaluation(data: Any, lead_id: str | None = None) -> Evaluation | None:
+    """A latest/history evaluation of either flavour (told apart by its spelling)."""
     if not isinstance(data, dict):
         return None
-    ev = Evaluation.model_validate(data)
-    if ev.lead_id is None and lead_id is not None:
-        ev.lead_id = lead_id
-    return ev
+    if from_evaluation(data) is Flavour.JOB:
+        return job_evaluation(data, lead_id)
+    return workflow_evaluation(data, lead_id)
 
 
-def lead_matches(lead: Lead, query: LeadQuery) -> bool:
-    if query.status and lead.status != query.status:
-        return False
-    if query.property_id and lead.property_id != query.property_id:
-        return False
-    if query.label and (lead.ai_label or "") != query.label:
-        return False
-    if query.q:
-        needle = query.q.strip().lower()
-        hay = f"{lead.first_name} {lead.last_name} {lead.email}".lower()
-        if needle not in hay:
-            return False
-    return True
+def lead_from(raw: Any) -> Lead:
+    """A lead in the deployed shape (camelCase; the project worker answers the same)."""
+    if not isinstance(raw, dict):
+        raise BackendUnavailable("The server sent a lead that could not be read.")
+    return Lead.model_validate(snake_keys(raw))
 
 
-def _sort_key(query: LeadQuery) -> Any:
-    def key(lead: Lead) -> tuple[Any, ...]:
-        if query.sort_by == "aiScore":
-            value: Any = lead.ai_score
-        elif query.sort_by == "name":
-            value = lead.full_name.lower()
-        elif query.sort_by == "createdAt":
-            value = lead.created_at
-        else:
-            value = lead.updated_at
-        # leads without a value go last whatever the order
-        missing = value is None
-        return (missing, value if not missing else 0, lead.id)
-
-    return key
+def file_from(raw: Any) -> LeadFile:
+    if not isinstance(raw, dict):
+        raise BackendUnavailable("The server sent a file entry that could not be read.")
+    return LeadFile.model_validate(snake_keys(raw))
 
 
-def sort_leads(leads: list[Lead], query: LeadQuery) -> list[Lead]:
-    key = _sort_key(query)
-    present = [lead for lead in leads if not key(lead)[0]]
-    absent = [lead for lead in leads if key(lead)[0]]
-    present.sort(key=key, reverse=query.sort_order == "desc")
-    absent.sort(key=lambda lead: lead.id)
-    return present + absent
-
-
-def page_leads(leads: list[Lead], query: LeadQuery) -> LeadPage:
-    """Filter, sort and page a list held by the client; cursors are ``offset:N``."""
-    chosen = sort_leads([lead for lead in leads if lead.is_active and lead_matches(lead, query)], query)
-    start = 0
-    if query.cursor and query.cursor.startswith("offset:"):
-        try:
-            start = max(int(query.cursor.split(":", 1)[1]), 0)
-        except ValueError:
-            start = 0
-    end = start + query.limit
-    return LeadPage(items=chosen[start:end], next_cursor=f"offset:{end}" if end < len(chosen) else None)
-
-
-def start_ticket(payload: Any, lead_id: str) -> RunTicket:
-    """A 202 (workflow) or 201 (job) start answer → RunTicket with the run's kind and usage."""
+def start_ticket(payload: Any, lead_id: str) -> tuple[RunTicket, Flavour]:
+    """A 202 (workflow) or 201 (job) start answer → the RunTicket (with the usage it reports) and
+    the flavour of server that answered."""
     body = payload if isinstance(payload, dict) else {}
     data = body.get("data")
     if not isinstance(data, dict):
         raise BackendUnavailable("The server's answer to the start could not be read.")
     raw_usage = body.get("usage")
-    usage = Usage.model_validate(raw_usage) if isinstance(raw_usage, dict) and "month" in raw_usage else None
-    kind = from_start_answer(data).run_kind
-    return RunTicket.model_validate(
-        {**data, "kind": kind, "lead_id": data.get("lead_id") or lead_id, "usage": usage}
-    )
+    usage = usage_from(raw_usage) if isinstance(raw_usage, dict) and "month" in raw_usage else None
+    flavour = from_start_answer(data)
+    if flavour is Flavour.JOB:
+        return job_ticket(data, lead_id, usage), flavour
+    return workflow_ticket(data, lead_id, usage), Flavour.WORKFLOW
 
 
 def seg(value: str) -> str:
@@ -125,4 +79,14 @@ def answer_data(answer: Answer) -> Any:
 def override_from(raw: Any, evaluation_id: str) -> Override:
     if not isinstance(raw, dict):
         raise BackendUnavailable("The server's answer to the override could not be read.")
-    return Override.model_validate({"evaluation_id": evaluation_id, **raw})
+    data = snake_keys(raw)
+    return Override.model_validate({
+        "id": data.get("id"),
+        "evaluation_id": data.get("evaluation_id") or evaluation_id,
+        "lead_id": data.get("lead_id"),
+        "from_recommendation": first(data, "from_recommendation", "from"),
+        "to_recommendation": first(data, "to_recommendation", "recommendation", "to"),
+        "reason": data.get("reason"),
+        "user_id": first(data, "user_id", "who", "created_by"),
+        "created_at": first(data, "created_at", "when"),
+    })

@@ -133,9 +133,9 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         if role == LEAD_ID_ROLE:
             return s.ids[row]
         if role == LABEL_ROLE:
-            return s.labels[row]
+            return s.values["labels"][row]
         if role == SCORE_ROLE:
-            return s.scores[row]
+            return s.values["scores"][row]
         if role == BATCH_STATE_ROLE:
             return self._batch.get(s.ids[row])
         # tooltip
@@ -171,6 +171,8 @@ class LeadTableModel(QtCore.QAbstractTableModel):
             return str(value)
         if fmt == "time":
             return self._updated_text(value)
+        if fmt == "flag":
+            return (shown.title if accessible else shown.mark) if value else ""
         return str(value)
 
     def _updated_text(self, stamp: float) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 
+from leaselab_desktop.application.evaluations import Evaluations
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import (
-    AlreadyRunning,
     BackendError,
     DuplicateDocuments,
     QuotaExceeded,
@@ -101,18 +101,13 @@ class BatchController(QObject):
         return dict(self.states)
 
     async def _evaluate(self, backend: Backend, lead_id: str) -> str:
-        try:
-            ticket = await backend.start_evaluation(lead_id)
-            run_id = ticket.run_id
+        try:  # a lead with an unfinished run: that run is followed
+            run_id = (await Evaluations(backend).start_or_join(lead_id)).run_id
         except DuplicateDocuments:
             return "skipped-duplicate"
         except QuotaExceeded:
             self._quota_hit = True
             return "quota"
-        except AlreadyRunning as exc:
-            if not exc.run_id:
-                return "errored"
-            run_id = exc.run_id
         except BackendError:
             return "errored"
         last: RunSnapshot | None = None

@@ -10,10 +10,10 @@ from __future__ import annotations
 import asyncio
 from html import escape
 
+from leaselab_desktop.application.evaluations import Evaluations
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import (
     AlreadyEvaluated,
-    AlreadyRunning,
     BackendError,
     BackendUnavailable,
     DuplicateDocuments,
@@ -144,7 +144,7 @@ class EvaluationPanel(QtWidgets.QWidget):
         self.retry_button.setVisible(errored)
         self.retry_button.setEnabled(errored and not busy)
         # workflow runs (local engine, project worker) can be stopped; deployed workers' jobs cannot
-        stoppable = busy and self._run is not None and self._run.kind == "workflow"
+        stoppable = busy and self._run is not None and self._run.can_terminate
         self.terminate_button.setVisible(stoppable)
         self.terminate_button.setEnabled(stoppable)
         self.force_button.setEnabled(not busy)
@@ -201,7 +201,7 @@ class EvaluationPanel(QtWidgets.QWidget):
         self._hide_banners()
         self._status("Starting…")
         try:
-            ticket = await backend.start_evaluation(lead_id, force=force, reason=reason)
+            started = await Evaluations(backend).start_or_join(lead_id, force=force, reason=reason)
         except DuplicateDocuments as exc:
             self._busy = False
             self.show_duplicate(exc)
@@ -216,27 +216,21 @@ class EvaluationPanel(QtWidgets.QWidget):
             if exc.usage is not None:
                 self.usage_changed.emit(exc.usage)
             return
-        except AlreadyRunning as exc:
-            self._busy = False
-            if exc.run_id and lead_id == self._lead_id:
-                self._status("An evaluation of this lead is already running; following it.")
-                self._follow(exc.run_id)
-            else:
-                self._status(exc.message, "errored")
-                self._refresh_buttons()
-            return
-        except BackendError as exc:
+        except BackendError as exc:  # also AlreadyRunning when there is no run to follow
             self._busy = False
             self._status_error(exc)
             self._refresh_buttons()
             return
         self._busy = False
-        if ticket.usage is not None:
-            self.usage_changed.emit(ticket.usage)
+        if started.ticket is not None and started.ticket.usage is not None:
+            self.usage_changed.emit(started.ticket.usage)
         if lead_id != self._lead_id:
             return  # the agent moved on; the run goes on and is resumed when the lead is shown again
-        self.run_started.emit(lead_id, ticket.run_id)
-        self._follow(ticket.run_id)
+        if started.already_running:
+            self._status("An evaluation of this lead is already running; following it.")
+        else:
+            self.run_started.emit(lead_id, started.run_id)
+        self._follow(started.run_id)
 
     async def _retry(self, run_id: str) -> None:
         backend, lead_id = self._backend, self._lead_id

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
 from leaselab_desktop.screening.documents.analysis_store import AnalysisStore, analysis_key
 from leaselab_desktop.screening.documents.image_extract import extract_image
 from leaselab_desktop.screening.documents.image_forensics import inspect_image
+from leaselab_desktop.screening.documents.layout import read_document
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
 from leaselab_desktop.screening.documents.ocr_intake import ocr_image, ocr_pdf
 from leaselab_desktop.screening.documents.parse_bank import parse_bank_statement
+from leaselab_desktop.screening.documents.parse_common import clean_person_name
 from leaselab_desktop.screening.documents.parse_letter import classify, parse_letter
 from leaselab_desktop.screening.documents.parse_paystub import monthly_from_stub, parse_paystub_detail
 from leaselab_desktop.screening.documents.pdf_extract import extract_pdf
+from leaselab_desktop.screening.documents.pdf_words import pdf_words
 from leaselab_desktop.screening.documents.sniff import (
     IMAGE_FORMATS,
     SUPPORTED_FORMATS,
@@ -24,14 +27,8 @@ from leaselab_desktop.screening.documents.sniff import (
     is_mislabelled,
     sniff,
 )
+from leaselab_desktop.screening.documents.words import PageWords
 from leaselab_desktop.screening.facts import DocumentFacts
-
-_NAME_TAIL_RE = re.compile(
-    r"\s{2,}.*$|\s+(?:employee\s*(?:id|#|no\.?|number)|emp\.?\s*(?:id|no\.?)|id|sin|account|acct"
-    r"|dept|department)\b.*$",
-    re.IGNORECASE,
-)
-
 
 CACHE_SIZE = 256  # analysed documents kept by content hash (re-evaluations skip re-parsing)
 _cache: OrderedDict[tuple[object, ...], DocumentFacts] = OrderedDict()
@@ -42,6 +39,7 @@ _inflight: dict[tuple[object, ...], threading.Event] = {}  # analyses running no
 def warm_up() -> None:
     """Import the PDF and image libraries ahead of the first evaluation (~0.25 s on first use);
     safe to call from a background thread at start-up."""
+    import pdfplumber  # noqa: F401
     import PIL.Image  # noqa: F401
     import pypdf  # noqa: F401
 
@@ -77,15 +75,6 @@ def _hash_path(path: Path) -> tuple[str, str, int]:
             md5.update(chunk)
             size += len(chunk)
     return sha.hexdigest(), md5.hexdigest(), size
-
-
-def clean_person_name(raw: str | None) -> str | None:
-    if not raw:
-        return None
-    name = _NAME_TAIL_RE.sub("", raw).strip(" ,.;:")
-    if not name or any(ch.isdigit() for ch in name) or len(name) > 80:
-        return None
-    return name
 
 
 def analyse_file(
@@ -198,21 +187,21 @@ def _fail(facts: DocumentFacts, error: str, message: str) -> DocumentFacts:
 
 
 def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> None:
+    ocr_words: list[PageWords] = []  # OCR read these pages: the layout reader takes them as PDF words
     if fmt == "pdf":
         pdf = extract_pdf(data, limits)
         facts.pages, facts.text, facts.revisions = pdf.pages, pdf.text, pdf.revisions
         facts.metadata.update(pdf.metadata)
         facts.error, facts.error_message = pdf.error, pdf.error_message
         if pdf.error is None:
-            # pages without a text layer (scans); their words go to the layout reader once it lands
-            ocr_pdf(facts, data)
+            ocr_words = ocr_pdf(facts, data)  # pages without a text layer (scans)
     elif fmt in IMAGE_FORMATS:
         img = extract_image(data, limits)
         facts.pages = img.pages
         facts.metadata.update(img.metadata)
         facts.error, facts.error_message = img.error, img.error_message
         if img.error is None:
-            frames, _words = ocr_image(facts, data, limits)  # _words: for the layout reader
+            frames, ocr_words = ocr_image(facts, data, limits)
             if frames:
                 facts.metadata.update(inspect_image(data, frames[0][0]))
         else:
@@ -225,6 +214,50 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
         facts.pages = 1
     if facts.text.strip():
         parse_content(facts)
+    if fmt == "pdf" and facts.error is None:
+        scanned = {p.page: p for p in ocr_words}
+        pages = [p if p.words else scanned.pop(p.page, p) for p in pdf_words(data, limits)]
+        pages += list(scanned.values())
+        if any(p.words for p in pages):
+            read_document(facts, pages)
+        if pdf.earlier is not None:
+            facts.original_values = _originals(facts, pdf.earlier, pdf.earlier_text, limits)
+    elif fmt in IMAGE_FORMATS and any(p.words for p in ocr_words):
+        read_document(facts, ocr_words)
+
+
+_ORIGINAL_FIELDS: tuple[tuple[str, Callable[[DocumentFacts], object]], ...] = (
+    ("gross", lambda f: f.pay_stub and f.pay_stub.gross),
+    ("net", lambda f: f.pay_stub and f.pay_stub.net),
+    ("deductions", lambda f: f.pay_stub and f.pay_stub.deductions),
+    ("ytd_gross", lambda f: f.pay_stub and f.pay_stub.ytd_gross),
+    ("pay_date", lambda f: f.pay_stub and f.pay_stub.pay_date),
+    ("opening_balance", lambda f: f.bank_statement and f.bank_statement.opening_balance),
+    ("closing_balance", lambda f: f.bank_statement and f.bank_statement.closing_balance),
+    ("annual_salary", lambda f: f.stated_annual_salary),
+    ("employer", lambda f: f.employer),
+    ("name", lambda f: f.name_on_document),
+)
+
+
+def _originals(facts: DocumentFacts, earlier: bytes, text: str, limits: Limits) -> dict[str, float | str]:
+    """The figures the earlier revision printed where they differ from this one's: what the
+    document said before it was edited."""
+    old = DocumentFacts(
+        file_id=facts.file_id, file_name=facts.file_name, declared_type=facts.declared_type,
+        sha256="", md5="", size=len(earlier), text=text,
+    )
+    if text.strip():
+        parse_content(old)
+    pages = pdf_words(earlier, limits)
+    if any(p.words for p in pages):
+        read_document(old, pages)
+    out: dict[str, float | str] = {}
+    for name, get in _ORIGINAL_FIELDS:
+        before, now = get(old), get(facts)
+        if isinstance(before, float | str) and before and before != now:
+            out[name] = before
+    return out
 
 
 def parse_content(facts: DocumentFacts) -> None:

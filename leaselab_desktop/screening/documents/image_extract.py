@@ -73,8 +73,8 @@ def extract_image(data: bytes, limits: Limits) -> ImageResult:
             software = img.info.get("Software") or img.info.get("software")
             if software and "exif_software" not in out.metadata:
                 out.metadata["exif_software"] = _clean(software)
-            # structure check on a fresh open: getexif() above has loaded the image, after which
-            # Pillow's verify() refuses to run (every EXIF-less PNG used to be called damaged)
+            # getexif() has loaded the image, after which verify() always raises: check the
+            # structure on a fresh open (without decoding every pixel)
             Image.open(io.BytesIO(data)).verify()
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         out.error = "corrupt" if isinstance(exc, UnidentifiedImageError) else "oversized"

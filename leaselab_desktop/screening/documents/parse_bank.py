@@ -60,7 +60,8 @@ def parse_bank_statement(text: str) -> tuple[BankStatement, str | None, float | 
     hit = labelled(lines, _WITHDRAWALS)
     st.total_withdrawals = abs(hit[1][0]) if hit else None
     st.transactions = _transactions(lines, st.opening_balance)
-    months = _months_covered(lines, st.transactions)
+    st.period_start, st.period_end = _period(lines)
+    months = _months_covered(st.period_start, st.period_end)
     income = sum(a for d, a, _ in st.transactions if a > 0 and INCOME_RX.search(d))
     assistance = sum(a for d, a, _ in st.transactions if a > 0 and ASSISTANCE_RX.search(d))
     st.recurring_income_monthly = round(income / months, 2) if income else None
@@ -112,12 +113,17 @@ def _description(rest: str) -> str:
     return cut.strip(" :|")
 
 
-def _months_covered(lines: list[str], txns: list[tuple[str, float, float | None]]) -> float:
+def _period(lines: list[str]) -> tuple[str | None, str | None]:
     for line in lines:
         if re.match(r"^\s*(?:statement\s+)?period|^\s*statement\s+(?:dates|from)", line, re.I):
             found = all_dates(line)
             if len(found) >= 2:
-                span = days_between(found[0], found[1])
-                if span is not None and span > 0:
-                    return max(round((span + 1) / 30.4), 1)
+                return found[0], found[1]
+    return None, None
+
+
+def _months_covered(start: str | None, end: str | None) -> float:
+    span = days_between(start, end)
+    if span is not None and span > 0:
+        return max(round((span + 1) / 30.4), 1)
     return 1.0

@@ -123,3 +123,19 @@ def days_between(start: str | None, end: str | None) -> int | None:
         return (date.fromisoformat(end) - date.fromisoformat(start)).days
     except ValueError:
         return None
+
+
+_NAME_TAIL_RE = re.compile(
+    r"\s{2,}.*$|\s+(?:employee\s*(?:id|#|no\.?|number)|emp\.?\s*(?:id|no\.?)|id|sin|account|acct"
+    r"|dept|department)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def clean_person_name(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    name = _NAME_TAIL_RE.sub("", raw).strip(" ,.;:")
+    if not name or any(ch.isdigit() for ch in name) or len(name) > 80:
+        return None
+    return name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -10,7 +11,11 @@ from typing import Any
 
 from leaselab_desktop.screening.documents.fonts import FontCollector
 from leaselab_desktop.screening.documents.limits import Limits
-from leaselab_desktop.screening.documents.revisions import count_revisions, earlier_revision
+from leaselab_desktop.screening.documents.revisions import (
+    count_revisions,
+    earlier_revision,
+    first_revision,
+)
 
 _PDF_DATE_RE = re.compile(
     r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(Z|[+-]\d{2}'?\d{2}'?)?"
@@ -26,6 +31,8 @@ class PdfResult:
     revisions: int = 1
     error: str | None = None
     error_message: str | None = None
+    earlier: bytes | None = None  # the earlier revision, when its text differs (never stored)
+    earlier_text: str = ""
 
 
 def pdf_date_to_iso(raw: str) -> str | None:
@@ -172,6 +179,12 @@ def _compare_revisions(data: bytes, out: PdfResult, limits: Limits) -> None:
     changes = text_changes(old_text, out.text, limit=10_000)
     out.metadata["earlier_revision"] = "differs" if changes else "same text"
     if changes:
+        out.earlier, out.earlier_text = earlier, old_text
+        first = first_revision(data, limits.max_revisions) if out.revisions > 2 else None
+        if first is not None and first != earlier:
+            # several edits: the original is what the first revision printed (if it reads)
+            with contextlib.suppress(Exception):
+                out.earlier, out.earlier_text = first, _text(_open(first), limits.max_text_chars)
         out.metadata["revision_changes"] = "; ".join(changes[:8])[:1000]
         out.metadata["revision_change_kind"] = change_kind(changes)
 

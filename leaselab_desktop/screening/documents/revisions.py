@@ -94,3 +94,24 @@ def earlier_revision(data: bytes, limit: int = 64) -> bytes | None:
                     best = data[:cand2_end]
             return best
     return None
+
+
+def first_revision(data: bytes, limit: int = 64) -> bytes | None:
+    """The document as first produced (before every incremental update), or None. For a
+    linearized file the first %%EOF ends only its first-page section: the revision before the
+    last one is the best original then."""
+    chain = xref_chain(data, limit)
+    if len(chain) < 2:
+        return None
+    if is_linearized(data):
+        return earlier_revision(data, limit)
+    wanted = set(chain[1:])
+    last_eof = data.rfind(b"%%EOF")
+    for m in re.finditer(rb"%%EOF", data[:last_eof]):
+        end = m.end()
+        while end < len(data) and data[end: end + 1] in (b"\r", b"\n"):
+            end += 1
+        sx = last_startxref(data[:end])
+        if sx is not None and sx > 0 and sx in wanted:
+            return data[:end]
+    return None

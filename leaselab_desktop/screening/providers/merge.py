@@ -16,11 +16,17 @@ GAP_FILLABLE = (
 )
 
 
-def merge_facts(base: ApplicantFacts, model: ModelOutput) -> tuple[ApplicantFacts, list[str]]:
+def merge_facts(
+    base: ApplicantFacts, model: ModelOutput, forged: bool = False
+) -> tuple[ApplicantFacts, list[str]]:
+    """``forged``: a document verifies nothing (medium/high authenticity signal); the model, which
+    read it too, may then not supply verified income or a bank balance either."""
     notes: list[str] = []
     update: dict[str, float | int] = {}
     income = model.facts.get("verified_monthly_income")
-    if base.verified_monthly_income is None and income is not None and income > 0:
+    if forged and (income is not None or model.facts.get("average_bank_balance") is not None):
+        notes.append("model income/balance ignored: a document verifies nothing (forged figures)")
+    if base.verified_monthly_income is None and income is not None and income > 0 and not forged:
         stated = base.stated_monthly_income
         if stated is not None and stated > 0 and income > stated:
             notes.append(f"model income {income:g} capped at the stated {stated:g}")
@@ -28,6 +34,8 @@ def merge_facts(base: ApplicantFacts, model: ModelOutput) -> tuple[ApplicantFact
         update["verified_monthly_income"] = income
     for name in GAP_FILLABLE:
         value = model.facts.get(name)
+        if forged and name == "average_bank_balance":
+            continue
         if getattr(base, name) is None and value is not None:
             update[name] = int(value) if name == "negative_balance_days" else value
     return base.model_copy(update=update), notes

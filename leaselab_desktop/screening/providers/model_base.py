@@ -17,6 +17,7 @@ from leaselab_desktop.screening.providers.parse import parse_model_output
 from leaselab_desktop.screening.providers.prompt import render_messages
 from leaselab_desktop.screening.providers.rules import RulesProvider
 from leaselab_desktop.screening.providers.vision import PageImage, model_takes_images
+from leaselab_desktop.screening.verification import doubtful
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,8 @@ class ModelProvider:
         shown = list(images or []) if self.takes_images else []
         answer = await self._run(render_messages(lead, docs, policy), shown)
         parsed = parse_model_output(answer)
-        facts, merge_notes = merge_facts(base.facts, parsed)
+        forged = bool(doubtful(docs.documents, docs.signals))
+        facts, merge_notes = merge_facts(base.facts, parsed, forged)
         for note in [*parsed.notes, *merge_notes]:
             log.info("%s (lead %s): %s", self.name, lead.id, note)
         # The model's words are labelled as such and never replace the factual summary.

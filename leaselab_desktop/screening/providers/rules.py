@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from leaselab_desktop.domain.models import Lead, Signal
 from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.screening import verification
 from leaselab_desktop.screening.facts import ApplicantFacts, DocumentFacts, DocumentSet, Extraction
 from leaselab_desktop.screening.policy import Policy
 
@@ -115,12 +116,33 @@ def application_completeness(lead: Lead) -> float:
     return round(filled / len(APPLICATION_FIELDS), 4)
 
 
+def checked_income(
+    usable: list[DocumentFacts], signals: list[Signal]
+) -> tuple[float | None, str, list[DocumentFacts], list[str]]:
+    """Verified income from the documents that may verify (see ``screening.verification``), the
+    documents that may count for balances, and notes on why others do not."""
+    trusted, shaky, notes = verification.partition(usable, signals)
+    income, source = verified_income(trusted)
+    if shaky:
+        others = [m for d in trusted if (m := stub_monthly(d) if _kind(d) == "paystub" else None)]
+        others += [d.stated_annual_salary / 12 for d in trusted if d.stated_annual_salary]
+        others += [
+            d.bank_statement.recurring_income_monthly for d in trusted
+            if d.bank_statement and d.bank_statement.recurring_income_monthly
+        ]
+        backed = verification.corroborated(shaky, stub_monthly, others)
+        if backed:
+            income, source = verified_income(trusted + backed)
+        notes += [verification.low_confidence_note(d) for d in shaky if d not in backed]
+    return income, source, trusted + shaky, notes
+
+
 def build_facts(lead: Lead, docs: DocumentSet, today: date) -> tuple[ApplicantFacts, str]:
     usable = [d for d in docs.documents if _usable(d)]
-    income, income_source = verified_income(usable)
-    assistance = max((d.public_assistance_monthly or 0.0 for d in usable), default=0.0) or None
+    income, income_source, countable, notes = checked_income(usable, docs.signals)
+    assistance = max((d.public_assistance_monthly or 0.0 for d in countable), default=0.0) or None
     start = next(
-        (s for d in usable if _kind(d) == "employment_letter" and (s := _as_date(d.employment_start))),
+        (s for d in countable if _kind(d) == "employment_letter" and (s := _as_date(d.employment_start))),
         None,
     ) or _as_date(lead.employment_start_date)
     status = (lead.employment_status or "").strip().lower() or None
@@ -128,7 +150,7 @@ def build_facts(lead: Lead, docs: DocumentSet, today: date) -> tuple[ApplicantFa
     kinds = sorted({_kind(d) for d in usable})
     if assistance:
         kinds.append("public_assistance")
-    balance, negatives = bank_figures(usable)
+    balance, negatives = bank_figures(countable)
     facts = ApplicantFacts(
         stated_monthly_income=lead.monthly_income,
         verified_monthly_income=income,
@@ -137,13 +159,14 @@ def build_facts(lead: Lead, docs: DocumentSet, today: date) -> tuple[ApplicantFa
         employment_status=status,
         employment_months=months,
         employer_verified=any(
-            d.employer for d in usable if _kind(d) in ("paystub", "employment_letter")
+            d.employer for d in countable if _kind(d) in ("paystub", "employment_letter")
         ),
         documents_present=kinds,
         documents_unreadable=len(docs.documents) - len(usable),
         average_bank_balance=balance,
         negative_balance_days=negatives,
         application_fields_complete=application_completeness(lead),
+        verification_notes=notes,
     )
     return facts, income_source
 
@@ -175,6 +198,8 @@ def describe(facts: ApplicantFacts, docs: DocumentSet, income_source: str) -> st
     serious = [s for s in docs.signals if s.severity in ("medium", "high")]
     if docs.signals:
         text += f" {len(docs.signals)} document signal(s), {len(serious)} medium or high."
+    if facts.verification_notes:
+        text += " " + " ".join(facts.verification_notes)
     return text
 
 

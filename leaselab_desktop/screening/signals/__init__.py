@@ -33,14 +33,18 @@ from leaselab_desktop.screening.signals.metadata import (
     incremental_revision,
 )
 from leaselab_desktop.screening.signals.paystubs import paystub_arithmetic, ytd_discontinuity
-from leaselab_desktop.screening.signals.read_errors import READ_ERROR_SIGNALS, read_error_signals
+from leaselab_desktop.screening.signals.read_errors import (
+    READ_ERROR_SIGNALS,
+    key_fact_unread,
+    read_error_signals,
+)
 
 SIGNAL_CODES: tuple[str, ...] = (
     "editing_software", "date_mismatch", "incremental_revision", "paystub_arithmetic",
     "ytd_discontinuity", "name_mismatch", "income_mismatch", "bank_balance_mismatch",
     "file_reused", "implausible_income", "document_unreadable", "document_encrypted",
     "document_mislabelled", "document_empty", "document_oversized", "unsupported_format",
-    "employer_mismatch", "font_mismatch", *IMAGE_FORENSIC_CODES,
+    "employer_mismatch", "font_mismatch", "key_fact_unread", *IMAGE_FORENSIC_CODES,
 )
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -89,6 +93,7 @@ def detect_signals(
         out += paystub_arithmetic(doc)
         out += bank_balance_mismatch(doc)
         out += image_forensic_signals(doc)
+        out += key_fact_unread(doc)
     out += ytd_discontinuity(docs)
     out += name_mismatch(lead, docs)
     out += employer_mismatch(lead, docs)

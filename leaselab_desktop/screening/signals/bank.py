@@ -13,7 +13,10 @@ def bank_balance_mismatch(doc: DocumentFacts) -> list[Signal]:
     st = doc.bank_statement
     if st is None:
         return []
-    problems = _summary(st) + _running(st, complete="text_truncated" not in doc.metadata)
+    problems = (
+        st.continuity_breaks + _summary(st)
+        + _running(st, complete="text_truncated" not in doc.metadata)
+    )
     if not problems:
         return []
     return [

@@ -8,6 +8,7 @@ from datetime import datetime
 from leaselab_desktop.domain.models import Signal
 from leaselab_desktop.screening.facts import DocumentFacts
 from leaselab_desktop.screening.signals.common import signal
+from leaselab_desktop.screening.verification import original_note
 
 # Tools made for altering images or editing existing PDFs. Ordinary generators (word processors,
 # reportlab, payroll and banking systems, print drivers, Acrobat Distiller/PDFMaker) are not listed.
@@ -129,7 +130,7 @@ def incremental_revision(doc: DocumentFacts) -> list[Signal]:
             signal(
                 "incremental_revision", severity, doc,
                 f"{doc.revisions} revisions; text changed since the earlier revision: "
-                f"{doc.metadata.get('revision_changes', '')}",
+                f"{doc.metadata.get('revision_changes', '')}{original_note(doc)}",
                 f"The PDF was edited after it was first produced and {what}.",
             )
         ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from leaselab_desktop.domain.models import Signal
 from leaselab_desktop.screening.facts import DocumentFacts
 from leaselab_desktop.screening.signals.common import signal
+from leaselab_desktop.screening.verification import unread_key_facts
 
 # error -> (code, severity, what the agent should do)
 READ_ERROR_SIGNALS: dict[str, tuple[str, str, str]] = {
@@ -48,3 +49,18 @@ def read_error_signals(docs: list[DocumentFacts]) -> list[Signal]:
             evidence = f"Named as {claimed}, content is {doc.detected_format} (by its first bytes)."
         out.append(signal(code, severity, doc, evidence, message))
     return out
+
+
+def key_fact_unread(doc: DocumentFacts) -> list[Signal]:
+    """A pay stub, bank statement or employment letter whose key figures could not be read: named,
+    so a document the reader could not follow is never taken as clean. Low: not a sign of fraud."""
+    missing = unread_key_facts(doc)
+    if not missing:
+        return []
+    kind = (doc.kind if doc.kind != "other" else doc.declared_type).replace("_", " ")
+    return [signal(
+        "key_fact_unread", "low", doc,
+        f"Could not read the {', '.join(missing)} on {doc.file_name} ({kind}).",
+        "Its figures could not be checked or used to verify anything; ask for a clearer copy or "
+        "check it by hand.",
+    )]

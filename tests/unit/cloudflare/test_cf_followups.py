@@ -41,7 +41,7 @@ async def test_waiting_job_followed_across_restart_without_hammering(
         await asyncio.sleep(0)
 
     finals = await asyncio.wait_for(follow.follow_all(record), 15)
-    assert finals[0] is not None and finals[0].status == "complete" and finals[0].kind == "job"
+    assert finals[0] is not None and finals[0].status == "complete" and not finals[0].can_terminate
     polls = [p for m, p, h in job_state.log if p.startswith(f"/api/ops/ai-evaluation-jobs/{ticket.run_id}")]
     assert len(polls) <= 12  # 2.5 s of waiting with max 1 s between polls, backing off from 0.1 s
 

@@ -22,7 +22,7 @@ async def test_pending_processing_completed(make_backend, job_url: str, job_stat
     job_state.queue_s, job_state.step_s = 0.3, (0.15,) * 7
     backend = make_backend(job_url)
     ticket = await backend.start_evaluation("lead_002")
-    assert ticket.kind == "job" and ticket.run_id.startswith("job_")
+    assert backend.flavour is Flavour.JOB and ticket.run_id.startswith("job_")
     assert ticket.status == "queued"  # 'pending' in the workflow vocabulary
     assert backend.flavour is Flavour.JOB
     snaps = [s async for s in backend.watch_run(ticket.run_id)]
@@ -31,7 +31,7 @@ async def test_pending_processing_completed(make_backend, job_url: str, job_stat
     assert "running" in statuses
     assert any(s.progress_message == "Analysing documents" for s in snaps)
     final = snaps[-1]
-    assert final.kind == "job" and final.output is not None
+    assert not final.can_terminate and final.output is not None
     assert final.output.risk_flags == ["thin_file"] and final.output.model_version == "m1"
     latest = await backend.latest_evaluation("lead_002")  # camelCase answer
     assert latest is not None and latest.evaluation_id == final.output.evaluation_id
@@ -108,4 +108,4 @@ async def test_flavour_found_from_a_run_id_alone(make_backend, job_url: str, job
     job_state.runs["plain123"] = run
     run.run_id = "plain123"
     snap = await backend.get_run("plain123")
-    assert snap.kind == "job" and backend.flavour is Flavour.JOB
+    assert not snap.can_terminate and backend.flavour is Flavour.JOB

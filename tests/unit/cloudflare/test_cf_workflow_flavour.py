@@ -65,7 +65,7 @@ async def test_start_then_watch_through_the_seven_steps(make_backend, wf_url: st
     wf_state.step_s = (0.25,) * 7
     backend = make_backend(wf_url)
     ticket = await backend.start_evaluation("lead_005")
-    assert ticket.kind == "workflow" and ticket.status == "queued"
+    assert backend.flavour is Flavour.WORKFLOW and ticket.status == "queued"
     assert ticket.usage is not None and ticket.usage.remaining == 19
     snaps = [s async for s in backend.watch_run(ticket.run_id)]
     final = snaps[-1]

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from leaselab_desktop.application.admission import overlap
 from leaselab_desktop.backends import errors
-from leaselab_desktop.backends.local import LocalBackend, overlap
+from leaselab_desktop.backends.local import LocalBackend
 from leaselab_desktop.config import Paths
 from leaselab_desktop.domain.models import LeadQuery, NewLead
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS

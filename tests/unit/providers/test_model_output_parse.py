@@ -153,6 +153,11 @@ def test_merge_documents_win_and_model_fills_gaps_conservatively() -> None:
     assert merged.verified_monthly_income == 4000  # never above what the applicant stated
     assert notes and "capped" in notes[0]
 
+    # a forged document verifies nothing: the model that read it cannot verify its figures either
+    merged, notes = merge_facts(no_docs, out, forged=True)
+    assert merged.verified_monthly_income is None and merged.average_bank_balance is None
+    assert merged.employment_months == 18 and "forged" in notes[0]
+
 
 def test_merge_signals_keeps_document_signals_first_without_duplicates() -> None:
     doc_sig = Signal(code="name_mismatch", severity="high", document="s1.pdf")

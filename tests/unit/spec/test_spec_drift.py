@@ -11,10 +11,9 @@ from typing import Any
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile
 from leaselab_desktop.domain.spec import load_spec
 from leaselab_desktop.engine import StepConfig, WorkflowEvent
-from leaselab_desktop.screening.facts import ApplicantFacts, DocumentSet, Extraction, ScoreResult
+from leaselab_desktop.screening.facts import ApplicantFacts, DocumentSet, Extraction
 from leaselab_desktop.screening.policy import load_policy
 from leaselab_desktop.screening.providers.parse import MODEL_MAX_SEVERITY, MODEL_SIGNAL_CODES
-from leaselab_desktop.screening.scoring import score
 from leaselab_desktop.screening.signals import SIGNAL_CODES
 from leaselab_desktop.screening.workflow import EvaluationRequest, EvaluationWorkflow
 from tests.unit.spec.emitted import emitted_signals, written_lead_statuses
@@ -48,9 +47,6 @@ class _Ports:
 
     async def extract(self, provider: str, lead: Lead, docs: DocumentSet) -> Extraction:
         return Extraction(facts=ApplicantFacts(), provider="rules", model_version="test")
-
-    def score(self, extraction: Extraction, profile: str) -> ScoreResult:
-        return score(extraction.facts, extraction.signals, load_policy(), profile)
 
     async def save_evaluation(self, *args: Any) -> None:
         return None
@@ -103,7 +99,10 @@ def test_the_policy_agrees_with_the_spec_on_labels_and_readability() -> None:
 
 
 def test_every_lead_status_the_code_writes_is_in_the_spec() -> None:
+    """A lead's status is written only by the application's lifecycle, with the spec's own table
+    (tests/unit/application/test_one_place.py checks that it is the one writer): no status word is
+    written anywhere else in the code."""
     written = written_lead_statuses()
-    assert written, "the scanner stopped finding lead status writes"
     unknown = [(s, where) for s, where in written if s not in SPEC.status_names]
     assert not unknown, f"lead statuses missing from resources/spec/workflow.json: {unknown}"
+    assert not written, f"lead statuses written outside the lifecycle table: {written}"

@@ -112,7 +112,7 @@ function base64(bytes: Uint8Array): string {
 }
 
 export function rulesAnswer(lead: LeadSnapshot, docs: DocumentFacts[], signals: Signal[], today: Date): ProviderAnswer {
-  const { facts, incomeSource } = buildFacts(lead, docs, today);
+  const { facts, incomeSource } = buildFacts(lead, docs, today, signals);
   const f: Partial<ApplicantFacts> = {
     verified_monthly_income: facts.verified_monthly_income, public_assistance_monthly: facts.public_assistance_monthly,
     employment_months: facts.employment_months, average_bank_balance: facts.average_bank_balance,

@@ -89,15 +89,66 @@ export function applicationCompleteness(lead: LeadSnapshot): number {
   return Math.round((filled / APPLICATION_FIELDS.length) * 10000) / 10000;
 }
 
-export function buildFacts(lead: LeadSnapshot, docs: DocumentFacts[], today: Date): { facts: ApplicantFacts; incomeSource: string } {
-  const ok = docs.filter(usable);
+/**
+ * Signals about the applicant's situation or readability, not about a document being genuine: they
+ * do not stop its figures from counting. Mirrors NOT_AUTHENTICITY in screening/verification.py.
+ */
+export const NOT_AUTHENTICITY = new Set([
+  "document_unreadable", "document_encrypted", "document_empty", "document_oversized", "unsupported_format",
+  "document_mislabelled", "income_mismatch", "implausible_income", "employer_mismatch", "key_fact_unread",
+]);
+
+/** File name → its medium/high authenticity signals: such a document verifies nothing. */
+export function doubtful(docs: DocumentFacts[], signals: Signal[]): Map<string, string[]> {
+  const names = new Set(docs.map((d) => d.file_name));
+  const out = new Map<string, string[]>();
+  for (const s of signals) {
+    if (!["medium", "high"].includes(s.severity) || NOT_AUTHENTICITY.has(s.code)) continue;
+    for (const name of (s.document ?? "").split(",").map((n) => n.trim()).filter(Boolean)) {
+      if (names.has(name)) out.set(name, [...(out.get(name) ?? []), `${s.code} (${s.severity})`]);
+    }
+  }
+  return out;
+}
+
+/** What a pay stub, statement or employment letter should show but could not be read. */
+export function unreadKeyFacts(d: DocumentFacts): string[] {
+  if (d.error !== null && d.error !== "mislabelled") return [];
+  const kind = kindOf(d);
+  const out: string[] = [];
+  if (kind === "paystub") {
+    if (!d.pay_stub?.gross) out.push("gross pay");
+    if (!d.pay_stub?.net) out.push("net pay");
+  } else if (kind === "bank_statement") {
+    const st = d.bank_statement;
+    const any = st && (st.closing_balance != null || st.opening_balance != null || (st.transactions ?? []).some((t) => t[2] != null));
+    if (!any) out.push("balance");
+  } else if (kind === "employment_letter" && !d.employer) {
+    out.push("employer");
+  }
+  return out;
+}
+
+export function buildFacts(
+  lead: LeadSnapshot, docs: DocumentFacts[], today: Date, signals: Signal[] = [],
+): { facts: ApplicantFacts; incomeSource: string } {
+  const usableDocs = docs.filter(usable);
+  const bad = doubtful(usableDocs, signals);
+  const notes: string[] = [];
+  for (const d of usableDocs) {
+    const why = bad.get(d.file_name);
+    if (why) notes.push(`${d.file_name} verifies nothing: ${[...new Set(why)].join(", ")}.`);
+    const missing = unreadKeyFacts(d);
+    if (!why && missing.length) notes.push(`Could not read the ${missing.join(", ")} on ${d.file_name}.`);
+  }
+  const ok = usableDocs.filter((d) => !bad.has(d.file_name)); // forged figures verify nothing
   const [income, incomeSource] = verifiedIncome(ok);
   const assistance = Math.max(0, ...ok.map((d) => d.public_assistance_monthly ?? 0)) || null;
   const letterStart = ok.filter((d) => kindOf(d) === "employment_letter").map((d) => asDate(d.employment_start)).find((x) => x !== null);
   const start = letterStart ?? asDate(lead.employment_start_date);
   const status = (lead.employment_status ?? "").trim().toLowerCase() || null;
   const months = start !== null && start !== undefined && status !== "unemployed" ? monthsBetween(start, today.getTime()) : null;
-  const kinds = [...new Set(ok.map(kindOf))].sort();
+  const kinds = [...new Set(usableDocs.map(kindOf))].sort();
   if (assistance) kinds.push("public_assistance");
   const [balance, negatives] = bankFigures(ok);
   return {
@@ -110,10 +161,11 @@ export function buildFacts(lead: LeadSnapshot, docs: DocumentFacts[], today: Dat
       employment_months: months,
       employer_verified: ok.some((d) => d.employer && ["paystub", "employment_letter"].includes(kindOf(d))),
       documents_present: kinds,
-      documents_unreadable: docs.length - ok.length,
+      documents_unreadable: docs.length - usableDocs.length,
       average_bank_balance: balance,
       negative_balance_days: negatives,
       application_fields_complete: applicationCompleteness(lead),
+      verification_notes: notes,
     },
     incomeSource,
   };
@@ -136,5 +188,6 @@ export function describe(facts: ApplicantFacts, docs: DocumentFacts[], signals: 
   if (facts.employment_months != null) text += ` ${facts.employment_months} months with the current employer.`;
   const serious = signals.filter((s) => s.severity === "medium" || s.severity === "high");
   if (signals.length) text += ` ${signals.length} document signal(s), ${serious.length} medium or high.`;
+  if (facts.verification_notes?.length) text += ` ${facts.verification_notes.join(" ")}`;
   return text;
 }

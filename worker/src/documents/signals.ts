@@ -9,6 +9,7 @@ import { bankBalanceMismatch, ytdDiscontinuity } from "./arithmetic";
 import { implausibleIncome, incomeMismatch, nameMatch, nameMismatch, type Applicant } from "./identity";
 import type { DocumentFacts } from "./inspect";
 import { parsePdfDate } from "./pdf";
+import { unreadKeyFacts } from "../ai/rules";
 
 const HIGH_EDITORS = new RegExp(
   String.raw`photoshop|\bgimp\b|paint\.net|pixelmator|affinity\s+(?:photo|designer)|\bcanva\b` +
@@ -132,13 +133,22 @@ export function fileReused(docs: DocumentFacts[], reused: Record<string, string[
   return out;
 }
 
+/** A pay stub, statement or letter whose key figures could not be read is named, never silent. */
+export function keyFactUnread(doc: DocumentFacts): Signal[] {
+  const missing = unreadKeyFacts(doc);
+  if (!missing.length) return [];
+  const kind = (doc.kind !== "other" ? doc.kind : doc.declared_type).replace(/_/g, " ");
+  return [sig("key_fact_unread", "low", doc, `Could not read the ${missing.join(", ")} on ${doc.file_name} (${kind}).`,
+    "Its figures could not be checked or used to verify anything; ask for a clearer copy or check it by hand.")];
+}
+
 const ORDER: Record<string, number> = { high: 0, medium: 1, low: 2 };
 
 export function detectSignals(docs: DocumentFacts[], reused: Record<string, string[]>, lead: Applicant | null = null): Signal[] {
   const out: Signal[] = [];
   for (const d of docs) out.push(...readErrorSignals(d));
   for (const d of docs) {
-    out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d), ...bankBalanceMismatch(d), ...fontMismatch(d));
+    out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d), ...bankBalanceMismatch(d), ...fontMismatch(d), ...keyFactUnread(d));
   }
   out.push(...ytdDiscontinuity(docs));
   if (lead) out.push(...nameMismatch(lead, docs), ...incomeMismatch(lead, docs), ...implausibleIncome(lead, docs));

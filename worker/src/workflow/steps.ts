@@ -1,7 +1,7 @@
 /** The bodies of the evaluation steps (pure functions of env + inputs; the workflow wires them). */
 import { NonRetryableError } from "cloudflare:workflows";
 import { parseModelOutput, ModelOutputError } from "../ai/parse";
-import { buildFacts, type LeadSnapshot } from "../ai/rules";
+import { buildFacts, doubtful, type LeadSnapshot } from "../ai/rules";
 import type { ProviderAnswer } from "../ai/providers";
 import { inspectDocument, type DocumentFacts, type FileRow } from "../documents/inspect";
 import { detectSignals, documentFingerprint } from "../documents/signals";
@@ -72,8 +72,13 @@ export function parseAndScore(lead: LeadSnapshot, docs: DocumentsResult, answer:
     if (err instanceof ModelOutputError) throw new NonRetryableError(`The AI answer could not be used: ${err.message}`);
     throw err;
   }
-  const base = buildFacts(lead, docs.documents, today).facts;
+  const base = buildFacts(lead, docs.documents, today, docs.signals).facts;
   const facts: ApplicantFacts = { ...base, ...parsed.facts };
+  if (doubtful(docs.documents, docs.signals).size) {
+    // a forged document verifies nothing: the model that read it cannot verify its figures either
+    facts.verified_monthly_income = base.verified_monthly_income;
+    facts.average_bank_balance = base.average_bank_balance;
+  }
   const seen = new Set(docs.signals.map((s) => `${s.code}|${s.document}`));
   const signals = [...docs.signals, ...parsed.signals.filter((s) => !seen.has(`${s.code}|${s.document}`))];
   let profile = lead.policy_profile in POLICY.profiles ? lead.policy_profile : "default";

@@ -1,0 +1,53 @@
+"""The project worker's workflow API (``/api/ops/ai-workflows``): its answers as domain models.
+
+Runs: ``instance_id``, Cloudflare's status vocabulary (``error`` accepted for ``errored``), steps,
+``output`` (a snake_case evaluation), ``error`` as ``{name, message}`` or a plain string."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leaselab_desktop.backends.cloudflare.shapes import first, snake_keys
+from leaselab_desktop.domain.models import Evaluation, RunSnapshot, RunTicket, Usage
+
+
+def workflow_evaluation(raw: Any, lead_id: str | None = None) -> Evaluation | None:
+    """A snake_case evaluation (``id`` or ``evaluation_id``)."""
+    if not isinstance(raw, dict):
+        return None
+    data = snake_keys(raw)
+    data["evaluation_id"] = first(data, "evaluation_id", "id")
+    data["lead_id"] = data.get("lead_id") or lead_id
+    return Evaluation.model_validate(data)
+
+
+def workflow_snapshot(raw: dict[str, Any]) -> RunSnapshot:
+    data = snake_keys(raw)
+    error = data.get("error")
+    if isinstance(error, str):
+        error = {"name": "Error", "message": error}
+    status = data.get("status")
+    return RunSnapshot.model_validate({
+        "run_id": first(data, "instance_id", "run_id", "id"),
+        "lead_id": data.get("lead_id"),
+        "status": "errored" if status == "error" else status,
+        "current_step": data.get("current_step"),
+        "steps": [snake_keys(s) for s in data.get("steps") or [] if isinstance(s, dict)],
+        "queued_at": first(data, "queued_at", "requested_at"),
+        "started_at": data.get("started_at"),
+        "completed_at": data.get("completed_at"),
+        "output": workflow_evaluation(data.get("output"), data.get("lead_id")),
+        "error": error,
+        "can_retry": bool(data.get("can_retry")),
+        "progress_message": data.get("progress_message"),
+    })
+
+
+def workflow_ticket(data: dict[str, Any], lead_id: str, usage: Usage | None) -> RunTicket:
+    return RunTicket.model_validate({
+        "run_id": first(data, "instance_id", "instanceId"),
+        "lead_id": data.get("lead_id") or lead_id,
+        "status": data.get("status") or "queued",
+        "requested_at": data.get("requested_at"),
+        "usage": usage,
+    })

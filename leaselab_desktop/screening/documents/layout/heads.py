@@ -1,0 +1,66 @@
+"""What the top of page one says without labels: the issuer's letterhead and the addressee's name
+above their street address."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+
+from leaselab_desktop.screening.documents.layout import vocab
+from leaselab_desktop.screening.documents.layout.lines import Line
+from leaselab_desktop.screening.documents.layout.pairing import Found, split_label
+from leaselab_desktop.screening.documents.layout.text import compact, find_amounts, uncamel
+
+_COMPANY = re.compile(
+    r"\b(?:inc|ltd|llc|corp|corporation|co|company|group|limited|lt[ée]e|lp|llp|plc|enterprises"
+    r"|services|solutions|holdings|senc|s\.e\.n\.c|cie)\b\.?",
+    re.IGNORECASE,
+)
+_TITLES = ("stub", "statement", "payslip", "advice", "releve", "talon", "bulletin", "confidential",
+           "earnings", "paie", "remuneration", "page")
+
+
+def letterhead(lines: Sequence[Line], reach: int = 5) -> Found | None:
+    """The employer's name as a letterhead: an unlabelled line at the top of page one, with a
+    company suffix (Inc., Ltd., LLC…) or set larger than the text around it."""
+    heights = sorted(c.bottom - c.top for line in lines[:40] for c in line.cells)
+    usual = heights[len(heights) // 2] if heights else 0.0
+    candidates: list[tuple[Line, bool]] = []
+    for line in lines[:reach]:
+        text = line.text
+        if line.page != 0 or find_amounts(text):
+            break  # the figures begin: no letterhead below them
+        if len(line.cells) != 1 or any(ch.isdigit() for ch in text):
+            continue
+        key = compact(text)
+        if not key or any(t in key for t in _TITLES) or split_label(text, vocab.STOPS) is not None:
+            continue
+        candidates.append((line, line.cells[0].bottom - line.cells[0].top >= 1.2 * usual))
+    pick = next((ln for ln, _ in candidates if _COMPANY.search(uncamel(ln.text))), None)
+    pick = pick or next((ln for ln, big in candidates if big), None)
+    if pick is None:
+        return None
+    cell = pick.cells[0]
+    return Found(cell.text.strip(), cell, cell, "letterhead")
+
+
+_PERSON = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.\-]*\s+){1,3}[A-ZÀ-Ý][\w'’\-]+$")
+_STREET = re.compile(r"^\d{1,6}[A-Za-z]?[\s,-]*[A-Za-zÀ-ÿ]")  # "930 Pine St", OCR "930PineSt"
+_ISSUER = re.compile(r"bank|banque|credit|union|trust|caisse|financial|savings|payroll", re.I)
+
+
+def address_name(lines: Sequence[Line], reach: int = 12) -> Found | None:
+    """A person's name printed alone on a line just above a street address ("Sofia Castellanos" /
+    "930 Pine St"), as statements and pay stubs address their holder without a label."""
+    top = [ln for ln in lines[1:reach] if ln.page == 0]  # line one is the issuer's letterhead
+    for line, below in pairwise(top):
+        text = uncamel(line.text.strip())  # OCR: "SofiaCastellanos"
+        if len(line.cells) != 1 or not _PERSON.match(text) or _COMPANY.search(text):
+            continue
+        if _ISSUER.search(text) or split_label(text, vocab.STOPS) is not None:
+            continue
+        if _STREET.match(below.text.strip()) and not find_amounts(below.text):
+            cell = line.cells[0]
+            return Found(text, cell, cell, "address block")
+    return None
