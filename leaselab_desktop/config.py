@@ -88,6 +88,8 @@ class ProviderSettings(BaseModel):
     account_id: str | None = None  # workers-ai; its token is in the keyring
     base_url: str | None = None  # openai-compatible
     model: str | None = None
+    # Page images go to the model: "auto" when its name is a known vision model, or "on"/"off".
+    vision: Literal["auto", "on", "off"] = "auto"
 
 
 class PollingSettings(BaseModel):

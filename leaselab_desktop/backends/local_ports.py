@@ -123,18 +123,34 @@ class LocalScreeningPorts:
             elif kind == "openai-compatible":
                 token = self.secrets.get(OPENAI_TOKEN_KEY)
             self._providers[kind] = make_provider(
-                kind, account_id=s.account_id, token=token, base_url=s.base_url, model=s.model
+                kind, account_id=s.account_id, token=token, base_url=s.base_url, model=s.model,
+                vision=s.vision,
             )
         return self._providers[kind]
 
     async def extract(self, provider: str, lead: Lead, docs: DocumentSet) -> Extraction:
         from leaselab_desktop.screening.providers import ProviderConfigError, ProviderOutputError
 
+        chosen = self._provider(provider)
         try:
-            result: Extraction = await self._provider(provider).extract(lead, docs, self.policy)
+            if getattr(chosen, "takes_images", False):
+                images = await self._page_images(lead, docs)
+                result: Extraction = await chosen.extract(lead, docs, self.policy, images=images)
+            else:
+                result = await chosen.extract(lead, docs, self.policy)
         except (ProviderOutputError, ProviderConfigError) as exc:
             raise FatalStepError(str(exc)) from exc
         return result
+
+    async def _page_images(self, lead: Lead, docs: DocumentSet) -> list[Any]:
+        """Rendered pages for a vision model, off the event loop (pdfium, JPEG encoding)."""
+        from leaselab_desktop.screening.providers.vision import page_images
+
+        site_id, lead_id = lead.site_id or "", lead.id
+        files = await self.db.read(lambda c: files_repo.list_files(c, site_id, lead_id))
+        paths = {f.id: self.files.path(f.r2_key or "") for f in files}
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._cpu, page_images, docs.documents, paths)
 
     async def save_evaluation(
         self, site_id: str, evaluation: Evaluation, facts: dict[str, Any], file_hashes: list[str],

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-SUPPORTED_FORMATS = frozenset({"pdf", "jpeg", "png", "gif", "tiff", "webp", "bmp", "text"})
-IMAGE_FORMATS = frozenset({"jpeg", "png", "gif", "tiff", "webp", "bmp"})
+SUPPORTED_FORMATS = frozenset({"pdf", "jpeg", "png", "gif", "tiff", "webp", "bmp", "heic", "text"})
+IMAGE_FORMATS = frozenset({"jpeg", "png", "gif", "tiff", "webp", "bmp", "heic"})  # read by OCR
+_HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 
 _EXTENSIONS: dict[str, str] = {
     ".pdf": "pdf",
@@ -38,6 +39,7 @@ MIME_TYPES: dict[str, str] = {
     "tiff": "image/tiff",
     "webp": "image/webp",
     "bmp": "image/bmp",
+    "heic": "image/heic",
     "text": "text/plain",
 }
 
@@ -60,7 +62,7 @@ def sniff(head: bytes) -> str:
         return "webp"
     if head[:2] == b"BM" and len(head) > 14:
         return "bmp"
-    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heim"):
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return "heic"
     if head.startswith(b"PK\x03\x04"):
         return "zip"

@@ -98,6 +98,7 @@ class SettingsDialog(QObject):
         self.provider_token = child(d, QtWidgets.QLineEdit, "providerToken")
         self.provider_base_url = child(d, QtWidgets.QLineEdit, "providerBaseUrl")
         self.provider_model = child(d, QtWidgets.QLineEdit, "providerModel")
+        self.provider_vision = child(d, QtWidgets.QComboBox, "providerVision")
         self.poll_min = child(d, QtWidgets.QDoubleSpinBox, "pollMin")
         self.poll_max = child(d, QtWidgets.QDoubleSpinBox, "pollMax")
         self.data_dir = child(d, QtWidgets.QLineEdit, "dataDir")
@@ -146,6 +147,7 @@ class SettingsDialog(QObject):
         self.account_id.setText(prov.account_id or "")
         self.provider_base_url.setText(prov.base_url or "")
         self.provider_model.setText(prov.model or "")
+        self.provider_vision.setCurrentText(prov.vision)
         has_ai_token = bool(self._secrets.get(PROVIDER_TOKEN_KEY))
         self.provider_token.setPlaceholderText(
             "A token is stored in the keyring (type to replace)" if has_ai_token else "Not set"
@@ -302,6 +304,7 @@ class SettingsDialog(QObject):
             account_id=self.account_id.text().strip() or None,
             base_url=self.provider_base_url.text().strip() or None,
             model=self.provider_model.text().strip() or None,
+            vision=self.provider_vision.currentText(),  # type: ignore[arg-type]
         )
         if kind == "workers-ai" and not provider.account_id:
             problems.append("Workers AI needs the Cloudflare account id.")

@@ -1,10 +1,12 @@
-"""``--smoke-test``: open the main window on the demo data, evaluate one lead through the UI (select
-it, click ``runButton``), and check that ``resultCard`` shows a score. Exit 0, or 1 with the reason."""
+"""``--smoke-test``: open the main window on the demo data, evaluate one lead with a photo through
+the UI (select it, click ``runButton``), check that ``resultCard`` shows a score and that OCR read
+the photo (the frozen app must carry the OCR models). Exit 0, or 1 with the reason."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -47,13 +49,37 @@ def _score_shown(window: MainWindow, lead_id: str) -> str | None:
     return text if any(ch.isdigit() for ch in text) else None
 
 
-def _pick_lead(window: MainWindow) -> int:
-    """Prefer a lead never evaluated (no duplicate-documents refusal), else the first row."""
+_PHOTO = re.compile(r"\.(jpe?g|png|heic)$", re.IGNORECASE)
+
+
+async def _pick_lead(window: MainWindow, backend: Any) -> int:
+    """Prefer a lead never evaluated (no duplicate-documents refusal) with a photo, then any
+    lead never evaluated, else the first row."""
     model = window.lead_list.model
-    for row in range(model.rowCount()):
-        if model.store.scores[model.store.row_of(model.lead_id(row)) or 0] is None:
+    fresh = [row for row in range(model.rowCount())
+             if model.store.scores[model.store.row_of(model.lead_id(row)) or 0] is None]
+    for row in fresh[:20]:
+        if any(_PHOTO.search(f.file_name) for f in await backend.list_files(model.lead_id(row))):
             return row
-    return 0
+    return fresh[0] if fresh else 0
+
+
+async def _photo_read(backend: Any, lead_id: str) -> str:
+    """OCR of the lead's photo, as the evaluation read it (from the analysis cache, else again)."""
+    from leaselab_desktop.backends.document_view import reading_report
+
+    photos = [f for f in await backend.list_files(lead_id) if _PHOTO.search(f.file_name)]
+    if not photos:
+        raise SmokeFailure(f"lead {lead_id} has no photo to read")
+    file = photos[0]
+    data = await backend.read_file(file)
+    report = await asyncio.to_thread(reading_report, file.id, file.file_name, file.file_type, data)
+    if report.get("text_layer") != "ocr" or int(report["characters"]) < 8:
+        raise SmokeFailure(
+            f"OCR did not read {file.file_name}: {report.get('ocr_error') or report.get('error') or 'no text'}"
+        )
+    return (f"{file.file_name} read by OCR ({report['characters']} characters, "
+            f"confidence {report['ocr_mean_confidence']})")
 
 
 def _visible_banner(window: MainWindow) -> str | None:
@@ -78,7 +104,7 @@ async def smoke_flow(window: MainWindow, timeout: float = SMOKE_TIMEOUT_S) -> st
         raise SmokeFailure("the backend could not be opened: " + (reports[-1].message if reports else "?"))
     await wait_for(lambda: not window.lead_list.loading and window.lead_list.model.rowCount() > 0,
                    left(), "the lead list to show leads")
-    row = _pick_lead(window)
+    row = await _pick_lead(window, backend)
     lead_id = window.lead_list.model.lead_id(row)
     window.lead_list.select_row(row)
     button = await wait_for(
@@ -95,7 +121,8 @@ async def smoke_flow(window: MainWindow, timeout: float = SMOKE_TIMEOUT_S) -> st
         raise SmokeFailure(f"{exc} (run status: {status.text() if status else 'unknown'})") from None
     if score in ("duplicateBanner", "quotaBanner"):
         raise SmokeFailure(f"the run was refused: {score} is shown for lead {lead_id}")
-    return f"lead {lead_id} evaluated through the UI, score {score} shown"
+    read = await _photo_read(backend, lead_id)
+    return f"lead {lead_id} evaluated through the UI, score {score} shown; {read}"
 
 
 async def run_smoke_test(window: MainWindow, timeout: float = SMOKE_TIMEOUT_S) -> int:

@@ -5,6 +5,28 @@ from __future__ import annotations
 import io
 
 
+def _as_photographed(img: object, seed: int, sigma: float = 4.0) -> object:
+    """Sensor noise (as every camera adds; deterministic per seed): without it the image is a
+    render, which the pixel checks rightly tell apart from a photo."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(img, dtype=np.float32)
+    grain = np.random.default_rng(seed).normal(0.0, sigma, size=pixels.shape[:2]).astype(np.float32)
+    pixels += grain[..., None]  # luminance noise: the same in R, G and B
+    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+
+
+def _camera_tables(quality: int) -> list[list[int]]:
+    """The phone's own quantisation tables (not libjpeg's standard ones, which editors write)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(buf, "JPEG", quality=quality)
+    tables = Image.open(buf).quantization
+    return [[max(1, v + (1 if (i * 5 + t) % 4 == 0 else 0)) for i, v in enumerate(tables[t])] for t in sorted(tables)]
+
+
 def _exif(software: str | None, taken: str, make: str, model: str) -> object:
     from PIL import Image
 
@@ -39,12 +61,13 @@ def id_card(
     draw.text((170, 120), f"NO: {number}", fill=(20, 20, 20))
     draw.text((170, 150), "EXP: 2030-06-30", fill=(20, 20, 20))
     draw.text((170, 250), "SPECIMEN - NOT A REAL DOCUMENT", fill=(150, 30, 30))
+    img = _as_photographed(img, sum(map(ord, number)), sigma=2.0 if fmt.upper() == "PNG" else 4.0)
     buf = io.BytesIO()
     exif = _exif(software, taken, make, model)
     if fmt.upper() == "PNG":
         img.save(buf, format="PNG", exif=exif, optimize=False)
     else:
-        img.save(buf, format="JPEG", quality=85, exif=exif, optimize=False, progressive=False)
+        img.save(buf, format="JPEG", qtables=_camera_tables(85), exif=exif, optimize=False, progressive=False)
     return buf.getvalue()
 
 
@@ -58,6 +81,7 @@ def document_photo(lines: list[str], taken: str = "2026:10:30 09:12:44") -> byte
     for text in lines:
         draw.text((30, y), text, fill=(30, 30, 30))
         y += 22
+    img = _as_photographed(img, len(lines))
     buf = io.BytesIO()
-    img.save(buf, format="JPEG", quality=80, exif=_exif("HDR+ 1.0.5", taken, "Google", "Pixel 7"))
+    img.save(buf, format="JPEG", qtables=_camera_tables(80), exif=_exif("HDR+ 1.0.5", taken, "Google", "Pixel 7"))
     return buf.getvalue()

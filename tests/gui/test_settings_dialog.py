@@ -70,6 +70,8 @@ def test_token_goes_to_keyring_never_to_settings_json(
     dlg.provider_kind.setCurrentText("workers-ai")
     dlg.account_id.setText("acc_42")
     dlg.provider_token.setText("cf_ai_secret_456")
+    assert dlg.provider_vision.currentText() == "auto"
+    dlg.provider_vision.setCurrentText("off")  # never send page images, whatever the model
     with qtbot.waitSignal(dlg.saved) as blocker:
         dlg.save_button.click()
     saved, changed = blocker.args
@@ -77,7 +79,8 @@ def test_token_goes_to_keyring_never_to_settings_json(
     text = paths.settings_file.read_text(encoding="utf-8")
     assert "tok_super_secret_123" not in text and "cf_ai_secret_456" not in text
     data = json.loads(text)
-    assert data["provider"] == {"kind": "workers-ai", "account_id": "acc_42", "base_url": None, "model": None}
+    assert data["provider"] == {"kind": "workers-ai", "account_id": "acc_42", "base_url": None, "model": None,
+                                "vision": "off"}
     assert secrets.get(SecretStore.token_key("office")) == "tok_super_secret_123"
     assert secrets.get(PROVIDER_TOKEN_KEY) == "cf_ai_secret_456"
     assert load_settings(paths) == saved

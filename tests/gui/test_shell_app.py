@@ -189,7 +189,7 @@ def test_run_gui_smoke_test_in_process(
         qapp.setQuitOnLastWindowClosed(True)
     out = capsys.readouterr()
     assert rc == 0, out.err
-    assert "smoke test passed" in out.out
+    assert "smoke test passed" in out.out and "read by OCR" in out.out  # the photo went through OCR
     assert sys.excepthook is hook  # restored
     log = (tmp_path / "data" / "logs" / "leaselab.log").read_text(encoding="utf-8")
     assert "LeaseLab Desktop starting" in log and "LeaseLab Desktop stopped" in log

@@ -1,8 +1,8 @@
 """`pip install .` gives a working app: the wheel carries resources/ and ui/ as package data
-(setup.py copies them to leaselab_desktop/_data/), and `leaselab-desktop leads` runs from a clean
+(pyproject.toml's force-include puts them in leaselab_desktop/_data/), and `leaselab-desktop leads` runs from a clean
 venv outside the source tree.
 
-Offline and quick: the wheel is built with --no-build-isolation (this venv's setuptools) from a copy
+Offline and quick: the wheel is built with --no-build-isolation (this venv's hatchling) from a copy
 of the sources (the checkout gets no build/ folder), installed with --no-deps into a new venv, and
 the new venv sees this venv's site-packages through a .pth line for the dependencies (PySide6,
 pydantic, …) instead of downloading them again. A .pth line adds a folder without running the .pth
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "leaselab_desktop", "resources", "ui")
+SOURCES = ("pyproject.toml", "README.md", "leaselab_desktop", "resources", "ui", "packaging/opencv-headless")
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
 
 pytestmark = pytest.mark.slow

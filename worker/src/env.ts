@@ -16,6 +16,8 @@ export interface Env {
   AI_PROVIDER: string;
   AI_BASE_URL: string;
   AI_MODEL: string;
+  /** Page images go to the model: "auto" (known vision model names, the default), "on" or "off". */
+  AI_VISION?: string;
   /** Optional secret for an OpenAI-compatible endpoint (`wrangler secret put AI_API_KEY`). */
   AI_API_KEY?: string;
   /** Optional Email binding (send_email) and addresses for step 7. */

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:test";
 import { NonRetryableError } from "cloudflare:workflows";
 import { describe, expect, it } from "vitest";
-import { callProvider, SYSTEM_PROMPT } from "../src/ai/providers";
+import { callProvider, modelTakesImages, SYSTEM_PROMPT } from "../src/ai/providers";
 import type { LeadSnapshot } from "../src/ai/rules";
 import { inspectDocument } from "../src/documents/inspect";
 import type { Env } from "../src/env";
@@ -23,6 +23,7 @@ async function docs() {
   return [stub, img];
 }
 
+const DEFAULT_VISION = "@cf/meta/llama-3.2-11b-vision-instruct";
 const withEnv = (over: Partial<Env>) => ({ ...env, ...over }) as Env;
 
 describe("providers", () => {
@@ -66,6 +67,34 @@ describe("providers", () => {
     expect(fatal.message).toMatch(/HTTP 401/);
     const noUrl = await callProvider(withEnv({ AI_PROVIDER: "openai-compatible", AI_BASE_URL: "" }), lead, d, [], new Date()).catch((x) => x);
     expect(noUrl.message).toMatch(/AI_BASE_URL is not set/);
+  });
+
+  // Workers AI cannot run offline (workerd has no model): the AI binding here is a fake that
+  // records what the workflow sent it. The real request shape is Workers AI's documented input.
+  it("vision: image documents go to a vision model (capped), never to a text model", async () => {
+    const d = await docs();
+    const big = await inspectDocument({ id: "f3", file_name: "huge.png", file_type: "government_id", r2_key: "leads/lead_p/2-huge.png", sha256: "", mime_type: "image/png" },
+      new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Uint8Array(3 * 1024 * 1024)]));
+    const calls: { model: string; input: any }[] = [];
+    const fakeAi = { run: async (model: string, input: unknown) => { calls.push({ model, input }); return { response: "{}" }; } };
+    const run = (model: string, vision?: string) =>
+      callProvider(withEnv({ AI_PROVIDER: "workers-ai", AI_MODEL: model, AI_VISION: vision, AI: fakeAi as unknown as Ai }), lead, [...d, big], [], new Date());
+
+    await run("@cf/meta/llama-3.1-8b-instruct"); // a text model: no image at all
+    expect(calls[0].input.image).toBeUndefined();
+    expect(typeof calls[0].input.messages[1].content).toBe("string");
+
+    await run("@cf/meta/llama-4-scout-17b-16e-instruct"); // OpenAI-style parts; the 3 MB PNG is over the cap
+    const parts = calls[1].input.messages[1].content;
+    expect(parts.map((p: any) => p.type)).toEqual(["text", "image_url"]);
+    expect(parts[0].text).toContain("Images attached, in order: id.jpg.");
+    expect(parts[1].image_url.url).toBe(`data:image/jpeg;base64,${btoa(String.fromCharCode(...JPEG))}`);
+
+    await run("@cf/meta/llama-3.1-8b-instruct", "on"); // the setting wins over the name
+    expect(calls[2].input.messages[1].content[1].type).toBe("image_url");
+    await run(DEFAULT_VISION, "off");
+    expect(calls[3].input.image).toBeUndefined();
+    expect(modelTakesImages("llava:13b", undefined) && !modelTakesImages("llama3.2", "auto")).toBe(true);
   });
 
   it("refuses an unknown provider and an unusable answer without retrying", async () => {

@@ -1,4 +1,5 @@
-"""In-app document preview: PDF pages (pypdfium2) and images (Pillow, EXIF rotation).
+"""In-app document preview: PDF pages (pypdfium2) and images (Pillow, EXIF rotation, HEIC); a
+region the pixel checks call pasted is outlined in red.
 
 Decoding and rendering run in a worker thread (``asyncio.to_thread``); the thread returns raw RGBA
 bytes and the GUI thread wraps them in a QImage/QPixmap. A damaged or unsupported file yields a
@@ -30,6 +31,8 @@ class Rendered:
     rgba: bytes
     page: int = 0
     pages: int = 1
+    # regions the pixel checks call pasted (image pixels), outlined on the preview
+    boxes: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def render_pdf_page(data: bytes, page: int, target_width: int = 900) -> Rendered:
@@ -82,11 +85,23 @@ def decode_image(data: bytes) -> Rendered:
             im.load()
             upright = ImageOps.exif_transpose(im) or im
             rgba = upright.convert("RGBA")
+            boxes = _patch_boxes(upright)
     except Image.DecompressionBombError as exc:
         raise PreviewError("This image is too large to preview.") from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise PreviewError("This image could not be read: the file is damaged or truncated.") from exc
-    return Rendered(rgba.width, rgba.height, rgba.tobytes())
+    return Rendered(rgba.width, rgba.height, rgba.tobytes(), boxes=boxes)
+
+
+def _patch_boxes(upright: object) -> tuple[tuple[int, int, int, int], ...]:
+    import numpy as np
+
+    from leaselab_desktop.backends.document_view import suspicious_regions
+
+    try:
+        return tuple(suspicious_regions(np.asarray(upright.convert("RGB"))))  # type: ignore[attr-defined]
+    except Exception:  # the outline is an aid; the preview shows the image regardless
+        return ()
 
 
 def render(data: bytes, page: int = 0) -> Rendered:
@@ -96,14 +111,24 @@ def render(data: bytes, page: int = 0) -> Rendered:
         raise PreviewError("This file is empty.")
     if kind == "pdf":
         return render_pdf_page(data, page)
-    if kind in ("jpeg", "png", "gif", "tiff", "webp", "bmp"):
+    if kind in ("jpeg", "png", "gif", "tiff", "webp", "bmp", "heic"):
+        from leaselab_desktop.backends.document_view import register_image_formats
+
+        register_image_formats()
         return decode_image(data)
     raise PreviewError("No preview is available for this file type.")
 
 
 def to_pixmap(r: Rendered) -> QtGui.QPixmap:
-    image = QtGui.QImage(r.rgba, r.width, r.height, r.width * 4, QtGui.QImage.Format.Format_RGBA8888)
-    return QtGui.QPixmap.fromImage(image.copy())
+    image = QtGui.QImage(r.rgba, r.width, r.height, r.width * 4, QtGui.QImage.Format.Format_RGBA8888).copy()
+    if r.boxes:
+        painter = QtGui.QPainter(image)
+        pen = QtGui.QPen(QtGui.QColor(220, 30, 30), max(2, r.width // 300))
+        painter.setPen(pen)
+        for x0, y0, x1, y1 in r.boxes:
+            painter.drawRect(QtCore.QRect(x0, y0, x1 - x0, y1 - y0))
+        painter.end()
+    return QtGui.QPixmap.fromImage(image)
 
 
 class PreviewPane(QtWidgets.QWidget):

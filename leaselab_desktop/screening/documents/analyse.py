@@ -10,8 +10,10 @@ from pathlib import Path
 
 from leaselab_desktop.screening.documents.analysis_store import AnalysisStore, analysis_key
 from leaselab_desktop.screening.documents.image_extract import extract_image
+from leaselab_desktop.screening.documents.image_forensics import inspect_image
 from leaselab_desktop.screening.documents.layout import read_document
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
+from leaselab_desktop.screening.documents.ocr_intake import ocr_image, ocr_pdf
 from leaselab_desktop.screening.documents.parse_bank import parse_bank_statement
 from leaselab_desktop.screening.documents.parse_common import clean_person_name
 from leaselab_desktop.screening.documents.parse_letter import classify, parse_letter
@@ -25,6 +27,7 @@ from leaselab_desktop.screening.documents.sniff import (
     is_mislabelled,
     sniff,
 )
+from leaselab_desktop.screening.documents.words import PageWords
 from leaselab_desktop.screening.facts import DocumentFacts
 
 CACHE_SIZE = 256  # analysed documents kept by content hash (re-evaluations skip re-parsing)
@@ -156,12 +159,12 @@ def _analyse(
     facts.detected_format = fmt if fmt in SUPPORTED_FORMATS else "unknown"
     if fmt not in SUPPORTED_FORMATS:
         claimed = format_from_name(file_name)
-        what = {"heic": "HEIC photo", "zip": "Office/ZIP file", "ole": "old Office file"}.get(fmt, "file")
+        what = {"zip": "Office/ZIP file", "ole": "old Office file"}.get(fmt, "file")
         return _fail(
             facts, "unsupported",
             f"This {what} cannot be analysed"
             + (f" (named as {claimed})" if claimed and claimed != fmt else "")
-            + ". Ask for a PDF, JPEG or PNG.",
+            + ". Ask for a PDF, JPEG, PNG or HEIC.",
         )
     mislabel: str | None = None
     if is_mislabelled(file_name, fmt):
@@ -184,17 +187,25 @@ def _fail(facts: DocumentFacts, error: str, message: str) -> DocumentFacts:
 
 
 def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> None:
+    ocr_words: list[PageWords] = []  # OCR read these pages: the layout reader takes them as PDF words
     if fmt == "pdf":
         pdf = extract_pdf(data, limits)
         facts.pages, facts.text, facts.revisions = pdf.pages, pdf.text, pdf.revisions
         facts.metadata.update(pdf.metadata)
         facts.error, facts.error_message = pdf.error, pdf.error_message
+        if pdf.error is None:
+            ocr_words = ocr_pdf(facts, data)  # pages without a text layer (scans)
     elif fmt in IMAGE_FORMATS:
         img = extract_image(data, limits)
         facts.pages = img.pages
         facts.metadata.update(img.metadata)
         facts.error, facts.error_message = img.error, img.error_message
-        facts.metadata["text_layer"] = "none (image; no OCR)"
+        if img.error is None:
+            frames, ocr_words = ocr_image(facts, data, limits)
+            if frames:
+                facts.metadata.update(inspect_image(data, frames[0][0]))
+        else:
+            facts.metadata["text_layer"] = "none (the image could not be decoded)"
     else:  # text
         text = data.decode("utf-8", "replace")
         if len(text) > limits.max_text_chars:
@@ -204,11 +215,15 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
     if facts.text.strip():
         parse_content(facts)
     if fmt == "pdf" and facts.error is None:
-        pages = pdf_words(data, limits)
+        scanned = {p.page: p for p in ocr_words}
+        pages = [p if p.words else scanned.pop(p.page, p) for p in pdf_words(data, limits)]
+        pages += list(scanned.values())
         if any(p.words for p in pages):
             read_document(facts, pages)
         if pdf.earlier is not None:
             facts.original_values = _originals(facts, pdf.earlier, pdf.earlier_text, limits)
+    elif fmt in IMAGE_FORMATS and any(p.words for p in ocr_words):
+        read_document(facts, ocr_words)
 
 
 _ORIGINAL_FIELDS: tuple[tuple[str, Callable[[DocumentFacts], object]], ...] = (

@@ -1,4 +1,5 @@
-"""Image metadata with Pillow: format, dimensions, EXIF Software / DateTime / camera. No OCR."""
+"""Image metadata with Pillow: format, dimensions, EXIF Software / DateTime / camera (HEIC through
+pillow-heif). The pixels are read by OCR elsewhere (ocr_intake)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def _clean(value: object) -> str:
 def extract_image(data: bytes, limits: Limits) -> ImageResult:
     from PIL import Image, UnidentifiedImageError
 
+    from leaselab_desktop.screening.documents.ocr_intake import register_heif
+
+    register_heif()
     out = ImageResult()
     try:
         with warnings.catch_warnings():

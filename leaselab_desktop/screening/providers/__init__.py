@@ -30,6 +30,7 @@ def make_provider(
     base_url: str | None = None,
     model: str | None = None,
     client: httpx.AsyncClient | None = None,
+    vision: str | None = "auto",
 ) -> Provider:
     """Build a provider from settings. ``token`` is the Workers AI token or the OpenAI-style API key
     (read from the keyring by the caller). Raises ``ProviderConfigError`` with what is missing."""
@@ -38,11 +39,11 @@ def make_provider(
         return RulesProvider()
     if normal == "workers-ai":
         return WorkersAIProvider(
-            account_id or "", token or "", model=model, base_url=base_url, client=client
+            account_id or "", token or "", model=model, base_url=base_url, client=client, vision=vision
         )
     if normal in ("openai-compatible", "openai"):
         return OpenAICompatibleProvider(
-            base_url or "", model or "", api_key=token, client=client
+            base_url or "", model or "", api_key=token, client=client, vision=vision
         )
     raise ProviderConfigError(
         f"Unknown AI provider {kind!r}; choose one of: {', '.join(PROVIDER_KINDS)}."

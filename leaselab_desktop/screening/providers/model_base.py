@@ -16,6 +16,7 @@ from leaselab_desktop.screening.providers.merge import merge_facts, merge_signal
 from leaselab_desktop.screening.providers.parse import parse_model_output
 from leaselab_desktop.screening.providers.prompt import render_messages
 from leaselab_desktop.screening.providers.rules import RulesProvider
+from leaselab_desktop.screening.providers.vision import PageImage, model_takes_images
 from leaselab_desktop.screening.verification import doubtful
 
 log = logging.getLogger(__name__)
@@ -34,27 +35,35 @@ class ModelProvider:
         retry: RetryPolicy | None = None,
         sleep: Sleep = asyncio.sleep,
         rules: RulesProvider | None = None,
+        vision: str | None = "auto",
     ) -> None:
         self.model = model
+        self.takes_images = model_takes_images(model, vision)  # the host then renders page images
         self._client = client
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
         self._rules = rules or RulesProvider()
 
-    async def _complete(self, client: httpx.AsyncClient, messages: list[dict[str, str]]) -> Any:
-        """Send the messages; return the model's answer (text or an already-decoded object)."""
+    async def _complete(
+        self, client: httpx.AsyncClient, messages: list[dict[str, str]], images: list[PageImage]
+    ) -> Any:
+        """Send the messages (and page images, for a vision model); return the model's answer
+        (text or an already-decoded object)."""
         raise NotImplementedError
 
-    async def _run(self, messages: list[dict[str, str]]) -> Any:
+    async def _run(self, messages: list[dict[str, str]], images: list[PageImage]) -> Any:
         if self._client is not None:
-            return await self._complete(self._client, messages)
+            return await self._complete(self._client, messages, images)
         async with httpx.AsyncClient() as client:
-            return await self._complete(client, messages)
+            return await self._complete(client, messages, images)
 
-    async def extract(self, lead: Lead, docs: DocumentSet, policy: Policy | None = None) -> Extraction:
+    async def extract(
+        self, lead: Lead, docs: DocumentSet, policy: Policy | None = None, images: list[PageImage] | None = None
+    ) -> Extraction:
         base = self._rules.extract_sync(lead, docs)
-        answer = await self._run(render_messages(lead, docs, policy))
+        shown = list(images or []) if self.takes_images else []
+        answer = await self._run(render_messages(lead, docs, policy), shown)
         parsed = parse_model_output(answer)
         forged = bool(doubtful(docs.documents, docs.signals))
         facts, merge_notes = merge_facts(base.facts, parsed, forged)

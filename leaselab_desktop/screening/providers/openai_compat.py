@@ -16,6 +16,7 @@ from leaselab_desktop.screening.providers.errors import ProviderConfigError, Pro
 from leaselab_desktop.screening.providers.http import RetryPolicy, Sleep, post_json
 from leaselab_desktop.screening.providers.model_base import ModelProvider
 from leaselab_desktop.screening.providers.rules import RulesProvider
+from leaselab_desktop.screening.providers.vision import PageImage, with_image_parts
 
 
 def chat_url(base_url: str) -> str:
@@ -42,6 +43,7 @@ class OpenAICompatibleProvider(ModelProvider):
         sleep: Sleep = asyncio.sleep,
         rules: RulesProvider | None = None,
         max_tokens: int = 1024,
+        vision: str | None = "auto",
     ) -> None:
         if not base_url or not base_url.strip().lower().startswith(("http://", "https://")):
             raise ProviderConfigError(
@@ -55,16 +57,19 @@ class OpenAICompatibleProvider(ModelProvider):
         super().__init__(
             model=model.strip(), client=client, timeout=timeout,
             retry=retry or RetryPolicy(max_retries=2, retry_timeouts=False), sleep=sleep, rules=rules,
+            vision=vision,
         )
         self.url = chat_url(base_url)
         self.service = f"The model server at {self.url}"
         self._api_key = api_key.strip() if api_key else None
         self.max_tokens = max_tokens
 
-    async def _complete(self, client: httpx.AsyncClient, messages: list[dict[str, str]]) -> Any:
+    async def _complete(
+        self, client: httpx.AsyncClient, messages: list[dict[str, str]], images: list[PageImage]
+    ) -> Any:
         headers = {"Authorization": f"Bearer {self._api_key}"} if self._api_key else {}
         body = {
-            "model": self.model, "messages": messages, "temperature": 0, "stream": False,
+            "model": self.model, "messages": with_image_parts(messages, images), "temperature": 0, "stream": False,
             "max_tokens": self.max_tokens,
         }
         payload = await post_json(

@@ -20,10 +20,12 @@ from leaselab_desktop.screening.providers.errors import ProviderConfigError, Pro
 from leaselab_desktop.screening.providers.http import RetryPolicy, Sleep, post_json
 from leaselab_desktop.screening.providers.model_base import ModelProvider
 from leaselab_desktop.screening.providers.rules import RulesProvider
+from leaselab_desktop.screening.providers.vision import PageImage, with_image_parts
 
 CLOUDFLARE_API = "https://api.cloudflare.com/client/v4"
 DEFAULT_MODEL = "@cf/meta/llama-3.2-11b-vision-instruct"
 LICENCE_CODE = 5016
+_ONE_IMAGE_FIELD = re.compile(r"llama-3\.2-\d+b-vision", re.IGNORECASE)
 _LICENCE_WORDS = re.compile(r"\bagree|licen[cs]e|model terms", re.IGNORECASE)
 
 
@@ -66,6 +68,7 @@ class WorkersAIProvider(ModelProvider):
         sleep: Sleep = asyncio.sleep,
         rules: RulesProvider | None = None,
         max_tokens: int = 1024,
+        vision: str | None = "auto",
     ) -> None:
         if not account_id or not account_id.strip():
             raise ProviderConfigError("Workers AI needs the Cloudflare account id (Settings → AI provider).")
@@ -76,7 +79,7 @@ class WorkersAIProvider(ModelProvider):
             )
         super().__init__(
             model=model or DEFAULT_MODEL, client=client, timeout=timeout, retry=retry, sleep=sleep,
-            rules=rules,
+            rules=rules, vision=vision,
         )
         self.account_id = account_id.strip()
         self._token = token.strip()
@@ -103,10 +106,23 @@ class WorkersAIProvider(ModelProvider):
             inspect=self._inspect,
         )
 
-    async def _complete(self, client: httpx.AsyncClient, messages: list[dict[str, str]]) -> Any:
-        payload = await self._post(
-            client, {"messages": messages, "max_tokens": self.max_tokens, "temperature": 0}
-        )
+    def _body(self, messages: list[dict[str, str]], images: list[PageImage]) -> dict[str, Any]:
+        body: dict[str, Any] = {"max_tokens": self.max_tokens, "temperature": 0}
+        if images and _ONE_IMAGE_FIELD.search(self.model):
+            # Llama 3.2 Vision's input schema: text messages plus one `image` (base64): the first
+            # page goes there, and the prompt says which page it is.
+            first = images[0]
+            body["messages"] = [dict(m) for m in messages]
+            body["messages"][-1]["content"] += f"\n\nPage image attached: {first.document} p.{first.page}."
+            body["image"] = first.base64()
+        else:  # newer Workers AI vision models take OpenAI-style image_url parts
+            body["messages"] = with_image_parts(messages, images)
+        return body
+
+    async def _complete(
+        self, client: httpx.AsyncClient, messages: list[dict[str, str]], images: list[PageImage]
+    ) -> Any:
+        payload = await self._post(client, self._body(messages, images))
         if not isinstance(payload, dict) or payload.get("success") is False:
             errors = "; ".join(str(e.get("message", e)) for e in _errors(payload)) or str(payload)[:200]
             raise ProviderOutputError(f"Workers AI reported a failure: {errors}")

@@ -24,6 +24,7 @@ from leaselab_desktop.screening.signals.identity import (
     name_match,
     name_mismatch,
 )
+from leaselab_desktop.screening.signals.image_forensics import IMAGE_FORENSIC_CODES, image_forensic_signals
 from leaselab_desktop.screening.signals.income import implausible_income, income_mismatch
 from leaselab_desktop.screening.signals.metadata import (
     date_mismatch,
@@ -43,7 +44,7 @@ SIGNAL_CODES: tuple[str, ...] = (
     "ytd_discontinuity", "name_mismatch", "income_mismatch", "bank_balance_mismatch",
     "file_reused", "implausible_income", "document_unreadable", "document_encrypted",
     "document_mislabelled", "document_empty", "document_oversized", "unsupported_format",
-    "employer_mismatch", "font_mismatch", "key_fact_unread",
+    "employer_mismatch", "font_mismatch", "key_fact_unread", *IMAGE_FORENSIC_CODES,
 )
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -91,6 +92,7 @@ def detect_signals(
         out += font_mismatch(doc)
         out += paystub_arithmetic(doc)
         out += bank_balance_mismatch(doc)
+        out += image_forensic_signals(doc)
         out += key_fact_unread(doc)
     out += ytd_discontinuity(docs)
     out += name_mismatch(lead, docs)

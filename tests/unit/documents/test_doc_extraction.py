@@ -148,7 +148,6 @@ def test_mislabelled_and_corrupt_keeps_both_facts() -> None:
     ("name", "data", "hint"),
     [
         ("letter.docx", None, "Office/ZIP"),
-        ("id.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + b"\x00" * 64, "HEIC"),
         ("blob.bin", bytes(range(256)) * 4, "cannot be analysed"),
         ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old Office"),
     ],
@@ -161,7 +160,7 @@ def test_unsupported_formats(name: str, data: bytes | None, hint: str) -> None:
         data = buf.getvalue()
     f = analyse_file("f", name, "other", data)
     assert f.error == "unsupported"
-    assert f.error_message and hint in f.error_message and "PDF, JPEG or PNG" in f.error_message
+    assert f.error_message and hint in f.error_message and "PDF, JPEG, PNG or HEIC" in f.error_message
 
 
 def test_images_exif_and_dimensions() -> None:
@@ -172,7 +171,7 @@ def test_images_exif_and_dimensions() -> None:
     assert f.metadata["exif_datetime"] == "2026:10:28 18:22:05"
     assert f.metadata["exif_datetime_original"] == "2026:10:01 10:00:00"
     assert (f.metadata["width"], f.metadata["height"]) == ("64", "48")
-    assert f.text == ""  # no OCR
+    assert f.text == "" and f.metadata["text_layer"] == "ocr"  # OCR ran; a blank 64×48 has no text
     png = analyse_file("f", "id.png", "government_id", b.image_bytes("PNG", software="Snapseed"))
     assert png.error is None and png.metadata["exif_software"] == "Snapseed"
 
@@ -180,6 +179,8 @@ def test_images_exif_and_dimensions() -> None:
 def test_corrupt_and_huge_images() -> None:
     f = analyse_file("f", "id.jpg", "government_id", b"\xff\xd8\xff\xe0" + b"junk" * 50)
     assert f.error == "corrupt" and f.error_message
+    heic = analyse_file("f", "id.heic", "government_id", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00" + b"\x00" * 64)
+    assert heic.detected_format == "heic" and heic.error == "corrupt" and heic.error_message
     big = b.image_bytes("PNG", size=(400, 300), when=None)
     f = analyse_file("f", "id.png", "government_id", big, limits=Limits(max_image_pixels=1000))
     assert f.error == "oversized" and "400×300" in (f.error_message or "")

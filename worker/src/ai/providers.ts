@@ -1,8 +1,13 @@
 /**
  * AI providers for the `call-workers-ai` step. `rules` (deterministic, offline), `workers-ai`
- * (env.AI.run with the Llama 3.2 vision model; images go to the model as bytes) and
- * `openai-compatible` (AI_BASE_URL + /chat/completions). Each returns the model's raw text; the
- * `parse-ai-response` step parses it defensively. Images are read from R2 here, inside the step.
+ * (env.AI.run) and `openai-compatible` (AI_BASE_URL + /chat/completions). Each returns the model's
+ * raw text; the `parse-ai-response` step parses it defensively.
+ *
+ * A vision model (AI_VISION "on", or "auto" with a known vision model name, as in the desktop app)
+ * is shown the image documents, read from R2 here, inside the step, never passed between steps.
+ * The worker has no image decoder, so images are capped by count and bytes rather than
+ * downscaled; HEIC is left out (the models do not take it). Llama 3.2 Vision takes one `image`;
+ * other models take OpenAI-style `image_url` parts.
  */
 import { NonRetryableError } from "cloudflare:workflows";
 import type { DocumentFacts } from "../documents/inspect";
@@ -13,7 +18,25 @@ import { MODEL_SIGNAL_CODES, SPEC } from "../spec";
 
 export const DEFAULT_MODEL = "@cf/meta/llama-3.2-11b-vision-instruct";
 export const PROVIDERS = ["rules", "workers-ai", "openai-compatible"] as const;
-const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+const MAX_IMAGE_BYTES = 2 * 1024 * 1024; // per image
+const MAX_IMAGES = 4;
+const MAX_IMAGE_TOTAL = 4 * 1024 * 1024; // per request
+const IMAGE_FORMATS: Record<string, string> = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif" };
+const VISION_NAMES =
+  /vision|llava|bakllava|pixtral|moondream|minicpm-?v|qwen[\d.]*-?vl|[-_]vl\b|gpt-4o|gpt-4\.1|gpt-5|gemma-?3|llama-?4|mistral-small-?3\.1|granite[\d.]*-vision|internvl/i;
+const ONE_IMAGE_FIELD = /llama-3\.2-\d+b-vision/i;
+
+export function modelTakesImages(model: string, setting: string | undefined): boolean {
+  const choice = (setting || "auto").trim().toLowerCase();
+  if (choice === "on" || choice === "off") return choice === "on";
+  return VISION_NAMES.test(model);
+}
+
+export interface PageImage {
+  document: string;
+  mime: string;
+  bytes: Uint8Array;
+}
 const MAX_RAW = 64 * 1024;
 
 export interface ProviderAnswer {
@@ -58,11 +81,28 @@ export function userPrompt(lead: LeadSnapshot, docs: DocumentFacts[], signals: S
   return parts.join("\n");
 }
 
-async function firstImage(env: Env, docs: DocumentFacts[]): Promise<Uint8Array | null> {
-  const img = docs.find((d) => ["jpeg", "png", "webp", "gif"].includes(d.detected_format) && d.size <= MAX_IMAGE_BYTES);
-  if (!img) return null;
-  const obj = await env.R2_PRIVATE.get(img.r2_key);
-  return obj ? new Uint8Array(await obj.arrayBuffer()) : null;
+export async function pageImages(env: Env, docs: DocumentFacts[]): Promise<PageImage[]> {
+  const out: PageImage[] = [];
+  let total = 0;
+  for (const d of docs) {
+    const mime = IMAGE_FORMATS[d.detected_format];
+    if (!mime || d.error || d.size > MAX_IMAGE_BYTES || total + d.size > MAX_IMAGE_TOTAL) continue;
+    const obj = await env.R2_PRIVATE.get(d.r2_key);
+    if (!obj) continue;
+    out.push({ document: d.file_name, mime, bytes: new Uint8Array(await obj.arrayBuffer()) });
+    total += d.size;
+    if (out.length >= MAX_IMAGES) break;
+  }
+  return out;
+}
+
+function imageParts(prompt: string, images: PageImage[]): unknown {
+  if (!images.length) return prompt;
+  const listing = images.map((im) => im.document).join(", ");
+  return [
+    { type: "text", text: `${prompt}\n\nImages attached, in order: ${listing}.` },
+    ...images.map((im) => ({ type: "image_url", image_url: { url: `data:${im.mime};base64,${base64(im.bytes)}` } })),
+  ];
 }
 
 function base64(bytes: Uint8Array): string {
@@ -91,13 +131,17 @@ export async function callProvider(
   if (provider === "rules") return rulesAnswer(lead, docs, signals, today);
   const model = env.AI_MODEL || DEFAULT_MODEL;
   const prompt = userPrompt(lead, docs, signals);
-  const image = await firstImage(env, docs);
+  const images = modelTakesImages(model, env.AI_VISION) ? await pageImages(env, docs) : [];
   if (provider === "workers-ai") {
+    const oneImage = ONE_IMAGE_FIELD.test(model);
     const input: Record<string, unknown> = {
-      messages: [{ role: "system", content: SYSTEM_PROMPT }, { role: "user", content: prompt }],
+      messages: [
+        { role: "system", content: SYSTEM_PROMPT },
+        { role: "user", content: oneImage || !images.length ? prompt : imageParts(prompt, images) },
+      ],
       max_tokens: 1024, temperature: 0,
     };
-    if (image) input.image = Array.from(image);
+    if (oneImage && images.length) input.image = Array.from(images[0].bytes); // its schema: one image
     const result = (await env.AI.run(model as Parameters<Ai["run"]>[0], input as never)) as { response?: unknown };
     const raw = typeof result?.response === "string" ? result.response : JSON.stringify(result?.response ?? result ?? "");
     return { provider, model_version: model, raw: raw.slice(0, MAX_RAW) };
@@ -105,9 +149,7 @@ export async function callProvider(
   // openai-compatible
   if (!env.AI_BASE_URL) throw new NonRetryableError("AI_PROVIDER is openai-compatible but AI_BASE_URL is not set");
   const url = `${env.AI_BASE_URL.replace(/\/+$/, "")}/chat/completions`;
-  const userContent: unknown = image
-    ? [{ type: "text", text: prompt }, { type: "image_url", image_url: { url: `data:image/jpeg;base64,${base64(image)}` } }]
-    : prompt;
+  const userContent = imageParts(prompt, images);
   const res = await fetcher(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", ...(env.AI_API_KEY ? { Authorization: `Bearer ${env.AI_API_KEY}` } : {}) },

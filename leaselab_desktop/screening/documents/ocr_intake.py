@@ -1,0 +1,155 @@
+"""Which pages of a document need OCR, their pixels, and what OCR adds to ``DocumentFacts``.
+
+Images (JPEG, PNG, HEIC, TIFF, WebP, BMP, GIF) are read upright as their EXIF orientation says;
+PDF pages without a text layer are rendered with pypdfium2. Called at intake from the analysis
+worker thread, never from the GUI thread.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+
+from leaselab_desktop.screening.documents.limits import Limits
+from leaselab_desktop.screening.documents.ocr import OcrPage, OcrUnavailable, read_page
+from leaselab_desktop.screening.documents.words import PageWords
+from leaselab_desktop.screening.facts import DocumentFacts
+
+MAX_OCR_PAGES = 10  # pages of one document read by OCR (a pay stub or statement is 1–4 pages)
+RENDER_MAX_SIDE = 2000  # px: a letter page at ~180 dpi, plenty for 8-pt print
+MIN_PAGE_CHARS = 16  # a PDF page with fewer text-layer characters is treated as image-only
+_EXIF_ORIENTATION = 0x0112
+
+
+def register_heif() -> None:
+    """Let Pillow open HEIC/HEIF (iPhone photos); idempotent."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
+def image_frames(data: bytes, limits: Limits) -> list[tuple[np.ndarray, bool]]:
+    """Each frame of an image as upright RGB, with whether its orientation is known (an EXIF
+    orientation tag was present and applied; HEIF applies its own rotation on decode)."""
+    from PIL import Image, ImageOps
+
+    register_heif()
+    frames: list[tuple[np.ndarray, bool]] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        img = Image.open(io.BytesIO(data))
+        if img.width * img.height > limits.max_image_pixels:
+            raise ValueError("image too large")
+        known = _EXIF_ORIENTATION in img.getexif() or (img.format or "").upper() in ("HEIF", "HEIC")
+        for index in range(min(int(getattr(img, "n_frames", 1) or 1), MAX_OCR_PAGES)):
+            img.seek(index)
+            upright = ImageOps.exif_transpose(img) if index == 0 else img
+            frames.append((np.asarray(upright.convert("RGB")), known))
+    return frames
+
+
+def image_only_pages(data: bytes, limit: int = MAX_OCR_PAGES) -> list[int]:
+    """0-based indexes of PDF pages with (almost) no text layer, at most ``limit``."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        found = []
+        for index in range(len(pdf)):
+            page = pdf[index]
+            textpage = page.get_textpage()
+            chars = len(textpage.get_text_range().strip())
+            textpage.close()
+            page.close()
+            if chars < MIN_PAGE_CHARS:
+                found.append(index)
+                if len(found) >= limit:
+                    break
+        return found
+    finally:
+        pdf.close()
+
+
+def render_pages(data: bytes, indexes: list[int]) -> list[np.ndarray]:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        out = []
+        for index in indexes:
+            page = pdf[index]
+            width, height = page.get_size()
+            scale = RENDER_MAX_SIDE / max(width, height, 1.0)
+            out.append(np.asarray(page.render(scale=scale).to_pil().convert("RGB")))
+            page.close()
+        return out
+    finally:
+        pdf.close()
+
+
+Frames = list[tuple[np.ndarray, bool]]  # upright RGB pixels, and whether the orientation is known
+
+
+def ocr_image(facts: DocumentFacts, data: bytes, limits: Limits) -> tuple[Frames, list[PageWords]]:
+    """OCR an image document into ``facts`` (text, metadata). Returns the decoded frames for the
+    pixel checks (none when the pixels could not be decoded: ``facts.error``) and the words read,
+    page by page, for layout reading."""
+    try:
+        frames = image_frames(data, limits)
+    except Exception as exc:  # headers passed verify(), but the pixels did not decode: truncated
+        facts.error = "corrupt"
+        facts.error_message = (
+            f"The image could not be decoded ({type(exc).__name__}: {str(exc)[:80]}); it may be "
+            "truncated or damaged."
+        )
+        facts.metadata["text_layer"] = "none (the image could not be decoded)"
+        return [], []
+    return frames, _apply(facts, frames, pages=list(range(len(frames))))
+
+
+def ocr_pdf(facts: DocumentFacts, data: bytes) -> list[PageWords]:
+    """OCR the image-only pages of a PDF, append their text; returns their words."""
+    try:
+        indexes = image_only_pages(data)
+        frames = [(rgb, False) for rgb in render_pages(data, indexes)]  # a scan may be upside down
+    except Exception as exc:
+        facts.metadata["ocr_error"] = f"The PDF pages could not be rendered for OCR ({type(exc).__name__})."
+        return []
+    return _apply(facts, frames, pages=indexes) if frames else []
+
+
+def _apply(facts: DocumentFacts, frames: Frames, pages: list[int]) -> list[PageWords]:
+    try:
+        read: list[OcrPage] = [
+            read_page(rgb, page=page, upright_known=known) for (rgb, known), page in zip(frames, pages, strict=True)
+        ]
+    except OcrUnavailable as exc:
+        facts.metadata["ocr_error"] = str(exc)
+        return []
+    except Exception as exc:  # an image the engine cannot take (odd shape): say so, never raise
+        facts.metadata["ocr_error"] = f"OCR failed on this image ({type(exc).__name__}: {str(exc)[:80]})."
+        return []
+    record_ocr(facts, read)
+    return [page.words for page in read]
+
+
+def record_ocr(facts: DocumentFacts, read: list[OcrPage]) -> None:
+    """What OCR read, in the facts: its text after any text layer, and how it was read."""
+    text = "\n".join(line for page in read for line in page.lines)
+    had_text = bool(facts.text.strip())
+    facts.text = f"{facts.text.rstrip()}\n{text}".strip() if had_text else text
+    confidences = [p.mean_confidence for p in read if p.mean_confidence is not None]
+    facts.metadata["text_layer"] = "text + ocr" if had_text else "ocr"
+    facts.metadata["ocr_pages"] = ",".join(str(p.words.page + 1) for p in read)
+    facts.metadata["ocr_mean_confidence"] = (
+        f"{sum(confidences) / len(confidences):.3f}" if confidences else "none (no text found)"
+    )
+    facts.metadata["ocr_seconds"] = f"{sum(p.seconds for p in read):.2f}"
+    turned = {p.rotation for p in read if p.rotation}
+    if turned:
+        facts.metadata["ocr_rotation"] = ",".join(f"{r}°" for r in sorted(turned))
+    skews = [abs(p.skew_deg) for p in read if abs(p.skew_deg) >= 0.5]
+    if skews:
+        facts.metadata["ocr_skew_deg"] = f"{max(skews):.1f}"

@@ -1,0 +1,90 @@
+"""Signals from the pixel-level image checks (``screening.documents.image_forensics``).
+
+- ``jpeg_resaved`` (medium): the JPEG was saved by an editor after the camera wrote it; low when
+  only double compression shows it (messaging apps recompress photos too).
+- ``pasted_region`` (low for now: it also fires on some clean scans of the corpus): a region
+  with no sensor noise inside a photo or scan; its box is in
+  the evidence and drawn on the document preview.
+- ``image_screenshot`` (low): a screenshot or digital render, not a photo or scan of the paper.
+"""
+
+from __future__ import annotations
+
+from leaselab_desktop.domain.models import Signal
+from leaselab_desktop.screening.documents.image_forensics import CUSTOM_TABLE_MAKES, DOUBLE_JPEG_SCORE
+from leaselab_desktop.screening.facts import DocumentFacts
+from leaselab_desktop.screening.signals.common import signal
+
+IMAGE_FORENSIC_CODES = ("jpeg_resaved", "pasted_region", "image_screenshot")
+
+
+def _camera(doc: DocumentFacts) -> str:
+    return " ".join(x for x in (doc.metadata.get("exif_make"), doc.metadata.get("exif_model")) if x)
+
+
+def jpeg_resaved(doc: DocumentFacts) -> list[Signal]:
+    tables = doc.metadata.get("forensic_jpeg_tables", "")
+    adobe = doc.metadata.get("forensic_adobe", "")
+    if "APP13 Photoshop" in adobe:
+        return [signal(
+            "jpeg_resaved", "medium", doc,
+            f"The JPEG carries Adobe Photoshop's segments ({adobe}) and "
+            + ("libjpeg-style tables" if tables.startswith("ijg") else "Photoshop's own quantisation tables")
+            + ": it was saved by Photoshop, not by the camera or scanner that captured it.",
+            "The image was re-saved by an image editor.",
+        )]
+    make = (doc.metadata.get("exif_make") or "").strip().lower()
+    if tables.startswith("ijg") and make.startswith(CUSTOM_TABLE_MAKES):
+        quality = tables.split("q=", 1)[-1]
+        return [signal(
+            "jpeg_resaved", "medium", doc,
+            f"The JPEG's quantisation tables are libjpeg's standard tables at quality {quality} (as "
+            f"written by Pillow, GIMP and most editors), but its EXIF names a {_camera(doc)} camera, "
+            "which writes tables of its own: the photo was opened and saved again after it was taken.",
+            "The photo was re-saved by software after it was taken.",
+        )]
+    score = doc.metadata.get("forensic_double_jpeg")
+    if score and float(score) > DOUBLE_JPEG_SCORE:
+        return [signal(
+            "jpeg_resaved", "low", doc,
+            f"The JPEG was compressed twice: its DCT coefficient histograms are periodic (score {score}; "
+            f"a single save stays under {DOUBLE_JPEG_SCORE}). An editor, or an app that recompresses "
+            "photos (a messenger), saved it again after it was first taken or scanned.",
+            "The photo was compressed twice.",
+        )]
+    return []
+
+
+def pasted_region(doc: DocumentFacts) -> list[Signal]:
+    box = doc.metadata.get("forensic_patch_box")
+    if not box:
+        return []
+    x0, y0, x1, y1 = box.split(",")
+    return [signal(
+        "pasted_region", "low", doc,  # low until tuned: it flags some clean scans of the corpus
+        f"The region x {x0}–{x1}, y {y0}–{y1} (pixels of the upright image) has a noise level of "
+        f"{doc.metadata.get('forensic_patch_noise', '?')} against {doc.metadata.get('forensic_noise_floor', '?')} "
+        "for the rest of the image: it carries no camera or scanner noise, as content pasted or typed "
+        "over the picture would. The region is outlined in the document preview.",
+        "Part of the image looks pasted in.",
+    )]
+
+
+def image_screenshot(doc: DocumentFacts) -> list[Signal]:
+    if doc.metadata.get("image_kind") != "screenshot or render":
+        return []
+    camera = _camera(doc)
+    evidence = (
+        f"Flat areas have no sensor noise (noise level {doc.metadata.get('forensic_noise_floor', '0')}; photos "
+        "and scans show at least 0.4): this is a screenshot or a digital render, not a photo or scan of a "
+        "paper document, so physical features cannot be checked."
+    )
+    if camera:
+        evidence += f" Yet its EXIF names a {camera} camera."
+    return [signal("image_screenshot", "low", doc, evidence, "The image is a screenshot, not a photo.")]
+
+
+def image_forensic_signals(doc: DocumentFacts) -> list[Signal]:
+    if doc.error not in (None, "mislabelled"):
+        return []
+    return [*jpeg_resaved(doc), *pasted_region(doc), *image_screenshot(doc)]
