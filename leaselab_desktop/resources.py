@@ -4,7 +4,7 @@ Designer forms) are. The one locator every part uses; standard library only.
 Looked for, in order:
 1. ``LEASELAB_RESOURCES`` (resources only): a test or a packager points elsewhere;
 2. ``sys._MEIPASS/<name>``: the PyInstaller build (``packaging/leaselab.spec`` copies them there);
-3. ``leaselab_desktop/_data/<name>``: an installed wheel (pyproject.toml force-includes them at build time);
+3. ``leaselab_desktop/_data/<name>``: an installed wheel (``hatch_build.py`` adds them at build time);
 4. ``<checkout>/<name>``: a source checkout or an editable install, where they are edited.
 """
 
@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
-WHEEL_DATA = "_data"  # folder inside the package that a built wheel carries (see pyproject.toml, force-include)
+WHEEL_DATA = "_data"  # folder inside the package that a built wheel carries (see hatch_build.py)
 
 
 def candidates(name: str) -> list[Path]:

@@ -1,5 +1,5 @@
 """`pip install .` gives a working app: the wheel carries resources/ and ui/ as package data
-(pyproject.toml's force-include puts them in leaselab_desktop/_data/), and `leaselab-desktop leads` runs from a clean
+(hatch_build.py puts them in leaselab_desktop/_data/), and `leaselab-desktop leads` runs from a clean
 venv outside the source tree.
 
 Offline and quick: the wheel is built with --no-build-isolation (this venv's hatchling) from a copy
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "README.md", "leaselab_desktop", "resources", "ui", "packaging/opencv-headless")
+SOURCES = ("pyproject.toml", "hatch_build.py", "README.md", "leaselab_desktop", "resources", "ui", "packaging/opencv-headless")
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
 
 pytestmark = pytest.mark.slow
