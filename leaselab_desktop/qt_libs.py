@@ -9,7 +9,9 @@ command instead. Qt-free on purpose: it must run before Qt is imported.
 from __future__ import annotations
 
 import ctypes.util
+import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from leaselab_desktop.platforms import family
 
@@ -40,8 +42,18 @@ def missing_libraries(
 ) -> list[tuple[str, str, str]]:
     if not uses_xcb(env, platform):
         return []
-    look = find or ctypes.util.find_library  # resolved per call so tests can stand in for the system
+    look = find or _find_here  # resolved per call so tests can stand in for the system
     return [lib for lib in REQUIRED if not look(lib[0])]
+
+
+def _find_here(name: str) -> str | None:
+    """The system's copy, or the frozen app's own (PyInstaller bundles some of Qt's X11 helpers)."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        own = next(Path(bundle).rglob(f"lib{name}.so*"), None)
+        if own is not None:
+            return str(own)
+    return ctypes.util.find_library(name)
 
 
 def install_advice(missing: list[tuple[str, str, str]]) -> str:
