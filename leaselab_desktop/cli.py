@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from pathlib import Path
 from leaselab_desktop import __version__, cli_output
 from leaselab_desktop.application.evaluations import Evaluations
 from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.qt_libs import install_advice, missing_libraries
 from leaselab_desktop.secrets import SecretStore
 
 
@@ -204,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, *, secrets: SecretStore | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
+        headless = bool(getattr(args, "screenshot", None) or getattr(args, "smoke_test", False))
+        missing = [] if headless else missing_libraries(os.environ)
+        if missing:
+            print(install_advice(missing), file=sys.stderr)
+            return 3
         from leaselab_desktop.gui.app import run_gui
 
         return run_gui(args)

@@ -27,3 +27,13 @@ ln -sf "$OPT/LeaseLabDesktop" "$BIN"
 cp "$OPT/_internal/resources/icons/app-256.png" "$ICON"
 sed "s|^Exec=.*|Exec=$OPT/LeaseLabDesktop|" "$OPT/leaselab-desktop.desktop" > "$DESKTOP"
 echo "LeaseLab Desktop installed in $OPT (run: leaselab-desktop, or from the applications menu)."
+# Qt's X11 plugin needs these system libraries; minimal desktops lack them (the app says so too).
+libs="$( { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null || true)"
+missing=""
+for pair in libxcb-cursor.so.0:libxcb-cursor0 libxcb-icccm.so.4:libxcb-icccm4 \
+            libxcb-keysyms.so.1:libxcb-keysyms1 libxkbcommon-x11.so.0:libxkbcommon-x11-0; do
+  case "$libs" in *"${pair%%:*}"*) ;; *) missing="$missing ${pair#*:}" ;; esac
+done
+if [ -n "$missing" ] && [ -n "$libs" ]; then
+  echo "Before the first start, install the Qt libraries this desktop lacks: sudo apt-get install$missing"
+fi
