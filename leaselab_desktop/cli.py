@@ -4,6 +4,7 @@
     leaselab-desktop leads [--json]
     leaselab-desktop evaluate LEAD_ID [--provider rules|workers-ai|openai-compatible] [--force --reason R] [--json]
     leaselab-desktop import FOLDER
+    leaselab-desktop backup DIR | restore DIR [--replace]
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
     imp = sub.add_parser("import", help="import leads from FOLDER/leads.csv and one sub-folder per lead")
     imp.add_argument("folder", type=Path)
+    bk = sub.add_parser("backup", help="copy the local data (databases, documents, analyses, settings) to DIR")
+    bk.add_argument("folder", type=Path)
+    rs = sub.add_parser("restore", help="put a backup made with 'backup' back in place")
+    rs.add_argument("folder", type=Path)
+    rs.add_argument("--replace", action="store_true",
+                    help="replace existing data (it is kept in a replaced-<time> folder, not deleted)")
     return p
 
 
@@ -68,11 +75,14 @@ async def _open_backend(args: argparse.Namespace, provider: str | None = None) -
 
 async def _run_command(args: argparse.Namespace) -> int:
     from leaselab_desktop.backends.errors import BackendError
+    from leaselab_desktop.engine.errors import EngineDatabaseError
     from leaselab_desktop.store import StoreError
 
+    if args.command in ("backup", "restore"):
+        return _cmd_backup_restore(args)
     try:
         backend = await _open_backend(args, getattr(args, "provider", None))
-    except StoreError as exc:
+    except (StoreError, EngineDatabaseError) as exc:  # damaged or missing data: the message says what to do
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
@@ -173,3 +183,27 @@ async def _cmd_import(backend: Any, args: argparse.Namespace) -> int:
         return 2
     print("\n".join(report.lines()))
     return 0 if not report.refused_rows and not report.refused_files else 3
+
+
+def _cmd_backup_restore(args: argparse.Namespace) -> int:
+    """Works on the files only: no backend is opened, so no run is resumed meanwhile."""
+    from leaselab_desktop.config import Paths
+    from leaselab_desktop.store.backup import BackupError, backup_data, restore_data
+    from leaselab_desktop.store.guard import DataLayout
+
+    layout = DataLayout.of(Paths.resolve(args.data_dir))
+    try:
+        if args.command == "backup":
+            summary = backup_data(layout, args.folder)
+            print(f"Backed up {layout.database.parent} to {summary.folder}:")
+            print("\n".join(summary.lines()))
+            return 0
+        summary, moved = restore_data(layout, args.folder, replace=args.replace)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Restored {summary.folder} into {layout.database.parent}:")
+    print("\n".join(summary.lines()))
+    if moved is not None:
+        print(f"The data it replaced is kept in {moved}")
+    return 0

@@ -48,6 +48,7 @@ from leaselab_desktop.store import files as files_repo
 from leaselab_desktop.store import leads as leads_repo
 from leaselab_desktop.store import runs as runs_repo
 from leaselab_desktop.store import usage as usage_repo
+from leaselab_desktop.store.guard import DataLayout, check_data_layout
 
 log = logging.getLogger(__name__)
 DUPLICATE_THRESHOLD = 0.9
@@ -93,6 +94,7 @@ class LocalBackend:
         count_free_providers: bool = False, clock: Callable[[], datetime] = utcnow,
     ) -> LocalBackend:
         paths.ensure()
+        await asyncio.to_thread(check_data_layout, DataLayout.of(paths))
         db = await asyncio.to_thread(Database.open, paths.database)
         files = FileStore(paths.files_dir)
         demo_loaded = 0
