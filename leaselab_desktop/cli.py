@@ -1,7 +1,7 @@
 """Command-line entry: ``leaselab-desktop`` opens the console; sub-commands work without it.
 
     leaselab-desktop [--data-dir D] [--profile P] [--screenshot DIR | --smoke-test]
-    leaselab-desktop leads [--json]
+    leaselab-desktop leads [--json | --csv]
     leaselab-desktop evaluate LEAD_ID [--provider rules|workers-ai|openai-compatible] [--force --reason R] [--json]
     leaselab-desktop import FOLDER
     leaselab-desktop backup DIR | restore DIR [--replace]
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     leads = sub.add_parser("leads", help="list the site's leads (local backend)")
     leads.add_argument("--json", action="store_true")
+    leads.add_argument("--csv", action="store_true", help="print CSV for a spreadsheet (formulas neutralised)")
     ev = sub.add_parser("evaluate", help="evaluate one lead and show each step")
     ev.add_argument("lead_id")
     ev.add_argument("--provider", choices=["rules", "workers-ai", "openai-compatible"], default=None)
@@ -106,6 +107,14 @@ async def _cmd_leads(backend: Any, args: argparse.Namespace) -> int:
     page = await backend.list_leads(LeadQuery(limit=10_000))
     if args.json:
         print(json.dumps([lead.canonical() for lead in page.items], indent=2))
+        return 0
+    if args.csv:
+        from leaselab_desktop.reports.spreadsheet import write_csv
+
+        write_csv(sys.stdout, ["id", "first_name", "last_name", "email", "property", "unit", "status",
+                               "ai_score", "ai_label"],
+                  [(lead.id, lead.first_name, lead.last_name, lead.email, lead.property_name, lead.unit_name,
+                    lead.status, lead.ai_score, lead.ai_label) for lead in page.items])
         return 0
     print(f"{'ID':<22} {'NAME':<24} {'PROPERTY / UNIT':<28} {'STATUS':<20} {'SCORE':>5} LABEL")
     for lead in page.items:
