@@ -48,6 +48,8 @@ class LeadRows:
     stamps: list[float | None] = field(default_factory=list)
     properties: dict[str, str] = field(default_factory=dict)
     next_cursor: str | None = None
+    notice: str | None = None  # LeadPage.notice
+    capped: bool = False  # LeadPage.capped
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -72,6 +72,14 @@ OFFER_LOCAL = (
 
 # The project worker serves at most 500 leads a page; larger requests are paged by next_cursor.
 SERVER_PAGE_LIMIT = 500
+# Deployed workers send at most this many leads and no cursor.
+DEPLOYED_ROW_CAP = 50
+
+
+def _own_cursor(cursor: str | None) -> bool:
+    """A cursor this client made when it paged a deployed worker's rows itself (wire.page_leads)."""
+    return bool(cursor and cursor.startswith("offset:"))
+
 
 class CloudflareBackend(ServerManagedIntake):
     kind = "cloudflare"
@@ -108,6 +116,7 @@ class CloudflareBackend(ServerManagedIntake):
         self.detector = fl.FlavourDetector(fl.parse(cache.meta(self._flavour_key)))
         self.last_read = ReadInfo()
         self.step_timings = StepTimings()  # learned step durations, shared by every watch
+        self._follows: set[asyncio.Task[Any]] = set()
 
     def __repr__(self) -> str:
         return f"CloudflareBackend({self.api.base_url!r}, site_id={self.site_id!r})"
@@ -139,6 +148,8 @@ class CloudflareBackend(ServerManagedIntake):
         except FALLBACK_ERRORS as exc:
             value = cached()
             if value is _MISSING:
+                if isinstance(exc, BackendUnavailable) and server_answer(exc)[0] is not None:
+                    raise  # the server answered (a 5xx): it is up, so "offline" would mislead
                 if isinstance(exc, BackendUnavailable):
                     raise BackendUnavailable(
                         f"{exc.message} It was not read while online, so it is not available offline."
@@ -159,15 +170,36 @@ class CloudflareBackend(ServerManagedIntake):
                 "sortOrder": query.sort_order, "limit": min(query.limit, SERVER_PAGE_LIMIT), "cursor": query.cursor,
                 "q": query.q, "label": query.label,
             }
-            answer = await self.api.get("/api/ops/leads", params=params)
+            notice = None
+            try:
+                answer = await self.api.get("/api/ops/leads", params=params)
+            except BackendError as exc:
+                status, _ = server_answer(exc)
+                if status is None or status < 500:
+                    raise
+                # Deployed workers answer 500 to some sort orders: ask for the server's own order
+                # (the server is up; the list is sorted here instead)
+                log.info("the lead list failed with sortBy=%s (%s); asking without it", query.sort_by, exc)
+                answer = await self.api.get("/api/ops/leads", params={
+                    k: v for k, v in params.items() if k not in ("sortBy", "sortOrder")})
+                notice = (f"The server could not sort the leads by {query.sort_by}; "
+                          "they were read in its default order.")
             body = answer.payload if isinstance(answer.payload, dict) else {}
             self._observe(fl.from_leads_answer(body))
             leads = [Lead.model_validate(x) for x in body.get("data") or []]
             self.cache.put_leads(self.site_id, leads, self.clock())
             if "next_cursor" in body:
-                return LeadPage(items=leads, next_cursor=body.get("next_cursor"))
-            # A deployed worker: at most 50 rows, no paging, no search: finish the query here.
-            return page_leads(leads, query.model_copy(update={"cursor": None}))
+                return LeadPage(items=leads, next_cursor=body.get("next_cursor"), notice=notice)
+            # A deployed worker: at most 50 rows, no paging, no search: finish the query here, with
+            # this client's own offset cursor (the server ignores it), so no page repeats.
+            page = page_leads(leads, query if _own_cursor(query.cursor) else query.model_copy(update={"cursor": None}))
+            capped = len(leads) >= DEPLOYED_ROW_CAP
+            if capped:
+                said = (f"This server sends at most {DEPLOYED_ROW_CAP} leads: only the newest "
+                        f"{len(leads)} are shown, and search finds only among them. Filter by status "
+                        "or property to see others.")
+                notice = f"{notice} {said}" if notice else said
+            return page.model_copy(update={"notice": notice, "capped": capped})
 
         def cached() -> LeadPage:
             leads = self.cache.leads(self.site_id)
@@ -178,16 +210,27 @@ class CloudflareBackend(ServerManagedIntake):
     async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
         # The server's pages are small (500): the columns are built from the leads it sends.
         page = await self.list_leads(query)
-        return LeadRows.from_leads(page.items, page.next_cursor)
+        rows = LeadRows.from_leads(page.items, page.next_cursor)
+        rows.notice, rows.capped = page.notice, page.capped
+        return rows
 
     async def get_lead(self, lead_id: str) -> Lead:
         async def fetch() -> Lead:
             answer = await self.api.get(f"/api/ops/leads/{seg(lead_id)}")
             lead = Lead.model_validate(answer_data(answer))
+            if not lead.property_name:  # deployed workers name the property in the list only
+                lead = lead.model_copy(update={"property_name": self._property_name(lead)})
             self.cache.put_leads(self.site_id, [lead], self.clock())
             return lead
 
         return await self._read(fetch, lambda: self.cache.lead(self.site_id, lead_id) or _MISSING)
+
+    def _property_name(self, lead: Lead) -> str | None:
+        held = self.cache.lead(self.site_id, lead.id)
+        if held is not None and held.property_id == lead.property_id and held.property_name:
+            return held.property_name
+        return next((x.property_name for x in self.cache.leads(self.site_id)
+                     if x.property_id == lead.property_id and x.property_name), None)
 
     async def list_files(self, lead_id: str) -> list[LeadFile]:
         async def fetch() -> list[LeadFile]:
@@ -306,7 +349,20 @@ class CloudflareBackend(ServerManagedIntake):
 
     def watch_run(self, run_id: str) -> AsyncIterator[RunSnapshot]:
         """A snapshot at once, then one per visible change; ends after a finished one."""
-        return follow_run(self, run_id)
+        return self._tracked_follow(run_id)
+
+    async def _tracked_follow(self, run_id: str) -> AsyncIterator[RunSnapshot]:
+        # the task following is remembered so aclose() can cancel it before the cache closes
+        # (a follow that outlived its backend failed with "Cannot operate on a closed database")
+        task = asyncio.current_task()
+        if task is not None:
+            self._follows.add(task)
+        try:
+            async for snap in follow_run(self, run_id):
+                yield snap
+        finally:
+            if task is not None:
+                self._follows.discard(task)
 
     async def active_run(self, lead_id: str) -> RunSnapshot | None:
         for held in self.cache.open_runs(self.site_id):
@@ -382,10 +438,16 @@ class CloudflareBackend(ServerManagedIntake):
             )
         if not reason.strip():
             raise InvalidRequest("An override needs a reason.")
-        answer = await self.api.post(
-            f"/api/ops/ai-evaluations/{seg(evaluation_id)}/override",
-            {"recommendation": recommendation, "reason": reason.strip()},
-        )
+        try:
+            answer = await self.api.post(
+                f"/api/ops/ai-evaluations/{seg(evaluation_id)}/override",
+                {"recommendation": recommendation, "reason": reason.strip()},
+            )
+        except GenericNotFound as exc:  # no such route: a deployed worker
+            raise NotSupported(
+                "This server does not support overrides. Record the decision on the website, "
+                "or ask for the server to be updated."
+            ) from exc
         stored = override_from(answer_data(answer), evaluation_id)
         self.cache.put_overrides(self.site_id, [stored])
         self._fresh()
@@ -435,6 +497,12 @@ class CloudflareBackend(ServerManagedIntake):
         return await self.start_evaluation(snap.lead_id)
 
     async def aclose(self) -> None:
+        me = asyncio.current_task()
+        follows = [t for t in self._follows if t is not me and not t.done()]
+        for t in follows:
+            t.cancel()
+        if follows:
+            await asyncio.wait(follows, timeout=5)
         await self.api.aclose()
         if self.owns_cache:
             self.cache.close()

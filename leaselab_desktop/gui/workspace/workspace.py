@@ -146,21 +146,30 @@ class LeadWorkspace(QtWidgets.QWidget):
         backend, gen = self._backend, self._generation
         if backend is None:
             return False
+        files_read = asyncio.ensure_future(backend.list_files(lead_id))
         try:
-            lead, files, history = await asyncio.gather(
-                backend.get_lead(lead_id), backend.list_files(lead_id), backend.evaluation_history(lead_id)
-            )
+            lead, history = await asyncio.gather(backend.get_lead(lead_id), backend.evaluation_history(lead_id))
         except BackendError as exc:
+            files_read.cancel()
             if gen == self._generation:
                 self.detail.clear("Lead unavailable")
                 self.card.show_evaluation(None)
                 self.message.setText(f"Could not load the lead: {exc.message}")
             return False
+        # a file listing that fails (deployed workers answer 500 for some leads) leaves the
+        # applicant, history and evaluation shown; the Documents box says what went wrong
+        files_error: str | None = None
+        try:
+            files = await files_read
+        except BackendError as exc:
+            files, files_error = [], exc.message
         if gen != self._generation:
             return False
         history = sorted(history, key=lambda e: e.evaluated_at.timestamp() if e.evaluated_at else 0,
                          reverse=True)
         self.detail.set_lead(lead, files)
+        if files_error is not None:
+            self.detail.documents.show_error(f"The documents could not be listed: {files_error}")
         self.detail.set_history(history)
         self.card.set_lead(lead)
         chosen: Evaluation | None = next((e for e in history if e.evaluation_id == select), None)
