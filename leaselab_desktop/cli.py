@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default=None, help="connection profile to use (default: the active one)")
     p.add_argument("--screenshot", type=Path, default=None, metavar="DIR",
                    help="render each main screen to PNG offscreen, then exit")
+    p.add_argument("--allow-unencrypted", action="store_true",
+                   help="without a secure keyring, accept storing documents unencrypted in this data folder")
     p.add_argument("--smoke-test", action="store_true",
                    help="offscreen: open the console on demo data, run one evaluation, exit 0/1")
     sub = p.add_subparsers(dest="command")
@@ -71,7 +73,8 @@ async def _open_backend(args: argparse.Namespace, provider: str | None = None) -
     provider_settings = settings.provider.model_copy(update={"kind": provider} if provider else {})
     profile = settings.profile(args.profile) if args.profile else settings.profile()
     return await LocalBackend.open(paths, site_id=profile.site_id, user_id=profile.user_id,
-                                   provider_settings=provider_settings)
+                                   provider_settings=provider_settings,
+                                   allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)))
 
 
 async def _run_command(args: argparse.Namespace) -> int:

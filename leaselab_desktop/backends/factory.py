@@ -11,7 +11,7 @@ from leaselab_desktop.secrets import SecretStore
 
 async def open_backend(
     paths: Paths, settings: Settings, profile_name: str | None = None, secrets: SecretStore | None = None,
-    *, load_demo: bool = True,
+    *, load_demo: bool = True, allow_unencrypted: bool = False,
 ) -> Backend:
     secrets = secrets or SecretStore()
     profile = settings.profile(profile_name)
@@ -20,7 +20,7 @@ async def open_backend(
 
         return await LocalBackend.open(
             paths, site_id=profile.site_id, user_id=profile.user_id, provider_settings=settings.provider,
-            secrets=secrets, load_demo=load_demo, policy_profile=None,
+            secrets=secrets, load_demo=load_demo, policy_profile=None, allow_unencrypted=allow_unencrypted,
         )
     from leaselab_desktop.backends.cloudflare import CloudflareBackend, OfflineCache
     from leaselab_desktop.backends.errors import InvalidRequest

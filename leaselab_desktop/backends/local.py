@@ -48,6 +48,7 @@ from leaselab_desktop.store import files as files_repo
 from leaselab_desktop.store import leads as leads_repo
 from leaselab_desktop.store import runs as runs_repo
 from leaselab_desktop.store import usage as usage_repo
+from leaselab_desktop.store.at_rest import open_sealer
 from leaselab_desktop.store.guard import DataLayout, check_data_layout
 
 log = logging.getLogger(__name__)
@@ -92,11 +93,20 @@ class LocalBackend:
         provider_settings: ProviderSettings | None = None, secrets: SecretStore | None = None,
         load_demo: bool = True, max_concurrency: int = 8, policy_profile: str | None = None,
         count_free_providers: bool = False, clock: Callable[[], datetime] = utcnow,
+        allow_unencrypted: bool = False,
     ) -> LocalBackend:
         paths.ensure()
         await asyncio.to_thread(check_data_layout, DataLayout.of(paths))
+        analyses_dir = paths.cache_dir / "document-analyses"
+        sealer = await asyncio.to_thread(open_sealer, paths.data_dir, paths.files_dir, analyses_dir,
+                                         secrets or SecretStore(), allow_unencrypted=allow_unencrypted)
+        files = FileStore(paths.files_dir, sealer=sealer)
+        analyses = AnalysisStore(analyses_dir, sealer=sealer)
+        if sealer is not None:  # documents and analyses written before encryption: sealed in place
+            sealed = await asyncio.to_thread(lambda: files.seal_existing() + analyses.seal_existing())
+            if sealed:
+                log.info("encrypted %d document file(s) and analyses stored in plaintext before", sealed)
         db = await asyncio.to_thread(Database.open, paths.database)
-        files = FileStore(paths.files_dir)
         demo_loaded = 0
         try:
             if load_demo:
@@ -112,7 +122,7 @@ class LocalBackend:
             backend_holder: list[LocalBackend] = []
             ports = LocalScreeningPorts(db, files, settings, secrets or SecretStore(),
                                         notify=lambda s, lead, ev: backend_holder[0]._notify(lead, ev), clock=clock,
-                                        analyses=AnalysisStore(paths.cache_dir / "document-analyses"))
+                                        analyses=analyses, sealer=sealer)
             engine = Engine(paths.engine_database, workflows={WORKFLOW_NAME: EvaluationWorkflow(ports)},
                             max_concurrency=max_concurrency)
         except BaseException:
@@ -284,7 +294,7 @@ class LocalBackend:
         if stored is None or not stored.r2_key:
             raise errors.NotFound(f"The document {file.file_name} is not in this site.")
         try:
-            return await asyncio.to_thread(self.files.path(stored.r2_key).read_bytes)
+            return await asyncio.to_thread(self.files.read, stored.r2_key)
         except FileNotFoundError as exc:
             raise errors.NotFound(f"The document {file.file_name} is missing from the file store.") from exc
 

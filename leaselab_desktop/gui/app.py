@@ -110,6 +110,13 @@ def run_gui(args: argparse.Namespace) -> int:
         names = ", ".join(p.name for p in settings.profiles)
         print(f"error: no profile named {profile!r} (profiles: {names})", file=sys.stderr)
         return 2
+    if (screenshot or smoke or getattr(args, "allow_unencrypted", False)) and not SecretStore().secure:
+        # the command line answered the question the console would ask (the demo/check modes
+        # run unattended): recorded in the data folder, with when and how
+        from leaselab_desktop.store.at_rest import accept_unencrypted
+
+        accept_unencrypted(paths.data_dir, "--smoke-test/--screenshot" if (screenshot or smoke)
+                           else "--allow-unencrypted")
     app = create_application()
     reporter = ErrorReporter()
     reporter.install()

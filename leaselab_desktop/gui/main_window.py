@@ -19,6 +19,7 @@ from leaselab_desktop.gui.qt import Qt, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.status_bar import OfflineBanner, ShellStatusBar, StatusMonitor
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.secrets import SecretStore
+from leaselab_desktop.store.at_rest import NoSecureKeyring, accept_unencrypted
 
 log = logging.getLogger(__name__)
 
@@ -301,6 +302,13 @@ class MainWindow(QtWidgets.QMainWindow):
                 with contextlib.suppress(Exception):
                     await (await opening).aclose()
                 raise
+            except NoSecureKeyring as exc:
+                # no secure keyring: ask, never fall back silently (the answer is kept in the data folder)
+                self.lead_list.set_backend(None)
+                self.lead_list.set_message(str(exc))
+                self.backend_opened.emit(None)
+                self.tasks.spawn(self._ask_unencrypted(name, str(exc)), what="Asking about unencrypted storage")
+                return None
             except Exception as exc:
                 self.reporter.report(f"Could not open the backend of profile {name!r}", exc)
                 self.lead_list.set_backend(None)
@@ -310,6 +318,36 @@ class MainWindow(QtWidgets.QMainWindow):
                 return None
             self.set_backend(backend)
             return backend
+
+    async def _ask_unencrypted(self, profile: str, why: str) -> None:
+        box = QtWidgets.QMessageBox(self)
+        box.setObjectName("unencryptedQuestion")
+        box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
+        box.setWindowTitle("No secure keyring")
+        box.setText("Applicants' documents cannot be stored encrypted on this computer.")
+        box.setInformativeText(
+            f"{why}\n\nStore them unencrypted in {self.paths.data_dir}? Choose No to set up the "
+            "keyring first; nothing is stored until you decide.")
+        box.setStandardButtons(QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No)
+        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.No)
+        answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        def finished(code: int) -> None:
+            if not answer.done():
+                answer.set_result(int(code))
+
+        box.finished.connect(finished)
+        box.open()  # not exec(): a nested loop inside a coroutine drops asyncio steps
+        try:
+            code = await answer
+        finally:
+            box.deleteLater()
+        if code != int(QtWidgets.QMessageBox.StandardButton.Yes):
+            self.lead_list.set_message(
+                "Nothing was opened: applicants' documents are only stored encrypted, and no secure "
+                "keyring is available. Set up or unlock the system keyring, then restart LeaseLab.")
+            return
+        accept_unencrypted(self.paths.data_dir, "answered in the console")
+        await self.open_backend(profile)
 
     def set_backend(self, backend: Backend | None) -> None:
         self.backend = backend

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from leaselab_desktop.sqlite_backup import online_backup, stamp
+from leaselab_desktop.store.at_rest import KEY_ID_FILE
 from leaselab_desktop.store.guard import DataLayout
 from leaselab_desktop.store.migrate import StoreError
 
@@ -47,6 +48,8 @@ def _items(layout: DataLayout) -> list[tuple[str, Path, str]]:
              ("files", layout.files_dir, "dir"), ("document-analyses", layout.analyses_dir, "dir")]
     if layout.settings_file is not None:
         items.append(("settings.json", layout.settings_file, "file"))
+    # which keyring entry holds the documents' key (the key itself stays in the keyring)
+    items.append((KEY_ID_FILE, layout.database.parent / KEY_ID_FILE, "file"))
     return items
 
 

@@ -7,7 +7,6 @@ keyring no document bytes are cached and ``documents_reason`` says why (Settings
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import sqlite3
@@ -24,7 +23,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from leaselab_desktop.config import Paths
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile, Override, RunSnapshot, Usage
 from leaselab_desktop.domain.timefmt import format_timestamp, parse_timestamp, utcnow
-from leaselab_desktop.secrets import SecretStore, SecretStoreUnavailable
+from leaselab_desktop.sealing import load_key
+from leaselab_desktop.secrets import SecretStore
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -100,21 +100,11 @@ class OfflineCache:
     # -- keys ---------------------------------------------------------------------------------
 
     def _document_key(self, secrets: SecretStore) -> tuple[AESGCM | None, str]:
-        info = secrets.info()
-        if not info.secure:
-            return None, info.detail
-        name = f"cache:{self.profile}:document-key"
-        stored = secrets.get(name)
-        if stored is None:
-            key = AESGCM.generate_key(bit_length=256)
-            try:
-                secrets.set(name, base64.b64encode(key).decode("ascii"))
-            except SecretStoreUnavailable as exc:
-                return None, str(exc)
+        key = load_key(secrets, f"cache:{self.profile}:document-key")  # the one mechanism (sealing.py)
+        if key.created:
             with self._tx() as db:  # bytes under an older key can no longer be read
                 db.execute("DELETE FROM blobs")
-            return AESGCM(key), ""
-        return AESGCM(base64.b64decode(stored)), ""
+        return key.aead, key.reason
 
     @property
     def documents_enabled(self) -> bool:

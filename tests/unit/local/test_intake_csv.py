@@ -7,6 +7,7 @@ from pathlib import Path
 
 from leaselab_desktop.backends.intake import import_folder
 from leaselab_desktop.backends.local import LocalBackend
+from tests.faults.file_keyring import subprocess_env, use_in_this_process
 from leaselab_desktop.domain.models import LeadQuery
 
 HEADER = ["first_name", "last_name", "email", "property", "monthly_income", "employment_status", "message", "folder"]
@@ -122,7 +123,7 @@ async def test_nan_inf_and_duplicate_emails(backend: LocalBackend, tmp_path: Pat
     assert report.notes and report.notes[0][0] == 7 and "already existed" in report.notes[0][1]
 
 
-async def test_exported_csv_neutralises_formulas(backend: LocalBackend, tmp_path: Path) -> None:
+async def test_exported_csv_neutralises_formulas(tmp_path: Path) -> None:
     """A name that a spreadsheet would run comes back out as text, and reads back as it went in."""
     import asyncio
     import csv
@@ -130,6 +131,10 @@ async def test_exported_csv_neutralises_formulas(backend: LocalBackend, tmp_path
     import subprocess
     import sys
 
+    from leaselab_desktop.config import Paths
+
+    use_in_this_process(tmp_path / "keys.json")  # the CLI subprocess reads the same keyring
+    backend = await LocalBackend.open(Paths(tmp_path / "export-data"))
     prop = await _prop(backend)
     folder = tmp_path / "in"
     folder.mkdir()
@@ -140,7 +145,8 @@ async def test_exported_csv_neutralises_formulas(backend: LocalBackend, tmp_path
     data_dir = backend.paths.data_dir
     await backend.aclose()
     proc = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "leaselab_desktop", "--data-dir",
-                                   str(data_dir), "leads", "--csv"], capture_output=True, text=True, timeout=120)
+                                   str(data_dir), "leads", "--csv"], capture_output=True, text=True, timeout=120,
+                                   env=subprocess_env(tmp_path / "keys.json"))
     assert proc.returncode == 0, proc.stderr
     exported = {r["last_name"] + r["email"]: r["first_name"] for r in csv.DictReader(io.StringIO(proc.stdout))}
     for i, name in enumerate(evil):

@@ -15,6 +15,7 @@ from leaselab_desktop.backends.local import LocalBackend
 from leaselab_desktop.config import Paths
 from leaselab_desktop.store import Database
 from leaselab_desktop.store.migrate import load_migrations, migrate
+from tests.faults.file_keyring import subprocess_env, use_in_this_process
 
 
 async def _demo_data(data: Path, *, evaluate: bool = False) -> Paths:
@@ -84,12 +85,13 @@ async def test_empty_engine_database_beside_runs_is_refused(
 
 
 async def test_damaged_engine_database_gives_a_message_without_traceback(tmp_path: Path) -> None:
+    use_in_this_process(tmp_path / "keys.json")  # the CLI subprocess reads the same keyring
     paths = await _demo_data(tmp_path / "data")
     paths.engine_database.write_bytes(b"this is not a database at all" * 100)
     _drop_wal(paths.engine_database)
     proc = subprocess.run(
         [sys.executable, "-m", "leaselab_desktop", "--data-dir", str(paths.data_dir), "leads"],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        capture_output=True, text=True, timeout=120, env=subprocess_env(tmp_path / "keys.json", PYTHONWARNINGS="ignore"))
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "workflow database" in proc.stderr and "left untouched" in proc.stderr
