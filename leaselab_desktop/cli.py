@@ -5,6 +5,7 @@
     leaselab-desktop evaluate LEAD_ID [--provider rules|workers-ai|openai-compatible] [--force --reason R] [--json]
     leaselab-desktop import FOLDER
     leaselab-desktop backup DIR | restore DIR [--replace]
+    leaselab-desktop delete-applicant-data LEAD_ID --reason R | retention [--days N | --keep]
 """
 
 from __future__ import annotations
@@ -43,6 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the evaluation as JSON")
     imp = sub.add_parser("import", help="import leads from FOLDER/leads.csv and one sub-folder per lead")
     imp.add_argument("folder", type=Path)
+    de = sub.add_parser("delete-applicant-data",
+                        help="delete a lead's documents and their extracted text now (evaluation and audit trail stay)")
+    de.add_argument("lead_id")
+    de.add_argument("--reason", required=True, help="recorded in the lead's audit trail")
+    rt = sub.add_parser("retention", help="show or set how long closed leads' documents are kept")
+    rt_how = rt.add_mutually_exclusive_group()
+    rt_how.add_argument("--days", type=int, default=None, help="purge them this many days after the lead closed")
+    rt_how.add_argument("--keep", action="store_true", help="keep them (no retention period)")
     bk = sub.add_parser("backup", help="copy the local data (databases, documents, analyses, settings) to DIR")
     bk.add_argument("folder", type=Path)
     rs = sub.add_parser("restore", help="put a backup made with 'backup' back in place")
@@ -96,6 +105,12 @@ async def _run_command(args: argparse.Namespace) -> int:
             return await _cmd_evaluate(backend, args)
         if args.command == "import":
             return await _cmd_import(backend, args)
+        if args.command == "delete-applicant-data":
+            done = await backend.delete_applicant_data(args.lead_id, reason=args.reason)
+            print(f"Deleted the applicant data of {done.line()}. The evaluation record and the audit trail are kept.")
+            return 0
+        if args.command == "retention":
+            return await _cmd_retention(backend, args)
         return 2
     except BackendError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -218,4 +233,21 @@ def _cmd_backup_restore(args: argparse.Namespace) -> int:
     print("\n".join(summary.lines()))
     if moved is not None:
         print(f"The data it replaced is kept in {moved}")
+    return 0
+
+
+async def _cmd_retention(backend: Any, args: argparse.Namespace) -> int:
+    if args.keep or args.days is not None:
+        if args.days is not None and args.days < 0:
+            print("error: --days cannot be negative", file=sys.stderr)
+            return 2
+        await backend.set_retention_days(None if args.keep else args.days)
+        for done in await backend.purge_expired():
+            print(f"Purged: {done.line()}")
+    days = await backend.retention_days()
+    if days is None:
+        print("Documents of closed leads are kept (no retention period).")
+    else:
+        print(f"Documents, extracted text and cached copies of closed leads are purged {days} day(s) after "
+              "the lead closed; the evaluation record and the audit trail are kept.")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.config import Paths, Settings
@@ -28,8 +29,13 @@ async def open_backend(
     if not profile.base_url:
         raise InvalidRequest(f"Profile {profile.name!r} has no base URL: set it in Settings.")
     cache = await asyncio.to_thread(OfflineCache.for_profile, paths, profile.name, secrets)
-    return CloudflareBackend(
+    backend = CloudflareBackend(
         profile.base_url, site_id=profile.site_id, user_id=profile.user_id,
         token=secrets.get(SecretStore.token_key(profile.name)), cache=cache, polling=settings.polling,
         owns_cache=True,
     )
+    try:  # the profile's retention period, applied to this computer's cached copies at each start
+        await backend.purge_expired()
+    except Exception:
+        logging.getLogger(__name__).exception("retention on the offline cache failed; tried at the next start")
+    return backend

@@ -142,7 +142,42 @@ class LocalBackend:
         except BaseException:
             await self.aclose()
             raise
+        await self._housekeeping()
         return self
+
+    async def _housekeeping(self) -> None:
+        """At start: the site's retention period, and files no row points to (a crash mid-way)."""
+        from leaselab_desktop.backends.local_retention import sweep_orphans
+
+        try:
+            for done in await self.purge_expired():
+                log.info("retention: %s", done.line())
+            referenced = await self.db.read(lambda c: {r[0] for r in c.execute("SELECT r2_key FROM lead_files")})
+            for path in await asyncio.to_thread(sweep_orphans, self.files.root, referenced):
+                log.info("removed the unreferenced stored file %s", path.name)
+        except Exception:  # housekeeping never stops the data from opening
+            log.exception("retention / orphan sweep failed; tried again at the next start")
+
+    # -- retention and deletion (backends/local_retention.py) -------------------------------------
+    async def delete_applicant_data(self, lead_id: str, *, reason: str, by: str | None = None) -> Any:
+        from leaselab_desktop.backends.local_retention import delete_applicant_data
+
+        return await delete_applicant_data(self, lead_id, reason=reason, by=by)
+
+    async def purge_expired(self, now: datetime | None = None) -> list[Any]:
+        from leaselab_desktop.backends.local_retention import purge_expired
+
+        return await purge_expired(self, now or self._clock())
+
+    async def set_retention_days(self, days: int | None) -> None:
+        from leaselab_desktop.store.retention import set_retention_days
+
+        await self.db.write(lambda c: set_retention_days(c, self.site_id, days))
+
+    async def retention_days(self) -> int | None:
+        from leaselab_desktop.store.retention import retention_days
+
+        return await self.db.read(lambda c: retention_days(c, self.site_id))
 
     async def documents_analysed(self) -> None:
         """Wait until the documents received so far have been analysed in the background (an

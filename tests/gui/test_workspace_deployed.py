@@ -64,3 +64,27 @@ async def test_capped_list_says_so_and_filters_on_the_server(qtbot, until, tmp_p
         finally:
             await runner.cancel_all()
             await backend.aclose()
+
+
+async def test_delete_applicant_data_from_the_workspace(tasks, until, tmp_path: Path) -> None:
+    """Local backend: the button asks for a reason, deletes the documents now, keeps the evaluation."""
+    from leaselab_desktop.backends.local import LocalBackend
+    from leaselab_desktop.config import Paths
+    from leaselab_desktop.store.retention import deletions
+
+    backend = await LocalBackend.open(Paths(tmp_path / "data"))
+    async with open_workspace(backend, tasks) as ws:
+        ws.show_lead("lead_demo_01")
+        tree = ws.findChild(QtWidgets.QTreeWidget, "documentsList")
+        await until(lambda: ws.detail.lead is not None and tree.topLevelItemCount() > 0, timeout=10)
+        assert ws.delete_data_button.isEnabled()
+        dialog = ws.ask_delete_applicant_data()
+        assert dialog is not None
+        dialog.setTextValue("applicant withdrew")
+        dialog.accept()
+        msg = ws.findChild(QtWidgets.QLabel, "workspaceMessage")
+        await until(lambda: "Applicant data deleted" in msg.text(), timeout=10)
+        await until(lambda: tree.topLevelItemCount() == 0, timeout=10)
+        assert ws.detail.name.text()  # the lead is still shown
+        entries = await backend.db.read(lambda c: deletions(c, backend.site_id, "lead_demo_01"))
+        assert entries[0]["reason"] == "applicant withdrew"

@@ -8,6 +8,7 @@ import logging
 import random
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import httpx
@@ -59,6 +60,7 @@ from leaselab_desktop.domain.models import (
 )
 from leaselab_desktop.domain.timefmt import utcnow
 from leaselab_desktop.domain.vocab import RECOMMENDATIONS
+from leaselab_desktop.store.retention import CLOSED_STATUSES
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -495,6 +497,39 @@ class CloudflareBackend(ServerManagedIntake):
         if not snap.lead_id:
             raise NotFound("The applicant of this run is unknown; start a new evaluation instead.")
         return await self.start_evaluation(snap.lead_id)
+
+    # -- retention and deletion (this computer's cache; the server keeps its own records) -------
+
+    async def delete_applicant_data(self, lead_id: str, *, reason: str, by: str | None = None) -> int:
+        """Purge the cached documents and file list of a lead; returns the documents removed."""
+        return await asyncio.to_thread(self.cache.forget_documents, self.site_id, lead_id, reason=reason,
+                                       user_id=by or self.api.user_id)
+
+    def set_retention_days(self, days: int | None) -> None:
+        if days is not None and days < 0:
+            raise InvalidRequest("A retention period cannot be negative.")
+        self.cache.set_meta(f"retention_days:{self.site_id}", "" if days is None else str(days))
+
+    def retention_days(self) -> int | None:
+        raw = self.cache.meta(f"retention_days:{self.site_id}")
+        return int(raw) if raw else None
+
+    async def purge_expired(self, now: datetime | None = None) -> list[str]:
+        """Purge the cached copies of closed leads (rejected, lease signed, archived) last changed
+        more than the retention period ago; returns the leads purged."""
+        days = self.retention_days()
+        if days is None:
+            return []
+        cutoff = (now or self.clock()) - timedelta(days=days)
+        done = []
+        for lead in self.cache.leads(self.site_id):
+            closed = lead.status in CLOSED_STATUSES or not lead.is_active
+            changed = lead.updated_at or lead.created_at
+            if closed and changed is not None and changed < cutoff and self.cache.files(self.site_id, lead.id):
+                await self.delete_applicant_data(
+                    lead.id, reason=f"retention period of {days} day(s) after the lead closed", by="retention policy")
+                done.append(lead.id)
+        return done
 
     async def aclose(self) -> None:
         me = asyncio.current_task()

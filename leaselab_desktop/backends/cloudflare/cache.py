@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL, finished INTEGER NOT NULL, json TEXT NOT NULL, updated_at TEXT NOT NULL,
   PRIMARY KEY (site_id, run_id));
 CREATE INDEX IF NOT EXISTS runs_open ON runs (site_id, finished);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, lead_id TEXT NOT NULL,
+  action TEXT NOT NULL, detail TEXT NOT NULL, user_id TEXT, created_at TEXT NOT NULL);
 """
 
 
@@ -312,6 +315,29 @@ class OfflineCache:
             "SELECT json FROM runs WHERE site_id = ? AND finished = 0 ORDER BY updated_at", (site_id,)
         )
         return [RunSnapshot.model_validate_json(r[0]) for r in rows]
+
+    # -- retention and deletion --------------------------------------------------------------
+
+    def forget_documents(self, site_id: str, lead_id: str, *, reason: str, user_id: str | None) -> int:
+        """Purge this computer's copies of a lead's documents and file list; the cached lead and
+        its evaluations stay. Records what went in ``audit``; returns the documents removed."""
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM files WHERE site_id = ? AND lead_id = ?",
+                                            (site_id, lead_id))]
+            held = sum(db.execute("DELETE FROM blobs WHERE site_id = ? AND file_id = ?", (site_id, i)).rowcount
+                       for i in ids)
+            db.execute("DELETE FROM files WHERE site_id = ? AND lead_id = ?", (site_id, lead_id))
+            db.execute("DELETE FROM file_lists WHERE site_id = ? AND lead_id = ?", (site_id, lead_id))
+            db.execute("INSERT INTO audit (site_id, lead_id, action, detail, user_id, created_at) "
+                       "VALUES (?, ?, 'applicant_data_deleted', ?, ?, ?)",
+                       (site_id, lead_id, json.dumps({"deleted": {"cached_documents": held, "file_list": len(ids)},
+                                                      "reason": reason}), user_id, format_timestamp(utcnow())))
+        return held
+
+    def audit(self, site_id: str, lead_id: str) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT action, detail, user_id, created_at FROM audit WHERE site_id = ? AND lead_id = ? "
+                          "ORDER BY id", (site_id, lead_id))
+        return [{"action": r[0], **json.loads(r[1]), "by": r[2], "at": r[3]} for r in rows]
 
     def forget_run(self, site_id: str, run_id: str) -> None:
         with self._tx() as db:

@@ -144,5 +144,12 @@ class AnalysisStore:
             done += 1
         return done
 
+    def delete(self, key: str) -> int:
+        """Remove the entry (retention, deletion on request); 1 when there was one."""
+        path = self._path(key)
+        existed = path.is_file()
+        path.unlink(missing_ok=True)
+        return int(existed)
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

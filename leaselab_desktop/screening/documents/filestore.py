@@ -185,12 +185,14 @@ class FileStore:
                 if is_sealed(fh.read(16)):
                     continue  # already sealed: only its head is read
             raw = path.read_bytes()
+            was = path.stat()
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(self.sealer.seal(raw, f"leads/{path.parent.name}"))
                     fh.flush()
                     os.fsync(fh.fileno())
+                os.utime(tmp, ns=(was.st_atime_ns, was.st_mtime_ns))  # still the file it was
                 os.replace(tmp, path)
             finally:
                 Path(tmp).unlink(missing_ok=True)

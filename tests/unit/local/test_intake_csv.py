@@ -7,8 +7,8 @@ from pathlib import Path
 
 from leaselab_desktop.backends.intake import import_folder
 from leaselab_desktop.backends.local import LocalBackend
-from tests.faults.file_keyring import subprocess_env, use_in_this_process
 from leaselab_desktop.domain.models import LeadQuery
+from tests.faults.file_keyring import subprocess_env, use_in_this_process
 
 HEADER = ["first_name", "last_name", "email", "property", "monthly_income", "employment_status", "message", "folder"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -91,7 +90,8 @@ async def test_damaged_engine_database_gives_a_message_without_traceback(tmp_pat
     _drop_wal(paths.engine_database)
     proc = subprocess.run(
         [sys.executable, "-m", "leaselab_desktop", "--data-dir", str(paths.data_dir), "leads"],
-        capture_output=True, text=True, timeout=120, env=subprocess_env(tmp_path / "keys.json", PYTHONWARNINGS="ignore"))
+        capture_output=True, text=True, timeout=120,
+        env=subprocess_env(tmp_path / "keys.json", PYTHONWARNINGS="ignore"))
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "workflow database" in proc.stderr and "left untouched" in proc.stderr
