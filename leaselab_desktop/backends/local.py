@@ -153,7 +153,9 @@ class LocalBackend:
             for done in await self.purge_expired():
                 log.info("retention: %s", done.line())
             referenced = await self.db.read(lambda c: {r[0] for r in c.execute("SELECT r2_key FROM lead_files")})
-            for path in await asyncio.to_thread(sweep_orphans, self.files.root, referenced):
+            # the engine's lock is held: no other process writes to this data folder, so a file
+            # no row points to is left by a crash (of an attach or a deletion), whatever its age
+            for path in await asyncio.to_thread(sweep_orphans, self.files.root, referenced, min_age_s=0.0):
                 log.info("removed the unreferenced stored file %s", path.name)
         except Exception:  # housekeeping never stops the data from opening
             log.exception("retention / orphan sweep failed; tried again at the next start")

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from leaselab_desktop.backends.local import LocalBackend
 
 log = logging.getLogger(__name__)
-ORPHAN_AGE_S = 3600.0  # a file younger than this may belong to an attach still in progress
+ORPHAN_AGE_S = 3600.0  # without the engine lock, a younger file may belong to an attach in progress
 
 
 @dataclass(frozen=True)
@@ -125,16 +125,18 @@ def scrub_step_text(engine_db: Path, instance_ids: list[str]) -> int:
     return n
 
 
-def sweep_orphans(files_root: Path, referenced: set[str], *, now: float | None = None) -> list[Path]:
+def sweep_orphans(files_root: Path, referenced: set[str], *, now: float | None = None,
+                  min_age_s: float = ORPHAN_AGE_S) -> list[Path]:
     """Remove stored files no lead_files row points to (left by a crash mid-deletion or mid-attach)
-    once they are older than ``ORPHAN_AGE_S``; returns what was removed."""
+    once they are older than ``min_age_s`` (0 when no other process can be writing); returns what
+    was removed."""
     now = time.time() if now is None else now
     gone = []
     for path in sorted((files_root / "leads").glob("*/*")):
         if not path.is_file():
             continue
         key = path.relative_to(files_root).as_posix()
-        if key in referenced or now - path.stat().st_mtime < ORPHAN_AGE_S:
+        if key in referenced or now - path.stat().st_mtime < min_age_s:
             continue
         path.unlink(missing_ok=True)
         gone.append(path)

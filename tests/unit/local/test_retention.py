@@ -128,4 +128,9 @@ async def test_files_left_by_a_crash_are_swept_at_start(tmp_path: Path) -> None:
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     backend = await LocalBackend.open(paths)
     await backend.aclose()
-    assert not old.exists() and young.exists()
+    assert not old.exists() and not young.exists()  # the engine lock says no attach is in progress
+    kept = folder / "3-orphan-young.pdf"
+    kept.write_bytes(b"x")
+    from leaselab_desktop.backends.local_retention import sweep_orphans
+
+    assert sweep_orphans(paths.files_dir, set()) == [] and kept.exists()  # by default young files stay
