@@ -56,3 +56,26 @@ async def test_no_keyring_and_no_stores_nothing(paths: Paths, until: Any) -> Non
     finally:
         await w.shutdown()
         w.close()
+
+
+async def test_damaged_engine_database_is_reported_without_a_traceback(paths: Paths, until: Any) -> None:
+    from leaselab_desktop.backends.local import LocalBackend
+
+    await (await LocalBackend.open(paths)).aclose()
+    paths.engine_database.write_bytes(b"not a database" * 200)
+    for suffix in ("-wal", "-shm"):
+        paths.engine_database.with_name(paths.engine_database.name + suffix).unlink(missing_ok=True)
+    reporter = ErrorReporter()
+    reports: list[Any] = []
+    reporter.reported.connect(reports.append)
+    tasks = TaskRunner()
+    w = MainWindow(paths, Settings(), SecretStore(), tasks, reporter, use_tray=False)
+    try:
+        await w.open_backend()
+        assert w.backend is None
+        await until(lambda: bool(reports), timeout=10)
+        assert "workflow database" in reports[0].message and "left untouched" in reports[0].message
+        assert reports[0].details == "" and "Traceback" not in reports[0].message
+    finally:
+        await w.shutdown()
+        w.close()
