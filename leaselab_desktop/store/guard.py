@@ -44,7 +44,7 @@ def _count_files(folder: Path, limit: int = 10_000) -> int:
     if not folder.is_dir():
         return 0
     for p in folder.rglob("*"):
-        if p.is_file():
+        if p.is_file() and not p.name.startswith("."):  # markers and temporary files are not data
             n += 1
             if n >= limit:
                 break

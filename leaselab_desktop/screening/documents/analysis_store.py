@@ -22,6 +22,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from leaselab_desktop.screening.documents.filestore import ALL_SEALED
 from leaselab_desktop.screening.documents.limits import Limits
 from leaselab_desktop.screening.facts import DocumentFacts
 from leaselab_desktop.sealing import Sealer, is_sealed
@@ -113,6 +114,8 @@ class AnalysisStore:
         if self.sealer is not None:
             data = self.sealer.seal(data, key)
         try:
+            if self.sealer is None:
+                (self.root / ALL_SEALED).unlink(missing_ok=True)  # a plaintext entry joins the store
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
@@ -126,7 +129,7 @@ class AnalysisStore:
 
     def seal_existing(self) -> int:
         """Encrypt the entries written in plaintext before, in place; returns how many."""
-        if self.sealer is None or not self.root.is_dir():
+        if self.sealer is None or not self.root.is_dir() or (self.root / ALL_SEALED).exists():
             return 0
         done = 0
         for path in sorted(self.root.glob("*/*.json")):
@@ -142,6 +145,7 @@ class AnalysisStore:
             finally:
                 Path(tmp).unlink(missing_ok=True)
             done += 1
+        (self.root / ALL_SEALED).write_text("every analysis in this folder is encrypted\n", encoding="ascii")
         return done
 
     def delete(self, key: str) -> int:

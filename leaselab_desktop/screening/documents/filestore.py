@@ -36,6 +36,7 @@ _WINDOWS_RESERVED = frozenset(
     | {f"LPT{i}" for i in range(10)}
 )
 MAX_NAME_CHARS = 120
+ALL_SEALED = ".all-sealed"  # marker: no plaintext file left in the store
 
 
 class InvalidKey(ValueError):
@@ -127,6 +128,8 @@ class FileStore:
         folder = self.path(base_key).parent
         folder.mkdir(parents=True, exist_ok=True)
         stored = self.sealer.seal(data, f"leads/{lead_id}") if self.sealer else data
+        if self.sealer is None:
+            (self.root / ALL_SEALED).unlink(missing_ok=True)  # a plaintext file joins the store
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -175,8 +178,8 @@ class FileStore:
 
     def seal_existing(self) -> int:
         """Encrypt every stored file still in plaintext, in place (atomically); returns how many."""
-        if self.sealer is None:
-            return 0
+        if self.sealer is None or (self.root / ALL_SEALED).exists():
+            return 0  # the marker: every file was sealed when written (no scan at each start)
         done = 0
         for path in sorted((self.root / "leads").glob("*/*")):
             if path.name.startswith(".tmp-") or not path.is_file() or path.is_symlink():
@@ -197,6 +200,8 @@ class FileStore:
             finally:
                 Path(tmp).unlink(missing_ok=True)
             done += 1
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / ALL_SEALED).write_text("every document in this folder is encrypted\n", encoding="ascii")
         return done
 
     def exists(self, key: str) -> bool:

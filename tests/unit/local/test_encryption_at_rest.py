@@ -50,7 +50,7 @@ async def test_no_document_text_in_the_data_folder(tmp_path: Path) -> None:
         await backend.aclose()
     assert _grep(paths.data_dir, MARKER.encode()) == []
     assert _grep(paths.data_dir, b"Northwind Traders - Pay statement") == []
-    stored = [p for p in paths.files_dir.rglob("*") if p.is_file()]
+    stored = [p for p in paths.files_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
     analyses = [p for p in (paths.cache_dir / "document-analyses").rglob("*.json")]
     assert stored and analyses
     assert all(p.read_bytes().startswith(MAGIC) for p in stored + analyses)
@@ -71,13 +71,14 @@ async def test_plaintext_written_before_is_encrypted_in_place(tmp_path: Path) ->
     demo = await backend.list_files("lead_demo_01")
     before = {f.id: await backend.read_file(f) for f in demo}
     await backend.aclose()
-    files = [p for p in paths.files_dir.rglob("*") if p.is_file()]
+    files = [p for p in paths.files_dir.rglob("*") if p.is_file() and not p.name.startswith(".")]
     assert files and not any(p.read_bytes().startswith(MAGIC) for p in files)
 
     keyring.set_keyring(MemoryKeyring(secure=True))  # a keyring now: encrypted at the next start
     backend = await LocalBackend.open(paths)
     try:
-        assert all(p.read_bytes().startswith(MAGIC) for p in paths.files_dir.rglob("*") if p.is_file())
+        assert all(p.read_bytes().startswith(MAGIC) for p in paths.files_dir.rglob("*")
+                   if p.is_file() and not p.name.startswith("."))
         analyses = list((paths.cache_dir / "document-analyses").rglob("*.json"))
         assert analyses and all(p.read_bytes().startswith(MAGIC) for p in analyses)
         assert {f.id: await backend.read_file(f) for f in demo} == before
@@ -112,8 +113,8 @@ async def test_encrypted_data_without_its_key_is_refused_untouched(tmp_path: Pat
 
     paths = Paths(tmp_path / "data")
     await (await LocalBackend.open(paths)).aclose()
-    before = {p: p.read_bytes() for p in paths.files_dir.rglob("*") if p.is_file()}
+    before = {p: p.read_bytes() for p in paths.files_dir.rglob("*/*/*") if p.is_file()}
     keyring.set_keyring(MemoryKeyring(secure=True))  # another computer's (empty) keyring
     with pytest.raises(EncryptionKeyMissing, match="not in this computer's keyring"):
         await LocalBackend.open(paths, secrets=SecretStore())
-    assert {p: p.read_bytes() for p in paths.files_dir.rglob("*") if p.is_file()} == before
+    assert {p: p.read_bytes() for p in paths.files_dir.rglob("*/*/*") if p.is_file()} == before
