@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.engine import Engine, Retries, StepConfig, WorkflowEntrypoint
 
-STEPS = ("fetch-lead", "load-documents", "call-workers-ai", "parse-ai-response",
-         "save-evaluation", "update-lead", "send-email-notification")
+STEPS = WORKFLOW_STEPS  # the shared spec's names; the config below is the bench's own (fast) one
 CONFIG = StepConfig(retries=Retries(limit=2, delay=1, backoff="exponential"), timeout=30)
 TARGETS = {"seq_p50_ms": 3.0, "conc200_total_s": 1.0, "heartbeat_worst_gap_ms": 20.0}
 # Cloudflare's local runtime (wrangler dev) on this machine, from FIELD-NOTES.md.

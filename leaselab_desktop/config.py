@@ -6,16 +6,27 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 
-import platformdirs
 from pydantic import BaseModel, Field
+
+from leaselab_desktop import platforms
 
 APP_NAME = "LeaseLabDesktop"
 APP_AUTHOR = "LeaseLab"
 ENV_DATA_DIR = "LEASELAB_DATA_DIR"
+
+
+def default_data_dir(
+    platform: str | None = None, env: Mapping[str, str] | None = None, home: PurePath | None = None
+) -> PurePath:
+    """Where the data lives without --data-dir: Windows ``%LOCALAPPDATA%\\LeaseLab\\LeaseLabDesktop``,
+    macOS ``~/Library/Application Support/LeaseLabDesktop``, Linux ``$XDG_DATA_HOME/LeaseLabDesktop``
+    (``~/.local/share``). The Windows uninstaller deletes the same folder when asked to."""
+    return platforms.user_data_dir(APP_NAME, APP_AUTHOR, platform, env, home)
 
 
 @dataclass(frozen=True)
@@ -25,7 +36,7 @@ class Paths:
     @classmethod
     def resolve(cls, data_dir: str | Path | None = None) -> Paths:
         chosen = data_dir or os.environ.get(ENV_DATA_DIR)
-        base = Path(chosen) if chosen else Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+        base = Path(chosen) if chosen else Path(default_data_dir())
         return cls(base.expanduser().resolve())
 
     @property

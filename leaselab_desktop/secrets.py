@@ -13,26 +13,53 @@ import keyring.backend
 import keyring.errors
 from jaraco.classes import properties
 
+from leaselab_desktop.platforms import secure_store_name
+
 SERVICE = "LeaseLabDesktop"
 _INSECURE_MODULES = ("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")
+# What each OS's keyring backend is called where users see it (Settings).
+_STORE_NAMES = {
+    "keyring.backends.Windows": "Windows Credential Locker",
+    "keyring.backends.macOS": "macOS Keychain",
+    "keyring.backends.SecretService": "Secret Service",
+    "keyring.backends.libsecret": "Secret Service (libsecret)",
+    "keyring.backends.kwallet": "KDE Wallet",
+}
 
 
 @dataclass(frozen=True)
 class KeyringInfo:
-    name: str
+    name: str  # "Windows Credential Locker (keyring.backends.Windows.WinVaultKeyring)"
     secure: bool
     detail: str
 
 
-class SecretStore:
-    """Wraps one keyring backend (injectable for tests)."""
+def store_name(backend: keyring.backend.KeyringBackend) -> str | None:
+    """The OS store a backend is (or derives from), e.g. "macOS Keychain"; None for others.
+    keyring's chainer (several viable stores) writes to its first, highest-priority one."""
+    chained = getattr(type(backend), "backends", None) if type(backend).__name__ == "ChainerBackend" else None
+    if chained:
+        return store_name(chained[0])
+    for cls in type(backend).__mro__:
+        if cls.__module__ in _STORE_NAMES:
+            return _STORE_NAMES[cls.__module__]
+    return None
 
-    def __init__(self, backend: keyring.backend.KeyringBackend | None = None) -> None:
+
+class SecretStore:
+    """Wraps one keyring backend (injectable for tests); ``platform`` (a ``sys.platform`` value,
+    default this machine's) only chooses which OS store the warning tells the user to set up."""
+
+    def __init__(self, backend: keyring.backend.KeyringBackend | None = None, platform: str | None = None) -> None:
         self._backend = backend or keyring.get_keyring()
+        self._platform = platform
 
     def info(self) -> KeyringInfo:
         b = self._backend
         name = f"{type(b).__module__}.{type(b).__name__}"
+        friendly = store_name(b)
+        if friendly:
+            name = f"{friendly} ({name})"
         if isinstance(b, MemoryKeyring):  # only ever set explicitly (tests, headless runs)
             insecure = b.leaselab_insecure
         else:
@@ -44,10 +71,10 @@ class SecretStore:
         if insecure:
             detail = (
                 "No secure keyring is available: tokens cannot be saved and documents are not "
-                "cached offline. Install or unlock your system keyring."
+                f"cached offline. Install or unlock your system keyring: {secure_store_name(self._platform)}."
             )
         else:
-            detail = f"Secrets are kept in {type(b).__name__}."
+            detail = f"Secrets are kept in {friendly or type(b).__name__}."
         return KeyringInfo(name=name, secure=not insecure, detail=detail)
 
     @property
@@ -93,7 +120,7 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         raise RuntimeError("MemoryKeyring is only used when set explicitly")
 
     def __init__(self, secure: bool = True) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's KeyringBackend is untyped
         self._data: dict[tuple[str, str], str] = {}
         self.leaselab_insecure = not secure
 

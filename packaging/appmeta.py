@@ -75,7 +75,7 @@ def platform_tag() -> str:
 def main(argv: list[str] | None = None) -> int:
     fields = (
         "version", "numeric_version", "short_version", "dist_name", "app_name",
-        "display_name", "bundle_id", "platform_tag",
+        "display_name", "bundle_id", "platform_tag", "windows_app_id",
     )  # fmt: skip
     parser = argparse.ArgumentParser(description="Print one packaging fact.")
     parser.add_argument("field", choices=fields)
@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "display_name": DISPLAY_NAME,
         "bundle_id": BUNDLE_ID,
         "platform_tag": platform_tag(),
+        "windows_app_id": WINDOWS_APP_ID,
     }[args.field]
     print(value)
     return 0

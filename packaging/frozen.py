@@ -58,6 +58,14 @@ def app_paths(dist: Path, platform: str = sys.platform) -> tuple[Path, Path]:
     return folder, exe
 
 
+def installed_paths(app: Path, platform: str = sys.platform) -> tuple[Path, Path]:
+    """(folder, executable) of an app outside dist/: an installed folder (Windows' Program Files,
+    Linux's ~/.local/opt) or a ``.app`` bundle (macOS, e.g. inside the mounted .dmg)."""
+    if app.suffix == ".app":
+        return app, app / "Contents" / "MacOS" / APP_NAME
+    return app, app / (f"{APP_NAME}.exe" if platform == "win32" else APP_NAME)
+
+
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     """Every entry under ``folder`` (files, dirs, symlinks) with size and mtime."""
     result: dict[str, tuple[int, int]] = {}
@@ -119,8 +127,9 @@ class SmokeResult:
         return "\n".join(lines)
 
 
-def run_smoke(dist: Path, timeout: float = 300.0, work: Path | None = None) -> SmokeResult:
-    folder, exe = app_paths(dist)
+def run_smoke(dist: Path, timeout: float = 300.0, work: Path | None = None, app: Path | None = None) -> SmokeResult:
+    """The smoke test of the build in ``dist``, or of the installed copy at ``app`` when given."""
+    folder, exe = installed_paths(app) if app else app_paths(dist)
     if not exe.is_file():
         raise FrozenAppError(f"no frozen app at {exe}: build it first with `packaging/build app`")
     owned = None if work else tempfile.TemporaryDirectory(prefix="leaselab-smoke-")
@@ -239,11 +248,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="coldstart: timed runs")
     parser.add_argument("--build-seconds", type=float, default=None, help="stamp: build duration")
     parser.add_argument("--sources", default=None, help="stamp: `hash` output from before the build")
+    parser.add_argument("--app", type=Path, default=None,
+                        help="smoke: an installed copy (install folder or .app) instead of --dist")
     args = parser.parse_args(argv)
     dist = args.dist.resolve()
     if args.command == "smoke":
         try:
-            result = run_smoke(dist, timeout=args.timeout)
+            result = run_smoke(dist, timeout=args.timeout, app=args.app.resolve() if args.app else None)
         except FrozenAppError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -17,6 +17,7 @@ from leaselab_desktop.backends.csv_read import CsvUnreadable, encoding_name, rea
 from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.domain.models import LeadQuery, NewLead
 from leaselab_desktop.domain.vocab import EMPLOYMENT_STATUSES
+from leaselab_desktop.platforms import find_entry, long_path
 
 REQUIRED = ("first_name", "last_name", "email", "property")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -166,18 +167,20 @@ async def _attach_folder(backend: Any, report: ImportReport, root: Path, lead_id
         report.refused_files.append((named, f"the documents folder {where}; it was not read (name a "
                                             "sub-folder of the import folder)"))
         return
-    if not sub.is_dir():
+    found = find_entry(root, named or email)  # case-insensitive, as on Windows/macOS
+    if found is None or not found.is_dir():
         if named:
             report.refused_files.append((named, "no such documents folder in the import folder"))
         return
-    for path in sorted(sub.iterdir()):
-        if path.is_symlink() or not path.resolve().is_relative_to(root):
+    for path in sorted(found.iterdir()):
+        disk = Path(long_path(path))  # Windows: a path over 260 characters opens only in \\?\ form
+        if disk.is_symlink() or not path.resolve().is_relative_to(root):
             report.refused_files.append((str(path), "links outside the import folder are not followed"))
             continue
-        if not path.is_file() or path.name.startswith("."):
+        if not disk.is_file() or path.name.startswith("."):
             continue
         try:
-            await backend.attach_file(lead_id, path, guess_file_type(path.name))
+            await backend.attach_file(lead_id, disk, guess_file_type(path.name))
             report.files.append((lead_id, path.name))
         except (OSError, BackendError) as exc:
             report.refused_files.append((str(path), _short(exc)))

@@ -35,6 +35,7 @@ from leaselab_desktop.domain.models import (
     Unit,
     Usage,
 )
+from leaselab_desktop.domain.spec import load_spec
 from leaselab_desktop.domain.timefmt import parse_timestamp, utcnow
 from leaselab_desktop.engine import Engine, EngineEvent
 from leaselab_desktop.engine.events import Subscription
@@ -52,7 +53,7 @@ from leaselab_desktop.store.at_rest import open_sealer
 from leaselab_desktop.store.guard import DataLayout, check_data_layout
 
 log = logging.getLogger(__name__)
-DUPLICATE_THRESHOLD = 0.9
+DUPLICATE_THRESHOLD = load_spec().thresholds.duplicate_documents  # the shared spec; the worker reads it too
 TRACK_GATHER_S = 0.025  # run bookkeeping is written at most this late, in one transaction per burst
 
 

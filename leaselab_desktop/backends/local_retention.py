@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from leaselab_desktop.backends import errors
 from leaselab_desktop.domain.timefmt import format_timestamp
@@ -27,7 +27,25 @@ from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS
 from leaselab_desktop.store import retention as repo
 
 if TYPE_CHECKING:
-    from leaselab_desktop.backends.local import LocalBackend
+    from leaselab_desktop.backends.local_ports import LocalScreeningPorts
+    from leaselab_desktop.config import Paths
+    from leaselab_desktop.domain.models import Lead, RunSnapshot
+    from leaselab_desktop.screening.documents.filestore import FileStore
+    from leaselab_desktop.store import Database
+
+
+class LocalBackend(Protocol):
+    """What deleting needs of the local backend (a protocol: local.py imports this module)."""
+
+    db: Database
+    files: FileStore
+    ports: LocalScreeningPorts
+    paths: Paths
+    site_id: str
+    user_id: str
+
+    async def get_lead(self, lead_id: str) -> Lead: ...
+    async def active_run(self, lead_id: str) -> RunSnapshot | None: ...
 
 log = logging.getLogger(__name__)
 ORPHAN_AGE_S = 3600.0  # without the engine lock, a younger file may belong to an attach in progress

@@ -1,15 +1,21 @@
-"""Lead rows for lists: only what a lead list shows, column by column.
+"""Lead rows for lists: only what a lead list shows, column by column, and the one spec of it.
 
 A 100,000-lead list built from ``Lead`` models spends most of its time creating and validating
 objects nobody looks at (phone, address, message...). ``LeadRows`` carries the listed fields as
 parallel lists instead; the local store fills it straight from SQL, other backends convert the
 ``Lead`` models they already have (``LeadRows.from_leads``). Qt-free: the GUI adapts it.
+
+``LEAD_LIST`` is the only place the list's fields and columns are defined: the store's packed
+page query, ``LeadRows``, and the Qt model, header and table painter all read it. To add a column,
+add one ``ListField`` with a ``Shown`` (and, for the local store, make sure ``idx_leads_list``
+covers what its ``sql`` reads, or the page query reads the wide table rows).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from leaselab_desktop.domain.models import Lead
 from leaselab_desktop.domain.timefmt import parse_timestamp
@@ -30,45 +36,118 @@ def epoch_seconds(value: object) -> float | None:
     return when.timestamp() if when is not None else None
 
 
-@dataclass(slots=True)
+FieldType = Literal["text", "int", "epoch"]
+SortKind = Literal["name", "number", "text", "text_empty_last"]
+Align = Literal["left", "right", "center"]
+# How the GUI shows a value: "text" as is, "number" ("" when missing), "status" (readable, with the
+# batch state), "label" (a badge), "time" (a short local date).
+Format = Literal["text", "number", "status", "label", "time"]
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """How a field is shown as a column of the lead table."""
+
+    key: str  # the column's name (``Column.SCORE`` in the GUI is the position of key "score")
+    title: str
+    sort: SortKind  # "number": missing values last both ways; "text_empty_last": "" last both ways
+    format: Format = "text"
+    align: Align = "left"
+    width_sample: str | None = None  # initial width fits this text; None: the column stretches
+
+
+@dataclass(frozen=True, slots=True)
+class ListField:
+    """One value the list carries per lead: a ``LeadRows`` column (and perhaps a table column).
+
+    ``sql`` reads it from ``leads l`` (None: derived in Python after the page is read): never NULL
+    for "text"; for "epoch" it is the timestamp text, turned into epoch seconds by the store."""
+
+    name: str
+    sql: str | None
+    type: FieldType
+    of_lead: Callable[[Lead], Any]  # the same value from a ``Lead`` model (server backends)
+    strip: bool = False  # strip whitespace in Python (SQLite's TRIM strips spaces only)
+    repeats: bool = False  # few distinct values: the GUI shares one string per value
+    shown: Shown | None = None
+
+
+def _place(lead: Lead) -> str:
+    return place_text(lead.property_name or lead.property_id or "", lead.unit_name or lead.unit_id or "")
+
+
+def _stamp(lead: Lead) -> float | None:
+    when = lead.updated_at or lead.created_at
+    return when.timestamp() if when is not None else None
+
+
+LEAD_LIST: tuple[ListField, ...] = (
+    ListField("ids", "l.id", "text", lambda lead: lead.id),
+    ListField("names", "COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')", "text",
+              lambda lead: lead.full_name, strip=True,
+              shown=Shown("name", "Name", "name", width_sample="Marc-André Lévesque")),
+    ListField("emails", "COALESCE(l.email, '')", "text", lambda lead: lead.email),
+    ListField("property_ids", "COALESCE(l.property_id, '')", "text", lambda lead: lead.property_id or "",
+              repeats=True),
+    ListField("unit_ids", "COALESCE(l.unit_id, '')", "text", lambda lead: lead.unit_id or "", repeats=True),
+    ListField("places", None, "text", _place, repeats=True,
+              shown=Shown("place", "Property / unit", "text")),
+    ListField("statuses", "COALESCE(l.status, '')", "text", lambda lead: lead.status, repeats=True,
+              shown=Shown("status", "Status", "text", "status", width_sample="Documents received")),
+    ListField("scores", "CASE typeof(l.ai_score) WHEN 'integer' THEN l.ai_score "
+                        "WHEN 'real' THEN CAST(ROUND(l.ai_score) AS INTEGER) END", "int",
+              lambda lead: lead.ai_score,
+              shown=Shown("score", "AI score", "number", "number", "right", width_sample="AI score ▼")),
+    ListField("labels", "COALESCE(l.ai_label, '')", "text", lambda lead: lead.ai_label or "", repeats=True,
+              shown=Shown("label", "Label", "text_empty_last", "label", "center", width_sample="Label ▼")),
+    ListField("stamps", "COALESCE(l.updated_at, l.created_at)", "epoch", _stamp,
+              shown=Shown("updated", "Updated", "number", "time", width_sample="Nov 25 20:35")),
+)
+
+
+def shown_columns(fields: Iterable[ListField] | None = None) -> list[tuple[Shown, str]]:
+    """The table's columns in order: each one's ``Shown`` and the field (``LeadRows`` column) it shows."""
+    return [(f.shown, f.name) for f in fields or LEAD_LIST if f.shown is not None]
+
+
 class LeadRows:
-    """Parallel columns, one entry per lead, plus the cursor of the next page.
+    """Parallel columns, one entry per lead (``rows.scores[i]``; the names are ``LEAD_LIST``'s), plus
+    the cursor of the next page.
 
     ``labels`` holds "" for leads never evaluated; ``stamps`` the updated (else created) time as
     epoch seconds; ``properties`` maps the listed property ids to their names."""
 
-    ids: list[str] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)
-    property_ids: list[str] = field(default_factory=list)
-    places: list[str] = field(default_factory=list)
-    statuses: list[str] = field(default_factory=list)
-    scores: list[int | None] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    stamps: list[float | None] = field(default_factory=list)
-    properties: dict[str, str] = field(default_factory=dict)
-    next_cursor: str | None = None
-    notice: str | None = None  # LeadPage.notice
-    capped: bool = False  # LeadPage.capped
+    __slots__ = ("capped", "fields", "next_cursor", "notice", "properties", "values")
+
+    def __init__(
+        self, values: dict[str, list[Any]] | None = None, properties: dict[str, str] | None = None,
+        next_cursor: str | None = None, fields: tuple[ListField, ...] | None = None,
+    ) -> None:
+        fields = self.fields = fields or LEAD_LIST  # read when called: the spec may be extended
+        self.values: dict[str, list[Any]] = values if values is not None else {f.name: [] for f in fields}
+        self.properties: dict[str, str] = properties if properties is not None else {}
+        self.next_cursor = next_cursor
+        self.notice: str | None = None  # LeadPage.notice
+        self.capped = False  # LeadPage.capped
+
+    def __getattr__(self, name: str) -> list[Any]:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return len(self.values["ids"])
 
     @classmethod
-    def from_leads(cls, leads: Iterable[Lead], next_cursor: str | None = None) -> LeadRows:
-        rows = cls(next_cursor=next_cursor)
+    def from_leads(
+        cls, leads: Iterable[Lead], next_cursor: str | None = None, fields: tuple[ListField, ...] | None = None,
+    ) -> LeadRows:
+        leads = list(leads)
+        fields = fields or LEAD_LIST
+        rows = cls({f.name: list(map(f.of_lead, leads)) for f in fields}, next_cursor=next_cursor, fields=fields)
         for lead in leads:
-            when = lead.updated_at or lead.created_at
             pid = lead.property_id or ""
-            rows.ids.append(lead.id)
-            rows.names.append(lead.full_name)
-            rows.emails.append(lead.email)
-            rows.property_ids.append(pid)
-            rows.places.append(place_text(lead.property_name or pid, lead.unit_name or lead.unit_id or ""))
-            rows.statuses.append(lead.status)
-            rows.scores.append(lead.ai_score)
-            rows.labels.append(lead.ai_label or "")
-            rows.stamps.append(when.timestamp() if when is not None else None)
             if pid and pid not in rows.properties:
                 rows.properties[pid] = lead.property_name or pid
         return rows
@@ -76,16 +155,8 @@ class LeadRows:
     def slice(self, start: int, stop: int) -> LeadRows:
         """Rows ``start:stop`` (for merging a big page in chunks)."""
         cut = slice(start, stop)
-        return LeadRows(
-            self.ids[cut], self.names[cut], self.emails[cut], self.property_ids[cut], self.places[cut],
-            self.statuses[cut], self.scores[cut], self.labels[cut], self.stamps[cut], self.properties,
-            None,
-        )
+        return LeadRows({k: v[cut] for k, v in self.values.items()}, self.properties, None, self.fields)
 
     def row(self, i: int) -> tuple[object, ...]:
         """One lead's values in field order (tests and debugging)."""
-        return tuple(getattr(self, name)[i] for name in _COLUMNS)
-
-
-_COLUMNS: Sequence[str] = ("ids", "names", "emails", "property_ids", "places", "statuses", "scores",
-                           "labels", "stamps")
+        return tuple(self.values[f.name][i] for f in self.fields)

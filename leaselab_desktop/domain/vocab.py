@@ -1,20 +1,25 @@
-"""Status vocabularies of the ops API. Values outside them are kept as plain strings, never fatal."""
+"""Status vocabularies of the ops API. Values outside them are kept as plain strings, never fatal.
+
+What both runtimes must agree on (steps, lead statuses, labels, severities, quota tiers) comes from
+the shared spec, ``resources/spec/workflow.json`` (see ``domain/spec.py``); the rest is this app's.
+"""
 
 from __future__ import annotations
 
-LEAD_STATUSES: tuple[str, ...] = (
-    "new", "documents_pending", "documents_received", "ai_evaluating", "ai_evaluated",
-    "screening", "approved", "rejected", "lease_sent", "lease_signed",
-)
+from leaselab_desktop.domain.spec import load_spec
+
+_SPEC = load_spec()
+
+LEAD_STATUSES: tuple[str, ...] = _SPEC.status_names
 EMPLOYMENT_STATUSES: tuple[str, ...] = ("employed", "self_employed", "unemployed", "retired", "student")
 FILE_TYPES: tuple[str, ...] = (
     "government_id", "paystub", "bank_statement", "tax_return", "employment_letter", "other",
 )
-LABELS: tuple[str, ...] = ("A", "B", "C", "D")  # D only appears in older data
+LABELS: tuple[str, ...] = _SPEC.labels.current + _SPEC.labels.legacy  # D only appears in older data
 RECOMMENDATIONS: tuple[str, ...] = (
     "approve", "approve_with_conditions", "approve_with_verification", "reject",
 )
-SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
+SEVERITIES: tuple[str, ...] = _SPEC.severities
 
 # Cloudflare Workflows instance vocabulary.
 RUN_STATUSES: tuple[str, ...] = (
@@ -25,13 +30,11 @@ FINISHED_RUN_STATUSES: frozenset[str] = frozenset({"errored", "terminated", "com
 STEP_STATUSES: tuple[str, ...] = ("pending", "running", "retrying", "complete", "errored")
 JOB_STATUSES: tuple[str, ...] = ("pending", "processing", "completed", "failed")
 
-# The seven steps both backends run, in order (DESIGN.md).
-WORKFLOW_STEPS: tuple[str, ...] = (
-    "fetch-lead", "load-documents", "call-workers-ai", "parse-ai-response",
-    "save-evaluation", "update-lead", "send-email-notification",
-)
+# The seven steps both backends run, in order.
+WORKFLOW_STEPS: tuple[str, ...] = _SPEC.step_names
+STEP_TITLES: dict[str, str] = {s.name: s.title for s in _SPEC.workflow.steps}
 
-TIERS: dict[str, int] = {"free": 20, "pro": 100, "enterprise": 1000}
+TIERS: dict[str, int] = dict(_SPEC.thresholds.quota_tiers)
 
 _JOB_TO_RUN = {"pending": "queued", "processing": "running", "completed": "complete", "failed": "errored"}
 
@@ -46,12 +49,3 @@ def normalise_run_status(value: str | None) -> str:
     if value == "error":
         return "errored"
     return _JOB_TO_RUN.get(value, value)
-
-
-def label_for_score(score: int) -> str:
-    """Label bands of DESIGN.md (the policy file carries the same bands)."""
-    if score >= 80:
-        return "A"
-    if score >= 50:
-        return "B"
-    return "C"

@@ -57,10 +57,10 @@ from leaselab_desktop.engine.errors import (
     UnknownWorkflow,
     WaitForEventTimeout,
 )
-from leaselab_desktop.engine.events import Subscription
+from leaselab_desktop.engine.events import EngineEvent, Subscription
 from leaselab_desktop.engine.handle import InstanceHandle, WorkflowBinding
 from leaselab_desktop.engine.step import StepTimeoutError, WorkflowStep
-from leaselab_desktop.engine.types import EngineEvent, WorkflowEntrypoint, WorkflowEvent
+from leaselab_desktop.engine.types import WorkflowEntrypoint, WorkflowEvent
 
 __all__ = [
     "Clock", "DuplicateInstance", "Engine", "EngineClosed", "EngineDatabaseError", "EngineError",

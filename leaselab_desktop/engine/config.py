@@ -83,7 +83,7 @@ class Retries:
             return d
         if self.backoff == "linear":
             return d * n
-        return d * (2 ** (n - 1))
+        return d * 2.0 ** (n - 1)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from leaselab_desktop.engine.errors import (
     error_info,
 )
 from leaselab_desktop.engine.events import EventHub, Subscription
+from leaselab_desktop.engine.handle import InstanceHandle, WorkflowBinding
 from leaselab_desktop.engine.records import Run
 from leaselab_desktop.engine.runtime import Runtime, Suspended
 from leaselab_desktop.engine.serial import EncodeError, encode
@@ -179,7 +180,7 @@ class Engine:
         return WorkflowBinding(self, name)
 
     def instance(self, instance_id: str) -> InstanceHandle:
-        return InstanceHandle(self, self._lookup(instance_id).id)
+        return InstanceHandle(self, self.lookup(instance_id).id)
 
     def subscribe(self, instance_id: str | None = None, *, until_finished: bool = False) -> Subscription:
         """Events of every instance (or of one). Use ``async for``; close() or ``async with``."""
@@ -210,7 +211,20 @@ class Engine:
             raise EngineClosed("the workflow engine is not running")
         return await asyncio.get_running_loop().run_in_executor(self._read_pool, fn, self.reader, *args)
 
-    def _lookup(self, instance_id: str, workflow: str | None = None) -> Run:
+    # -- what handles use (handle.EngineControl) --------------------------------------------------
+    def live_run(self, instance_id: str) -> Run | None:
+        return self._live.get(instance_id)
+
+    def held_run(self, instance_id: str) -> Run | None:
+        return self._live.get(instance_id) or self._recent.get(instance_id)
+
+    def readmit(self, run: Run) -> None:
+        self._recent.pop(run.id, None)
+        self._live[run.id] = run
+
+    def lookup(self, instance_id: str, workflow: str | None = None, *, stored: bool = False) -> Run:
+        if stored:
+            self._recent.pop(instance_id, None)
         run = self._live.get(instance_id) or self._recent.get(instance_id)
         if run is None and isinstance(instance_id, str):
             run = repo.read_instance(self.reader, instance_id)
@@ -220,7 +234,7 @@ class Engine:
         return run
 
     # -- creation ---------------------------------------------------------------------------------
-    async def _create(self, workflow: str, items: list[dict[str, Any]]) -> list[str]:
+    async def create_instances(self, workflow: str, items: list[dict[str, Any]]) -> list[str]:
         rt = self.rt
         now = self.clock.time()
         runs: list[Run] = []
@@ -265,12 +279,12 @@ class Engine:
         falls due meanwhile waits for a few first steps, not for a hundred."""
         for run in runs[:LAUNCH_CHUNK]:
             if run.task is None and self._live.get(run.id) is run and run.status == "queued":
-                self._launch(run)
+                self.launch(run)
         if len(runs) > LAUNCH_CHUNK:
             asyncio.get_running_loop().call_soon(self._launch_gradually, runs[LAUNCH_CHUNK:])
 
     # -- running ----------------------------------------------------------------------------------
-    def _launch(self, run: Run) -> None:
+    def launch(self, run: Run) -> None:
         run.cancel_reason = None
         run.pause_requested = False
         task = asyncio.get_running_loop().create_task(self._drive(run), name=f"workflow:{run.id}")
@@ -293,7 +307,7 @@ class Engine:
                 text = encode(output, "the workflow's output")
             except EncodeError as exc:
                 raise InvalidPayload(str(exc)) from None
-            await self._finish(run, "complete", output=json.loads(text), output_json=text)
+            await self.finish(run, "complete", output=json.loads(text), output_json=text)
         except Suspended:
             rt.release_slot(run)
             rt.set_status(run, "paused")
@@ -302,15 +316,15 @@ class Engine:
             if run.cancel_reason == "pause":
                 rt.set_status(run, "paused")
             elif run.cancel_reason == "terminate":
-                await self._finish(run, "terminated")
+                await self.finish(run, "terminated")
             elif run.cancel_reason not in ("restart", "shutdown"):
                 raise
         except Exception as exc:
-            await self._finish(run, "errored", error=error_info(exc))
+            await self.finish(run, "errored", error=error_info(exc))
         finally:
             rt.release_slot(run)
 
-    async def _finish(
+    async def finish(
         self, run: Run, status: str, *, output: Any = None, output_json: str | None = None,
         error: dict[str, str] | None = None,
     ) -> None:
@@ -349,5 +363,3 @@ class Engine:
             log.info("purged %d finished workflow instance(s)", count)
         return count
 
-
-from leaselab_desktop.engine.handle import InstanceHandle, WorkflowBinding  # noqa: E402

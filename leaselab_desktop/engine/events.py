@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass, field
 from types import TracebackType
+from typing import Any, Literal
 
 from leaselab_desktop.engine.records import FINISHED
-from leaselab_desktop.engine.types import EngineEvent
+
+EventKind = Literal["step.started", "step.retrying", "step.completed", "step.failed", "status"]
+
+
+@dataclass(frozen=True)
+class EngineEvent:
+    """Published to subscribers. ``at`` is wall-clock epoch seconds from the engine's clock."""
+
+    kind: EventKind
+    instance_id: str
+    workflow: str
+    at: float
+    step: str | None = None
+    attempt: int | None = None
+    status: str | None = None
+    error: dict[str, str] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
 
 _END = object()
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 from leaselab_desktop.engine import repo
 from leaselab_desktop.engine.errors import (
@@ -14,22 +16,51 @@ from leaselab_desktop.engine.errors import (
     InvalidTransition,
 )
 from leaselab_desktop.engine.records import FINISHED, PendingEvent, Run
+from leaselab_desktop.engine.runtime import Runtime
 from leaselab_desktop.engine.serial import EncodeError, encode
 
-if TYPE_CHECKING:
-    from leaselab_desktop.engine.engine import Engine
-
 MAX_BATCH = 100
+T = TypeVar("T")
+
+
+class EngineControl(Protocol):
+    """What bindings and handles may ask of the engine (``Engine`` provides it; tests may fake it)."""
+
+    @property
+    def rt(self) -> Runtime: ...
+
+    @property
+    def reader(self) -> sqlite3.Connection: ...
+
+    def live_run(self, instance_id: str) -> Run | None:
+        """The unfinished instance in memory, if any."""
+
+    def held_run(self, instance_id: str) -> Run | None:
+        """The instance in memory, unfinished or just finished, if any."""
+
+    def lookup(self, instance_id: str, workflow: str | None = None, *, stored: bool = False) -> Run:
+        """The instance (``stored``: as on disk, not a finished one held in memory)."""
+
+    def readmit(self, run: Run) -> None:
+        """Take ``run`` back among the unfinished instances (a restart)."""
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+    async def create_instances(self, workflow: str, items: list[dict[str, Any]]) -> list[str]: ...
+
+    def launch(self, run: Run) -> None: ...
+
+    async def finish(self, run: Run, status: str) -> None: ...
 
 
 class WorkflowBinding:
-    def __init__(self, engine: Engine, name: str) -> None:
+    def __init__(self, engine: EngineControl, name: str) -> None:
         self._engine = engine
         self.name = name
 
     async def create(self, id: str | None = None, params: Any = None) -> InstanceHandle:
         """Persist a new instance (status ``queued``) and start it. Returns once it is durable."""
-        ids = await self._engine._create(self.name, [{"id": id, "params": params}])
+        ids = await self._engine.create_instances(self.name, [{"id": id, "params": params}])
         return InstanceHandle(self._engine, ids[0])
 
     async def create_batch(self, items: list[dict[str, Any]]) -> list[InstanceHandle]:
@@ -40,16 +71,16 @@ class WorkflowBinding:
             raise InvalidPayload(f"create_batch takes at most {MAX_BATCH} instances, got {len(items)}")
         if not items:
             return []
-        ids = await self._engine._create(self.name, list(items))
+        ids = await self._engine.create_instances(self.name, list(items))
         return [InstanceHandle(self._engine, i) for i in ids]
 
     async def get(self, id: str) -> InstanceHandle:
-        run = self._engine._lookup(id, self.name)
+        run = self._engine.lookup(id, self.name)
         return InstanceHandle(self._engine, run.id)
 
 
 class InstanceHandle:
-    def __init__(self, engine: Engine, instance_id: str) -> None:
+    def __init__(self, engine: EngineControl, instance_id: str) -> None:
         self._engine = engine
         self.id = instance_id
 
@@ -57,15 +88,15 @@ class InstanceHandle:
         return f"InstanceHandle({self.id!r})"
 
     def _live(self, action: str) -> Run:
-        run = self._engine._live.get(self.id)
+        run = self._engine.live_run(self.id)
         if run is not None:
             return run
-        stored = self._engine._lookup(self.id)
+        stored = self._engine.lookup(self.id)
         raise InvalidTransition(f"instance {self.id!r} is {stored.status}; it cannot {action}")
 
     async def status(self) -> dict[str, Any]:
         """``{status, error: {name, message} | None, output}``."""
-        run = self._engine._live.get(self.id) or self._engine._recent.get(self.id)
+        run = self._engine.held_run(self.id)
         if run is None:
             run = await self._engine.read(repo.read_instance, self.id)
         if run is None:
@@ -74,7 +105,7 @@ class InstanceHandle:
 
     async def steps(self) -> list[dict[str, Any]]:
         """Per-step details in execution order (Cloudflare's REST shape, plus ``occurrence``)."""
-        run = self._engine._live.get(self.id) or self._engine._recent.get(self.id)
+        run = self._engine.held_run(self.id)
         if run is not None:
             return [s.details() for s in run.ordered_steps()]
         if await self._engine.read(repo.read_instance, self.id) is None:
@@ -83,7 +114,7 @@ class InstanceHandle:
 
     async def wait(self, timeout: float | None = None) -> dict[str, Any]:
         """Until the instance is complete, errored or terminated; returns its status."""
-        run = self._engine._live.get(self.id)
+        run = self._engine.live_run(self.id)
         if run is not None and run.status not in FINISHED:
             fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             run.finished_waiters.append(fut)
@@ -120,7 +151,7 @@ class InstanceHandle:
             rt.set_status(run, "running")
         elif run.status == "paused":
             rt.set_status(run, "queued")
-            engine._launch(run)
+            engine.launch(run)
         await rt.writer.barrier()
 
     async def terminate(self) -> None:
@@ -132,16 +163,15 @@ class InstanceHandle:
             task.cancel()
             await asyncio.wait({task})
         if run.status not in FINISHED:
-            await engine._finish(run, "terminated")
+            await engine.finish(run, "terminated")
 
     async def restart(self, from_step: str | None = None) -> None:
         """Run again from the start, or from the first step named ``from_step``: the results of
         the steps before it are kept and replayed, the rest are run again."""
         engine, rt = self._engine, self._engine.rt
-        engine._recent.pop(self.id, None)  # restarted from what is stored, as after a restart of the app
-        run = engine._live.get(self.id)
-        if run is None:
-            run = engine._lookup(self.id)
+        run = engine.live_run(self.id)
+        if run is None:  # restarted from what is stored, as after a restart of the app
+            run = engine.lookup(self.id, stored=True)
             for rec in repo.read_steps(engine.reader, self.id):
                 run.steps[(rec.name, rec.occurrence)] = rec
             run.events = repo.read_pending_events(engine.reader, self.id)
@@ -165,11 +195,11 @@ class InstanceHandle:
         run.status, run.error, run.output = "queued", None, None
         run.ended_at = run.started_at = None
         run.restarts += 1
-        engine._live[self.id] = run
+        engine.readmit(run)
         rt.write(repo.delete_steps(self.id, cut))
-        await rt.durable(repo.update_instance(run, engine.clock.time()))
+        await rt.durable(repo.update_instance(run, rt.now()))
         rt.emit("status", run, status="queued")
-        engine._launch(run)
+        engine.launch(run)
 
     async def send_event(self, type: str, payload: Any = None) -> None:
         """Deliver an event; a ``wait_for_event`` of this type receives it (now or later)."""

@@ -9,9 +9,8 @@ from typing import Any, TypeVar
 
 from leaselab_desktop.engine import repo
 from leaselab_desktop.engine.clock import Clock
-from leaselab_desktop.engine.events import EventHub
+from leaselab_desktop.engine.events import EngineEvent, EventHub, EventKind
 from leaselab_desktop.engine.records import Run
-from leaselab_desktop.engine.types import EngineEvent, EventKind
 from leaselab_desktop.engine.writer import Op, Writer
 
 T = TypeVar("T")

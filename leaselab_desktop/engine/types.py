@@ -1,16 +1,13 @@
-"""The programming model: entrypoint, event, and the events the engine publishes."""
+"""The programming model: the entrypoint and the event its ``run`` receives."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from leaselab_desktop.engine.step import WorkflowStep
-
-EventKind = Literal["step.started", "step.retrying", "step.completed", "step.failed", "status"]
-
 
 @dataclass(frozen=True)
 class WorkflowEvent:
@@ -30,18 +27,3 @@ class WorkflowEntrypoint:
 
     async def run(self, event: WorkflowEvent, step: WorkflowStep) -> Any:
         raise NotImplementedError(f"{type(self).__name__}.run is not implemented")
-
-
-@dataclass(frozen=True)
-class EngineEvent:
-    """Published to subscribers. ``at`` is wall-clock epoch seconds from the engine's clock."""
-
-    kind: EventKind
-    instance_id: str
-    workflow: str
-    at: float
-    step: str | None = None
-    attempt: int | None = None
-    status: str | None = None
-    error: dict[str, str] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from leaselab_desktop.gui import loop
 from leaselab_desktop.gui.errors import ErrorReporter, setup_logging
 from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets
 from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.resources import resources_dir as _locate_resources
 from leaselab_desktop.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -27,19 +28,11 @@ ENV_READY = "LEASELAB_BENCH_READY"  # benchmark hook: print a timestamp once lea
 
 
 def resources_dir() -> Path | None:
-    """``resources/``: in a PyInstaller bundle under ``_MEIPASS``, else next to the package."""
-    override = os.environ.get("LEASELAB_RESOURCES")
-    bundle = getattr(sys, "_MEIPASS", None)
-    package = Path(__file__).resolve().parents[1]
-    for candidate in (
-        Path(override) if override else None,
-        Path(bundle) / "resources" if bundle else None,
-        package.parent / "resources",
-        package / "resources",
-    ):
-        if candidate is not None and candidate.is_dir():
-            return candidate
-    return None
+    """``resources/`` (see ``leaselab_desktop.resources``), or None: the GUI runs without icons."""
+    try:
+        return _locate_resources()
+    except FileNotFoundError:
+        return None
 
 
 def app_icon() -> QtGui.QIcon:
@@ -113,7 +106,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if (screenshot or smoke or getattr(args, "allow_unencrypted", False)) and not SecretStore().secure:
         # the command line answered the question the console would ask (the demo/check modes
         # run unattended): recorded in the data folder, with when and how
-        from leaselab_desktop.store.at_rest import accept_unencrypted
+        from leaselab_desktop.backends.data_folder import accept_unencrypted
 
         accept_unencrypted(paths.data_dir, "--smoke-test/--screenshot" if (screenshot or smoke)
                            else "--allow-unencrypted")

@@ -16,11 +16,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from leaselab_desktop.backends.data_folder import DATA_FOLDER_ERRORS
 from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.config import Paths
-from leaselab_desktop.engine.errors import EngineDatabaseError
 from leaselab_desktop.gui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Signal
-from leaselab_desktop.store.migrate import StoreError
 
 log = logging.getLogger("leaselab_desktop")
 LOG_FILE_NAME = "leaselab.log"
@@ -76,7 +75,7 @@ class ErrorReporter(QObject):
         self._prev_thread_hook: Callable[..., Any] | None = None
 
     def report(self, title: str, exc: BaseException | None = None, message: str | None = None) -> None:
-        if isinstance(exc, StoreError | EngineDatabaseError):
+        if isinstance(exc, DATA_FOLDER_ERRORS):
             # damaged or missing data: the message says what was found and what to do; a
             # traceback would only bury it
             details, text = "", message or str(exc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.backends.data_folder import NoSecureKeyring
 from leaselab_desktop.config import Paths, Settings
 from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
 from leaselab_desktop.gui.lead_list.view import LeadListPanel
@@ -18,8 +20,8 @@ from leaselab_desktop.gui.notify import Notifier
 from leaselab_desktop.gui.qt import Qt, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.status_bar import OfflineBanner, ShellStatusBar, StatusMonitor
 from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.gui.unencrypted import ask_unencrypted
 from leaselab_desktop.secrets import SecretStore
-from leaselab_desktop.store.at_rest import NoSecureKeyring, accept_unencrypted
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +37,38 @@ async def default_opener(paths: Paths, settings: Settings, profile: str, secrets
     return await ThreadedBackend.start(lambda: open_backend(paths, settings, profile, secrets))
 
 
-def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
-    """The workspace engineer's LeadWorkspace, or a placeholder while it is not importable."""
+WORKSPACE_MODULE = "leaselab_desktop.gui.workspace"
+
+
+def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget, log_path: Path | None) -> QtWidgets.QWidget:
+    """The lead workspace; when it cannot be imported, a panel that says what failed, why, and where
+    the traceback was logged (the lead list keeps working beside it)."""
     try:
-        from leaselab_desktop.gui.workspace import LeadWorkspace  # type: ignore[attr-defined]
-    except ImportError as exc:
-        log.warning("workspace unavailable (%s); showing a placeholder", exc)
-        placeholder = QtWidgets.QLabel("Select a lead to see its details.", parent)
-        placeholder.setObjectName("workspacePlaceholder")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        return placeholder
-    workspace: QtWidgets.QWidget = LeadWorkspace(tasks, parent)
+        workspace_module = importlib.import_module(WORKSPACE_MODULE)
+    except Exception as exc:  # any import-time failure, not only ImportError: show it, keep the shell
+        log.exception("the lead workspace (%s) failed to import", WORKSPACE_MODULE)
+        return part_failed_panel("The lead workspace", WORKSPACE_MODULE, exc, log_path, parent)
+    workspace: QtWidgets.QWidget = workspace_module.LeadWorkspace(tasks, parent)
     return workspace
+
+
+def part_failed_panel(
+    what: str, module: str, exc: BaseException, log_path: Path | None, parent: QtWidgets.QWidget
+) -> QtWidgets.QWidget:
+    """A panel in place of a part of the window that failed to load."""
+    summary = f"{type(exc).__name__}: {exc}".strip()
+    where = f"The full error is in the log: {log_path}" if log_path else "The full error was logged."
+    label = QtWidgets.QLabel(
+        f"{what} could not be loaded, so lead details and evaluations are unavailable.\n\n"
+        f"What failed: importing {module}\n{summary}\n\n{where}",
+        parent,
+    )
+    label.setObjectName("partFailed")
+    label.setAccessibleName(f"{what} failed to load")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy into a report
+    return label
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -86,7 +108,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tasks.failed.connect(reporter.task_failed)
         self.offline_banner = OfflineBanner(self)
         self.lead_list = LeadListPanel(tasks, self)
-        self.workspace = _make_workspace(tasks, self)
+        self.workspace = _make_workspace(tasks, self, log_path or paths.logs_dir)
         self.workspace.setMinimumWidth(380)
         own_button = self.workspace.findChild(QtWidgets.QAbstractButton, "newLeadButton")
         if own_button is not None:  # the toolbar's "New lead" already offers it
@@ -320,33 +342,11 @@ class MainWindow(QtWidgets.QMainWindow):
             return backend
 
     async def _ask_unencrypted(self, profile: str, why: str) -> None:
-        box = QtWidgets.QMessageBox(self)
-        box.setObjectName("unencryptedQuestion")
-        box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
-        box.setWindowTitle("No secure keyring")
-        box.setText("Applicants' documents cannot be stored encrypted on this computer.")
-        box.setInformativeText(
-            f"{why}\n\nStore them unencrypted in {self.paths.data_dir}? Choose No to set up the "
-            "keyring first; nothing is stored until you decide.")
-        box.setStandardButtons(QtWidgets.QMessageBox.StandardButton.Yes | QtWidgets.QMessageBox.StandardButton.No)
-        box.setDefaultButton(QtWidgets.QMessageBox.StandardButton.No)
-        answer: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        def finished(code: int) -> None:
-            if not answer.done():
-                answer.set_result(int(code))
-
-        box.finished.connect(finished)
-        box.open()  # not exec(): a nested loop inside a coroutine drops asyncio steps
-        try:
-            code = await answer
-        finally:
-            box.deleteLater()
-        if code != int(QtWidgets.QMessageBox.StandardButton.Yes):
+        if not await ask_unencrypted(self, self.paths.data_dir, why):
             self.lead_list.set_message(
                 "Nothing was opened: applicants' documents are only stored encrypted, and no secure "
                 "keyring is available. Set up or unlock the system keyring, then restart LeaseLab.")
             return
-        accept_unencrypted(self.paths.data_dir, "answered in the console")
         await self.open_backend(profile)
 
     def set_backend(self, backend: Backend | None) -> None:

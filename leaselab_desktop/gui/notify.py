@@ -2,9 +2,38 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass
+
+from leaselab_desktop import platforms
 from leaselab_desktop.gui.qt import QObject, QtCore, QtGui, QTimer, QtWidgets
 
 TOAST_MS = 6000
+
+
+@dataclass(frozen=True)
+class Channel:
+    system: bool  # True: the OS shows it (tray icon message); False: the toast inside the window
+    where: str  # for logs and the About box: where the agent will see it
+
+
+def choose_channel(
+    platform: str | None, *, tray_available: bool, supports_messages: bool, bundled: bool
+) -> Channel:
+    """Where a notification goes on this OS. ``bundled``: running from the frozen app.
+
+    macOS shows a tray icon's messages in Notification Center only for an app bundle; from a
+    source checkout (``scripts/run-app``) Qt accepts them and nothing appears, so the toast is used.
+    Linux needs a tray (StatusNotifier/XEmbed) and a notification daemon (D-Bus), which GNOME
+    without extensions lacks; Windows always has both outside a locked-down session."""
+    fam = platforms.family(platform)
+    if not (tray_available and supports_messages) or (fam == "macos" and not bundled):
+        return Channel(False, "the window's notification toast")
+    return Channel(True, {
+        "windows": "Windows notifications (Action Center)",
+        "macos": "macOS Notification Center",
+        "linux": "the desktop's notifications (D-Bus)",
+    }[fam])  # fmt: skip
 
 
 class Toast(QtWidgets.QLabel):
@@ -61,16 +90,26 @@ class Toast(QtWidgets.QLabel):
 
 
 class Notifier(QObject):
-    """``notify(title, message)``; uses the tray when ``use_tray`` (default: if available)."""
+    """``notify(title, message)``; uses the tray when ``use_tray`` (default: ``choose_channel`` for
+    this OS and what Qt reports; ``platform`` injectable for tests)."""
 
     def __init__(
-        self, window: QtWidgets.QWidget, icon: QtGui.QIcon | None = None, use_tray: bool | None = None
-    ) -> None:
+        self, window: QtWidgets.QWidget, icon: QtGui.QIcon | None = None, use_tray: bool | None = None,
+        platform: str | None = None,
+    ) -> None:  # fmt: skip
         super().__init__(window)
         self._window = window
         self.toast = Toast(window)
+        self.channel = choose_channel(
+            platform,
+            tray_available=QtWidgets.QSystemTrayIcon.isSystemTrayAvailable(),
+            supports_messages=QtWidgets.QSystemTrayIcon.supportsMessages(),
+            bundled=bool(getattr(sys, "frozen", False)),
+        )
         if use_tray is None:
-            use_tray = QtWidgets.QSystemTrayIcon.isSystemTrayAvailable()
+            use_tray = self.channel.system
+        elif not use_tray:
+            self.channel = Channel(False, "the window's notification toast")
         self.tray: QtWidgets.QSystemTrayIcon | None = None
         if use_tray:
             self.tray = QtWidgets.QSystemTrayIcon(icon or window.windowIcon(), self)

@@ -7,9 +7,12 @@ Opened with ``open()`` (window-modal, no nested event loop); ``saved`` reports t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlparse
 
+from leaselab_desktop import platforms
 from leaselab_desktop.config import (
     Paths,
     PollingSettings,
@@ -62,9 +65,11 @@ class SettingsDialog(QObject):
         settings: Settings,
         secrets: SecretStore,
         parent: QtWidgets.QWidget | None = None,
+        open_folder: Callable[[Path], None] = platforms.open_externally,
     ) -> None:
         super().__init__(parent)
         self._paths = paths
+        self._open_folder = open_folder
         self._original = settings.model_copy(deep=True)
         self._secrets = secrets
         self.dialog: QtWidgets.QDialog = load_form("settings.ui", parent)  # type: ignore[assignment]
@@ -91,6 +96,7 @@ class SettingsDialog(QObject):
         self.poll_min = child(d, QtWidgets.QDoubleSpinBox, "pollMin")
         self.poll_max = child(d, QtWidgets.QDoubleSpinBox, "pollMax")
         self.data_dir = child(d, QtWidgets.QLineEdit, "dataDir")
+        self.open_data_dir = child(d, QtWidgets.QPushButton, "openDataDir")
         self.keyring_name = child(d, QtWidgets.QLabel, "keyringName")
         self.keyring_warning = child(d, QtWidgets.QLabel, "keyringWarning")
         self.validation = child(d, QtWidgets.QLabel, "validationLabel")
@@ -115,6 +121,15 @@ class SettingsDialog(QObject):
         self.provider_kind.currentIndexChanged.connect(self._provider_changed)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.dialog.reject)
+        self.open_data_dir.clicked.connect(self.show_data_folder)
+
+    def show_data_folder(self) -> None:
+        """Explorer / Finder / the file manager on the data folder (where logs are to send us)."""
+        try:
+            self._paths.data_dir.mkdir(parents=True, exist_ok=True)
+            self._open_folder(self._paths.data_dir)
+        except OSError as exc:
+            self.validation.setText(f"Could not open the data folder: {exc}")
 
     # -- filling the form ------------------------------------------------------------------------
     def _fill(self, settings: Settings) -> None:

@@ -18,7 +18,7 @@ EPS = 1e-9
 # -- number formatting (README "Rounding and formatting") ---------------------------------------
 
 def round_half_up(x: float, digits: int = 0) -> float:
-    scale = 10**digits
+    scale = 10.0**digits
     return math.floor(x * scale + 0.5 + EPS) / scale
 
 

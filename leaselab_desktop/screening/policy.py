@@ -7,11 +7,12 @@ language both interpreters implement. This module only loads and validates; ``sc
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from leaselab_desktop.resources import resources_dir  # re-exported: tests and prompts import it here
 
 SEVERITIES: tuple[str, ...] = ("low", "medium", "high")
 RECOMMENDATIONS: tuple[str, ...] = (
@@ -288,28 +289,6 @@ class Policy(_Strict):
             if score >= band.min_score:
                 return band.label
         return self.labels[-1].label
-
-
-def resources_dir() -> Path:
-    """The ``resources/`` folder: under ``sys._MEIPASS`` in a PyInstaller bundle, else next to the
-    package (a source checkout or an editable install). ``LEASELAB_RESOURCES`` overrides both."""
-    import os
-
-    candidates: list[Path] = []
-    override = os.environ.get("LEASELAB_RESOURCES")
-    if override:
-        candidates.append(Path(override))
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        candidates += [Path(bundle) / "resources", Path(bundle) / "leaselab_desktop" / "resources"]
-    package = Path(__file__).resolve().parent.parent
-    candidates += [package.parent / "resources", package / "resources"]
-    for path in candidates:
-        if path.is_dir():
-            return path
-    raise FileNotFoundError(
-        "resources folder not found; looked in: " + ", ".join(str(p) for p in candidates)
-    )
 
 
 def default_policy_path() -> Path:

@@ -1,16 +1,8 @@
-"""The evaluation workflow: the seven steps of DESIGN.md on the durable engine.
+"""The evaluation workflow: the seven steps of the shared spec on the durable engine.
 
-Each step has an explicit config, chosen for what the step does:
-
-| step | retries (limit, delay, backoff) | timeout | why |
-|---|---|---|---|
-| fetch-lead | 2, 0.2 s, exponential | 10 s | a local read; a vanished lead fails non-retryably |
-| load-documents | 2, 0.5 s, exponential | 60 s | file I/O and PDF parsing; a bad file is a signal, not a failure |
-| call-workers-ai | 3, 2 s, exponential | 120 s | network model calls hit 429/5xx; unparseable output is final |
-| parse-ai-response | 1, 0.1 s, constant | 10 s | deterministic: scoring the same facts again gives the same answer |
-| save-evaluation | 3, 0.5 s, exponential | 15 s | insert-once by evaluation id, safe to replay |
-| update-lead | 3, 0.5 s, exponential | 15 s | idempotent update |
-| send-email-notification | 2, 1 s, linear | 15 s | best effort; never loses the evaluation |
+Step names and their retry/timeout configs come from ``resources/spec/workflow.json`` (each with
+the reason for its numbers), the same file the worker's Workflow reads, so both runtimes retry
+alike and the progress view is identical.
 
 Steps return references and extracted facts, never document bytes.
 """
@@ -23,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile
+from leaselab_desktop.domain.spec import StepSpec, load_spec
 from leaselab_desktop.domain.timefmt import format_timestamp
 from leaselab_desktop.engine import (
     NonRetryableError,
@@ -34,18 +27,17 @@ from leaselab_desktop.engine import (
 )
 from leaselab_desktop.screening.facts import DocumentSet, Extraction, ScoreResult
 
-WORKFLOW_NAME = "ai-evaluation"
+WORKFLOW_NAME = load_spec().workflow.name
 TEXT_CAP_PER_DOCUMENT = 20_000  # step results stay far below 1 MiB
 
-STEP_CONFIGS: dict[str, StepConfig] = {
-    "fetch-lead": StepConfig(retries=Retries(limit=2, delay=0.2, backoff="exponential"), timeout=10),
-    "load-documents": StepConfig(retries=Retries(limit=2, delay=0.5, backoff="exponential"), timeout=60),
-    "call-workers-ai": StepConfig(retries=Retries(limit=3, delay=2.0, backoff="exponential"), timeout=120),
-    "parse-ai-response": StepConfig(retries=Retries(limit=1, delay=0.1, backoff="constant"), timeout=10),
-    "save-evaluation": StepConfig(retries=Retries(limit=3, delay=0.5, backoff="exponential"), timeout=15),
-    "update-lead": StepConfig(retries=Retries(limit=3, delay=0.5, backoff="exponential"), timeout=15),
-    "send-email-notification": StepConfig(retries=Retries(limit=2, delay=1.0, backoff="linear"), timeout=15),
-}
+
+def _step_config(step: StepSpec) -> StepConfig:
+    r = step.retries
+    return StepConfig(retries=Retries(limit=r.limit, delay=r.delay_ms / 1000, backoff=r.backoff),
+                      timeout=step.timeout_ms / 1000)
+
+
+STEP_CONFIGS: dict[str, StepConfig] = {s.name: _step_config(s) for s in load_spec().workflow.steps}
 
 
 class ScreeningPorts(Protocol):
@@ -108,6 +100,32 @@ class _TrackedStep:
         return await self._step.do(name, fn, config=config)
 
 
+def _evaluation(instance_id: str, req: EvaluationRequest, result: ScoreResult, extraction: Extraction,
+                docs: DocumentSet, now: datetime) -> Evaluation:
+    """The evaluation the parse step stores: the policy's score and reasons, the provider's reading."""
+    return Evaluation(
+        evaluation_id=f"ev_{instance_id}",
+        lead_id=req.lead_id,
+        score=result.score,
+        label=result.label,
+        recommendation=result.recommendation,
+        # the policy's verdict first, then what the provider read from the documents
+        summary=" ".join(x for x in (result.summary, extraction.summary) if x),
+        risk_flags=result.risk_flags,
+        fraud_signals=result.fraud_signals,
+        factors=result.factors,
+        signals=extraction.signals,
+        what_would_change=result.what_would_change,
+        compliance_notes=result.compliance_notes,
+        policy_version=result.policy_version,
+        model_version=extraction.model_version,
+        provider=extraction.provider,
+        document_fingerprint=docs.fingerprint,
+        workflow_instance_id=instance_id,
+        evaluated_at=now,
+    )
+
+
 class EvaluationWorkflow(WorkflowEntrypoint):
     def __init__(self, ports: ScreeningPorts) -> None:
         self.ports = ports
@@ -165,27 +183,7 @@ class EvaluationWorkflow(WorkflowEntrypoint):
             except ValueError as exc:
                 raise NonRetryableError(f"The AI answer does not fit the evaluation schema: {exc}") from exc
             result = ports.score(extraction, req.policy_profile)
-            evaluation = Evaluation(
-                evaluation_id=f"ev_{event.instance_id}",
-                lead_id=req.lead_id,
-                score=result.score,
-                label=result.label,
-                recommendation=result.recommendation,
-                # the policy's verdict first, then what the provider read from the documents
-                summary=" ".join(x for x in (result.summary, extraction.summary) if x),
-                risk_flags=result.risk_flags,
-                fraud_signals=result.fraud_signals,
-                factors=result.factors,
-                signals=extraction.signals,
-                what_would_change=result.what_would_change,
-                compliance_notes=result.compliance_notes,
-                policy_version=result.policy_version,
-                model_version=extraction.model_version,
-                provider=extraction.provider,
-                document_fingerprint=docs.fingerprint,
-                workflow_instance_id=event.instance_id,
-                evaluated_at=ports.now(),
-            )
+            evaluation = _evaluation(event.instance_id, req, result, extraction, docs, ports.now())
             return {"evaluation": evaluation.canonical(), "facts": extraction.facts.model_dump(mode="json")}
 
         parsed = await step.do("parse-ai-response", parse, config=STEP_CONFIGS["parse-ai-response"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from leaselab_desktop.domain.listing import LeadRows, epoch_seconds, place_text
+from leaselab_desktop.domain.listing import LEAD_LIST, LeadRows, ListField, epoch_seconds, place_text
 from leaselab_desktop.domain.models import Lead, LeadPage, LeadQuery, NewLead, Property, Unit
 from leaselab_desktop.domain.timefmt import format_timestamp, utcnow
 
@@ -85,33 +85,66 @@ def list_leads(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> Lead
     return LeadPage(items=items, next_cursor=str(offset + query.limit) if more else None)
 
 
-# Only the listed columns (all in idx_leads_list, so SQLite never reads the wide table rows), cleaned
-# up in SQL. Time stamps become epoch seconds rounded to the millisecond; a value SQLite cannot read
-# is passed on raw for Python to try.
-_ROWS_SELECT = """
-SELECT l.id AS id, COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '') AS name,
-       COALESCE(l.email, '') AS email, COALESCE(l.property_id, '') AS pid, COALESCE(l.unit_id, '') AS uid,
-       COALESCE(l.status, '') AS status,
-       CASE typeof(l.ai_score) WHEN 'integer' THEN l.ai_score
-                               WHEN 'real' THEN CAST(ROUND(l.ai_score) AS INTEGER) END AS score,
-       COALESCE(l.ai_label, '') AS label,
-       ROUND((julianday(COALESCE(l.updated_at, l.created_at)) - 2440587.5) * 86400000.0) / 1000.0 AS stamp,
-       CASE WHEN julianday(COALESCE(l.updated_at, l.created_at)) IS NULL
-            THEN COALESCE(l.updated_at, l.created_at) END AS raw_stamp
-FROM leads l
-"""
-# A page as one row of joined columns: SQLite builds ten strings while the GIL is free and Python
-# splits them, instead of materialising (and the cyclic GC walking) a tuple per lead.
+# The page query is built from LEAD_LIST. Only the listed columns (all in idx_leads_list, so SQLite
+# never reads the wide table rows), cleaned up in SQL. Time stamps become epoch seconds rounded to
+# the millisecond; a value SQLite cannot read is passed on raw (raw_<name>) for Python to try.
+_SQL_FIELDS = tuple(f for f in LEAD_LIST if f.sql is not None)
+_EPOCHS = tuple(i for i, f in enumerate(_SQL_FIELDS) if f.type == "epoch")
+
+
+def _select_term(f: ListField) -> str:
+    if f.type != "epoch":
+        return f"{f.sql} AS {f.name}"
+    return (f"ROUND((julianday({f.sql}) - 2440587.5) * 86400000.0) / 1000.0 AS {f.name}, "
+            f"CASE WHEN julianday({f.sql}) IS NULL THEN {f.sql} END AS raw_{f.name}")
+
+
+_ROWS_SELECT = f"SELECT {', '.join(map(_select_term, _SQL_FIELDS))} FROM leads l"
+# A page as one row of joined columns: SQLite builds a string per column while the GIL is free and
+# Python splits them, instead of materialising (and the cyclic GC walking) a tuple per lead.
 _SEP = "\x1f"
-_PACKED = """
-SELECT count(*), max(id), group_concat(id, char(31)), group_concat(name, char(31)),
-       group_concat(email, char(31)), group_concat(pid, char(31)), group_concat(uid, char(31)),
-       group_concat(status, char(31)), group_concat(COALESCE(score, ''), char(31)),
-       group_concat(label, char(31)), group_concat(COALESCE(stamp, ''), char(31)),
-       count(raw_stamp)
-FROM ({inner})
-"""
+_PACKED = "SELECT count(*), max(ids), {columns}, {raw} FROM ({{inner}})".format(
+    columns=", ".join(
+        f"group_concat({f.name if f.type == 'text' else f'COALESCE({f.name}, {chr(39) * 2})'}, char(31))"
+        for f in _SQL_FIELDS
+    ),
+    raw=" + ".join(f"count(raw_{_SQL_FIELDS[i].name})" for i in _EPOCHS) or "0",
+)
 _KEYSET = "id:"  # list_lead_rows cursors: the last id of the previous page
+
+
+def _parse(f: ListField, texts: list[str]) -> list[Any]:
+    if f.type == "int":
+        return [int(v) if v else None for v in texts]
+    if f.type == "epoch":
+        return [float(v) if v else None for v in texts]
+    return list(map(str.strip, texts)) if f.strip else texts
+
+
+def _read_page(conn: sqlite3.Connection, inner: str, params: list[Any]) -> tuple[int, str, list[list[Any]]]:
+    """The page's columns (one list per SQL field of LEAD_LIST), its length and its last id."""
+    packed = conn.execute(_PACKED.format(inner=inner), params).fetchone()
+    count, last, n = packed[0], packed[1], len(_SQL_FIELDS)
+    texts: list[list[str]] = [(text or "").split(_SEP) if count else [] for text in packed[2:2 + n]]
+    if not packed[2 + n] and all(len(c) == count for c in texts):
+        return count, last, [_parse(f, c) for f, c in zip(_SQL_FIELDS, texts, strict=True)]
+    # a timestamp SQLite cannot read, or a value holding the separator: read row by row
+    rows = conn.execute(inner, params).fetchall()
+    width = n + len(_EPOCHS)
+    flat = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+    cols: list[list[Any]] = []
+    at = 0
+    for f in _SQL_FIELDS:
+        col = flat[at]
+        at += 1
+        if f.type == "epoch":
+            raw = flat[at]
+            at += 1
+            col = [s if v is None else epoch_seconds(v) for s, v in zip(col, raw, strict=True)]
+        elif f.strip:
+            col = [v.strip() for v in col]
+        cols.append(col)
+    return count, last, cols
 
 
 def list_lead_rows(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> LeadRows:
@@ -121,31 +154,18 @@ def list_lead_rows(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> 
     after = query.cursor[len(_KEYSET):] if query.cursor and query.cursor.startswith(_KEYSET) else ""
     inner = f"{_ROWS_SELECT} WHERE {' AND '.join(where)} AND l.id > ? ORDER BY l.id LIMIT ?"
     params = [*args, after, query.limit]
-    packed = conn.execute(_PACKED.format(inner=inner), params).fetchone()
-    count, last = packed[0], packed[1]
-    cols: list[list[Any]] = [(text or "").split(_SEP) if count else [] for text in packed[2:11]]
-    if packed[11] or any(len(c) != count for c in cols):
-        # a timestamp SQLite cannot read, or a value holding the separator: read row by row
-        rows = conn.execute(inner, params).fetchall()
-        cols = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(10)]
-        raw = cols.pop()
-        cols[8] = [s if v is None else epoch_seconds(v) for s, v in zip(cols[8], raw, strict=True)]
-    else:
-        cols[6] = [int(v) if v else None for v in cols[6]]
-        cols[8] = [float(v) if v else None for v in cols[8]]
+    count, last, cols = _read_page(conn, inner, params)
     more = count == query.limit and conn.execute(
         f"SELECT 1 FROM leads l WHERE {' AND '.join(where)} AND l.id > ? LIMIT 1", [*args, last]
     ).fetchone() is not None
-    out = LeadRows(next_cursor=_KEYSET + last if more else None)
-    out.ids, out.emails, out.property_ids, unit_ids = cols[0], cols[2], cols[3], cols[4]
-    out.names = list(map(str.strip, cols[1]))  # as Lead.full_name (SQLite's TRIM strips spaces only)
-    out.statuses, out.scores, out.labels, out.stamps = cols[5:9]
+    out = LeadRows(dict(zip((f.name for f in _SQL_FIELDS), cols, strict=True)),
+                   next_cursor=_KEYSET + last if more else None)
     prop_names = dict(conn.execute("SELECT id, name FROM properties WHERE site_id = ?", (site_id,)).fetchall())
     unit_names = dict(conn.execute("SELECT id, name FROM units WHERE site_id = ?", (site_id,)).fetchall())
-    pairs = list(zip(out.property_ids, unit_ids, strict=True))
+    pairs = list(zip(out.property_ids, out.unit_ids, strict=True))
     places = {pair: place_text(prop_names.get(pair[0]) or pair[0], unit_names.get(pair[1]) or pair[1])
               for pair in set(pairs)}
-    out.places = list(map(places.__getitem__, pairs))
+    out.values["places"] = list(map(places.__getitem__, pairs))
     out.properties = {pid: prop_names.get(pid) or pid for pid, _unit in places if pid}
     return out
 

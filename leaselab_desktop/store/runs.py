@@ -38,18 +38,20 @@ def update_run(conn: sqlite3.Connection, instance_id: str, **fields: Any) -> Non
 
 
 def get_run(conn: sqlite3.Connection, site_id: str, instance_id: str) -> sqlite3.Row | None:
-    return conn.execute(
+    row: sqlite3.Row | None = conn.execute(
         "SELECT * FROM ai_workflow_runs WHERE site_id = ? AND instance_id = ?", (site_id, instance_id)
     ).fetchone()
+    return row
 
 
 def active_run(conn: sqlite3.Connection, site_id: str, lead_id: str) -> sqlite3.Row | None:
     marks = ",".join("?" for _ in ACTIVE)
-    return conn.execute(
+    row: sqlite3.Row | None = conn.execute(
         f"SELECT * FROM ai_workflow_runs WHERE site_id = ? AND lead_id = ? AND status IN ({marks}) "
         "ORDER BY queued_at DESC LIMIT 1",
         (site_id, lead_id, *ACTIVE),
     ).fetchone()
+    return row
 
 
 def unfinished_runs(conn: sqlite3.Connection) -> list[sqlite3.Row]:

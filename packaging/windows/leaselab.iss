@@ -9,7 +9,8 @@
 ; * Upgrade in place: AppId never changes, so a newer Setup.exe replaces the installed copy
 ;   (same folder, same shortcuts) after closing the running app.
 ; * The uninstaller removes the program and keeps the user's data (database, documents, logs in
-;   %LOCALAPPDATA%\LeaseLab\LeaseLabDesktop) unless the user ticks "Also delete my data".
+;   %LOCALAPPDATA%\LeaseLab\LeaseLabDesktop) unless the user ticks "Also delete my data" (or, for a
+;   silent uninstall, passes /DELETEDATA: unins000.exe /VERYSILENT /DELETEDATA).
 ; * Signing: with /DSign, Setup.exe and the uninstaller are signed by the "signtool" command that
 ;   build.ps1 defines from WINDOWS_CERT_PFX / WINDOWS_CERT_PASSWORD.
 
@@ -153,11 +154,25 @@ begin
   end;
 end;
 
+{ True when the uninstaller's command line holds Switch (any case). }
+function CmdLineHas(const Switch: String): Boolean;
+var
+  I: Integer;
+begin
+  Result := False;
+  for I := 1 to ParamCount do
+    if CompareText(ParamStr(I), Switch) = 0 then
+      Result := True;
+end;
+
 function InitializeUninstall(): Boolean;
 begin
   DeleteUserData := False;
   Result := True;
-  if not UninstallSilent then
+  if UninstallSilent then
+    { Scripted removal (IT, packaging\build.ps1 install-check): data goes only with /DELETEDATA. }
+    DeleteUserData := CmdLineHas('/DELETEDATA')
+  else
     Result := AskDeleteUserData(DeleteUserData);  { False: cancelled, nothing is removed }
 end;
 

@@ -57,7 +57,8 @@ from leaselab_desktop.domain.models import (
     Unit,
     Usage,
 )
-from leaselab_desktop.domain.vocab import WORKFLOW_STEPS, label_for_score
+from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
+from leaselab_desktop.screening.policy import load_policy
 
 T0 = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 
@@ -100,7 +101,7 @@ def sample_evaluation(lead_id: str, score: int = 72, n: int = 1, when: datetime 
         evaluation_id=f"ev_{lead_id}_{n}",
         lead_id=lead_id,
         score=score,
-        label=label_for_score(score),
+        label=load_policy().label_for(score),
         recommendation="approve_with_verification" if score < 80 else "approve",
         summary="Income verified from two pay stubs; employment under one year.",
         risk_flags=["short_tenure"],

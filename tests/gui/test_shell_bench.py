@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,8 @@ def test_gui_benchmark_writes_all_figures(tmp_path: Path) -> None:
         [sys.executable, str(ROOT / "bench" / "gui.py"), "--leads", "600", "--evaluations", "3",
          "--json", str(out)],
         capture_output=True, text=True, timeout=600, cwd=ROOT,
+        # "≤" through a pipe: Windows' default pipe encoding (cp1252) cannot carry it
+        encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@
  */
 import type { Env, EvaluationParams } from "./env";
 import { giveBackQuotaUnit, siteTier, takeQuotaUnit, usageSummary } from "./quota";
+import { DUPLICATE_THRESHOLD } from "./spec";
 import { parseJsonColumn } from "./util";
 
 export interface StartRequest {
@@ -24,7 +25,7 @@ export interface Answer {
 
 export const ACTIVE_RUN_STATUSES = ["queued", "running", "waiting", "paused", "waitingForPause"];
 const FINISHED = new Set(["complete", "errored", "terminated"]);
-export const DUPLICATE_THRESHOLD = 0.9;
+export { DUPLICATE_THRESHOLD }; // share of files equal to the last evaluation's (shared spec)
 
 /** Share of equal hashes between two documents sets (1.0 when both are empty). */
 export function hashOverlap(current: string[], previous: string[]): number {

@@ -56,22 +56,12 @@ export function errorMessage(err: unknown): string {
   return String(err);
 }
 
-/** Tier quotas per site per month (DESIGN / ops-api). */
-export const TIERS: Record<string, number> = { free: 20, pro: 100, enterprise: 1000 };
+// Tier quotas, lead statuses, labels and step names are the shared spec's (src/spec.ts).
+export { LABELS, LEAD_STATUSES, TIERS, WORKFLOW_STEPS } from "./spec";
 
-export const LEAD_STATUSES = [
-  "new", "documents_pending", "documents_received", "ai_evaluating", "ai_evaluated",
-  "screening", "approved", "rejected", "lease_sent", "lease_signed",
-] as const;
 export const FILE_TYPES = [
   "government_id", "paystub", "bank_statement", "tax_return", "employment_letter", "other",
 ] as const;
-export const LABELS = ["A", "B", "C", "D"] as const;
 export const RECOMMENDATIONS = [
   "approve", "approve_with_conditions", "approve_with_verification", "reject",
 ] as const;
-export const WORKFLOW_STEPS = [
-  "fetch-lead", "load-documents", "call-workers-ai", "parse-ai-response",
-  "save-evaluation", "update-lead", "send-email-notification",
-] as const;
-export type StepName = (typeof WORKFLOW_STEPS)[number];

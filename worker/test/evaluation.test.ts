@@ -1,10 +1,11 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { startEvaluation } from "../src/start-evaluation";
+import { WORKFLOW_STEPS } from "../src/spec";
 import { client, createLead, createSite, json, waitForRun } from "./helpers";
 import { makePdf, paystubLines } from "./pdf-fixture";
 
-const STEPS = ["fetch-lead", "load-documents", "call-workers-ai", "parse-ai-response", "save-evaluation", "update-lead", "send-email-notification"];
+const STEPS = [...WORKFLOW_STEPS];
 
 async function leadWithPaystub(site: Awaited<ReturnType<typeof createSite>>) {
   const leadId = await createLead(site, { monthly_income: 5600 });

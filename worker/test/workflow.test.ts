@@ -2,6 +2,7 @@
 import { env, introspectWorkflow, introspectWorkflowInstance } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { STEP_CONFIG } from "../src/workflow/evaluation-workflow";
+import { WORKFLOW_STEPS } from "../src/spec";
 import { ProgressRecorder } from "../src/workflow/progress";
 import { client, createLead, createSite, json, uid, waitForRun } from "./helpers";
 import { makePdf, paystubLines } from "./pdf-fixture";
@@ -15,9 +16,7 @@ async function createRun(site: { siteId: string }, leadId: string, instanceId: s
 
 describe("AiEvaluationWorkflow", () => {
   it("sets an explicit retry and timeout config on every step", () => {
-    expect(Object.keys(STEP_CONFIG)).toEqual([
-      "fetch-lead", "load-documents", "call-workers-ai", "parse-ai-response", "save-evaluation", "update-lead", "send-email-notification",
-    ]);
+    expect(Object.keys(STEP_CONFIG)).toEqual([...WORKFLOW_STEPS]);
     for (const cfg of Object.values(STEP_CONFIG)) {
       expect(cfg.retries.limit).toBeGreaterThanOrEqual(1);
       expect(cfg.retries.delay).toBeTruthy();

@@ -22,21 +22,28 @@ import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from leaselab_desktop.backends.cloudflare import flavour as fl
+from leaselab_desktop.backends.cloudflare.cache import OfflineCache
 from leaselab_desktop.backends.cloudflare.client import StreamBroken, StreamUnsupported
 from leaselab_desktop.backends.cloudflare.polling import AdaptivePoller
+from leaselab_desktop.backends.cloudflare.runs import RunReader
 from leaselab_desktop.backends.cloudflare.stream import run_updates
 from leaselab_desktop.backends.cloudflare.wire import run_snapshot, seg
 from leaselab_desktop.backends.errors import BackendUnavailable, NotFound, Unauthorized
 from leaselab_desktop.domain.models import RunSnapshot
 
-if TYPE_CHECKING:
-    from leaselab_desktop.backends.cloudflare.backend import CloudflareBackend
-
 log = logging.getLogger(__name__)
 OnSnapshot = Callable[[RunSnapshot], Awaitable[None] | None]
+
+
+class Watchable(Protocol):
+    """What :class:`FollowUps` needs of a backend (its public face only)."""
+
+    cache: OfflineCache
+    site_id: str
+
+    def watch_run(self, run_id: str) -> AsyncIterator[RunSnapshot]: ...
 
 
 STREAM_RETRY_S = (2.0, 5.0, 15.0, 30.0, 60.0)
@@ -45,13 +52,13 @@ STREAM_RETRY_S = (2.0, 5.0, 15.0, 30.0, 60.0)
 MAX_EMPTY_STREAMS = 3
 
 
-async def follow_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def follow_run(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]:
     """A snapshot at once, then one per visible change; ends after a finished one."""
-    if backend._run_kind(run_id) == "job" or backend.api.stream_support is False:
-        async for snap in poll_run(backend, run_id):
+    if runs.kind(run_id) == "job" or runs.api.stream_support is False:
+        async for snap in poll_run(runs, run_id):
             yield snap
         return
-    async for snap in _stream_or_poll(backend, run_id):
+    async for snap in _stream_or_poll(runs, run_id):
         yield snap
 
 
@@ -59,17 +66,17 @@ def _bare(etag: str) -> str:
     return etag.removeprefix("W/").strip('"')
 
 
-async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
-    api = backend.api
+async def _stream_or_poll(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]:
+    api = runs.api
     path = f"/api/ops/ai-workflows/{seg(run_id)}"
-    poller = AdaptivePoller(backend.polling, timings=backend.step_timings, rng=backend._rng)
+    poller = AdaptivePoller(runs.polling, timings=runs.step_timings, rng=runs.rng)
     last: RunSnapshot | None = None
     faults = 0
     retry_at: datetime | None = None
     poll_now = True
     while True:
         streamable = api.stream_support is not False and (last is None or last.kind == "workflow")
-        if streamable and (retry_at is None or backend.clock() >= retry_at):
+        if streamable and (retry_at is None or runs.clock() >= retry_at):
             # Resume from the run as last seen (polled or streamed) and its ETag; the first
             # connection of a watch asks for a full snapshot, which is shown at once.
             held = api.held_answer(path) if last is not None else None
@@ -90,11 +97,9 @@ async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncItera
                             raise StreamBroken("an event did not describe a run") from exc
                         if update.event_id:
                             api.remember_etag(path, f'"{update.event_id}"', {"success": True, "data": update.data})
-                        backend._observe(fl.Flavour.WORKFLOW)
-                        backend._remember_run(snap)
-                        backend._fresh()
+                        runs.streamed(snap)
                         faults, retry_at = 0, None
-                        if poller.observe(snap, now=backend.clock()) or last is None:
+                        if poller.observe(snap, now=runs.clock()) or last is None:
                             last = snap
                             yield snap
                         last = snap
@@ -114,12 +119,12 @@ async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncItera
                     continue
                 wait = STREAM_RETRY_S[min(faults, len(STREAM_RETRY_S) - 1)]
                 faults += 1
-                retry_at = backend.clock() + timedelta(seconds=wait)
+                retry_at = runs.clock() + timedelta(seconds=wait)
                 log.info("run %s: stream lost (%s); polling, stream again in %.0f s", run_id, exc, wait)
             poll_now = True
         if last is None:
-            snap = await backend.get_run(run_id)  # served from the cache when offline
-            poller.observe(snap, now=backend.clock())
+            snap = await runs.get(run_id)  # served from the cache when offline
+            poller.observe(snap, now=runs.clock())
             last = snap
             yield snap
             if snap.finished:
@@ -129,40 +134,40 @@ async def _stream_or_poll(backend: CloudflareBackend, run_id: str) -> AsyncItera
         if not poll_now:
             delay = poller.next_delay()
             if retry_at is not None and streamable:
-                delay = min(delay, max((retry_at - backend.clock()).total_seconds(), 0.0))
-            await backend.sleep(delay)
+                delay = min(delay, max((retry_at - runs.clock()).total_seconds(), 0.0))
+            await runs.sleep(delay)
         poll_now = False
-        if streamable and retry_at is not None and backend.clock() >= retry_at:
+        if streamable and retry_at is not None and runs.clock() >= retry_at:
             continue  # time to try the stream again (it starts with what the poll missed)
-        last, changed = await _poll_once(backend, poller, run_id, last)
+        last, changed = await _poll_once(runs, poller, run_id, last)
         if changed:
             yield last
         if last.finished:
             return
 
 
-async def _poll_once(backend: CloudflareBackend, poller: AdaptivePoller, run_id: str,
+async def _poll_once(runs: RunReader, poller: AdaptivePoller, run_id: str,
                      last: RunSnapshot) -> tuple[RunSnapshot, bool]:
     """One poll (with ETag): the run as it now stands, and whether that is a visible change. While
     the server is away the run stays as last seen and the poller backs off."""
     try:
-        new, not_modified = await backend._fetch_run(run_id)
+        new, not_modified = await runs.fetch(run_id)
     except (BackendUnavailable, Unauthorized) as exc:
         log.info("run %s: server away (%s); backing off", run_id, exc.message)
-        poller.observe(last, not_modified=True, now=backend.clock())
+        poller.observe(last, not_modified=True, now=runs.clock())
         return last, False
-    return new, poller.observe(new, not_modified=not_modified, now=backend.clock())
+    return new, poller.observe(new, not_modified=not_modified, now=runs.clock())
 
 
-async def poll_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[RunSnapshot]:
+async def poll_run(runs: RunReader, run_id: str) -> AsyncIterator[RunSnapshot]:
     """Adaptive polling with ETags (jobs, and servers without the run stream)."""
-    poller = AdaptivePoller(backend.polling, timings=backend.step_timings, rng=backend._rng)
-    snap = await backend.get_run(run_id)  # served from the cache when offline
-    poller.observe(snap, now=backend.clock())
+    poller = AdaptivePoller(runs.polling, timings=runs.step_timings, rng=runs.rng)
+    snap = await runs.get(run_id)  # served from the cache when offline
+    poller.observe(snap, now=runs.clock())
     yield snap
     while not snap.finished:
-        await backend.sleep(poller.next_delay())
-        snap, changed = await _poll_once(backend, poller, run_id, snap)
+        await runs.sleep(poller.next_delay())
+        snap, changed = await _poll_once(runs, poller, run_id, snap)
         if changed:
             yield snap
 
@@ -170,7 +175,7 @@ async def poll_run(backend: CloudflareBackend, run_id: str) -> AsyncIterator[Run
 class FollowUps:
     """The runs this profile started and has not seen finish, across restarts."""
 
-    def __init__(self, backend: CloudflareBackend) -> None:
+    def __init__(self, backend: Watchable) -> None:
         self.backend = backend
 
     def pending(self) -> list[RunSnapshot]:

@@ -16,12 +16,7 @@ from typing import Any
 
 from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import Lead
-from leaselab_desktop.gui.lead_list.rows import (
-    COLUMN_TITLES,
-    Column,
-    LeadFilter,
-    LeadRowStore,
-)
+from leaselab_desktop.gui.lead_list.rows import COLUMNS, Column, LeadFilter, LeadRowStore
 from leaselab_desktop.gui.qt import Qt, QtCore, Signal
 
 ModelIndex = QtCore.QModelIndex | QtCore.QPersistentModelIndex
@@ -39,10 +34,15 @@ _HANDLED_ROLES = frozenset(
     {_DISPLAY, _ACCESSIBLE, _ALIGN, _TOOLTIP, int(LEAD_ID_ROLE), int(LABEL_ROLE), int(SCORE_ROLE),
      int(BATCH_STATE_ROLE)}
 )
-_ALIGNMENTS: dict[int, int] = {
-    Column.SCORE: int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-    Column.LABEL: int(Qt.AlignmentFlag.AlignCenter),
+ALIGN_FLAGS: dict[str, int] = {
+    "left": int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+    "right": int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+    "center": int(Qt.AlignmentFlag.AlignCenter),
 }
+# Left is the default: cells say nothing, so the delegate and the header keep their own.
+_ALIGNMENTS: list[int | None] = [None if shown.align == "left" else ALIGN_FLAGS[shown.align]
+                                 for shown, _field in COLUMNS]
+_HEADER_ALIGNMENTS = [ALIGN_FLAGS["right"] if shown.align == "right" else None for shown, _field in COLUMNS]
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
@@ -75,7 +75,8 @@ def format_updated(value: datetime | None, now: datetime | None = None) -> str:
 
 
 class LeadTableModel(QtCore.QAbstractTableModel):
-    """Columns: name, property/unit, status, AI score, label, updated. Default sort: score, best first."""
+    """Columns as ``LEAD_LIST`` shows them (name, property/unit, status, AI score, label, updated).
+    Default sort: score, best first."""
 
     view_changed = Signal()  # after a filter/sort/load changed which rows are visible
 
@@ -105,9 +106,9 @@ class LeadTableModel(QtCore.QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return COLUMN_TITLES[Column(section)]
-            if role == Qt.ItemDataRole.TextAlignmentRole and section == Column.SCORE:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                return COLUMNS[section][0].title
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _HEADER_ALIGNMENTS[section]
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None
@@ -128,7 +129,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         if role in (_DISPLAY, _ACCESSIBLE):
             return self._display(row, col, role == _ACCESSIBLE)
         if role == _ALIGN:
-            return _ALIGNMENTS.get(col)
+            return _ALIGNMENTS[col] if 0 <= col < len(_ALIGNMENTS) else None
         if role == LEAD_ID_ROLE:
             return s.ids[row]
         if role == LABEL_ROLE:
@@ -148,30 +149,29 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         return [self._display(row, col, False) for col in range(len(Column))]
 
     def _display(self, row: int, col: int, accessible: bool) -> str:
-        s = self.store
-        if col == Column.NAME:
-            return s.names[row]
-        if col == Column.PLACE:
-            return s.places[row]
-        if col == Column.STATUS:
-            text = format_status(s.statuses[row])
-            state = self._batch.get(s.ids[row])
+        if not 0 <= col < len(COLUMNS):
+            return ""
+        shown, field = COLUMNS[col]
+        value = self.store.values[field][row]
+        fmt = shown.format
+        if fmt == "text":
+            return str(value)
+        if fmt == "number" or value is None:
+            return "" if value is None else str(value)
+        if fmt == "status":
+            text = format_status(value)
+            state = self._batch.get(self.store.ids[row])
             if not state:
                 return text
             batch = _BATCH_TEXT.get(state, state)  # first: a narrow column elides the lead's status
             return f"{batch[:1].upper()}{batch[1:]} · {text}"
-        if col == Column.SCORE:
-            score = s.scores[row]
-            return "" if score is None else str(score)
-        if col == Column.LABEL:
-            label = s.labels[row]
+        if fmt == "label":
             if accessible:
-                return f"Label {label}" if label else "Not evaluated"
-            return label
-        if col == Column.UPDATED:
-            stamp = s.stamps[row]
-            return "" if stamp is None else self._updated_text(stamp)
-        return ""
+                return f"Label {value}" if value else "Not evaluated"
+            return str(value)
+        if fmt == "time":
+            return self._updated_text(value)
+        return str(value)
 
     def _updated_text(self, stamp: float) -> str:
         """format_updated, remembered per time stamp (repaints ask for the same few dozen rows)."""
@@ -185,13 +185,13 @@ class LeadTableModel(QtCore.QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(Column):
             return
-        self._sort_column = Column(column)
+        self._sort_column = column
         self._descending = order == Qt.SortOrder.DescendingOrder
         self._relayout(resort=True)
 
     # -- our API -------------------------------------------------------------------------------
     @property
-    def sort_column(self) -> Column:
+    def sort_column(self) -> int:
         return self._sort_column
 
     @property
@@ -324,8 +324,8 @@ class LeadTableModel(QtCore.QAbstractTableModel):
             self._batch.pop(lead_id, None)
         vrow = self.view_row_of(lead_id)
         if vrow is not None:
-            left = self.index(vrow, Column.NAME)
-            right = self.index(vrow, Column.UPDATED)
+            left = self.index(vrow, 0)
+            right = self.index(vrow, len(Column) - 1)
             self.dataChanged.emit(left, right, [Qt.ItemDataRole.DisplayRole, BATCH_STATE_ROLE])
 
     def batch_state(self, lead_id: str) -> str | None:

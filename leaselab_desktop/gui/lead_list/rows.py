@@ -8,34 +8,38 @@ over precomputed lowercase strings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
-from leaselab_desktop.domain.listing import LeadRows
+from leaselab_desktop.domain.listing import LEAD_LIST, LeadRows, ListField, Shown, shown_columns
 from leaselab_desktop.domain.models import Lead
 
 NO_LABEL = ""
 
 
-class Column(IntEnum):
-    NAME = 0
-    PLACE = 1
-    STATUS = 2
-    SCORE = 3
-    LABEL = 4
-    UPDATED = 5
+class ColumnNumbers:
+    """Column positions by key, from the spec: ``Column.SCORE`` is where the "score" column is."""
+
+    def __init__(self, columns: Sequence[tuple[Shown, str]]) -> None:
+        self._at = {shown.key.upper(): i for i, (shown, _field) in enumerate(columns)}
+
+    def __getattr__(self, name: str) -> int:
+        try:
+            return self._at[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(len(self._at)))
 
 
-COLUMN_TITLES: dict[Column, str] = {
-    Column.NAME: "Name",
-    Column.PLACE: "Property / unit",
-    Column.STATUS: "Status",
-    Column.SCORE: "AI score",
-    Column.LABEL: "Label",
-    Column.UPDATED: "Updated",
-}
+COLUMNS: list[tuple[Shown, str]] = shown_columns()  # (how it is shown, the LeadRows field it shows)
+Column = ColumnNumbers(COLUMNS)
+COLUMN_TITLES: list[str] = [shown.title for shown, _field in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -62,26 +66,29 @@ class LeadFilter:
 
 
 class LeadRowStore:
-    """Parallel lists, one entry per lead, addressed by row number (stable until ``clear``)."""
+    """Parallel lists, one entry per lead, addressed by row number (stable until ``clear``); one list
+    per field of the spec (``store.scores``, ``store.values["scores"]``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, fields: tuple[ListField, ...] | None = None) -> None:
+        self.fields = fields or LEAD_LIST
         self.clear()
 
     def clear(self) -> None:
-        self.ids: list[str] = []
-        self.names: list[str] = []
-        self.emails: list[str] = []
-        self.places: list[str] = []
-        self.property_ids: list[str] = []
-        self.statuses: list[str] = []
-        self.scores: list[int | None] = []
-        self.labels: list[str] = []
-        self.stamps: list[float | None] = []  # updated (else created) as epoch seconds
+        self.values: dict[str, list[Any]] = {f.name: [] for f in self.fields}
+        self.ids: list[str] = self.values["ids"]
+        self.names: list[str] = self.values["names"]
+        self.emails: list[str] = self.values["emails"]
         self._hay: list[str] = []  # casefolded "name\0email" for search
         self._row_of: dict[str, int] = {}
         self._properties: dict[str, str] = {}
         self._by_name: list[int] | None = None  # cached tie-break order, dropped on name changes
         self._name_rank: list[int] = []  # row -> position in _by_name
+
+    def __getattr__(self, name: str) -> list[Any]:
+        try:
+            return self.__dict__["values"][name]  # type: ignore[no-any-return]
+        except KeyError:
+            raise AttributeError(name) from None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -96,7 +103,7 @@ class LeadRowStore:
 
     def extend(self, leads: Iterable[Lead]) -> range:
         """Append leads (a lead already present is updated in place). Returns the new row numbers."""
-        return self.extend_rows(LeadRows.from_leads(leads))
+        return self.extend_rows(LeadRows.from_leads(leads, fields=self.fields))
 
     def extend_rows(self, rows: LeadRows) -> range:
         """Append a page of list rows (column by column: a 100k page is a few C-level passes).
@@ -110,15 +117,9 @@ class LeadRowStore:
             for i in range(len(rows)):  # rare (a lead moved between pages): one by one
                 self._put(rows, i)
             return range(start, len(self.ids))
-        self.ids += rows.ids
-        self.names += rows.names
-        self.emails += rows.emails
-        self.places += _interned_all(rows.places)
-        self.property_ids += _interned_all(rows.property_ids)
-        self.statuses += _interned_all(rows.statuses)
-        self.scores += rows.scores
-        self.labels += _interned_all(rows.labels)
-        self.stamps += rows.stamps
+        for f in self.fields:
+            column = rows.values[f.name]
+            self.values[f.name] += _interned_all(column) if f.repeats else column
         self._hay += _search_keys(rows.names, rows.emails)
         row_of.update(zip(rows.ids, range(start, len(self.ids)), strict=True))
         return range(start, len(self.ids))
@@ -127,7 +128,7 @@ class LeadRowStore:
         """Replace one lead's row; returns its row number, or None when the lead is not listed."""
         row = self._row_of.get(lead.id)
         if row is not None:
-            self._put(LeadRows.from_leads([lead]), 0)
+            self._put(LeadRows.from_leads([lead], fields=self.fields), 0)
         return row
 
     def _put(self, rows: LeadRows, i: int) -> None:
@@ -136,21 +137,14 @@ class LeadRowStore:
         row = self._row_of.get(lead_id)
         if row is None:
             row = self._row_of[lead_id] = len(self.ids)
-            for column in (self.ids, self.names, self.emails, self.places, self.property_ids, self.statuses,
-                           self.scores, self.labels, self.stamps, self._hay):
-                column.append(None)  # type: ignore[arg-type]
-            self.ids[row] = lead_id
+            for column in (*self.values.values(), self._hay):
+                column.append(None)
         name = rows.names[i]
         if name != self.names[row]:
             self._by_name = None
-        self.names[row] = name
-        self.emails[row] = rows.emails[i]
-        self.places[row] = _intern(rows.places[i])
-        self.property_ids[row] = _intern(rows.property_ids[i])
-        self.statuses[row] = _intern(rows.statuses[i])
-        self.scores[row] = rows.scores[i]
-        self.labels[row] = _intern(rows.labels[i])
-        self.stamps[row] = rows.stamps[i]
+        for f in self.fields:
+            value = rows.values[f.name][i]
+            self.values[f.name][row] = _intern(value) if f.repeats else value
         self._hay[row] = f"{name}\0{rows.emails[i]}".casefold()
         pid = rows.property_ids[i]
         if pid:
@@ -187,33 +181,24 @@ class LeadRowStore:
         return list(map(self._hay.__getitem__, order))
 
     # -- sorting -------------------------------------------------------------------------------
-    def sort_order(self, column: Column, descending: bool) -> list[int]:
-        """All row numbers sorted by ``column``; ties by name. Leads without a score (or label, or
-        date) come last in both directions."""
+    def sort_order(self, column: int, descending: bool) -> list[int]:
+        """All row numbers sorted by ``column`` (a position in ``COLUMNS``); ties by name. Leads
+        without a score (or label, or date) come last in both directions."""
+        shown, name = COLUMNS[column]
         by_name = self._names_order()
-        if column == Column.NAME:
+        if shown.sort == "name":
             return by_name[::-1] if descending else list(by_name)
-        if column == Column.SCORE:
-            missing = 1000  # greater than any real key, so nulls sort last
+        values = self.values[name]
+        if shown.sort == "number":
+            inf = float("inf")  # greater than any real key, so missing values sort last
             if descending:
-                skeys = [missing if s is None else -s for s in self.scores]
+                nkeys = [inf if v is None else -v for v in values]
             else:
-                skeys = [missing if s is None else s for s in self.scores]
-            return sorted(by_name, key=skeys.__getitem__)
-        if column == Column.UPDATED:
-            inf = float("inf")
-            if descending:
-                fkeys = [inf if t is None else -t for t in self.stamps]
-            else:
-                fkeys = [inf if t is None else t for t in self.stamps]
-            return sorted(by_name, key=fkeys.__getitem__)
+                nkeys = [inf if v is None else v for v in values]
+            return sorted(by_name, key=nkeys.__getitem__)
         # few distinct values (interned): rank them once, then sort on small ints
-        if column == Column.LABEL:
-            keys, empty_last = self.labels, True
-        else:
-            keys, empty_last = (self.places if column == Column.PLACE else self.statuses), False
-        rank = self._value_ranks(keys, descending, empty_last)
-        ikeys = list(map(rank.__getitem__, keys))
+        rank = self._value_ranks(values, descending, shown.sort == "text_empty_last")
+        ikeys = list(map(rank.__getitem__, values))
         return sorted(by_name, key=ikeys.__getitem__)
 
     @staticmethod
@@ -236,38 +221,30 @@ class LeadRowStore:
             self._name_rank = rank
         return self._by_name
 
-    def sort_key(self, column: Column, descending: bool) -> Callable[[int], Any]:
+    def sort_key(self, column: int, descending: bool) -> Callable[[int], Any]:
         """A key that orders rows exactly as ``sort_order(column, descending)`` does, for placing
         one changed row with ``bisect`` instead of re-sorting 100k rows."""
         self._names_order()
         rank = self._name_rank
-        if column == Column.NAME:
+        shown, name = COLUMNS[column]
+        if shown.sort == "name":
             return (lambda r: -rank[r]) if descending else rank.__getitem__
-        if column == Column.SCORE:
-            scores, sign = self.scores, -1 if descending else 1
+        values = self.values[name]
+        if shown.sort == "number":
+            sign = -1 if descending else 1
 
-            def score_key(r: int) -> tuple[int, int]:
-                s = scores[r]
-                return (1000 if s is None else sign * s, rank[r])
+            def number_key(r: int) -> tuple[float, int]:
+                v = values[r]
+                return (float("inf") if v is None else sign * v, rank[r])
 
-            return score_key
-        if column == Column.UPDATED:
-            stamps, fsign = self.stamps, -1.0 if descending else 1.0
-
-            def updated_key(r: int) -> tuple[float, int]:
-                t = stamps[r]
-                return (float("inf") if t is None else fsign * t, rank[r])
-
-            return updated_key
-        if column == Column.LABEL:
-            labels = self.labels
+            return number_key
+        if shown.sort == "text_empty_last":
             if descending:
-                return lambda r: (0 if labels[r] else 1, _Reversed(labels[r]), rank[r])
-            return lambda r: (labels[r] or "\uffff", rank[r])
-        keys = self.places if column == Column.PLACE else self.statuses
+                return lambda r: (0 if values[r] else 1, _Reversed(values[r].casefold()), rank[r])
+            return lambda r: (0 if values[r] else 1, values[r].casefold(), rank[r])
         if descending:
-            return lambda r: (_Reversed(keys[r].casefold()), rank[r])
-        return lambda r: (keys[r].casefold(), rank[r])
+            return lambda r: (_Reversed(values[r].casefold()), rank[r])
+        return lambda r: (values[r].casefold(), rank[r])
 
 
 class _Reversed:

@@ -14,14 +14,14 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from leaselab_desktop.gui.lead_list.delegates import paint_label_badge
-from leaselab_desktop.gui.lead_list.model import LeadTableModel
-from leaselab_desktop.gui.lead_list.rows import Column
+from leaselab_desktop.gui.lead_list.delegates import LabelBadgeDelegate, paint_label_badge
+from leaselab_desktop.gui.lead_list.model import ALIGN_FLAGS, LeadTableModel
+from leaselab_desktop.gui.lead_list.rows import COLUMNS, Column
 from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 
 _PAD = 6  # text inset from the cell's edges, as the default delegate leaves it
-_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_BADGES = frozenset(i for i, (shown, _field) in enumerate(COLUMNS) if shown.format == "label")
+_ALIGNS = [ALIGN_FLAGS[shown.align] for shown, _field in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,50 @@ class LeadTableView(QtWidgets.QTableView):
         self._rows: OrderedDict[tuple[object, ...], QtGui.QPixmap] = OrderedDict()
         self._cached_bytes = 0
         self._look: _Look | None = None
+
+    def show_leads(self, model: LeadTableModel) -> None:
+        """Show ``model`` the lead list's way: whole rows selected, no editing, fixed row height, and
+        each column as ``LEAD_LIST`` says (title, alignment, initial width or stretch, badge)."""
+        self.setModel(model)
+        for col in _BADGES:
+            self.setItemDelegateForColumn(col, LabelBadgeDelegate(self))
+        self.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
+        self._set_up_header(model)
+        self.setSortingEnabled(True)
+        self.setTabKeyNavigation(False)
+
+    def _set_up_header(self, model: LeadTableModel) -> None:
+        header = self.horizontalHeader()
+        # The header reads its titles from a small C++ model: the lead model's headerData is Python,
+        # and the header repaints after every row move (six sections, several roles each).
+        self._header_titles = QtGui.QStandardItemModel(0, len(Column), self)
+        for col in Column:
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                         Qt.ItemDataRole.TextAlignmentRole):
+                value = model.headerData(col, Qt.Orientation.Horizontal, role)
+                if value is not None:
+                    self._header_titles.setHeaderData(col, Qt.Orientation.Horizontal, value, role)
+        header.setModel(self._header_titles)
+        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setHighlightSections(False)
+        header.setMinimumSectionSize(40)
+        fm = self.fontMetrics()
+        for col, (shown, _field) in enumerate(COLUMNS):
+            if shown.width_sample is None:
+                header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.Stretch)
+            else:
+                self.setColumnWidth(col, fm.horizontalAdvance(shown.width_sample) + 18)
+        order = Qt.SortOrder.DescendingOrder if model.descending else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(model.sort_column, order)  # the model's sort (score, best first)
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         model = self.model()
@@ -144,7 +188,7 @@ class LeadTableView(QtWidgets.QTableView):
         if selection is None or not selection.hasSelection():
             return set()
         out: set[int] = set()
-        for part in selection.selection():
+        for part in selection.selection():  # type: ignore[attr-defined]  # iterable; the stubs miss it
             top, bottom = max(part.top(), first), min(part.bottom(), last)
             out.update(range(top, bottom + 1))
         return out
@@ -165,13 +209,13 @@ class LeadTableView(QtWidgets.QTableView):
             for col, x, w in columns:  # type: ignore[attr-defined]
                 text = cells[col]  # type: ignore[index]
                 cell = QtCore.QRect(x, 0, w, height)
-                if col == Column.LABEL:
+                if col in _BADGES:
                     paint_label_badge(painter, QtCore.QRectF(cell), text, palette, self.font())
                 elif text:
                     painter.setPen(text_colour)
                     inner = cell.adjusted(_PAD, 0, -_PAD, 0)
                     shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, inner.width()))
-                    painter.drawText(inner, int(_RIGHT if col == Column.SCORE else _LEFT), shown)
+                    painter.drawText(inner, _ALIGNS[col], shown)
         finally:
             painter.end()
         self._rows[key] = pixmap

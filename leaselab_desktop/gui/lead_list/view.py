@@ -14,7 +14,7 @@ from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import LeadQuery
 from leaselab_desktop.domain.vocab import LABELS, LEAD_STATUSES
-from leaselab_desktop.gui.lead_list.delegates import LABEL_MEANING, LabelBadgeDelegate
+from leaselab_desktop.gui.lead_list.delegates import LABEL_MEANING
 from leaselab_desktop.gui.lead_list.model import LeadTableModel, format_status
 from leaselab_desktop.gui.lead_list.rows import NO_LABEL, Column, LeadFilter
 from leaselab_desktop.gui.lead_list.table import LeadTableView
@@ -95,43 +95,7 @@ class LeadListPanel(QtWidgets.QWidget):
         self.table.setObjectName("leadTable")
         self.table.setAccessibleName("Leads")
         self.table.setAccessibleDescription("Rental applicants; sorted by AI score, best first")
-        self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(Column.LABEL, LabelBadgeDelegate(self.table))
-        self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(
-            self.table.fontMetrics().height() + 10
-        )
-        self.table.verticalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Fixed)
-        header = self.table.horizontalHeader()
-        # The header reads its titles from a small C++ model: the lead model's headerData is Python,
-        # and the header repaints after every row move (six sections, several roles each).
-        self._header_titles = QtGui.QStandardItemModel(0, len(Column), self)
-        for col in Column:
-            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
-                         Qt.ItemDataRole.TextAlignmentRole):
-                value = self.model.headerData(col, Qt.Orientation.Horizontal, role)
-                if value is not None:
-                    self._header_titles.setHeaderData(col, Qt.Orientation.Horizontal, value, role)
-        header.setModel(self._header_titles)
-        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.PLACE, QtWidgets.QHeaderView.ResizeMode.Stretch)
-        header.setStretchLastSection(False)
-        header.setHighlightSections(False)
-        header.setMinimumSectionSize(40)
-        fm = self.table.fontMetrics()
-        for col, sample in ((Column.NAME, "Marc-André Lévesque"), (Column.STATUS, "Documents received"),
-                            (Column.SCORE, "AI score ▼"), (Column.LABEL, "Label ▼"),
-                            (Column.UPDATED, "Nov 25 20:35")):
-            self.table.setColumnWidth(col, fm.horizontalAdvance(sample) + 18)
-        header.setSortIndicator(Column.SCORE, Qt.SortOrder.DescendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.setTabKeyNavigation(False)
+        self.table.show_leads(self.model)
 
         self.count_label = QtWidgets.QLabel(self)
         self.count_label.setObjectName("leadCount")
@@ -143,6 +107,12 @@ class LeadListPanel(QtWidgets.QWidget):
         self.empty_label.setAccessibleName("Lead list message")
         self.empty_label.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
 
+        self._lay_out()
+        self._connect()
+        self._message: str | None = None
+        self._update_counts()
+
+    def _lay_out(self) -> None:
         filters = QtWidgets.QHBoxLayout()
         filters.setSpacing(6)
         filters.addWidget(self.status_filter, 1)
@@ -156,14 +126,14 @@ class LeadListPanel(QtWidgets.QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
         # what the backend says about the list (a server that caps it or could not sort it)
-        self.notice_label = QtWidgets.QLabel(self)
+        self.notice_label = QtWidgets.QLabel(self, wordWrap=True)
         self.notice_label.setObjectName("leadListNotice")
         self.notice_label.setAccessibleName("Lead list notice")
-        self.notice_label.setWordWrap(True)
-        self.notice_label.setVisible(False)
+        self.notice_label.hide()
         layout.addWidget(self.notice_label)
         self._capped = False
 
+    def _connect(self) -> None:
         self._debounce = QTimer(self)
         self._debounce.setObjectName("searchDebounce")
         self._debounce.setSingleShot(True)
@@ -173,8 +143,8 @@ class LeadListPanel(QtWidgets.QWidget):
         self.search_box.returnPressed.connect(self.apply_filter)
         for combo in (self.status_filter, self.property_filter, self.label_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
-        for combo in (self.status_filter, self.property_filter):
-            combo.currentIndexChanged.connect(lambda _i: self._server_filter_changed())
+        for combo in (self.status_filter, self.property_filter):  # a capped server filters itself
+            combo.currentIndexChanged.connect(lambda _i: self._capped and self.reload())
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(self._activated)
@@ -183,8 +153,6 @@ class LeadListPanel(QtWidgets.QWidget):
         self.search_box.installEventFilter(self)
         # not an event filter on the viewport: that would be a Python call for each of its events
         self.table.resized.connect(self._place_empty_label)
-        self._message: str | None = None
-        self._update_counts()
 
     def _combo(self, name: str, accessible: str) -> QtWidgets.QComboBox:
         combo = QtWidgets.QComboBox(self)
@@ -212,14 +180,8 @@ class LeadListPanel(QtWidgets.QWidget):
         self.model.set_filter(self.current_filter())
 
     def _server_filter(self) -> dict[str, str | None] | None:
-        if not self._capped:
-            return None
         f = self.current_filter()
-        return {"status": f.status, "property_id": f.property_id}
-
-    def _server_filter_changed(self) -> None:
-        if self._capped:  # the server holds leads this list never received: ask it
-            self.reload()
+        return {"status": f.status, "property_id": f.property_id} if self._capped else None
 
     def set_notice(self, text: str | None) -> None:
         self.notice_label.setText(text or "")

@@ -19,29 +19,13 @@ from leaselab_desktop.backends.errors import (
     DuplicateDocuments,
     QuotaExceeded,
 )
-from leaselab_desktop.domain.models import RunSnapshot, Usage
+from leaselab_desktop.domain.models import RunSnapshot
 from leaselab_desktop.gui.qt import QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.gui.workspace.banners import banner_qss, make_banner, usage_sentence
 from leaselab_desktop.gui.workspace.override_dialog import ForceReasonDialog
-from leaselab_desktop.gui.workspace.style import chip_qss, label_color, step_color, when
+from leaselab_desktop.gui.workspace.style import step_color, when
 from leaselab_desktop.gui.workspace.timeline import StepTimeline, describe_run
-
-
-def _banner(
-    name: str, parent: QtWidgets.QWidget
-) -> tuple[QtWidgets.QFrame, QtWidgets.QLabel, QtWidgets.QHBoxLayout]:
-    frame = QtWidgets.QFrame(parent)
-    frame.setObjectName(name)
-    frame.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
-    frame.setAccessibleName({"duplicateBanner": "Duplicate documents", "quotaBanner": "Quota exceeded"}
-                            .get(name, name))
-    text = QtWidgets.QLabel(frame)
-    text.setObjectName(name + "Text")
-    text.setWordWrap(True)
-    lay = QtWidgets.QHBoxLayout(frame)
-    lay.addWidget(text, 1)
-    frame.hide()
-    return frame, text, lay
 
 
 class EvaluationPanel(QtWidgets.QWidget):
@@ -77,13 +61,13 @@ class EvaluationPanel(QtWidgets.QWidget):
         self.run_status.setAccessibleName("Run status")
         self.run_status.setWordWrap(True)
 
-        self.duplicate_banner, self.duplicate_text, dup_row = _banner("duplicateBanner", self)
+        self.duplicate_banner, self.duplicate_text, dup_row = make_banner("duplicateBanner", self)
         self.force_button = QtWidgets.QPushButton("Force re-evaluate…", self.duplicate_banner)
         self.force_button.setObjectName("forceButton")
         self.force_button.setAccessibleName("Force a re-evaluation with a reason")
         self.force_button.clicked.connect(lambda _c=False: self.open_force_dialog())
         dup_row.addWidget(self.force_button)
-        self.quota_banner, self.quota_text, _ = _banner("quotaBanner", self)
+        self.quota_banner, self.quota_text, _ = make_banner("quotaBanner", self)
         self.timeline = StepTimeline(self)
 
         buttons = QtWidgets.QHBoxLayout()
@@ -359,29 +343,15 @@ class EvaluationPanel(QtWidgets.QWidget):
              "<b>This lead was already evaluated</b>") + f"{ident}. {escape(exc.message)}"
         )
         self.force_button.setVisible(exc.can_force)
-        pal = self.palette()
-        self.duplicate_banner.setStyleSheet(
-            "#duplicateBanner {" + chip_qss(label_color("B", pal), pal).replace("border-radius: 9px",
-                                                                                 "border-radius: 6px") + "}"
-        )
+        self.duplicate_banner.setStyleSheet(banner_qss("duplicateBanner", "B", self.palette()))
         self.duplicate_banner.show()
         self._status("Not started: the documents are unchanged.")
         self._refresh_buttons()
 
     def show_quota(self, exc: QuotaExceeded) -> None:
-        u: Usage | None = exc.usage
-        if u is not None:
-            reset = f" The quota resets on {u.reset_date}." if u.reset_date else ""
-            tier = f" ({u.tier} tier)" if u.tier else ""
-            usage = f"{u.evaluation_count} of {u.quota_limit} evaluations used in {u.month}{tier}.{reset}"
-        else:
-            usage = ""
+        usage = usage_sentence(exc.usage)
         self.quota_text.setText(f"<b>Monthly quota reached.</b> {escape(exc.message)} {usage}".strip())
-        pal = self.palette()
-        self.quota_banner.setStyleSheet(
-            "#quotaBanner {" + chip_qss(label_color("D", pal), pal).replace("border-radius: 9px",
-                                                                             "border-radius: 6px") + "}"
-        )
+        self.quota_banner.setStyleSheet(banner_qss("quotaBanner", "D", self.palette()))
         self.quota_banner.show()
         self._status("Not started: the monthly quota is used up.", "errored")
         self._refresh_buttons()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from leaselab_desktop.domain.vocab import label_for_score
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
 from leaselab_desktop.gui.workspace.style import label_color
 
@@ -31,7 +30,7 @@ class ScoreGauge(QtWidgets.QWidget):
         if score is not None and not 0 <= score <= 100:
             raise ValueError(f"score must be within 0..100, got {score}")
         self._score = score
-        self._label = label or (label_for_score(score) if score is not None else None)
+        self._label = label if score is not None else None  # bands are policy: the label comes with the score
         self.setAccessibleDescription(
             "No score" if score is None else f"Score {score} of 100, label {self._label}"
         )

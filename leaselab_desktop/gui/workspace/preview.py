@@ -11,6 +11,7 @@ import asyncio
 import threading
 from dataclasses import dataclass
 
+from leaselab_desktop.domain.filetypes import sniff
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
 from leaselab_desktop.gui.tasks import TaskRunner
 
@@ -89,9 +90,7 @@ def decode_image(data: bytes) -> Rendered:
 
 
 def render(data: bytes, page: int = 0) -> Rendered:
-    # the same magic-byte rules as the screening pipeline (imported here: render runs in a thread)
-    from leaselab_desktop.screening.documents.sniff import sniff
-
+    # the same magic-byte rules as the screening pipeline (domain.filetypes)
     kind = sniff(data[:1024])
     if not data:
         raise PreviewError("This file is empty.")

@@ -54,6 +54,33 @@ class ResultCard(QtWidgets.QFrame):
         self._dialog: OverrideDialog | None = None
         self._saver: QtWidgets.QFileDialog | None = None
 
+        header = self._build_header()
+        self.body = QtWidgets.QWidget(self)
+        self.body_layout = QtWidgets.QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+
+        actions = self._build_actions()
+        self.trail = QtWidgets.QListWidget(self)
+        self.trail.setObjectName("overrideTrail")
+        self.trail.setAccessibleName("Override audit trail")
+        self.trail.setMaximumHeight(110)
+        self.trail.setWordWrap(True)
+        self.trail.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.trail.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
+        self.trail_heading = heading("Override audit trail", self)
+
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(self.empty)
+        lay.addLayout(header)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.body)
+        lay.addLayout(actions)
+        lay.addWidget(self.trail_heading)
+        lay.addWidget(self.trail)
+        self.show_evaluation(None)
+
+    def _build_header(self) -> QtWidgets.QHBoxLayout:
+        """The gauge beside score, label, recommendation, override note and meta."""
         self.gauge = ScoreGauge(self)
         self.score_value = QtWidgets.QLabel("", self)
         self.score_value.setObjectName("scoreValue")
@@ -98,11 +125,9 @@ class ResultCard(QtWidgets.QFrame):
         header = QtWidgets.QHBoxLayout()
         header.addWidget(self.gauge)
         header.addLayout(side, 1)
+        return header
 
-        self.body = QtWidgets.QWidget(self)
-        self.body_layout = QtWidgets.QVBoxLayout(self.body)
-        self.body_layout.setContentsMargins(0, 0, 0, 0)
-
+    def _build_actions(self) -> QtWidgets.QHBoxLayout:
         self.override_button = QtWidgets.QPushButton("Override…", self)
         self.override_button.setObjectName("overrideButton")
         self.override_button.setAccessibleName("Override the recommendation")
@@ -118,25 +143,7 @@ class ResultCard(QtWidgets.QFrame):
         actions.addWidget(self.override_button)
         actions.addWidget(self.export_button)
         actions.addWidget(self.action_status, 1)
-
-        self.trail = QtWidgets.QListWidget(self)
-        self.trail.setObjectName("overrideTrail")
-        self.trail.setAccessibleName("Override audit trail")
-        self.trail.setMaximumHeight(110)
-        self.trail.setWordWrap(True)
-        self.trail.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.trail.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
-        self.trail_heading = heading("Override audit trail", self)
-
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.addWidget(self.empty)
-        lay.addLayout(header)
-        lay.addWidget(self.summary)
-        lay.addWidget(self.body)
-        lay.addLayout(actions)
-        lay.addWidget(self.trail_heading)
-        lay.addWidget(self.trail)
-        self.show_evaluation(None)
+        return actions
 
     # ------------------------------------------------------------------ state
     def set_backend(self, backend: Backend | None) -> None:

@@ -22,6 +22,8 @@ from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
 from leaselab_desktop.gui.workspace.workspace import LeadWorkspace
 
+Shot = Callable[..., None]  # shot(file name, widget=None): save the window (or widget) as PNG
+
 log = logging.getLogger(__name__)
 
 
@@ -122,7 +124,16 @@ async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> l
     await _wait(lambda: ws.detail.lead is not None and ws.detail.lead.id == lead_id)
     await _settle(200)
     shot("ws-01-lead-detail.png")
+    await _shoot_preview(ws, shot)
+    await _shoot_run_states(ws, lead_id, shot)
+    await _shoot_real_run(ws, lead_id, shot)
+    await _shoot_dialogs(ws, shot)
+    await _shoot_batch(ws, lead_id, shot)
+    QtCore.QCoreApplication.processEvents()
+    return shots
 
+
+async def _shoot_preview(ws: LeadWorkspace, shot: Shot) -> None:
     tree = ws.detail.documents.tree
     items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
     pdf_item = next((it for it in items if it is not None and it.text(0).lower().endswith(".pdf")), None)
@@ -133,6 +144,9 @@ async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> l
         await _settle(150)
         shot("ws-02-document-preview.png")
 
+
+async def _shoot_run_states(ws: LeadWorkspace, lead_id: str, shot: Shot) -> None:
+    """A running, retrying and errored timeline, then the duplicate and quota banners."""
     panel = ws.panel
     _scroll_right_to(ws, panel)
     panel.show_snapshot(_snapshot(lead_id, 2, "call-workers-ai", status="running", attempts=1,
@@ -166,6 +180,9 @@ async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> l
     shot("ws-07-quota-exceeded.png")
     panel.quota_banner.hide()
 
+
+async def _shoot_real_run(ws: LeadWorkspace, lead_id: str, shot: Shot) -> None:
+    panel = ws.panel
     # a real run through the UI
     panel.set_lead(None)
     ws.show_lead(lead_id)
@@ -181,6 +198,8 @@ async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> l
     await _settle()
     shot("ws-09-result-factors.png")
 
+
+async def _shoot_dialogs(ws: LeadWorkspace, shot: Shot) -> None:
     if ws.card.evaluation is not None:
         dlg = ws.card.open_override_dialog()
         if dlg is not None:
@@ -201,7 +220,11 @@ async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> l
         shot("ws-12-new-lead-dialog.png", nd.dialog)
         nd.dialog.reject()
 
+
+async def _shoot_batch(ws: LeadWorkspace, lead_id: str, shot: Shot) -> None:
     backend = ws.backend
+    if backend is None:
+        return
     page = await backend.list_leads(LeadQuery(limit=200))
     ids = [lead.id for lead in page.items if lead.ai_score is None and lead.id != lead_id][:8]
     if ids and ws.start_batch(ids):
@@ -211,5 +234,3 @@ async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> l
         await asyncio.wait_for(ws.batch.wait(), 120)
         await _settle(150)
         shot("ws-14-batch-finished.png")
-    QtCore.QCoreApplication.processEvents()
-    return shots

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from leaselab_desktop.domain.models import RunSnapshot, StepProgress
-from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
+from leaselab_desktop.domain.vocab import STEP_TITLES, WORKFLOW_STEPS
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
 from leaselab_desktop.gui.workspace.style import duration, human, step_color
 
 _GLYPH = {"pending": "○", "running": "◐", "retrying": "↻", "complete": "✓", "errored": "✕"}
-_TITLE = {
-    "fetch-lead": "Fetch lead",
-    "load-documents": "Load documents",
-    "call-workers-ai": "Run AI provider",
-    "parse-ai-response": "Parse and score",
-    "save-evaluation": "Save evaluation",
-    "update-lead": "Update lead",
-    "send-email-notification": "Notify",
-}
+_TITLE = STEP_TITLES
 
 
 def describe(step: StepProgress) -> str:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import TypeVar
 
 from leaselab_desktop.gui.qt import QtCore, QtUiTools, QtWidgets
+from leaselab_desktop.resources import ui_dir
 
 W = TypeVar("W", bound=QtWidgets.QWidget)
-
-
-def ui_dir() -> Path:
-    """``ui/`` next to the package in a checkout; ``<bundle>/ui`` in a PyInstaller build."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen) / "ui"
-    return Path(__file__).resolve().parents[3] / "ui"
 
 
 def load_form(name: str, parent: QtWidgets.QWidget | None = None) -> QtWidgets.QWidget:

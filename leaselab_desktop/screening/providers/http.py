@@ -31,7 +31,7 @@ class RetryPolicy:
                 return min(max(float(retry_after), 0.0), self.max_delay)
             except ValueError:
                 pass
-        return min(self.backoff * 2 ** (retry - 1), self.max_delay)
+        return min(self.backoff * 2.0 ** (retry - 1), self.max_delay)
 
 
 def _excerpt(response: httpx.Response) -> str:

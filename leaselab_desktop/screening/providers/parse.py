@@ -22,15 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from leaselab_desktop.domain.models import Signal
+from leaselab_desktop.domain.spec import load_spec
 from leaselab_desktop.screening.providers.errors import ProviderOutputError
 
-# Codes the prompt offers the model (same vocabulary as the document checks where they overlap).
-MODEL_SIGNAL_CODES: frozenset[str] = frozenset({
-    "income_mismatch", "name_mismatch", "editing_software", "date_mismatch", "paystub_arithmetic",
-    "ytd_discontinuity", "bank_balance_mismatch", "implausible_income", "altered_text",
-    "employer_mismatch", "template_document",
-})
-MODEL_MAX_SEVERITY = "medium"
+# Codes the prompt offers the model: the shared spec's signals marked `model` (the worker reads the same).
+MODEL_SIGNAL_CODES: frozenset[str] = load_spec().model_signal_codes
+MODEL_MAX_SEVERITY = load_spec().model_max_severity
 _SEVERITY_WORDS = {
     "low": "low", "minor": "low", "info": "low", "informational": "low",
     "medium": "medium", "moderate": "medium", "warning": "medium", "med": "medium",

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from leaselab_desktop.domain.models import Lead
+from leaselab_desktop.resources import resources_dir
 from leaselab_desktop.screening.facts import DocumentSet
-from leaselab_desktop.screening.policy import Policy, resources_dir
+from leaselab_desktop.screening.policy import Policy
 from leaselab_desktop.screening.providers.errors import ProviderConfigError
 from leaselab_desktop.screening.providers.parse import MODEL_SIGNAL_CODES
 

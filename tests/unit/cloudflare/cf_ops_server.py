@@ -23,8 +23,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-STEPS = ("fetch-lead", "load-documents", "call-workers-ai", "parse-ai-response",
-         "save-evaluation", "update-lead", "send-email-notification")
+from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
+
+STEPS = WORKFLOW_STEPS
 
 
 def body_tag(data: Any) -> str:

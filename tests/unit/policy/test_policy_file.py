@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from leaselab_desktop.screening import policy as policy_mod
 from leaselab_desktop.screening.policy import (
     PolicyError,
     default_policy_path,
@@ -46,7 +46,7 @@ def test_resources_dir_in_source_checkout_and_in_a_bundle(
     assert (resources_dir() / "policy" / "policy.json").is_file()
     bundle = tmp_path / "bundle"
     (bundle / "resources" / "policy").mkdir(parents=True)
-    monkeypatch.setattr(policy_mod.sys, "_MEIPASS", str(bundle), raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
     assert resources_dir() == bundle / "resources"
 
 

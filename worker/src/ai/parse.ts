@@ -6,14 +6,12 @@
  * score/label/recommendation in the answer are ignored. No usable object → ModelOutputError.
  */
 import type { Signal } from "../scoring";
+import { MODEL_SIGNAL_CODES, SPEC } from "../spec";
 
 export class ModelOutputError extends Error {}
 
-export const MODEL_SIGNAL_CODES = new Set([
-  "income_mismatch", "name_mismatch", "editing_software", "date_mismatch", "paystub_arithmetic",
-  "ytd_discontinuity", "bank_balance_mismatch", "implausible_income", "altered_text",
-  "inconsistent_employer", "template_document",
-]);
+// Codes offered to the model: the shared spec's signals marked `model` (the same list Python uses).
+export { MODEL_SIGNAL_CODES };
 const SEVERITY_WORDS: Record<string, string> = {
   low: "low", minor: "low", info: "low", informational: "low",
   medium: "medium", moderate: "medium", warning: "medium", med: "medium",
@@ -128,9 +126,9 @@ export function parseModelOutput(text: string): ModelOutput {
       let severity = SEVERITY_WORDS[String(r.severity ?? "low").toLowerCase()] ?? "low";
       let code = r.code.trim();
       if (MODEL_SIGNAL_CODES.has(code)) {
-        if (severity === "high") severity = "medium";
+        if (severity === "high") severity = SPEC.model_max_severity;
       } else {
-        code = `model_flag:${slug(code)}`;
+        code = `${SPEC.model_flag_prefix}${slug(code)}`;
         severity = "low";
       }
       out.signals.push({

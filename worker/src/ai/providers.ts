@@ -9,6 +9,7 @@ import type { DocumentFacts } from "../documents/inspect";
 import type { Env } from "../env";
 import type { ApplicantFacts, Signal } from "../scoring";
 import { buildFacts, describe, RULES_VERSION, type LeadSnapshot } from "./rules";
+import { MODEL_SIGNAL_CODES, SPEC } from "../spec";
 
 export const DEFAULT_MODEL = "@cf/meta/llama-3.2-11b-vision-instruct";
 export const PROVIDERS = ["rules", "workers-ai", "openai-compatible"] as const;
@@ -34,9 +35,8 @@ export const SYSTEM_PROMPT = [
   "Answer with ONE JSON object and nothing else:",
   '{"facts": {"verified_monthly_income": number|null, "public_assistance_monthly": number|null,',
   ' "employment_months": number|null, "average_bank_balance": number|null, "negative_balance_days": number|null},',
-  ' "signals": [{"code": "income_mismatch|name_mismatch|editing_software|date_mismatch|paystub_arithmetic|',
-  'ytd_discontinuity|bank_balance_mismatch|implausible_income|altered_text|inconsistent_employer|template_document",',
-  ' "severity": "low|medium", "document": "file name", "evidence": "what you saw"}],',
+  ` "signals": [{"code": "${[...MODEL_SIGNAL_CODES].sort().join("|")}",`,
+  ` "severity": "${SPEC.severities.slice(0, SPEC.severities.indexOf(SPEC.model_max_severity) + 1).join("|")}", "document": "file name", "evidence": "what you saw"}],`,
   ' "summary": "two neutral sentences"}',
   "Use only what the documents show; use null when unknown. Never give a score, label or recommendation.",
   "Never consider age, race, origin, religion, sex, family status, disability or receipt of public assistance as such.",

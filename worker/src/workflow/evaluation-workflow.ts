@@ -1,26 +1,20 @@
 /**
- * AiEvaluationWorkflow: the seven steps of DESIGN.md, each with an explicit retry/timeout config,
+ * AiEvaluationWorkflow: the seven steps of the shared spec, each with its retry/timeout config,
  * each recording its progress in D1. Documents are read from R2 inside the steps that need them;
  * step results carry facts and references, never bytes.
  */
-import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
 import { callProvider, type ProviderAnswer } from "../ai/providers";
 import type { LeadSnapshot } from "../ai/rules";
 import type { Env, EvaluationParams } from "../env";
 import { parseAndScore, fetchLead, loadDocuments, type DocumentsResult, type Draft } from "./steps";
 import { ProgressRecorder } from "./progress";
+import { STEP_CONFIG } from "../spec";
 
-export const STEP_CONFIG = {
-  "fetch-lead": { retries: { limit: 3, delay: "1 second", backoff: "exponential" }, timeout: "30 seconds" },
-  "load-documents": { retries: { limit: 3, delay: "2 seconds", backoff: "exponential" }, timeout: "2 minutes" },
-  "call-workers-ai": { retries: { limit: 4, delay: "5 seconds", backoff: "exponential" }, timeout: "3 minutes" },
-  "parse-ai-response": { retries: { limit: 1, delay: "1 second", backoff: "constant" }, timeout: "30 seconds" },
-  "save-evaluation": { retries: { limit: 3, delay: "1 second", backoff: "exponential" }, timeout: "30 seconds" },
-  "update-lead": { retries: { limit: 3, delay: "1 second", backoff: "exponential" }, timeout: "30 seconds" },
-  "send-email-notification": { retries: { limit: 2, delay: "5 seconds", backoff: "linear" }, timeout: "30 seconds" },
-} satisfies Record<string, WorkflowStepConfig>;
-type StepName = keyof typeof STEP_CONFIG;
+// Names and retry/timeout configs (with the reason for each) are the shared spec's: the local
+// engine runs the same numbers (resources/spec/workflow.json).
+export { STEP_CONFIG };
 
 export class AiEvaluationWorkflow extends WorkflowEntrypoint<Env, EvaluationParams> {
   override async run(event: Readonly<WorkflowEvent<EvaluationParams>>, step: WorkflowStep) {
@@ -29,7 +23,7 @@ export class AiEvaluationWorkflow extends WorkflowEntrypoint<Env, EvaluationPara
     const progress = new ProgressRecorder(this.env.DB, instanceId);
     const today = new Date(event.timestamp);
 
-    const tracked = <T>(name: StepName, fn: () => Promise<T>): Promise<T> =>
+    const tracked = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
       step.do(name, STEP_CONFIG[name], async () => {
         const attempt = await progress.attemptStarted(name);
         try {
