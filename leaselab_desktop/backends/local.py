@@ -298,6 +298,13 @@ class LocalBackend:
             runs_repo.record_error(c, instance_id=instance_id, lead_id=run["lead_id"], site_id=run["site_id"],
                                    step=run["current_step"], name=name, message=msg)
         runs_repo.update_run(c, instance_id, **fields)
+        if status in ("errored", "terminated"):
+            # a run that ended outside the workflow (lost to a kill before it started, terminated)
+            # leaves its lead as the workflow's own failure path does, unless another run is open
+            c.execute("UPDATE leads SET status = 'documents_received' WHERE id = ? AND site_id = ? "
+                      "AND status = 'ai_evaluating' AND NOT EXISTS (SELECT 1 FROM ai_workflow_runs "
+                      "WHERE lead_id = ? AND status IN ('queued', 'running', 'waiting', 'paused'))",
+                      (run["lead_id"], run["site_id"], run["lead_id"]))
 
     async def _reconcile_runs(self) -> None:
         rows = await self.db.read(runs_repo.unfinished_runs)
@@ -306,7 +313,8 @@ class LocalBackend:
             try:
                 st = await (await wf.get(row["instance_id"])).status()
             except Exception:
-                st = {"status": "errored", "error": {"name": "Lost", "message": "The run was lost"}}
+                st = {"status": "errored", "error": {"name": "Lost", "message": (
+                    "The app stopped before this evaluation started; nothing was evaluated. Start it again.")}}
             if st["status"] != row["status"]:
                 await self._record_status(row["instance_id"], st["status"], st.get("error"))
 

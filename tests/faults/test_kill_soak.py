@@ -2,11 +2,13 @@
 import, override) is SIGKILLed at seeded random moments; after each kill the data folder is checked:
 
 - the data opens (both databases pass SQLite's quick_check; the next start reaches "ready");
-- no lead is ``ai_evaluating`` without a live or resumable run;
+- no lead is ``ai_evaluating`` without a live or resumable run (a run admitted but killed before
+  its engine instance existed must be ended, and its lead freed, by the next start);
 - completed steps never ran twice (no step with two successful attempts; at most one saved
   evaluation per run, the save step's side effect);
 - the quota used equals the evaluations admitted (run rows);
-- model calls (each one paid on a paid provider) equal the recorded ``call-workers-ai`` attempts;
+- model calls (each one paid on a paid provider) equal the recorded ``call-workers-ai`` attempts,
+  less the attempts a kill cut between recording them and sending the request (never more calls);
 - no orphan files: every stored file has its row and every row its file, once the next start has
   swept what a kill mid-attach left.
 
@@ -119,8 +121,10 @@ def _ro(path: Path) -> sqlite3.Connection:
 class Findings:
     problems: list[str] = field(default_factory=list)
     orphans: set[str] = field(default_factory=set)
+    unborn: set[tuple[str, str]] = field(default_factory=set)  # (lead, run admitted, never created)
     runs: int = 0
     attempts: int = 0
+    cut: int = 0  # attempts a kill cut short
     quota: int = 0
 
 
@@ -148,9 +152,14 @@ def check(data: Path, model_calls: int) -> Findings:
             by_lead.setdefault(lead, []).append(iid)
         for (lead,) in s.execute("SELECT id FROM leads WHERE status = 'ai_evaluating'"):
             mine = by_lead.get(lead, [])
-            if not any(status.get(i) in RESUMABLE for i in mine):
-                seen = [(i, status.get(i, "no engine instance")) for i in mine]
-                f.problems.append(f"{lead} is ai_evaluating without a resumable run (runs: {seen})")
+            if any(status.get(i) in RESUMABLE for i in mine):
+                continue
+            unborn = [i for i in mine if i not in status]
+            if unborn:  # killed between admission and the engine's instance: the next start ends it
+                f.unborn |= {(lead, i) for i in unborn}
+                continue
+            seen = [(i, status.get(i)) for i in mine]
+            f.problems.append(f"{lead} is ai_evaluating without a resumable run (runs: {seen})")
         for iid, n in s.execute("SELECT workflow_instance_id, count(*) FROM lead_ai_evaluations "
                                 "WHERE workflow_instance_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1"):
             f.problems.append(f"run {iid} saved {n} evaluations")
@@ -161,13 +170,21 @@ def check(data: Path, model_calls: int) -> Findings:
                     f.problems.append(f"step {name} of {iid} succeeded twice")
                 if name == "call-workers-ai":
                     f.attempts += len(tries)
+                    # cut short by a kill: the process died during it (its end was never written,
+                    # or a later start marked it interrupted)
+                    f.cut += sum(1 for a in tries if a.get("end") is None or a.get("interrupted"))
         f.quota = sum(r[0] for r in s.execute("SELECT evaluation_count FROM ai_evaluation_usage"))
         if f.quota != f.runs:
             f.problems.append(f"quota used {f.quota} but {f.runs} evaluations admitted")
-        if model_calls != f.attempts:
-            f.problems.append(f"{model_calls} model calls but {f.attempts} recorded attempts")
+        # Every model call is a recorded attempt (a paid call is never made unrecorded); an attempt
+        # without its call is one a kill cut between recording it and sending the request.
+        if model_calls > f.attempts:
+            f.problems.append(f"{model_calls} model calls but only {f.attempts} recorded attempts")
+        elif f.attempts - model_calls > f.cut:
+            f.problems.append(f"{f.attempts} recorded attempts, {model_calls} model calls, only {f.cut} cut short")
         keys = {r[0] for r in s.execute("SELECT r2_key FROM lead_files")}
-    on_disk = {p.relative_to(data / "files").as_posix() for p in (data / "files").rglob("*") if p.is_file()}
+    on_disk = {p.relative_to(data / "files").as_posix() for p in (data / "files" / "leads").rglob("*")
+               if p.is_file()}  # documents only (not the store's marker files)
     f.orphans = on_disk - keys
     for key in sorted(keys - on_disk):
         f.problems.append(f"the row of {key} has no file")
@@ -190,6 +207,7 @@ def test_kill_anywhere_soak(tmp_path: Path) -> None:
     counts: Counter[str] = Counter()
     problems: list[str] = []
     pending_orphans: set[str] = set()
+    pending_unborn: set[tuple[str, str]] = set()
     started = time.monotonic()
     with SlowModel().running() as model:
         for i in range(ITERATIONS):
@@ -214,10 +232,13 @@ def test_kill_anywhere_soak(tmp_path: Path) -> None:
                 if "refused" in line:
                     counts["refused"] += 1
             found = check(data, model.calls)
-            if opened:  # this start swept what the previous kill left
+            if opened:  # this start swept what the previous kill left, and ended unborn runs
                 for key in sorted(pending_orphans & found.orphans):
                     problems.append(f"iteration {i}: orphan file {key} survived a start")
-            pending_orphans = found.orphans
+                for lead, run in sorted(pending_unborn & found.unborn):
+                    problems.append(f"iteration {i}: {lead} still ai_evaluating for run {run}, never created")
+            pending_orphans, pending_unborn = found.orphans, found.unborn
+            counts["unborn_runs_left_by_kills"] += len(found.unborn)
             problems += [f"iteration {i}: {p}" for p in found.problems]
             counts["orphans_left_by_kills"] += len(found.orphans)
         # a last start, not killed: it resumes and finishes whatever the kills left unfinished
@@ -228,6 +249,8 @@ def test_kill_anywhere_soak(tmp_path: Path) -> None:
         final = check(data, model.calls)
         problems += [f"after settling: {p}" for p in final.problems]
         problems += [f"after settling: orphan file {k}" for k in sorted(final.orphans)]
+        problems += [f"after settling: {lead} ai_evaluating for run {run}, never created"
+                     for lead, run in sorted(final.unborn)]
         with contextlib.closing(_ro(data / "leaselab.sqlite3")) as s:
             stuck = s.execute("SELECT count(*) FROM leads WHERE status = 'ai_evaluating'").fetchone()[0]
         if stuck:
@@ -239,8 +262,10 @@ def test_kill_anywhere_soak(tmp_path: Path) -> None:
     print(f"  actions begun: {counts['evaluate']} evaluate, {counts['import']} import, {counts['override']} override; "
           f"{counts['completed']} runs completed while watched; {counts['refused']} refusals")
     print(f"  admitted {final.runs} evaluations, quota used {final.quota}; model calls {calls}, "
-          f"recorded attempts {final.attempts}; orphan files left by kills {counts['orphans_left_by_kills']} "
-          f"(all swept at the next start: {not any('survived' in p for p in problems)})")
+          f"recorded attempts {final.attempts} ({final.cut} cut short by a kill); "
+          f"orphan files left by kills {counts['orphans_left_by_kills']} "
+          f"(all swept at the next start: {not any('survived' in p for p in problems)}); runs admitted but "
+          f"never created (killed in between, ended by the next start) {counts['unborn_runs_left_by_kills']}")
     print(f"  problems: {len(problems)}")
     for p in problems[:40]:
         print(f"    - {p}")

@@ -134,3 +134,28 @@ async def test_files_left_by_a_crash_are_swept_at_start(tmp_path: Path) -> None:
     from leaselab_desktop.backends.local_retention import sweep_orphans
 
     assert sweep_orphans(paths.files_dir, set()) == [] and kept.exists()  # by default young files stay
+
+
+async def test_a_run_admitted_but_never_created_frees_its_lead_at_the_next_start(tmp_path: Path) -> None:
+    """A kill between admission (run row, quota, lead ai_evaluating) and the engine's instance."""
+    from leaselab_desktop.store import runs as runs_repo
+    from leaselab_desktop.store.leads import set_lead_status
+
+    paths = Paths(tmp_path / "data")
+    backend = await LocalBackend.open(paths)
+
+    def admit(c: sqlite3.Connection) -> None:
+        runs_repo.insert_run(c, instance_id="run_unborn", site_id=backend.site_id, lead_id="lead_demo_05",
+                             requested_by="a", force_reason=None, provider="rules")
+        set_lead_status(c, backend.site_id, "lead_demo_05", "ai_evaluating")
+
+    await backend.db.write(admit)
+    await backend.aclose()
+    backend = await LocalBackend.open(paths)
+    try:
+        assert (await backend.get_lead("lead_demo_05")).status == "documents_received"
+        row = await backend.db.read(lambda c: c.execute(
+            "SELECT status, error_message FROM ai_workflow_runs WHERE instance_id = 'run_unborn'").fetchone())
+        assert row[0] == "errored" and "Start it again" in row[1]
+    finally:
+        await backend.aclose()
