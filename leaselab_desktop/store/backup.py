@@ -15,7 +15,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from leaselab_desktop.engine.errors import EngineLocked
+from leaselab_desktop.engine.lock import DatabaseLock
 from leaselab_desktop.sqlite_backup import online_backup, stamp
 from leaselab_desktop.store.at_rest import KEY_ID_FILE
 from leaselab_desktop.store.guard import DataLayout
@@ -137,6 +140,20 @@ def restore_data(layout: DataLayout, folder: Path, *, replace: bool = False) -> 
                 raise BackupError(f"The backup's {name} is damaged ({check}); nothing was restored.")
     if not (folder / "leaselab.sqlite3").is_file():
         raise BackupError(f"{folder} holds no leaselab.sqlite3; nothing was restored.")
+    # the engine's lock: no copy of LeaseLab may be running on this data folder meanwhile
+    lock = DatabaseLock(layout.engine_database)
+    try:
+        lock.acquire()
+    except EngineLocked as exc:
+        raise BackupError(f"{exc} Nothing was restored.") from None
+    try:
+        return _put_in_place(layout, folder, manifest, replace)
+    finally:
+        lock.release()
+
+
+def _put_in_place(layout: DataLayout, folder: Path, manifest: dict[str, Any], replace: bool
+                  ) -> tuple[BackupSummary, Path | None]:
     moved_to: Path | None = None
     if _has_data(layout):
         if not replace:

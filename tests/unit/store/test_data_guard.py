@@ -151,3 +151,18 @@ async def _in_thread(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     import asyncio
 
     return await asyncio.to_thread(fn, *args, **kwargs)
+
+
+async def test_restore_refuses_while_the_app_runs_on_the_folder(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    paths = await _demo_data(tmp_path / "data")
+    bk = tmp_path / "bk"
+    code, _, err = await _in_thread(_cli, paths.data_dir, "backup", str(bk), capsys=capsys)
+    assert code == 0, err
+    running = await LocalBackend.open(paths)  # holds the engine's lock, as a running console does
+    try:
+        code, _, err = await _in_thread(_cli, paths.data_dir, "restore", str(bk), "--replace", capsys=capsys)
+    finally:
+        await running.aclose()
+    assert code == 2 and "in use by another running copy" in err and "Nothing was restored" in err
+    assert not [p for p in paths.data_dir.iterdir() if p.name.startswith("replaced-")]
