@@ -103,10 +103,6 @@ class LocalBackend:
                                          secrets or SecretStore(), allow_unencrypted=allow_unencrypted)
         files = FileStore(paths.files_dir, sealer=sealer)
         analyses = AnalysisStore(analyses_dir, sealer=sealer)
-        if sealer is not None:  # documents and analyses written before encryption: sealed in place
-            sealed = await asyncio.to_thread(lambda: files.seal_existing() + analyses.seal_existing())
-            if sealed:
-                log.info("encrypted %d document file(s) and analyses stored in plaintext before", sealed)
         db = await asyncio.to_thread(Database.open, paths.database)
         demo_loaded = 0
         try:
@@ -147,10 +143,16 @@ class LocalBackend:
         return self
 
     async def _housekeeping(self) -> None:
-        """At start: the site's retention period, and files no row points to (a crash mid-way)."""
+        """At start, under the engine's lock: plaintext left from before encryption, the site's
+        retention period, and files no row points to (a crash mid-way)."""
         from leaselab_desktop.backends.local_retention import sweep_orphans
 
         try:
+            analyses = self.ports.analyses
+            sealed = await asyncio.to_thread(  # what was stored in plaintext before encryption
+                lambda: self.files.seal_existing() + (analyses.seal_existing() if analyses else 0))
+            if sealed:
+                log.info("encrypted %d document file(s) and analyses stored in plaintext before", sealed)
             for done in await self.purge_expired():
                 log.info("retention: %s", done.line())
             referenced = await self.db.read(lambda c: {r[0] for r in c.execute("SELECT r2_key FROM lead_files")})
