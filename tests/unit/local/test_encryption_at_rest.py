@@ -118,3 +118,19 @@ async def test_encrypted_data_without_its_key_is_refused_untouched(tmp_path: Pat
     with pytest.raises(EncryptionKeyMissing, match="not in this computer's keyring"):
         await LocalBackend.open(paths, secrets=SecretStore())
     assert {p: p.read_bytes() for p in paths.files_dir.rglob("*/*/*") if p.is_file()} == before
+
+
+async def test_a_keyring_that_refuses_the_key_is_no_secure_keyring(tmp_path: Path) -> None:
+    """A keyring that says it is secure but does not keep the key (a locked keychain)."""
+    from keyring.errors import KeyringError
+
+    class Refusing(MemoryKeyring):
+        def set_password(self, service: str, username: str, password: str) -> None:
+            raise KeyringError("the keychain is locked")
+
+    secrets = SecretStore(Refusing(secure=True))
+    with pytest.raises(NoSecureKeyring, match="did not keep the encryption key"):
+        await LocalBackend.open(Paths(tmp_path / "a"), secrets=secrets)
+    backend = await LocalBackend.open(Paths(tmp_path / "b"), secrets=secrets, allow_unencrypted=True)
+    await backend.aclose()
+    assert (tmp_path / "b" / ACCEPTED_FILE).exists()  # the answer given on the command line, recorded
