@@ -6,7 +6,7 @@ import, override) is SIGKILLed at seeded random moments; after each kill the dat
   its engine instance existed must be ended, and its lead freed, by the next start);
 - completed steps never ran twice (no step with two successful attempts; at most one saved
   evaluation per run, the save step's side effect);
-- the quota used equals the evaluations admitted (run rows);
+- the quota used equals the evaluations admitted (run rows), less the lost ones given back;
 - model calls (each one paid on a paid provider) equal the recorded ``call-workers-ai`` attempts,
   less the attempts a kill cut between recording them and sending the request (never more calls);
 - no orphan files: every stored file has its row and every row its file, once the next start has
@@ -174,8 +174,11 @@ def check(data: Path, model_calls: int) -> Findings:
                     # or a later start marked it interrupted)
                     f.cut += sum(1 for a in tries if a.get("end") is None or a.get("interrupted"))
         f.quota = sum(r[0] for r in s.execute("SELECT evaluation_count FROM ai_evaluation_usage"))
-        if f.quota != f.runs:
-            f.problems.append(f"quota used {f.quota} but {f.runs} evaluations admitted")
+        # a run admitted but never created is ended as lost by the next start, which gives its
+        # quota unit back (application.engine_runs)
+        lost = s.execute("SELECT count(*) FROM ai_workflow_runs WHERE error_name = 'Lost'").fetchone()[0]
+        if f.quota != f.runs - lost:
+            f.problems.append(f"quota used {f.quota} but {f.runs} evaluations admitted ({lost} lost, given back)")
         # Every model call is a recorded attempt (a paid call is never made unrecorded); an attempt
         # without its call is one a kill cut between recording it and sending the request.
         if model_calls > f.attempts:
