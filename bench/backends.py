@@ -596,6 +596,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--samples", type=int, default=5, help="single-run latency samples per backend")
     parser.add_argument("--no-worker", action="store_true", help="skip the worker (no Node/wrangler)")
     args = parser.parse_args(argv)
+    import keyring
+
+    from leaselab_desktop.secrets import MemoryKeyring
+
+    # the local data is encrypted with a key in the keyring: a throwaway in-memory one, so the
+    # figures include the encryption and no OS keyring is touched (or needed) by a benchmark
+    keyring.set_keyring(MemoryKeyring(secure=True))
     results = asyncio.run(run(args.samples, not args.no_worker))
     for key, value in results.items():
         print(f"{key:36} {value}")

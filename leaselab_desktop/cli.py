@@ -1,13 +1,15 @@
 """Command-line entry: ``leaselab-desktop`` opens the console; sub-commands work without it.
 
     leaselab-desktop [--data-dir D] [--profile P] [--screenshot DIR | --smoke-test]
-    leaselab-desktop leads [--json]
+    leaselab-desktop leads [--json | --csv]
     leaselab-desktop evaluate LEAD_ID [--provider rules|workers-ai|openai-compatible] [--force --reason R] [--json]
     leaselab-desktop runs [--limit N] [--json]
     leaselab-desktop follow RUN [--json]
     leaselab-desktop terminate RUN
     leaselab-desktop retry RUN [--json]
     leaselab-desktop import FOLDER
+    leaselab-desktop backup DIR | restore DIR [--replace]
+    leaselab-desktop delete-applicant-data LEAD_ID --reason R | retention [--days N | --keep]
 
 Every command takes ``--profile`` and works on every backend the profile can name: the backend
 comes from ``backends.factory`` and evaluations go through the application layer. A command adds
@@ -21,12 +23,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import os
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from leaselab_desktop import __version__, cli_output
 from leaselab_desktop.application.evaluations import Evaluations
@@ -56,6 +60,7 @@ def _no_arguments(p: argparse.ArgumentParser) -> None:
 # -- leads --------------------------------------------------------------------------------------
 def _leads_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
+    p.add_argument("--csv", action="store_true", help="print CSV for a spreadsheet (formulas neutralised)")
 
 
 async def _leads(ctx: Context) -> int:
@@ -64,6 +69,14 @@ async def _leads(ctx: Context) -> int:
     page = await ctx.backend.list_leads(LeadQuery(limit=10_000))
     if ctx.args.json:
         print(json.dumps([lead.canonical() for lead in page.items], indent=2))
+        return 0
+    if ctx.args.csv:
+        from leaselab_desktop.reports.spreadsheet import write_csv
+
+        write_csv(sys.stdout, ["id", "first_name", "last_name", "email", "property", "unit", "status",
+                               "ai_score", "ai_label"],
+                  [(lead.id, lead.first_name, lead.last_name, lead.email, lead.property_name, lead.unit_name,
+                    lead.status, lead.ai_score, lead.ai_label) for lead in page.items])
         return 0
     print(f"{'ID':<22} {'NAME':<24} {'PROPERTY / UNIT':<28} {'STATUS':<20} {'SCORE':>5} LABEL")
     for lead in page.items:
@@ -172,6 +185,100 @@ async def _import(ctx: Context) -> int:
     return 0 if not report.refused_rows and not report.refused_files else 3
 
 
+# -- retention and deletion (the backend's own methods: the local store, or a Cloudflare profile's
+# cached copies) --------------------------------------------------------------------------------
+async def _call(backend: Backend, name: str, *args: Any, **kwargs: Any) -> Any:
+    method = getattr(backend, name, None)
+    if method is None:
+        from leaselab_desktop.backends.errors import NotSupported
+
+        raise NotSupported(f"This profile's backend does not support {name.replace('_', ' ')}.")
+    result = method(*args, **kwargs)
+    return await result if inspect.isawaitable(result) else result
+
+
+def _done_line(done: Any) -> str:
+    return done.line() if hasattr(done, "line") else str(done)
+
+
+def _delete_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("lead_id")
+    p.add_argument("--reason", required=True, help="recorded in the lead's audit trail")
+
+
+async def _delete(ctx: Context) -> int:
+    done = await _call(ctx.backend, "delete_applicant_data", ctx.args.lead_id, reason=ctx.args.reason)
+    if isinstance(done, int):  # a Cloudflare profile: this computer's cached copies
+        print(f"Deleted {done} cached document(s) of {ctx.args.lead_id} from this computer. The server keeps "
+              "its own records; the audit trail is kept.")
+    else:
+        print(f"Deleted the applicant data of {_done_line(done)}. The evaluation record and the audit trail "
+              "are kept.")
+    return 0
+
+
+def _retention_args(p: argparse.ArgumentParser) -> None:
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--days", type=int, default=None, help="purge them this many days after the lead closed")
+    how.add_argument("--keep", action="store_true", help="keep them (no retention period)")
+
+
+async def _retention(ctx: Context) -> int:
+    a = ctx.args
+    if a.keep or a.days is not None:
+        if a.days is not None and a.days < 0:
+            print("error: --days cannot be negative", file=sys.stderr)
+            return 2
+        await _call(ctx.backend, "set_retention_days", None if a.keep else a.days)
+        for done in await _call(ctx.backend, "purge_expired"):
+            print(f"Purged: {_done_line(done)}")
+    days = await _call(ctx.backend, "retention_days")
+    if days is None:
+        print("Documents of closed leads are kept (no retention period).")
+    else:
+        print(f"Documents, extracted text and cached copies of closed leads are purged {days} day(s) after "
+              "the lead closed; the evaluation record and the audit trail are kept.")
+    return 0
+
+
+# -- backup and restore: files only, no backend is opened (so no run is resumed meanwhile) --------
+def _folder_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", type=Path)
+
+
+def _restore_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", type=Path)
+    p.add_argument("--replace", action="store_true",
+                   help="replace existing data (it is kept in a replaced-<time> folder, not deleted)")
+
+
+def _backup_restore(args: argparse.Namespace) -> int:
+    from leaselab_desktop.config import Paths
+    from leaselab_desktop.store.backup import BackupError, backup_data, restore_data
+    from leaselab_desktop.store.guard import DataLayout
+
+    layout = DataLayout.of(Paths.resolve(args.data_dir))
+    try:
+        if args.command == "backup":
+            summary = backup_data(layout, args.folder)
+            print(f"Backed up {layout.database.parent} to {summary.folder}:")
+            print("\n".join(summary.lines()))
+            return 0
+        summary, moved = restore_data(layout, args.folder, replace=args.replace)
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Restored {summary.folder} into {layout.database.parent}:")
+    print("\n".join(summary.lines()))
+    if moved is not None:
+        print(f"The data it replaced is kept in {moved}")
+    return 0
+
+
+async def _files_only(ctx: Context) -> int:  # never called: backup and restore open no backend
+    return _backup_restore(ctx.args)
+
+
 COMMANDS: dict[str, Command] = {
     "leads": Command("list the site's leads", _leads_args, _leads),
     "evaluate": Command("evaluate one lead and show each step (follows the lead's unfinished run if it has one)",
@@ -181,7 +288,15 @@ COMMANDS: dict[str, Command] = {
     "terminate": Command("stop a run", _run_args, _terminate),
     "retry": Command("restart a failed or stopped run from its failed step and follow it", _run_args, _retry),
     "import": Command("import leads from FOLDER/leads.csv and one sub-folder per lead", _import_args, _import),
+    "delete-applicant-data": Command(
+        "delete a lead's documents and their extracted text now (evaluation and audit trail stay)",
+        _delete_args, _delete),
+    "retention": Command("show or set how long closed leads' documents are kept", _retention_args, _retention),
+    "backup": Command("copy the local data (databases, documents, analyses, settings) to DIR",
+                      _folder_args, _files_only),
+    "restore": Command("put a backup made with 'backup' back in place", _restore_args, _files_only),
 }
+FILES_ONLY = ("backup", "restore")  # they work on the data folder's files: no backend is opened
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -192,6 +307,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default=None, help="connection profile to use (default: the active one)")
     p.add_argument("--screenshot", type=Path, default=None, metavar="DIR",
                    help="render each main screen to PNG offscreen, then exit")
+    p.add_argument("--allow-unencrypted", action="store_true",
+                   help="without a secure keyring, accept storing documents unencrypted in this data folder")
     p.add_argument("--smoke-test", action="store_true",
                    help="offscreen: open the console on demo data, run one evaluation, exit 0/1")
     # each command also takes --profile after its name; SUPPRESS keeps the one given before it
@@ -230,7 +347,8 @@ async def _open(args: argparse.Namespace, secrets: SecretStore | None) -> Backen
     if provider:
         settings = settings.model_copy(update={"provider": settings.provider.model_copy(update={"kind": provider})})
     # A command is a short-lived process: it resumes only the run it follows, never all of them.
-    return await open_backend(paths, settings, args.profile, secrets, resume=False)
+    return await open_backend(paths, settings, args.profile, secrets, resume=False,
+                              allow_unencrypted=bool(getattr(args, "allow_unencrypted", False)))
 
 
 async def _run_command(args: argparse.Namespace, secrets: SecretStore | None) -> int:
@@ -239,6 +357,8 @@ async def _run_command(args: argparse.Namespace, secrets: SecretStore | None) ->
     from leaselab_desktop.engine.errors import EngineDatabaseError
     from leaselab_desktop.store import StoreError
 
+    if args.command in FILES_ONLY:
+        return _backup_restore(args)
     try:
         backend = await _open(args, secrets)
     except KeyError as exc:  # an unknown profile

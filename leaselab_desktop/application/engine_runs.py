@@ -80,7 +80,8 @@ class EngineRuns:
         counted = self.policy.counts_quota and row["provider"] == self.policy.provider and queued is not None
         req = admission.Request(site_id=row["site_id"], lead_id=row["lead_id"], force=False, reason=None,
                                 counts_quota=counted, month=usage_repo.month_of(queued) if queued else "")
-        error = {"name": "Lost", "message": "The app stopped before this evaluation could start. Start it again."}
+        error = {"name": "Lost", "message": (
+            "The app stopped before this evaluation started; nothing was evaluated. Start it again.")}
 
         def tx(c: sqlite3.Connection) -> None:
             run_records.status_changed(c, row["instance_id"], "errored", error)

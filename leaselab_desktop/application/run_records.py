@@ -67,7 +67,9 @@ def status_changed(conn: sqlite3.Connection, run_id: str, status: str, error: An
                                step=step or row["current_step"], name=name, message=message)
     runs_repo.update_run(conn, run_id, **fields)
     event = _LEAD_EVENT.get(status)
-    if event is not None:
+    # a run that ended outside the workflow (lost to a kill before it started, terminated) frees
+    # its lead as the workflow's own failure path does, unless another run of the lead is open
+    if event is not None and runs_repo.active_run(conn, row["site_id"], row["lead_id"]) is None:
         lifecycle.apply(conn, row["site_id"], row["lead_id"], event)
 
 

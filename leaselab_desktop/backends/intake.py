@@ -5,8 +5,7 @@ Every refused row or file is reported with its reason; the rest is imported.
 
 from __future__ import annotations
 
-import csv
-import io
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from leaselab_desktop.backends.csv_read import CsvUnreadable, encoding_name, read_rows
 from leaselab_desktop.backends.errors import BackendError
-from leaselab_desktop.domain.models import NewLead
+from leaselab_desktop.domain.models import LeadQuery, NewLead
 from leaselab_desktop.domain.vocab import EMPLOYMENT_STATUSES
 from leaselab_desktop.platforms import find_entry, long_path
 
@@ -44,10 +44,15 @@ class ImportReport:
     files: list[tuple[str, str]] = field(default_factory=list)  # (lead id, file name)
     refused_rows: list[tuple[int, str]] = field(default_factory=list)  # (row, reason)
     refused_files: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+    notes: list[tuple[int, str]] = field(default_factory=list)  # (row, remark on an imported row)
+    encoding: str | None = None
 
     def lines(self) -> list[str]:
         out = [f"Imported {len(self.imported)} lead(s) and {len(self.files)} document(s)."]
+        if self.encoding:
+            out.append(f"  leads.csv read as {encoding_name(self.encoding)}")
         out += [f"  row {r}: imported {name} as {lid}" for r, lid, name in self.imported]
+        out += [f"  row {r}: note - {why}" for r, why in self.notes]
         out += [f"  row {r}: REFUSED - {why}" for r, why in self.refused_rows]
         out += [f"  file {p}: REFUSED - {why}" for p, why in self.refused_files]
         return out
@@ -60,9 +65,19 @@ def _float(value: str | None, what: str) -> float | None:
         n = float(value.replace(",", "").replace("$", "").strip())
     except ValueError:
         raise ValueError(f"{what} {value!r} is not a number") from None
+    if not math.isfinite(n):  # float() accepts "NaN", "inf" and "1e999"
+        raise ValueError(f"{what} {value!r} is not a number")
     if n < 0 or n > 10_000_000:
         raise ValueError(f"{what} {value!r} is out of range")
     return n
+
+
+async def _known_emails(backend: Any) -> set[str]:
+    try:
+        page = await backend.list_leads(LeadQuery(limit=200_000))
+    except BackendError:
+        return set()
+    return {lead.email.lower() for lead in page.items if lead.email}
 
 
 async def import_folder(backend: Any, folder: Path) -> ImportReport:
@@ -71,23 +86,38 @@ async def import_folder(backend: Any, folder: Path) -> ImportReport:
     if not csv_path.is_file():
         raise FileNotFoundError(f"{folder} has no leads.csv")
     try:
-        text = csv_path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"leads.csv is not UTF-8 text: {exc}") from exc
-    # newline="": a quoted field may hold line breaks (Excel notes); splitlines() would glue them away
-    rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    if len(rows) > MAX_ROWS:
-        raise ValueError(f"leads.csv has {len(rows)} rows; at most {MAX_ROWS} are imported at once")
+        report.encoding, _, rows = read_rows(csv_path.read_bytes(), required_header=REQUIRED)
+    except CsvUnreadable as exc:
+        raise ValueError(f"leads.csv cannot be imported: {exc}") from exc
     properties = await backend.list_properties()
     by_prop = {p.id.lower(): p for p in properties} | {p.name.lower(): p for p in properties}
-    for n, row in enumerate(rows, start=2):  # row 1 is the header
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+    known = await _known_emails(backend)
+    seen: dict[str, int] = {}  # email -> row that brought it in this file
+    root = folder.resolve()
+    taken = 0
+    for csv_row in rows:
+        n = csv_row.number
+        if csv_row.cells is None:
+            report.refused_rows.append((n, csv_row.refused or "unreadable"))
+            continue
+        taken += 1
+        if taken > MAX_ROWS:
+            rest = 1 + sum(1 for _ in rows)
+            report.refused_rows.append((n, f"this row and the {rest - 1} after it were not imported: at most "
+                                           f"{MAX_ROWS} rows are imported at once; import them from a second file"))
+            break
+        row = {k.strip().lower(): v.strip() for k, v in csv_row.cells.items()}
         missing = [c for c in REQUIRED if not row.get(c)]
         if missing:
             report.refused_rows.append((n, f"missing {', '.join(missing)}"))
             continue
         if not _EMAIL.match(row["email"]):
             report.refused_rows.append((n, f"email {row['email']!r} is not an email address"))
+            continue
+        email = row["email"].lower()
+        if email in seen:
+            report.refused_rows.append((n, f"the email {row['email']} is already on row {seen[email]} of this "
+                                           "file; not imported twice"))
             continue
         prop = by_prop.get(row["property"].lower())
         if prop is None:
@@ -119,24 +149,41 @@ async def import_folder(backend: Any, folder: Path) -> ImportReport:
         except (ValueError, ValidationError, BackendError) as exc:
             report.refused_rows.append((n, _short(exc)))
             continue
+        seen[email] = n
         report.imported.append((n, lead.id, lead.full_name))
-        sub = find_entry(folder, row.get("folder") or row["email"])  # case-insensitive, as on Windows/macOS
-        if sub is None or not sub.is_dir():
-            continue
-        root = folder.resolve()
-        for path in sorted(sub.iterdir()):
-            disk = Path(long_path(path))  # Windows: a path over 260 characters opens only in \\?\ form
-            if disk.is_symlink() or not path.resolve().is_relative_to(root):
-                report.refused_files.append((str(path), "links outside the import folder are not followed"))
-                continue
-            if not disk.is_file() or path.name.startswith("."):
-                continue
-            try:
-                await backend.attach_file(lead.id, disk, guess_file_type(path.name))
-                report.files.append((lead.id, path.name))
-            except (OSError, BackendError) as exc:
-                report.refused_files.append((str(path), _short(exc)))
+        if email in known:
+            report.notes.append((n, f"a lead with the email {row['email']} already existed; check whether "
+                                    "this is the same applicant"))
+        await _attach_folder(backend, report, root, lead.id, row.get("folder") or "", row["email"])
     return report
+
+
+async def _attach_folder(backend: Any, report: ImportReport, root: Path, lead_id: str, named: str,
+                         email: str) -> None:
+    sub = (root / (named or email)).resolve()
+    if not sub.is_relative_to(root) or sub == root:
+        # answered in one line: the folder's contents are never listed
+        where = "is the import folder itself" if sub == root else "is outside the import folder"
+        report.refused_files.append((named, f"the documents folder {where}; it was not read (name a "
+                                            "sub-folder of the import folder)"))
+        return
+    found = find_entry(root, named or email)  # case-insensitive, as on Windows/macOS
+    if found is None or not found.is_dir():
+        if named:
+            report.refused_files.append((named, "no such documents folder in the import folder"))
+        return
+    for path in sorted(found.iterdir()):
+        disk = Path(long_path(path))  # Windows: a path over 260 characters opens only in \\?\ form
+        if disk.is_symlink() or not path.resolve().is_relative_to(root):
+            report.refused_files.append((str(path), "links outside the import folder are not followed"))
+            continue
+        if not disk.is_file() or path.name.startswith("."):
+            continue
+        try:
+            await backend.attach_file(lead_id, disk, guess_file_type(path.name))
+            report.files.append((lead_id, path.name))
+        except (OSError, BackendError) as exc:
+            report.refused_files.append((str(path), _short(exc)))
 
 
 def _short(exc: BaseException) -> str:

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from leaselab_desktop.application.admission import kind_costs_money, provider_costs_money
 from leaselab_desktop.application.engine_runs import EngineRuns, RunPolicy
@@ -48,6 +49,8 @@ from leaselab_desktop.store import evaluations as evals_repo
 from leaselab_desktop.store import files as files_repo
 from leaselab_desktop.store import leads as leads_repo
 from leaselab_desktop.store import usage as usage_repo
+from leaselab_desktop.store.at_rest import open_sealer
+from leaselab_desktop.store.guard import DataLayout, check_data_layout
 
 log = logging.getLogger(__name__)
 
@@ -71,19 +74,25 @@ class LocalBackend:
         provider_settings: ProviderSettings | None = None, secrets: SecretStore | None = None,
         load_demo: bool = True, max_concurrency: int = 8, policy_profile: str | None = None,
         count_free_providers: bool = False, clock: Callable[[], datetime] = utcnow, resume: bool = True,
+        allow_unencrypted: bool = False,
     ) -> LocalBackend:
         """``resume=False`` for a process that will not stay: runs left unfinished stay as they
         are until one that follows them (see ``application.engine_runs``)."""
         paths.ensure()
+        await asyncio.to_thread(check_data_layout, DataLayout.of(paths))
+        analyses_dir = paths.cache_dir / "document-analyses"
+        sealer = await asyncio.to_thread(open_sealer, paths.data_dir, paths.files_dir, analyses_dir,
+                                         secrets or SecretStore(), allow_unencrypted=allow_unencrypted)
+        files = FileStore(paths.files_dir, sealer=sealer)
+        analyses = AnalysisStore(analyses_dir, sealer=sealer)
         db = await asyncio.to_thread(Database.open, paths.database)
-        files = FileStore(paths.files_dir)
         settings = provider_settings or ProviderSettings()
         holder: list[LocalBackend] = []
         try:
             demo_loaded = await db.write(lambda c: _load_demo(c, files)) if load_demo else 0
             ports = LocalScreeningPorts(db, files, settings, secrets or SecretStore(),
                                         notify=lambda s, lead, ev: holder[0]._notify(lead, ev), clock=clock,
-                                        analyses=AnalysisStore(paths.cache_dir / "document-analyses"))
+                                        analyses=analyses, sealer=sealer)
             engine = Engine(paths.engine_database, max_concurrency=max_concurrency,
                             workflows={WORKFLOW_NAME: EvaluationWorkflow(ports, load_policy())})
         except BaseException:
@@ -103,7 +112,50 @@ class LocalBackend:
         except BaseException:
             await self.aclose()
             raise
+        await self._housekeeping()
         return self
+
+    async def _housekeeping(self) -> None:
+        """At start, under the engine's lock: plaintext left from before encryption, the site's
+        retention period, and files no row points to (a crash mid-way)."""
+        from leaselab_desktop.backends.local_retention import sweep_orphans
+
+        try:
+            analyses = self.ports.analyses
+            sealed = await asyncio.to_thread(  # what was stored in plaintext before encryption
+                lambda: self.files.seal_existing() + (analyses.seal_existing() if analyses else 0))
+            if sealed:
+                log.info("encrypted %d document file(s) and analyses stored in plaintext before", sealed)
+            for done in await self.purge_expired():
+                log.info("retention: %s", done.line())
+            referenced = await self.db.read(lambda c: {r[0] for r in c.execute("SELECT r2_key FROM lead_files")})
+            # the engine's lock is held: no other process writes to this data folder, so a file
+            # no row points to is left by a crash (of an attach or a deletion), whatever its age
+            for path in await asyncio.to_thread(sweep_orphans, self.files.root, referenced, min_age_s=0.0):
+                log.info("removed the unreferenced stored file %s", path.name)
+        except Exception:  # housekeeping never stops the data from opening
+            log.exception("retention / orphan sweep failed; tried again at the next start")
+
+    # -- retention and deletion (backends/local_retention.py) -------------------------------------
+    async def delete_applicant_data(self, lead_id: str, *, reason: str, by: str | None = None) -> Any:
+        from leaselab_desktop.backends.local_retention import delete_applicant_data
+
+        return await delete_applicant_data(self, lead_id, reason=reason, by=by)
+
+    async def purge_expired(self, now: datetime | None = None) -> list[Any]:
+        from leaselab_desktop.backends.local_retention import purge_expired
+
+        return await purge_expired(self, now or self._clock())
+
+    async def set_retention_days(self, days: int | None) -> None:
+        from leaselab_desktop.store.retention import set_retention_days
+
+        await self.db.write(lambda c: set_retention_days(c, self.site_id, days))
+
+    async def retention_days(self) -> int | None:
+        from leaselab_desktop.store.retention import retention_days
+
+        return await self.db.read(lambda c: retention_days(c, self.site_id))
 
     async def documents_analysed(self) -> None:
         """Wait until the documents received so far have been analysed in the background (an
@@ -145,7 +197,7 @@ class LocalBackend:
         if stored is None or not stored.r2_key:
             raise errors.NotFound(f"The document {file.file_name} is not in this site.")
         try:
-            return await asyncio.to_thread(self.files.path(stored.r2_key).read_bytes)
+            return await asyncio.to_thread(self.files.read, stored.r2_key)
         except FileNotFoundError as exc:
             raise errors.NotFound(f"The document {file.file_name} is missing from the file store.") from exc
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import sqlite3
@@ -20,6 +21,7 @@ from leaselab_desktop.screening.documents.analysis_store import AnalysisStore
 from leaselab_desktop.screening.documents.filestore import FileStore
 from leaselab_desktop.screening.facts import DocumentFacts, DocumentSet, Extraction
 from leaselab_desktop.screening.workflow import FatalStepError
+from leaselab_desktop.sealing import Sealer, SealError
 from leaselab_desktop.secrets import SecretStore
 from leaselab_desktop.store import Database, lead_status
 from leaselab_desktop.store import evaluations as evals_repo
@@ -29,6 +31,9 @@ from leaselab_desktop.store import leads as leads_repo
 log = logging.getLogger(__name__)
 WORKERS_AI_TOKEN_KEY = "provider:workers-ai:token"
 OPENAI_TOKEN_KEY = "provider:openai-compatible:token"
+
+
+_SEALED_TEXT = "sealed:v1:"
 
 
 class LocalScreeningPorts:
@@ -41,7 +46,9 @@ class LocalScreeningPorts:
         notify: Callable[[str, str, Evaluation], None],
         clock: Callable[[], datetime] = utcnow,
         analyses: AnalysisStore | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
+        self.sealer = sealer  # the documents' text in step records is sealed with the store's key
         self.db = db
         self.files = files
         self.analyses = analyses  # documents analysed once (at intake), read by evaluations
@@ -74,7 +81,7 @@ class LocalScreeningPorts:
             return
         for f, path in files:  # one job each: closing drops the ones not started
             try:
-                self._intake.submit(_analyse_quietly, f, path, self.analyses)
+                self._intake.submit(_analyse_quietly, f, path, self.analyses, self.files.contents)
             except RuntimeError:  # shut down: the evaluation will analyse them
                 return
 
@@ -85,6 +92,18 @@ class LocalScreeningPorts:
 
     def now(self) -> datetime:
         return self._clock()
+
+    def seal_text(self, text: str) -> str:
+        if self.sealer is None or not text:
+            return text
+        return _SEALED_TEXT + base64.b64encode(self.sealer.seal(text.encode("utf-8"), "step-text")).decode("ascii")
+
+    def open_text(self, text: str) -> str:
+        if not text.startswith(_SEALED_TEXT):
+            return text  # not sealed (no keyring accepted, or written before encryption)
+        if self.sealer is None:
+            raise SealError("The documents' text is encrypted and its key is not available.")
+        return self.sealer.open(base64.b64decode(text[len(_SEALED_TEXT):]), "step-text").decode("utf-8")
 
     async def load_lead(self, site_id: str, lead_id: str) -> Lead | None:
         return await self.db.read(lambda c: leads_repo.get_lead(c, site_id, lead_id))
@@ -110,7 +129,8 @@ class LocalScreeningPorts:
         self, lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]]
     ) -> DocumentSet:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._cpu, _analyse_all, lead, files, reused, self.analyses)
+        return await loop.run_in_executor(self._cpu, _analyse_all, lead, files, reused, self.analyses,
+                                          self.files.contents)
 
     def _provider(self, kind: str) -> Any:
         from leaselab_desktop.screening.providers import make_provider
@@ -193,22 +213,34 @@ def _warm_up() -> None:
     _code_versions()  # the analysis keys' code fingerprint, once per process
 
 
+def _plain(path: Path, read: Callable[[Path], bytes] | None) -> bytes | Path:
+    """The document's bytes as the file store gives them (decrypted); the path itself when the
+    file cannot be read, so the analysis reports it as it reports any unreadable file."""
+    if read is None:
+        return path
+    try:
+        return read(path)
+    except OSError:
+        return path
+
+
 def _analyse_all(lead: Lead, files: list[tuple[LeadFile, Path]], reused: dict[str, list[str]],
-                 store: AnalysisStore | None = None) -> DocumentSet:
+                 store: AnalysisStore | None = None, read: Callable[[Path], bytes] | None = None) -> DocumentSet:
     from leaselab_desktop.screening.documents import analyse_file
     from leaselab_desktop.screening.signals import build_document_set
 
     analysed: list[DocumentFacts] = []
     for f, path in files:
-        analysed.append(analyse_file(f.id, f.file_name, f.file_type, path, store=store))
+        analysed.append(analyse_file(f.id, f.file_name, f.file_type, _plain(path, read), store=store))
     return build_document_set(lead, analysed, reused)
 
 
-def _analyse_quietly(f: LeadFile, path: Path, store: AnalysisStore) -> None:
+def _analyse_quietly(f: LeadFile, path: Path, store: AnalysisStore,
+                     read: Callable[[Path], bytes] | None = None) -> None:
     from leaselab_desktop.screening.documents import analyse_file
 
     try:
-        analyse_file(f.id, f.file_name, f.file_type, path, store=store)
+        analyse_file(f.id, f.file_name, f.file_type, _plain(path, read), store=store)
     except Exception:  # analysis reports bad input as facts; an evaluation analyses again anyway
         log.exception("intake analysis of %s failed", f.file_name)
 

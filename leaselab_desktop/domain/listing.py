@@ -118,7 +118,7 @@ class LeadRows:
     ``labels`` holds "" for leads never evaluated; ``stamps`` the updated (else created) time as
     epoch seconds; ``properties`` maps the listed property ids to their names."""
 
-    __slots__ = ("fields", "next_cursor", "properties", "values")
+    __slots__ = ("capped", "fields", "next_cursor", "notice", "properties", "values")
 
     def __init__(
         self, values: dict[str, list[Any]] | None = None, properties: dict[str, str] | None = None,
@@ -128,6 +128,8 @@ class LeadRows:
         self.values: dict[str, list[Any]] = values if values is not None else {f.name: [] for f in fields}
         self.properties: dict[str, str] = properties if properties is not None else {}
         self.next_cursor = next_cursor
+        self.notice: str | None = None  # LeadPage.notice
+        self.capped = False  # LeadPage.capped
 
     def __getattr__(self, name: str) -> list[Any]:
         try:

@@ -291,6 +291,9 @@ class LeadQuery(Model):
 class LeadPage(Model):
     items: list[Lead]
     next_cursor: str | None = None
+    # what the agent should know about this list (a server that caps or cannot sort it)
+    notice: str | None = None
+    capped: bool = False  # the server sent its most and cannot page: filter on the server to see others
 
 
 class Property(Model):

@@ -80,6 +80,10 @@ def open_database(path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=5000")
         if version < SCHEMA_VERSION:
+            if version > 0:  # an existing run history is about to change shape: keep a copy first
+                from leaselab_desktop.sqlite_backup import backup_before_migration
+
+                backup_before_migration(conn, f"engine-{version}-to-{SCHEMA_VERSION}")
             _migrate(conn, version)
     except EngineDatabaseError:
         conn.close()

@@ -103,6 +103,14 @@ def run_gui(args: argparse.Namespace) -> int:
         names = ", ".join(p.name for p in settings.profiles)
         print(f"error: no profile named {profile!r} (profiles: {names})", file=sys.stderr)
         return 2
+    unattended = bool(screenshot or smoke or os.environ.get(ENV_READY))
+    if unattended or getattr(args, "allow_unencrypted", False):  # used only if no keyring keeps the key
+        # the command line answered the question the console would ask (the check and benchmark
+        # modes run unattended): recorded in the data folder, with when and how
+        from leaselab_desktop.backends.data_folder import accept_unencrypted
+
+        accept_unencrypted(paths.data_dir, "unattended run (--smoke-test, --screenshot or benchmark)"
+                           if unattended else "--allow-unencrypted")
     app = create_application()
     reporter = ErrorReporter()
     reporter.install()

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from leaselab_desktop.backends.data_folder import DATA_FOLDER_ERRORS
 from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.config import Paths
 from leaselab_desktop.gui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Signal
@@ -74,7 +75,11 @@ class ErrorReporter(QObject):
         self._prev_thread_hook: Callable[..., Any] | None = None
 
     def report(self, title: str, exc: BaseException | None = None, message: str | None = None) -> None:
-        if exc is not None:
+        if isinstance(exc, DATA_FOLDER_ERRORS):
+            # damaged or missing data: the message says what was found and what to do; a
+            # traceback would only bury it
+            details, text = "", message or str(exc)
+        elif exc is not None:
             details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
             text = message or (exc.message if isinstance(exc, BackendError) else f"{type(exc).__name__}: {exc}")
         else:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from leaselab_desktop.backends.base import Backend
+from leaselab_desktop.backends.data_folder import NoSecureKeyring
 from leaselab_desktop.config import Paths, Settings
 from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
 from leaselab_desktop.gui.lead_list.view import LeadListPanel
@@ -19,6 +20,7 @@ from leaselab_desktop.gui.notify import Notifier
 from leaselab_desktop.gui.qt import Qt, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.status_bar import OfflineBanner, ShellStatusBar, StatusMonitor
 from leaselab_desktop.gui.tasks import TaskRunner
+from leaselab_desktop.gui.unencrypted import ask_unencrypted
 from leaselab_desktop.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -322,6 +324,13 @@ class MainWindow(QtWidgets.QMainWindow):
                 with contextlib.suppress(Exception):
                     await (await opening).aclose()
                 raise
+            except NoSecureKeyring as exc:
+                # no secure keyring: ask, never fall back silently (the answer is kept in the data folder)
+                self.lead_list.set_backend(None)
+                self.lead_list.set_message(str(exc))
+                self.backend_opened.emit(None)
+                self.tasks.spawn(self._ask_unencrypted(name, str(exc)), what="Asking about unencrypted storage")
+                return None
             except Exception as exc:
                 self.reporter.report(f"Could not open the backend of profile {name!r}", exc)
                 self.lead_list.set_backend(None)
@@ -331,6 +340,14 @@ class MainWindow(QtWidgets.QMainWindow):
                 return None
             self.set_backend(backend)
             return backend
+
+    async def _ask_unencrypted(self, profile: str, why: str) -> None:
+        if not await ask_unencrypted(self, self.paths.data_dir, why):
+            self.lead_list.set_message(
+                "Nothing was opened: applicants' documents are only stored encrypted, and no secure "
+                "keyring is available. Set up or unlock the system keyring, then restart LeaseLab.")
+            return
+        await self.open_backend(profile)
 
     def set_backend(self, backend: Backend | None) -> None:
         self.backend = backend

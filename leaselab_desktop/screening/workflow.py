@@ -60,6 +60,10 @@ class ScreeningPorts(Protocol):
     async def run_finished(self, instance_id: str, site_id: str, lead_id: str, step: str | None,
                            error: BaseException | None) -> None: ...
     def now(self) -> datetime: ...
+    # The documents' text passes through the engine's step records: sealed there when the host
+    # encrypts at rest (identity otherwise); ``open_text`` also reads text stored before.
+    def seal_text(self, text: str) -> str: ...
+    def open_text(self, text: str) -> str: ...
 
 
 class FatalStepError(Exception):
@@ -158,12 +162,16 @@ class EvaluationWorkflow(WorkflowEntrypoint):
             files = await ports.load_files(req.site_id, req.lead_id)
             hashes = [f.sha256 for f, _ in files if f.sha256]
             reused = await ports.reused_hashes(req.site_id, req.lead_id, hashes)
-            docs = await ports.analyse_documents(lead, files, reused)
-            return _cap_text(docs).model_dump(mode="json")
+            docs = _cap_text(await ports.analyse_documents(lead, files, reused))
+            for d in docs.documents:
+                d.text = ports.seal_text(d.text)
+            return docs.model_dump(mode="json")
 
         docs = DocumentSet.model_validate(
             await step.do("load-documents", load_documents, config=STEP_CONFIGS["load-documents"])
         )
+        for d in docs.documents:
+            d.text = ports.open_text(d.text)
 
         async def call_ai() -> dict[str, Any]:
             try:

@@ -81,10 +81,14 @@ def migrate(conn: sqlite3.Connection, migrations: list[Migration] | None = None)
             f"{newer[-1]}; this version knows up to {max(known, default=0)}). Update the app, or "
             f"open another data directory with --data-dir."
         )
+    pending = [m for m in migrations if m.version not in applied]
+    if pending and applied:
+        # an existing database is about to change shape: keep a copy of it as it was
+        from leaselab_desktop.sqlite_backup import backup_before_migration
+
+        backup_before_migration(conn, f"{pending[0].version:04d}")
     done = []
-    for m in migrations:
-        if m.version in applied:
-            continue
+    for m in pending:
         try:
             conn.execute("BEGIN")
             for stmt in _split_statements(m.sql):

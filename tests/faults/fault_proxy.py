@@ -4,7 +4,9 @@ Modes (switch at any time; they apply to the next request, even on a kept-alive 
 ``pass`` forward; ``refuse`` stop listening (connection refused); ``reset`` close at once;
 ``stall`` read the request and never answer; ``502``/``503``/``401`` canned answers;
 ``truncate`` forward, then cut the body short and close (HTTP framing broken);
-``truncate_json`` forward, cut the body but fix Content-Length (valid HTTP, broken JSON).
+``truncate_json`` forward, cut the body but fix Content-Length (valid HTTP, broken JSON);
+``drip`` forward, then send the answer a few bytes at a time (a slow link: each read arrives
+before a read timeout, the whole answer takes long).
 Requests for a run stream (``.../events``) are relayed as they arrive (not buffered); for them
 ``stream_stall`` relays the answer's head (status and headers), then stays silent with the
 connection open; ``stream_truncate`` relays part of the first event, then closes. Other requests
@@ -24,6 +26,9 @@ CANNED = {
     "401": (401, "Unauthorized", json.dumps({"error": "Unauthorized", "message": "bad token"}).encode(),
             "application/json"),
 }
+
+DRIP_BYTES = 512
+DRIP_PAUSE_S = 0.02
 
 
 class FaultProxy:
@@ -132,6 +137,12 @@ class FaultProxy:
             writer.write(resp_head + b"\r\n\r\n" + cut)
             await writer.drain()
             return False
+        if mode == "drip":
+            for i in range(0, len(response), DRIP_BYTES):
+                writer.write(response[i:i + DRIP_BYTES])
+                await writer.drain()
+                await asyncio.sleep(DRIP_PAUSE_S)
+            return True
         writer.write(response)
         await writer.drain()
         return True

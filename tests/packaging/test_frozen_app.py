@@ -131,7 +131,7 @@ def test_frozen_command_line_reads_the_demo_site(frozen: ModuleType, dist: Path,
     and the local backend, in an empty environment."""
     _, exe = frozen.app_paths(dist)
     proc = subprocess.run(
-        [str(exe), "--data-dir", str(tmp_path / "data"), "leads", "--json"],
+        [str(exe), "--data-dir", str(tmp_path / "data"), "--allow-unencrypted", "leads", "--json"],
         env=frozen.clean_env(), capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -8,15 +8,18 @@ import logging
 import random
 import uuid
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import httpx
 
 from leaselab_desktop.backends.cloudflare import flavour as fl
+from leaselab_desktop.backends.cloudflare import retention
 from leaselab_desktop.backends.cloudflare.cache import OfflineCache
 from leaselab_desktop.backends.cloudflare.client import Clock, GenericNotFound, OpsClient, Sleep, server_answer
-from leaselab_desktop.backends.cloudflare.followups import follow_run
+from leaselab_desktop.backends.cloudflare.followups import Follows
 from leaselab_desktop.backends.cloudflare.freshness import ReadInfo
 from leaselab_desktop.backends.cloudflare.intake import ServerManagedIntake
+from leaselab_desktop.backends.cloudflare.lead_list import fetch_lead_page, with_property_name
 from leaselab_desktop.backends.cloudflare.offline_list import page_leads
 from leaselab_desktop.backends.cloudflare.runs import RunReader
 from leaselab_desktop.backends.cloudflare.session import FALLBACK_ERRORS, MISSING, ServerSession
@@ -61,8 +64,6 @@ OFFER_LOCAL = (
 )
 
 
-# The project worker serves at most 500 leads a page; larger requests are paged by next_cursor.
-SERVER_PAGE_LIMIT = 500
 
 
 class CloudflareBackend(ServerManagedIntake):
@@ -96,6 +97,7 @@ class CloudflareBackend(ServerManagedIntake):
         self.clock = clock
         self.session = ServerSession(self.api, cache, site_id=site_id, clock=clock)
         self.runs = RunReader(self.session, polling=polling or PollingSettings(), sleep=sleep, rng=rng)
+        self._follows = Follows()
 
     def __repr__(self) -> str:
         return f"CloudflareBackend({self.api.base_url!r}, site_id={self.site_id!r})"
@@ -117,37 +119,23 @@ class CloudflareBackend(ServerManagedIntake):
     # -- leads and files ----------------------------------------------------------------------
 
     async def list_leads(self, query: LeadQuery) -> LeadPage:
-        async def fetch() -> LeadPage:
-            params = {
-                "status": query.status, "propertyId": query.property_id, "sortBy": query.sort_by,
-                "sortOrder": query.sort_order, "limit": min(query.limit, SERVER_PAGE_LIMIT), "cursor": query.cursor,
-                "q": query.q, "label": query.label,
-            }
-            answer = await self.api.get("/api/ops/leads", params=params)
-            body = answer.payload if isinstance(answer.payload, dict) else {}
-            self.session.observe(fl.from_leads_answer(body))
-            leads = [lead_from(x) for x in body.get("data") or []]
-            self.cache.put_leads(self.site_id, leads, self.clock())
-            if "next_cursor" in body:
-                return LeadPage(items=leads, next_cursor=body.get("next_cursor"))
-            # A deployed worker: at most 50 rows, no paging, no search: finish the query here.
-            return page_leads(leads, query.model_copy(update={"cursor": None}))
-
         def cached() -> LeadPage:
             leads = self.cache.leads(self.site_id)
             return page_leads(leads, query) if leads else MISSING
 
-        return await self.session.read(fetch, cached)
+        return await self.session.read(lambda: fetch_lead_page(self.api, self.session, query), cached)
 
     async def list_lead_rows(self, query: LeadQuery) -> LeadRows:
         # The server's pages are small (500): the columns are built from the leads it sends.
         page = await self.list_leads(query)
-        return LeadRows.from_leads(page.items, page.next_cursor)
+        rows = LeadRows.from_leads(page.items, page.next_cursor)
+        rows.notice, rows.capped = page.notice, page.capped
+        return rows
 
     async def get_lead(self, lead_id: str) -> Lead:
         async def fetch() -> Lead:
             answer = await self.api.get(f"/api/ops/leads/{seg(lead_id)}")
-            lead = lead_from(answer_data(answer))
+            lead = with_property_name(self.cache, self.site_id, lead_from(answer_data(answer)))
             self.cache.put_leads(self.site_id, [lead], self.clock())
             return lead
 
@@ -234,7 +222,7 @@ class CloudflareBackend(ServerManagedIntake):
 
     def watch_run(self, run_id: str) -> AsyncIterator[RunSnapshot]:
         """A snapshot at once, then one per visible change; ends after a finished one."""
-        return follow_run(self.runs, run_id)
+        return self._follows.follow(self.runs, run_id)
 
     async def active_run(self, lead_id: str) -> RunSnapshot | None:
         for held in self.cache.open_runs(self.site_id):
@@ -320,10 +308,14 @@ class CloudflareBackend(ServerManagedIntake):
             )
         if not reason.strip():
             raise InvalidRequest("An override needs a reason.")
-        answer = await self.api.post(
-            f"/api/ops/ai-evaluations/{seg(evaluation_id)}/override",
-            {"recommendation": recommendation, "reason": reason.strip()},
-        )
+        try:
+            answer = await self.api.post(
+                f"/api/ops/ai-evaluations/{seg(evaluation_id)}/override",
+                {"recommendation": recommendation, "reason": reason.strip()},
+            )
+        except GenericNotFound as exc:  # no such route: a deployed worker
+            raise NotSupported("This server does not support overrides. Record the decision on the website, "
+                               "or ask for the server to be updated.") from exc
         stored = override_from(answer_data(answer), evaluation_id)
         self.cache.put_overrides(self.site_id, [stored])
         self.session.fresh()
@@ -372,7 +364,24 @@ class CloudflareBackend(ServerManagedIntake):
             raise NotFound("The applicant of this run is unknown; start a new evaluation instead.")
         return await self.start_evaluation(snap.lead_id)
 
+    # -- retention and deletion: this computer's cached copies (retention.py) -------------------
+
+    async def delete_applicant_data(self, lead_id: str, *, reason: str, by: str | None = None) -> int:
+        """Purge the cached documents and file list of a lead; returns the documents removed."""
+        return await asyncio.to_thread(self.cache.forget_documents, self.site_id, lead_id, reason=reason,
+                                       user_id=by or self.api.user_id)
+
+    def set_retention_days(self, days: int | None) -> None:
+        retention.set_retention_days(self.cache, self.site_id, days)
+
+    def retention_days(self) -> int | None:
+        return retention.retention_days(self.cache, self.site_id)
+
+    async def purge_expired(self, now: datetime | None = None) -> list[str]:
+        return await asyncio.to_thread(retention.purge_expired, self.cache, self.site_id, now or self.clock())
+
     async def aclose(self) -> None:
+        await self._follows.cancel_all()  # before the cache closes
         await self.api.aclose()
         if self.owns_cache:
             self.cache.close()

@@ -7,7 +7,6 @@ keyring no document bytes are cached and ``documents_reason`` says why (Settings
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import sqlite3
@@ -24,7 +23,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from leaselab_desktop.config import Paths
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile, Override, RunSnapshot, Usage
 from leaselab_desktop.domain.timefmt import format_timestamp, parse_timestamp, utcnow
-from leaselab_desktop.secrets import SecretStore, SecretStoreUnavailable
+from leaselab_desktop.sealing import load_key
+from leaselab_desktop.secrets import SecretStore
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -61,6 +61,9 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL, finished INTEGER NOT NULL, json TEXT NOT NULL, updated_at TEXT NOT NULL,
   PRIMARY KEY (site_id, run_id));
 CREATE INDEX IF NOT EXISTS runs_open ON runs (site_id, finished);
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, site_id TEXT NOT NULL, lead_id TEXT NOT NULL,
+  action TEXT NOT NULL, detail TEXT NOT NULL, user_id TEXT, created_at TEXT NOT NULL);
 """
 
 
@@ -100,21 +103,11 @@ class OfflineCache:
     # -- keys ---------------------------------------------------------------------------------
 
     def _document_key(self, secrets: SecretStore) -> tuple[AESGCM | None, str]:
-        info = secrets.info()
-        if not info.secure:
-            return None, info.detail
-        name = f"cache:{self.profile}:document-key"
-        stored = secrets.get(name)
-        if stored is None:
-            key = AESGCM.generate_key(bit_length=256)
-            try:
-                secrets.set(name, base64.b64encode(key).decode("ascii"))
-            except SecretStoreUnavailable as exc:
-                return None, str(exc)
+        key = load_key(secrets, f"cache:{self.profile}:document-key")  # the one mechanism (sealing.py)
+        if key.created:
             with self._tx() as db:  # bytes under an older key can no longer be read
                 db.execute("DELETE FROM blobs")
-            return AESGCM(key), ""
-        return AESGCM(base64.b64decode(stored)), ""
+        return key.aead, key.reason
 
     @property
     def documents_enabled(self) -> bool:
@@ -333,6 +326,29 @@ class OfflineCache:
         rows = self._rows("SELECT json FROM runs WHERE site_id = ? ORDER BY finished, updated_at DESC LIMIT ?",
                           (site_id, limit))
         return [RunSnapshot.model_validate_json(r[0]) for r in rows]
+
+    # -- retention and deletion --------------------------------------------------------------
+
+    def forget_documents(self, site_id: str, lead_id: str, *, reason: str, user_id: str | None) -> int:
+        """Purge this computer's copies of a lead's documents and file list; the cached lead and
+        its evaluations stay. Records what went in ``audit``; returns the documents removed."""
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM files WHERE site_id = ? AND lead_id = ?",
+                                            (site_id, lead_id))]
+            held = sum(db.execute("DELETE FROM blobs WHERE site_id = ? AND file_id = ?", (site_id, i)).rowcount
+                       for i in ids)
+            db.execute("DELETE FROM files WHERE site_id = ? AND lead_id = ?", (site_id, lead_id))
+            db.execute("DELETE FROM file_lists WHERE site_id = ? AND lead_id = ?", (site_id, lead_id))
+            db.execute("INSERT INTO audit (site_id, lead_id, action, detail, user_id, created_at) "
+                       "VALUES (?, ?, 'applicant_data_deleted', ?, ?, ?)",
+                       (site_id, lead_id, json.dumps({"deleted": {"cached_documents": held, "file_list": len(ids)},
+                                                      "reason": reason}), user_id, format_timestamp(utcnow())))
+        return held
+
+    def audit(self, site_id: str, lead_id: str) -> list[dict[str, Any]]:
+        rows = self._rows("SELECT action, detail, user_id, created_at FROM audit WHERE site_id = ? AND lead_id = ? "
+                          "ORDER BY id", (site_id, lead_id))
+        return [{"action": r[0], **json.loads(r[1]), "by": r[2], "at": r[3]} for r in rows]
 
     def forget_run(self, site_id: str, run_id: str) -> None:
         with self._tx() as db:

@@ -227,3 +227,31 @@ class FollowUps:
         """Follow every unfinished run concurrently until each ends (cancel to stop early)."""
         runs = self.pending()
         return list(await asyncio.gather(*(self.follow(r.run_id, on_snapshot) for r in runs)))
+
+
+class Follows:
+    """The tasks following runs, remembered so the backend's aclose() cancels them before the
+    cache closes (a follow that outlived its backend failed with "Cannot operate on a closed
+    database")."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def follow(self, runs: RunSource, run_id: str) -> AsyncIterator[RunSnapshot]:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            async for snap in follow_run(runs, run_id):
+                yield snap
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+
+    async def cancel_all(self) -> None:
+        me = asyncio.current_task()
+        follows = [t for t in self._tasks if t is not me and not t.done()]
+        for t in follows:
+            t.cancel()
+        if follows:
+            await asyncio.wait(follows, timeout=5)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from leaselab_desktop.backends.cloudflare import flavour as fl
 from leaselab_desktop.backends.cloudflare.cache import OfflineCache
-from leaselab_desktop.backends.cloudflare.client import Clock, OpsClient
+from leaselab_desktop.backends.cloudflare.client import Clock, OpsClient, server_answer
 from leaselab_desktop.backends.cloudflare.freshness import ReadInfo
 from leaselab_desktop.backends.errors import BackendUnavailable, Unauthorized
 
@@ -53,6 +53,8 @@ class ServerSession:
         except FALLBACK_ERRORS as exc:
             value = cached()
             if value is MISSING:
+                if isinstance(exc, BackendUnavailable) and server_answer(exc)[0] is not None:
+                    raise  # the server answered (a 5xx): it is up, so "offline" would mislead
                 if isinstance(exc, BackendUnavailable):
                     raise BackendUnavailable(
                         f"{exc.message} It was not read while online, so it is not available offline."

@@ -30,15 +30,19 @@ SEARCH_DEBOUNCE_MS = 80
 _ANY = "__any__"
 
 
-def _query(limit: int, cursor: str | None) -> LeadQuery:
+def _query(limit: int, cursor: str | None, server_filter: dict[str, str | None] | None = None) -> LeadQuery:
     """The list sorts locally; a server that does sort (the project worker) is asked for the order
-    it serves cheapest: by updated_at (an index)."""
-    return LeadQuery(limit=limit, cursor=cursor, sort_by="updatedAt", sort_order="desc")
+    it serves cheapest: by updated_at (an index). ``server_filter`` (status, property_id) is asked
+    of a server that caps its list, so filtering reaches the leads beyond the cap."""
+    return LeadQuery(limit=limit, cursor=cursor, sort_by="updatedAt", sort_order="desc", **(server_filter or {}))
 
 
-def _fetch(backend: Backend, page_size: int, cursor: str | None) -> asyncio.Future[LeadRows] | None:
+def _fetch(backend: Backend, page_size: int, cursor: str | None,
+           server_filter: dict[str, str | None] | None = None) -> asyncio.Future[LeadRows] | None:
     """The next page, already on its way (None after the last page)."""
-    return asyncio.ensure_future(backend.list_lead_rows(_query(page_size, cursor))) if cursor else None
+    if not cursor:
+        return None
+    return asyncio.ensure_future(backend.list_lead_rows(_query(page_size, cursor, server_filter)))
 
 
 def release_freed_memory() -> None:
@@ -121,6 +125,13 @@ class LeadListPanel(QtWidgets.QWidget):
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
+        # what the backend says about the list (a server that caps it or could not sort it)
+        self.notice_label = QtWidgets.QLabel(self, wordWrap=True)
+        self.notice_label.setObjectName("leadListNotice")
+        self.notice_label.setAccessibleName("Lead list notice")
+        self.notice_label.hide()
+        layout.addWidget(self.notice_label)
+        self._capped = False
 
     def _connect(self) -> None:
         self._debounce = QTimer(self)
@@ -132,6 +143,8 @@ class LeadListPanel(QtWidgets.QWidget):
         self.search_box.returnPressed.connect(self.apply_filter)
         for combo in (self.status_filter, self.property_filter, self.label_filter):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        for combo in (self.status_filter, self.property_filter):  # a capped server filters itself
+            combo.currentIndexChanged.connect(lambda _i: self._capped and self.reload())
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(self._activated)
@@ -165,6 +178,14 @@ class LeadListPanel(QtWidgets.QWidget):
     def apply_filter(self) -> None:
         self._debounce.stop()
         self.model.set_filter(self.current_filter())
+
+    def _server_filter(self) -> dict[str, str | None] | None:
+        f = self.current_filter()
+        return {"status": f.status, "property_id": f.property_id} if self._capped else None
+
+    def set_notice(self, text: str | None) -> None:
+        self.notice_label.setText(text or "")
+        self.notice_label.setVisible(bool(text))
 
     def clear_filters(self) -> None:
         for combo in (self.status_filter, self.property_filter, self.label_filter):
@@ -235,6 +256,8 @@ class LeadListPanel(QtWidgets.QWidget):
     # -- loading -----------------------------------------------------------------------------------
     def set_backend(self, backend: Backend | None) -> None:
         self._backend = backend
+        self._capped = False
+        self.set_notice(None)
         if self._load_task is not None and not self._load_task.done():
             self._load_task.cancel()
         self._load_task = None
@@ -272,16 +295,23 @@ class LeadListPanel(QtWidgets.QWidget):
         keep = self.current_lead_id()
         ahead: asyncio.Future[LeadRows] | None = None
         try:
-            page = await backend.list_lead_rows(_query(min(first_page, page_size), None))
+            server_filter = self._server_filter()
+            page = await backend.list_lead_rows(_query(min(first_page, page_size), None, server_filter))
+            if page.capped and not self._capped and not server_filter:
+                self._capped = True  # from now on the status and property filters go to the server
+                server_filter = self._server_filter()
+                if server_filter and any(server_filter.values()):
+                    page = await backend.list_lead_rows(_query(min(first_page, page_size), None, server_filter))
+            self.set_notice(page.notice)
             self.model.set_leads(page)
             if keep:
                 self.select_lead(keep)
             staged = False
             # the next page is read while this one is merged (the store reads without the GIL)
-            ahead = _fetch(backend, page_size, page.next_cursor if len(page) else None)
+            ahead = _fetch(backend, page_size, page.next_cursor if len(page) else None, server_filter)
             while ahead is not None:
                 page = await ahead
-                ahead = _fetch(backend, page_size, page.next_cursor if len(page) else None)
+                ahead = _fetch(backend, page_size, page.next_cursor if len(page) else None, server_filter)
                 for start in range(0, len(page), MERGE_CHUNK):
                     self.model.stage_rows(page.slice(start, start + MERGE_CHUNK))
                     staged = True

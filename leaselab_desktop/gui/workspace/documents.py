@@ -112,6 +112,11 @@ class DocumentsPanel(QtWidgets.QWidget):
             )
         self._update_intake()
 
+    def show_error(self, text: str) -> None:
+        """The list could not be read: say so where the documents would be."""
+        self.status.setText(text)
+        self.preview.show_message(text)
+
     @property
     def files(self) -> list[LeadFile]:
         return list(self._files)

@@ -56,6 +56,13 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.new_lead_button.setObjectName("newLeadButton")
         self.new_lead_button.setAccessibleName("Create a new lead")
         self.new_lead_button.clicked.connect(lambda _c=False: self.open_new_lead_dialog())
+        self.delete_data_button = QtWidgets.QPushButton("Delete applicant data…", self)
+        self.delete_data_button.setObjectName("deleteApplicantDataButton")
+        self.delete_data_button.setAccessibleName("Delete this applicant's documents")
+        self.delete_data_button.setToolTip("Delete the documents and their extracted text now; the evaluation "
+                                           "record and the audit trail are kept")
+        self.delete_data_button.setEnabled(False)
+        self.delete_data_button.clicked.connect(lambda _c=False: self.ask_delete_applicant_data())
         self.message = QtWidgets.QLabel("", self)
         self.message.setObjectName("workspaceMessage")
         self.message.setWordWrap(True)
@@ -83,6 +90,7 @@ class LeadWorkspace(QtWidgets.QWidget):
 
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.message, 1)
+        top.addWidget(self.delete_data_button)
         top.addWidget(self.new_lead_button)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
@@ -132,6 +140,8 @@ class LeadWorkspace(QtWidgets.QWidget):
         self._generation += 1
         self._lead_id = lead_id
         self.message.setText("")
+        self.delete_data_button.setEnabled(
+            lead_id is not None and hasattr(self._backend, "delete_applicant_data"))
         if lead_id is None or self._backend is None:
             self.detail.clear("No lead selected" if self._backend else "Not connected")
             self.card.set_lead(None)
@@ -146,21 +156,30 @@ class LeadWorkspace(QtWidgets.QWidget):
         backend, gen = self._backend, self._generation
         if backend is None:
             return False
+        files_read = asyncio.ensure_future(backend.list_files(lead_id))
         try:
-            lead, files, history = await asyncio.gather(
-                backend.get_lead(lead_id), backend.list_files(lead_id), backend.evaluation_history(lead_id)
-            )
+            lead, history = await asyncio.gather(backend.get_lead(lead_id), backend.evaluation_history(lead_id))
         except BackendError as exc:
+            files_read.cancel()
             if gen == self._generation:
                 self.detail.clear("Lead unavailable")
                 self.card.show_evaluation(None)
                 self.message.setText(f"Could not load the lead: {exc.message}")
             return False
+        # a file listing that fails (deployed workers answer 500 for some leads) leaves the
+        # applicant, history and evaluation shown; the Documents box says what went wrong
+        files_error: str | None = None
+        try:
+            files = await files_read
+        except BackendError as exc:
+            files, files_error = [], exc.message
         if gen != self._generation:
             return False
         history = sorted(history, key=lambda e: e.evaluated_at.timestamp() if e.evaluated_at else 0,
                          reverse=True)
         self.detail.set_lead(lead, files)
+        if files_error is not None:
+            self.detail.documents.show_error(f"The documents could not be listed: {files_error}")
         self.detail.set_history(history)
         self.card.set_lead(lead)
         chosen: Evaluation | None = next((e for e in history if e.evaluation_id == select), None)
@@ -171,6 +190,41 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.panel.set_has_evaluation(bool(history))
         await self.panel.resume()
         return True
+
+    def ask_delete_applicant_data(self) -> QtWidgets.QInputDialog | None:
+        """Ask for the reason (kept in the audit trail), then delete; the dialog is opened, not
+        exec()'d, so no nested event loop runs inside the app's coroutines."""
+        backend, lead_id = self._backend, self._lead_id
+        if backend is None or lead_id is None or not hasattr(backend, "delete_applicant_data"):
+            return None
+        dialog = QtWidgets.QInputDialog(self)
+        dialog.setObjectName("deleteApplicantDataDialog")
+        dialog.setWindowTitle("Delete applicant data")
+        dialog.setLabelText(
+            f"Delete the documents of {self.detail.name.text()} and their extracted text from this computer "
+            "now? The evaluation record and the audit trail are kept.\n\nReason (kept in the audit trail):")
+
+        def accepted(reason: str) -> None:
+            if not reason.strip():
+                self.message.setText("Nothing was deleted: a reason is required.")
+                return
+            self.tasks.spawn(self._delete_applicant_data(backend, lead_id, reason.strip()),
+                             what="delete the applicant data")
+
+        dialog.textValueSelected.connect(accepted)
+        dialog.open()
+        return dialog
+
+    async def _delete_applicant_data(self, backend: Backend, lead_id: str, reason: str) -> None:
+        try:
+            done = await backend.delete_applicant_data(lead_id, reason=reason)  # type: ignore[attr-defined]
+        except BackendError as exc:
+            self.message.setText(f"Nothing was deleted: {exc.message}")
+            return
+        what = done.line() if hasattr(done, "line") else f"{done} cached document(s) removed"
+        self.message.setText(f"Applicant data deleted ({what}). The evaluation record and the audit trail are kept.")
+        if lead_id == self._lead_id:
+            await self.load_lead(lead_id)
 
     def start_batch(self, lead_ids: list[str]) -> bool:
         if self._backend is None:

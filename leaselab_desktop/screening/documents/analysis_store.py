@@ -22,8 +22,10 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from leaselab_desktop.screening.documents.filestore import ALL_SEALED
 from leaselab_desktop.screening.documents.limits import Limits
 from leaselab_desktop.screening.facts import DocumentFacts
+from leaselab_desktop.sealing import Sealer, is_sealed
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +70,9 @@ def _digest(text: str) -> str:
 class AnalysisStore:
     """``DocumentFacts`` by analysis key, one small JSON file each under ``root``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, sealer: Sealer | None = None) -> None:
         self.root = Path(root)
+        self.sealer = sealer  # entries hold extracted text: encrypted at rest when given
 
     def _path(self, key: str) -> Path:
         if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
@@ -87,6 +90,10 @@ class AnalysisStore:
             log.warning("document analysis %s unreadable (%s); analysing again", path.name, exc)
             return None
         try:
+            if is_sealed(raw):
+                if self.sealer is None:
+                    raise ValueError("encrypted, and no key")
+                raw = self.sealer.open(raw, key)
             envelope = json.loads(raw.decode("utf-8"))
             facts_json = envelope["facts"]
             if (envelope.get("v") != _ENVELOPE or envelope.get("key") != key
@@ -103,17 +110,50 @@ class AnalysisStore:
         path = self._path(key)
         facts_json = facts.model_dump_json()
         body = json.dumps({"v": _ENVELOPE, "key": key, "sha256": _digest(facts_json), "facts": facts_json})
+        data = body.encode("utf-8")
+        if self.sealer is not None:
+            data = self.sealer.seal(data, key)
         try:
+            if self.sealer is None:
+                (self.root / ALL_SEALED).unlink(missing_ok=True)  # a plaintext entry joins the store
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(body)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
                 os.replace(tmp, path)
             finally:
                 Path(tmp).unlink(missing_ok=True)
         except OSError as exc:
             log.warning("could not store the analysis of a document (%s)", exc)
+
+    def seal_existing(self) -> int:
+        """Encrypt the entries written in plaintext before, in place; returns how many."""
+        if self.sealer is None or not self.root.is_dir() or (self.root / ALL_SEALED).exists():
+            return 0
+        done = 0
+        for path in sorted(self.root.glob("*/*.json")):
+            with path.open("rb") as fh:
+                if is_sealed(fh.read(16)):
+                    continue
+            raw = path.read_bytes()
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(self.sealer.seal(raw, path.stem))
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+            done += 1
+        (self.root / ALL_SEALED).write_text("every analysis in this folder is encrypted\n", encoding="ascii")
+        return done
+
+    def delete(self, key: str) -> int:
+        """Remove the entry (retention, deletion on request); 1 when there was one."""
+        path = self._path(key)
+        existed = path.is_file()
+        path.unlink(missing_ok=True)
+        return int(existed)
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

@@ -4,11 +4,16 @@ No file name can escape the root: names are reduced to a safe base name (no sepa
 control characters, no reserved Windows device names, bounded length, NFKC-normalised) and every
 key is re-validated and resolved inside the root before any read or write. Writes are atomic
 (temporary file in the same directory, fsync, ``os.replace``).
+
+With a ``Sealer`` every file is written encrypted (the key lives in the OS keyring, see
+``leaselab_desktop.sealing``); plaintext files written before are still read, and
+``seal_existing`` encrypts them in place.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import tempfile
@@ -20,6 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from leaselab_desktop.screening.documents.limits import DEFAULT_LIMITS, Limits
+from leaselab_desktop.sealing import Sealer, SealError, is_sealed
 
 LEAD_ID_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,99}$")
 _SAFE_CHARS_RE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -30,6 +36,7 @@ _WINDOWS_RESERVED = frozenset(
     | {f"LPT{i}" for i in range(10)}
 )
 MAX_NAME_CHARS = 120
+ALL_SEALED = ".all-sealed"  # marker: no plaintext file left in the store
 
 
 class InvalidKey(ValueError):
@@ -87,10 +94,12 @@ class FileStore:
         root: Path,
         limits: Limits = DEFAULT_LIMITS,
         clock: Callable[[], float] = time.time,
+        sealer: Sealer | None = None,
     ) -> None:
         self.root = Path(root)
         self.limits = limits
         self._clock = clock
+        self.sealer = sealer
 
     # -- keys ---------------------------------------------------------------------------------
     def make_key(self, lead_id: str, name: str) -> str:
@@ -118,10 +127,13 @@ class FileStore:
         base_key = self.make_key(lead_id, name)
         folder = self.path(base_key).parent
         folder.mkdir(parents=True, exist_ok=True)
+        stored = self.sealer.seal(data, f"leads/{lead_id}") if self.sealer else data
+        if self.sealer is None:
+            (self.root / ALL_SEALED).unlink(missing_ok=True)  # a plaintext file joins the store
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                fh.write(stored)
                 fh.flush()
                 os.fsync(fh.fileno())
             key = self._commit(tmp, base_key)
@@ -150,10 +162,47 @@ class FileStore:
 
     # -- read ---------------------------------------------------------------------------------
     def open(self, key: str) -> BinaryIO:
-        return self.path(key).open("rb")
+        return io.BytesIO(self.read(key))
 
     def read(self, key: str) -> bytes:
-        return self.path(key).read_bytes()
+        return self.contents(self.path(key))
+
+    def contents(self, path: Path) -> bytes:
+        """The plain bytes of the stored file at ``path`` (a path this store gave out)."""
+        raw = Path(path).read_bytes()
+        if not is_sealed(raw):
+            return raw  # written before encryption (``seal_existing`` encrypts it)
+        if self.sealer is None:
+            raise SealError("This document is encrypted and its key is not available (no secure keyring).")
+        return self.sealer.open(raw, f"leads/{Path(path).parent.name}")
+
+    def seal_existing(self) -> int:
+        """Encrypt every stored file still in plaintext, in place (atomically); returns how many."""
+        if self.sealer is None or (self.root / ALL_SEALED).exists():
+            return 0  # the marker: every file was sealed when written (no scan at each start)
+        done = 0
+        for path in sorted((self.root / "leads").glob("*/*")):
+            if path.name.startswith(".tmp-") or not path.is_file() or path.is_symlink():
+                continue
+            with path.open("rb") as fh:
+                if is_sealed(fh.read(16)):
+                    continue  # already sealed: only its head is read
+            raw = path.read_bytes()
+            was = path.stat()
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(self.sealer.seal(raw, f"leads/{path.parent.name}"))
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.utime(tmp, ns=(was.st_atime_ns, was.st_mtime_ns))  # still the file it was
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+            done += 1
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / ALL_SEALED).write_text("every document in this folder is encrypted\n", encoding="ascii")
+        return done
 
     def exists(self, key: str) -> bool:
         try:

@@ -80,6 +80,7 @@ class OpsState:
     overrides: list[dict[str, Any]] = field(default_factory=list)
     runs: dict[str, Run] = field(default_factory=dict)
     files_500: set[str] = field(default_factory=set)
+    sort_500: bool = False  # job flavour: a 500 to any sortBy, as some deployed workers answer
     queue_s: float = 0.0
     step_s: tuple[float, ...] = (0.02,) * 7
     fail_next: int | None = None
@@ -383,6 +384,8 @@ class _Handler(BaseHTTPRequestHandler):
                     return self._send(404, {"success": False, "error": "LeadNotFound", "message": "Lead not found"})
                 return self._send(404, {"error": "Not found", "message": "Lead not found"})
             if method == "GET" and len(rest) == 2:
+                if st.flavour == "job":  # deployed shape: the property's name is in the list only
+                    lead = {k: v for k, v in lead.items() if k != "propertyName"}
                 return self._send(200, {"success": True, "data": lead})
             if method == "GET" and rest[2:] == ["files"]:
                 if st.flavour == "job" and rest[1] in st.files_500:
@@ -443,7 +446,11 @@ class _Handler(BaseHTTPRequestHandler):
         rows = [lead for lead in st.leads.values() if lead["isActive"]]
         if q.get("status"):
             rows = [r for r in rows if r["status"] == q["status"]]
+        if q.get("propertyId"):
+            rows = [r for r in rows if r["propertyId"] == q["propertyId"]]
         if st.flavour == "job":
+            if st.sort_500 and q.get("sortBy"):
+                return self._send(500, {"error": "Internal Server Error", "message": "D1_ERROR: no such column"})
             return self._send(200, {"success": True, "data": rows[:50]})
         if q.get("q"):
             rows = [r for r in rows if q["q"].lower() in (r["firstName"] + " " + r["lastName"] + r["email"]).lower()]

@@ -20,7 +20,8 @@ def test_every_command_takes_a_profile() -> None:
     parser = build_parser()
     for name in COMMANDS:
         extra = {"evaluate": ["lead_x"], "follow": ["run_x"], "terminate": ["run_x"], "retry": ["run_x"],
-                 "import": ["folder"]}.get(name, [])
+                 "import": ["folder"], "delete-applicant-data": ["lead_x", "--reason", "r"],
+                 "backup": ["folder"], "restore": ["folder"]}.get(name, [])
         assert parser.parse_args([name, *extra, "--profile", "p"]).profile == "p"
         assert parser.parse_args(["--profile", "q", name, *extra]).profile == "q"
 

@@ -20,6 +20,7 @@ from slow_model import SlowModelServer
 
 from leaselab_desktop.config import Paths, ProviderSettings, Settings, save_settings
 from leaselab_desktop.engine.heartbeat import HEARTBEAT_S
+from tests.faults.file_keyring import subprocess_env
 
 pytestmark = pytest.mark.slow
 CLI_TIMEOUT_S = 60
@@ -40,9 +41,14 @@ def data_dir(tmp_path: Path, model: SlowModelServer) -> Path:
     return d
 
 
+def env(data_dir: Path) -> dict[str, str]:
+    """Every process of a test finds the same (file) keyring: the data folder is encrypted at rest."""
+    return subprocess_env(data_dir.parent / "keys.json")
+
+
 def cli(data_dir: Path, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
     done = subprocess.run([sys.executable, "-m", "leaselab_desktop", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True, timeout=CLI_TIMEOUT_S)
+                          capture_output=True, text=True, timeout=CLI_TIMEOUT_S, env=env(data_dir))
     if ok:
         assert done.returncode == 0, (args, done.stdout, done.stderr)
     return done
@@ -68,7 +74,8 @@ def kill_mid_model_call(data_dir: Path, model: SlowModelServer) -> tuple[str, st
     leads = json.loads(cli(data_dir, "leads", "--json").stdout)
     lead_id = next(lead["id"] for lead in leads if lead["status"] == "documents_received")
     proc = subprocess.Popen([sys.executable, "-m", "leaselab_desktop", "--data-dir", str(data_dir),
-                             "evaluate", lead_id], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "evaluate", lead_id], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env(data_dir))
     try:
         deadline = time.monotonic() + CLI_TIMEOUT_S
         while not any("alive" in a for a in model_attempts(data_dir)):  # in the call, seen alive
@@ -151,7 +158,8 @@ def test_ctrl_c_closes_the_cut_attempt_at_once(data_dir: Path, model: SlowModelS
     leads = json.loads(cli(data_dir, "leads", "--json").stdout)
     lead_id = next(lead["id"] for lead in leads if lead["status"] == "documents_received")
     proc = subprocess.Popen([sys.executable, "-m", "leaselab_desktop", "--data-dir", str(data_dir),
-                             "evaluate", lead_id], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "evaluate", lead_id], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=env(data_dir))
     try:
         deadline = time.monotonic() + CLI_TIMEOUT_S
         while model.requests == 0:

@@ -121,7 +121,7 @@ async def test_a_run_admitted_but_never_created_is_closed_and_refunded(tmp_path:
     again = await LocalBackend.open(paths, count_free_providers=True, resume=False)
     try:
         snap = await again.get_run(run_id)
-        assert snap.status == "errored" and snap.error is not None and "could start" in snap.error.message
+        assert snap.status == "errored" and snap.error is not None and "nothing was evaluated" in snap.error.message
         assert (await again.get_lead(lead_id)).status == "documents_received"
         assert (await again.usage()).evaluation_count == 0
     finally:
