@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "hatch_build.py", "README.md", "leaselab_desktop", "resources", "ui", "packaging/opencv-headless")
+SOURCES = (
+    "pyproject.toml", "hatch_build.py", "README.md", "leaselab_desktop", "resources", "ui", "packaging/opencv-headless",
+)
 SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build", "dist")
 
 pytestmark = pytest.mark.slow
