@@ -86,7 +86,7 @@ def test_pip_install_then_leads_runs_from_a_clean_venv(tmp_path: Path) -> None:
     installed = tmp_path / "venv"
     assert all(Path(p).is_relative_to(installed) for p in where), f"not the installed wheel: {where}"
     exe = bindir / ("leaselab-desktop.exe" if os.name == "nt" else "leaselab-desktop")
-    out = _run([str(exe), "--data-dir", str(tmp_path / "data"), "leads"], cwd=tmp_path, env=env)
+    out = _run([str(exe), "--data-dir", str(tmp_path / "data"), "--allow-unencrypted", "leads"], cwd=tmp_path, env=env)
     lines = out.splitlines()
     assert lines[0].split()[:2] == ["ID", "NAME"], out[-2000:]
     assert sum(line.startswith("lead_demo_") for line in lines) >= 10, out[-2000:]  # the demo data, from the wheel

@@ -242,8 +242,9 @@ class Follows:
         if task is not None:
             self._tasks.add(task)
         try:
-            async for snap in follow_run(runs, run_id):
-                yield snap
+            async with aclosing(follow_run(runs, run_id)) as snaps:  # closed now, not by the GC
+                async for snap in snaps:
+                    yield snap
         finally:
             if task is not None:
                 self._tasks.discard(task)
