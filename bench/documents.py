@@ -191,12 +191,11 @@ def pick_intake_files(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def intake_seconds(files: list[dict[str, Any]]) -> float:
     """Attach the files to a new lead on the real local backend; seconds until intake analysed them."""
+    import keyring
+
     from leaselab_desktop.backends.local import LocalBackend
     from leaselab_desktop.config import Paths
     from leaselab_desktop.domain.models import LeadQuery, NewLead
-
-    import keyring
-
     from leaselab_desktop.secrets import MemoryKeyring
 
     # the local data is encrypted with a key in the keyring: a throwaway in-memory one, so the
