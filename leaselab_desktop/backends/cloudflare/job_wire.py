@@ -7,20 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from leaselab_desktop.backends.cloudflare.shapes import first, snake_keys
-from leaselab_desktop.domain.models import Evaluation, RunSnapshot, RunTicket, Usage
+from leaselab_desktop.backends.cloudflare.shapes import evaluation_from, first, snake_keys
+from leaselab_desktop.domain.models import RunSnapshot, RunTicket, Usage
 
 JOB_STATUSES = {"pending": "queued", "processing": "running", "completed": "complete", "failed": "errored"}
 
 
-def job_evaluation(raw: Any, lead_id: str | None = None) -> Evaluation | None:
-    """A camelCase evaluation (``id, leadId, riskFlags, fraudSignals, modelVersion, evaluatedAt``)."""
-    if not isinstance(raw, dict):
-        return None
-    data = snake_keys(raw)
-    data["evaluation_id"] = first(data, "evaluation_id", "id")
-    data["lead_id"] = data.get("lead_id") or lead_id
-    return Evaluation.model_validate(data)
+job_evaluation = evaluation_from  # the shapes differ only in casing, which snake_keys folds
 
 
 def job_snapshot(raw: dict[str, Any]) -> RunSnapshot:

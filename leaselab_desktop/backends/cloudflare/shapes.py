@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from leaselab_desktop.domain.models import Usage
+from leaselab_desktop.domain.models import Evaluation, Usage
 from leaselab_desktop.domain.timefmt import utcnow
 
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -57,3 +57,13 @@ def usage_from(raw: Any, month: str | None = None) -> Usage | None:
         return Usage.model_validate(fields)
     except ValueError:
         return None
+
+
+def evaluation_from(raw: Any, lead_id: str | None = None) -> Evaluation | None:
+    """An evaluation in either flavour's casing (``id`` or ``evaluation_id``; camelCase or snake_case)."""
+    if not isinstance(raw, dict):
+        return None
+    data = snake_keys(raw)
+    data["evaluation_id"] = first(data, "evaluation_id", "id")
+    data["lead_id"] = data.get("lead_id") or lead_id
+    return Evaluation.model_validate(data)
