@@ -1,7 +1,8 @@
 """Command-line entry: ``leaselab-desktop`` opens the console; sub-commands work without it.
 
     leaselab-desktop [--data-dir D] [--profile P] [--screenshot DIR | --smoke-test]
-    leaselab-desktop leads [--json | --csv]
+    leaselab-desktop leads [--json | --csv | --xlsx [FILE]]
+    leaselab-desktop compare LEAD LEAD [LEAD [LEAD]] [--pdf [FILE]]
     leaselab-desktop evaluate LEAD_ID [--provider rules|workers-ai|openai-compatible] [--force --reason R] [--json]
     leaselab-desktop runs [--limit N] [--json]
     leaselab-desktop follow RUN [--json]
@@ -32,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leaselab_desktop import __version__, cli_output
+from leaselab_desktop import __version__, cli_exports, cli_output
 from leaselab_desktop.application.evaluations import Evaluations
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.qt_libs import install_advice, missing_libraries
@@ -61,6 +62,8 @@ def _no_arguments(p: argparse.ArgumentParser) -> None:
 def _leads_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--csv", action="store_true", help="print CSV for a spreadsheet (formulas neutralised)")
+    p.add_argument("--xlsx", nargs="?", const="", default=None, metavar="FILE",
+                   help="save the list as an Excel workbook (no FILE: to the Documents folder)")
 
 
 async def _leads(ctx: Context) -> int:
@@ -70,13 +73,13 @@ async def _leads(ctx: Context) -> int:
     if ctx.args.json:
         print(json.dumps([lead.canonical() for lead in page.items], indent=2))
         return 0
-    if ctx.args.csv:
-        from leaselab_desktop.reports.spreadsheet import write_csv
+    if ctx.args.xlsx is not None:
+        return await cli_exports.export_leads(ctx.backend, "xlsx", ctx.args.xlsx)
+    if ctx.args.csv:  # the list's own columns (LEAD_LIST), as the XLSX has them
+        from leaselab_desktop.domain.listing import LeadRows
+        from leaselab_desktop.reports.spreadsheet import lead_list_table, write_csv
 
-        write_csv(sys.stdout, ["id", "first_name", "last_name", "email", "property", "unit", "status",
-                               "ai_score", "ai_label"],
-                  [(lead.id, lead.first_name, lead.last_name, lead.email, lead.property_name, lead.unit_name,
-                    lead.status, lead.ai_score, lead.ai_label) for lead in page.items])
+        write_csv(sys.stdout, *lead_list_table(LeadRows.from_leads(page.items)))
         return 0
     print(f"{'ID':<22} {'NAME':<24} {'PROPERTY / UNIT':<28} {'STATUS':<20} {'SCORE':>5} LABEL")
     for lead in page.items:
@@ -283,6 +286,8 @@ COMMANDS: dict[str, Command] = {
     "leads": Command("list the site's leads", _leads_args, _leads),
     "evaluate": Command("evaluate one lead and show each step (follows the lead's unfinished run if it has one)",
                         _evaluate_args, _evaluate),
+    "compare": Command("compare 2 to 4 applicants for the same unit side by side (--pdf to save it)",
+                       cli_exports.compare_args, lambda ctx: cli_exports.compare(ctx.backend, ctx.args)),
     "runs": Command("list unfinished and recent evaluation runs", _runs_args, _runs),
     "follow": Command("follow a run to its end (an interrupted run continues here)", _run_args, _follow),
     "terminate": Command("stop a run", _run_args, _terminate),

@@ -153,3 +153,50 @@ def find_entry(folder: Path, name: str) -> Path | None:
     except OSError:
         return None
     return hits[0] if len(hits) == 1 else None
+
+
+def documents_dir(
+    platform: str | None = None, *, known: str | PurePath | None = None,
+    home: Path | None = None, exists: Callable[[Path], bool] | None = None,
+) -> Path:  # fmt: skip
+    """Where an export is offered first: the user's Documents folder.
+
+    ``known``: the folder the GUI's toolkit reports (QStandardPaths), used when it exists; otherwise
+    platformdirs' answer for this OS (XDG ``user-dirs.dirs`` on Linux, the known folder on Windows).
+    A machine without a Documents folder (a server, a fresh account, a redirected profile that is
+    offline) falls back to the home folder, never to the working directory of the process."""
+    is_dir = exists or (lambda p: p.is_dir())
+    home_dir = home if home is not None else Path.home()
+    candidates: list[Path] = []
+    if known:
+        candidates.append(Path(known))
+    if platform is None or family(platform) == family():
+        import platformdirs
+
+        candidates.append(Path(platformdirs.user_documents_dir()))
+    candidates.append(home_dir / "Documents")
+    for folder in candidates:
+        if folder.is_absolute() and is_dir(folder):
+            return folder
+    return home_dir
+
+
+def show_in_folder_command(path: Path | str, platform: str | None = None) -> list[str]:
+    """The command that shows ``path`` selected in the OS's file manager (Linux file managers have
+    no common "select" argument: the folder holding it is opened instead)."""
+    target = Path(path)
+    fam = family(platform)
+    if fam == "windows":
+        return ["explorer", f"/select,{long_path(target, platform)}"]
+    if fam == "macos":
+        return ["open", "-R", str(target)]
+    return ["xdg-open", str(target.parent)]
+
+
+def show_in_folder(path: Path | str, platform: str | None = None, runner: Runner | None = None) -> None:
+    """Shows a saved file in Explorer / Finder / the desktop's file manager. Raises
+    FileNotFoundError when the file is gone, OSError when there is no file manager to ask."""
+    target = Path(path)
+    if not Path(long_path(target, platform)).exists():
+        raise FileNotFoundError(f"{target} does not exist")
+    (runner or _spawn)(show_in_folder_command(target, platform))

@@ -3,16 +3,27 @@
 An applicant controls their name, email and message. A cell beginning with ``= + - @`` (or a tab or
 carriage return, which some spreadsheets skip before looking) is run as a formula when the CSV is
 opened (CSV/formula injection). Such text gets a leading apostrophe, which spreadsheets show as
-text and do not display. Numbers are written as numbers and left alone.
+text and do not display. Numbers are written as numbers and left alone. The
+same list goes to XLSX (``write_xlsx``), where such text is stored as a text cell instead.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO
 
+from leaselab_desktop.domain.listing import LeadRows, shown_columns
+from leaselab_desktop.reports.decision import words
+
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# What XML 1.0 cannot hold (openpyxl refuses it): control characters other than tab, LF and CR.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -27,3 +38,86 @@ def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence[objec
     writer.writerow([spreadsheet_safe(h) for h in header])
     for row in rows:
         writer.writerow(["" if v is None else spreadsheet_safe(v) for v in row])
+
+
+def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]], *, sheet: str = "Leads") -> Path:
+    """An XLSX workbook (openpyxl, streamed: 100,000 rows in bounded memory), written atomically.
+
+    Text is always a text cell, never a formula: openpyxl would store a string starting with "=" as
+    a formula, so each such cell is forced back to text and given Excel's "quote prefix" style (shown
+    as typed, kept as text when edited). Numbers and dates stay numbers and dates."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet[:31] or "Sheet1")
+    bold = Font(bold=True)
+
+    def cell(value: object, head: bool = False) -> WriteOnlyCell:
+        if isinstance(value, str):
+            value = _ILLEGAL.sub("", value)
+        elif isinstance(value, datetime):
+            value = value.replace(tzinfo=None)  # Excel has no time zones: the column title says UTC
+        c = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"  # text, even when it starts with "="
+            c.quotePrefix = value.startswith(_TRIGGERS)
+        if head:
+            c.font = bold
+        return c
+
+    ws.append([cell(h, head=True) for h in header])
+    for row in rows:
+        ws.append([cell(v) for v in row])
+    return _atomic(Path(path), ".xlsx", book.save)
+
+
+def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
+    """``write_csv`` to a file, UTF-8 with a BOM (Excel then reads the accents right), atomically."""
+
+    def save(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+            write_csv(fh, header, rows)
+
+    return _atomic(Path(path), ".csv", save)
+
+
+def _atomic(path: Path, suffix: str, save: Callable[[str], None]) -> Path:
+    """Write through a temp file beside ``path`` and rename: a failed export leaves no half file."""
+    if path.suffix.lower() != suffix:
+        path = path.with_name(path.name + suffix)
+    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+# -- the lead list, as the list shows it ---------------------------------------------------------
+# LEAD_LIST's shown columns, with the lead id and the email first (what an agent needs to find the
+# lead again), in the list's words; "Updated" is a date in UTC.
+def lead_list_table(rows: LeadRows) -> tuple[list[str], list[list[object]]]:
+    shown = {s.key: (s, name) for s, name in shown_columns(rows.fields)}
+    fields = [("Lead id", "ids", "text"), ("Name", shown["name"][1], "text"), ("Email", "emails", "text")]
+    fields += [(s.title + (" (UTC)" if s.format == "time" else ""), name, s.format)
+               for key, (s, name) in shown.items() if key != "name"]
+    header = [title for title, _, _ in fields]
+    columns = [(rows.values[name], fmt) for _, name, fmt in fields]
+    table = [[_value(col[i], fmt) for col, fmt in columns] for i in range(len(rows))]
+    return header, table
+
+
+def _value(value: object, fmt: str) -> object:
+    if value is None or value == "":
+        return None
+    if fmt == "status" and isinstance(value, str):
+        text = words(value)  # the list's wording: 'AI evaluated'
+        return "AI" + text[2:] if text.startswith("Ai ") else text
+    if fmt == "time" and isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC).replace(tzinfo=None, microsecond=0)
+    return value
