@@ -50,27 +50,30 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet[:31] or "Sheet1")
-    bold = Font(bold=True)
+    def save(tmp: str) -> None:  # built once the temp file exists: a bad folder fails before any work
+        book = Workbook(write_only=True)
+        ws = book.create_sheet(sheet[:31] or "Sheet1")
+        bold = Font(bold=True)
 
-    def cell(value: object, head: bool = False) -> WriteOnlyCell:
-        if isinstance(value, str):
-            value = _ILLEGAL.sub("", value)
-        elif isinstance(value, datetime):
-            value = value.replace(tzinfo=None)  # Excel has no time zones: the column title says UTC
-        c = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str):
-            c.data_type = "s"  # text, even when it starts with "="
-            c.quotePrefix = value.startswith(_TRIGGERS)
-        if head:
-            c.font = bold
-        return c
+        def cell(value: object, head: bool = False) -> WriteOnlyCell:
+            if isinstance(value, str):
+                value = _ILLEGAL.sub("", value)
+            elif isinstance(value, datetime):
+                value = value.replace(tzinfo=None)  # Excel has no time zones: the column title says UTC
+            c = WriteOnlyCell(ws, value=value)
+            if isinstance(value, str):
+                c.data_type = "s"  # text, even when it starts with "="
+                c.quotePrefix = value.startswith(_TRIGGERS)
+            if head:
+                c.font = bold
+            return c
 
-    ws.append([cell(h, head=True) for h in header])
-    for row in rows:
-        ws.append([cell(v) for v in row])
-    return _atomic(Path(path), ".xlsx", book.save)
+        ws.append([cell(h, head=True) for h in header])
+        for row in rows:
+            ws.append([cell(v) for v in row])
+        book.save(tmp)
+
+    return _atomic(Path(path), ".xlsx", save)
 
 
 def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:

@@ -148,11 +148,12 @@ async def test_exported_csv_neutralises_formulas(tmp_path: Path) -> None:
                                    str(data_dir), "leads", "--csv"], capture_output=True, text=True, timeout=120,
                                    env=subprocess_env(tmp_path / "keys.json"))
     assert proc.returncode == 0, proc.stderr
-    exported = {r["last_name"] + r["email"]: r["first_name"] for r in csv.DictReader(io.StringIO(proc.stdout))}
+    # the list's columns (LEAD_LIST): "Name" is first and last name, as the list shows it
+    exported = {r["Email"]: r["Name"] for r in csv.DictReader(io.StringIO(proc.stdout))}
     for i, name in enumerate(evil):
-        cell = exported[f"Doee{i}@example.com"]
-        assert cell == "'" + name  # the apostrophe: text, not a formula
-    assert exported["Doee0@example.com"] != evil[0]
+        cell = exported[f"e{i}@example.com"]
+        assert cell == "'" + name + " Doe"  # the apostrophe: text, not a formula
+    assert exported["e0@example.com"] != evil[0] + " Doe"
 
 
 def test_spreadsheet_safe() -> None:
