@@ -69,7 +69,7 @@ def test_rows_say_what_differs_by_how_much_and_why() -> None:
 
 
 def test_an_applicant_without_an_evaluation_is_compared_on_the_application() -> None:
-    a, b = _pair()
+    a, _ = _pair()
     c = compare_applicants([a, Applicant(_lead(3, "Noah"))])
     rows = {r.code: r for r in c.rows}
     assert rows["decision"].cells[1] == "Not evaluated"
@@ -93,7 +93,7 @@ def test_selections_that_cannot_be_compared_are_refused_with_a_reason(
 
 
 def test_mixed_units_raise() -> None:
-    a, b = _pair()
+    a, _ = _pair()
     with pytest.raises(SelectionProblem, match="different units"):
         compare_applicants([a, Applicant(_lead(9, "Zed", unit="u_905"))])
 
