@@ -14,6 +14,7 @@ from typing import Any
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.data_folder import NoSecureKeyring
 from leaselab_desktop.config import Paths, Settings
+from leaselab_desktop.gui.compare.entry import install as install_compare
 from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
 from leaselab_desktop.gui.lead_list.view import LeadListPanel
 from leaselab_desktop.gui.notify import Notifier
@@ -141,6 +142,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.lead_list.loaded.connect(self.leads_loaded)
         self.lead_list.load_failed.connect(lambda _e: self.monitor.check_soon())
         self._connect_workspace()
+        self.compare = install_compare(self)  # Compare applicants, Export lead list, Open after export
         self.resize(1440, 900)
 
     # -- actions ---------------------------------------------------------------------------------

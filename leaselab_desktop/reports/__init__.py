@@ -1,9 +1,5 @@
-"""Qt-free reports (compliance report PDF)."""
+"""Qt-free reports: the compliance report and the applicant comparison (PDF, reportlab), the
+comparison's data (``comparison``) and the lead list for spreadsheets (``spreadsheet``).
 
-from leaselab_desktop.reports.compliance import (
-    NO_PROTECTED_CHARACTERISTICS,
-    build_compliance_report,
-    write_compliance_report,
-)
-
-__all__ = ["NO_PROTECTED_CHARACTERISTICS", "build_compliance_report", "write_compliance_report"]
+Nothing is imported here: reportlab loads only with a module that draws a PDF, so the console can
+use ``comparison`` without paying for it at start-up."""

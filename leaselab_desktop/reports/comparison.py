@@ -182,19 +182,19 @@ def _factor_row(code: str, factors: list[Factor | None], apps: Sequence[Applican
     cells = tuple(NOT_SCORED if f is None else f"{f.points:g} / {f.max_points:g}" for f in factors)
     scored = [(f, a) for f, a in zip(factors, apps, strict=True) if f is not None]
     missing = [a.name for f, a in zip(factors, apps, strict=True) if f is None]
-    if missing:
-        return Row("factor", code, title, cells, True, explanation=(
-            f"{_join(missing)} {_was(missing)} not scored on {title.lower()} (no evaluation yet, or a policy "
-            "without this factor), so that factor cannot be compared."))
+    unscored = (f"{_join(missing)} {_was(missing)} not scored on {title.lower()} (no evaluation yet, or a policy "
+                "without this factor), so that factor cannot be compared for them") if missing else ""
+    if len(scored) < 2:
+        return Row("factor", code, title, cells, True, explanation=unscored + ".")
     hi, lo = max(scored, key=lambda s: s[0].points), min(scored, key=lambda s: s[0].points)
     spread = hi[0].points - lo[0].points
     if not spread:
-        return Row("factor", code, title, cells, False, 0.0)
+        return Row("factor", code, title, cells, bool(missing), 0.0, unscored + "." if missing else "")
     reason = _first_sentence(lo[0].explanation)
     why = f": for {lo[1].name} the evaluation recorded “{reason}”" if reason else ""
     text = (f"{hi[1].name} gets {spread:g} more points than {lo[1].name} for {title.lower()} "
-            f"({hi[0].points:g} against {lo[0].points:g} of {lo[0].max_points:g}){why}.")
-    return Row("factor", code, title, cells, True, spread, text)
+            f"({hi[0].points:g} against {lo[0].points:g} of {lo[0].max_points:g}){why}")
+    return Row("factor", code, title, cells, True, spread, text + (f"; {unscored}." if missing else "."))
 
 
 # -- signals ------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.domain.models import Evaluation, Lead, Override
 from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.gui.exports import default_folder
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
 from leaselab_desktop.gui.qt import Signal as QtSignal
 from leaselab_desktop.gui.tasks import TaskRunner
@@ -284,9 +285,7 @@ class ResultCard(QtWidgets.QFrame):
         dlg.setAcceptMode(QtWidgets.QFileDialog.AcceptMode.AcceptSave)
         dlg.setNameFilter("PDF documents (*.pdf)")
         dlg.setDefaultSuffix("pdf")
-        docs = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.DocumentsLocation)
-        if docs:
-            dlg.setDirectory(docs)
+        dlg.setDirectory(str(default_folder()))  # Documents (else home), never the working directory
         dlg.selectFile(self.default_report_name())
         dlg.fileSelected.connect(
             lambda name: self._tasks.spawn(self.export_to(Path(name)), what="export the compliance report")
