@@ -78,6 +78,7 @@ class SavedDialog(QtWidgets.QDialog):
         lay.addWidget(self.where)
         lay.addWidget(buttons)
         self.open_button.setDefault(True)
+        self.setMinimumWidth(440)
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
 
     def _run(self, act: Opener) -> None:

@@ -129,6 +129,7 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     await settle()
 
     written += await _workspace_states(window, out_dir)
+    written += await _compare_states(window, out_dir)
     written += await _dark_variant(window, out_dir)
     # the light window once more, now that the workspace states have evaluated some leads
     window.notifier.toast.hide()
@@ -190,3 +191,10 @@ async def _workspace_states(window: MainWindow, out_dir: Path) -> list[Path]:
     if asyncio.iscoroutine(result):
         result = await result
     return [Path(p) for p in (result or [])]
+
+
+async def _compare_states(window: MainWindow, out_dir: Path) -> list[Path]:
+    """Compare applicants (the window at two sizes, a refusal, Open / Show in folder after export)."""
+    from leaselab_desktop.gui.compare.screenshots import render_compare_states
+
+    return await render_compare_states(window, out_dir)

@@ -74,8 +74,11 @@ class Comparison:
         return tuple(r for r in self.rows if r.differs)
 
 
-def selection_problem(names: Sequence[str], unit_ids: Sequence[str | None]) -> str | None:
-    """None when these leads can be compared; otherwise what is wrong and what to do."""
+def selection_problem(
+    names: Sequence[str], unit_ids: Sequence[str | None], places: Sequence[str] = (),
+) -> str | None:  # fmt: skip
+    """None when these leads can be compared; otherwise what is wrong and what to do (``places``:
+    each lead's "property · unit", to name the units that were mixed)."""
     n = len(names)
     if n < MIN_APPLICANTS:
         return "Select at least two applicants for the same unit to compare them."
@@ -85,14 +88,17 @@ def selection_problem(names: Sequence[str], unit_ids: Sequence[str | None]) -> s
     if missing:
         return f"{_join(missing)} applied for no particular unit, so there is nothing to compare them on."
     if len(set(unit_ids)) > 1:
-        return ("These applicants applied for different units. Compare applicants for one unit: select "
-                "only leads with the same property and unit.")
+        which = f" ({_join(sorted(set(places)))})" if places and len(set(places)) > 1 else ""
+        return (f"These applicants applied for different units{which}. Compare applicants for one unit: "
+                "select only leads with the same property and unit.")
     return None
 
 
 def compare_applicants(applicants: Sequence[Applicant]) -> Comparison:
     """Raises ``SelectionProblem`` for fewer than two, more than four, or mixed units."""
-    problem = selection_problem([a.name for a in applicants], [a.lead.unit_id for a in applicants])
+    places = [place_text(a.lead.property_name or a.lead.property_id or "", a.lead.unit_name or a.lead.unit_id or "")
+              for a in applicants]
+    problem = selection_problem([a.name for a in applicants], [a.lead.unit_id for a in applicants], places)
     if problem:
         raise SelectionProblem(problem)
     rows = [*_summary_rows(applicants), *_factor_rows(applicants), *_signal_rows(applicants)]
@@ -139,7 +145,7 @@ def _label_row(apps: Sequence[Applicant]) -> Row:
     text = ""
     if differs:
         text = "The labels differ: " + ", ".join(f"{a.name} {c}" for a, c in zip(apps, cells, strict=True)) + \
-               " (A is the strongest, D the weakest)."
+               " (A is the strongest)."
     return Row("summary", "label", "Label", cells, differs, explanation=text)
 
 

@@ -153,7 +153,7 @@ async def test_mixed_units_are_refused_with_a_clear_message(shell: Shell, until:
     _select(w, "lead_1", "lead_2")
     w.compare.compare_action.trigger()
     box = await until(lambda: w.compare.notice)
-    assert "different units" in box.text() and box.accessibleName()
+    assert "different units (Harbour View · H1 and Maple Court · 1A)" in box.text() and box.accessibleName()
     assert not w.compare.dialogs
     box.close()
 

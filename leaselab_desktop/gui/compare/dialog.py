@@ -50,7 +50,7 @@ class CompareDialog(QtWidgets.QDialog):
         self.table.setAccessibleName("Applicants side by side")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)  # a long decision wraps in its row rather than hiding the others
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -62,6 +62,7 @@ class CompareDialog(QtWidgets.QDialog):
         self.why.setObjectName("compareWhy")
         self.why.setAccessibleName("The differences, explained")
         self.why.setWordWrap(True)
+        self.why.setSpacing(3)
         self.why.setVerticalScrollMode(QtWidgets.QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.export_button = QtWidgets.QPushButton("Export PDF…", self)
         self.export_button.setObjectName("compareExportButton")
@@ -128,9 +129,10 @@ class CompareDialog(QtWidgets.QDialog):
                              f"{len(diffs)} difference{'s' if len(diffs) != 1 else ''}")
         self.model.set_comparison(comparison)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
-        self.table.resizeColumnToContents(0)
-        self._fit_columns()
+        header.setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+        for col in range(1, n + 1):  # the applicants share the rest of the width equally
+            header.setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
         self.why.clear()
         for row in diffs:
             item = QtWidgets.QListWidgetItem(f"{row.title}: {row.explanation}")
@@ -141,18 +143,10 @@ class CompareDialog(QtWidgets.QDialog):
             self.why.addItem("The applicants do not differ on anything the evaluations scored.")
         self.export_button.setEnabled(True)
 
-    def _fit_columns(self) -> None:
-        """Applicants share the width left by the first column; each gets at least its content."""
-        if self.comparison is None:
-            return
-        n = len(self.comparison.applicants)
-        room = self.table.viewport().width() - self.table.columnWidth(0)
-        for col in range(1, n + 1):
-            self.table.setColumnWidth(col, max(self.table.sizeHintForColumn(col), room // n))
-
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        self._fit_columns()
+        if self.comparison is not None:  # wrapped cells need taller rows when the window narrows
+            self.table.resizeRowsToContents()
 
     def _row_changed(self, current: QtCore.QModelIndex, _previous: QtCore.QModelIndex) -> None:
         """Selecting a differing row selects its sentence below (and scrolls it into view)."""

@@ -84,7 +84,9 @@ class CompareEntry(QtCore.QObject):
             store = self.window.lead_list.model.store
             rows = [store.row_of(i) for i in ids]
             names = [store.names[r] if r is not None else i for r, i in zip(rows, ids, strict=True)]
-            problem = selection_problem(names, [store.values["unit_ids"][r] if r is not None else None for r in rows])
+            known = [r for r in rows if r is not None]
+            problem = selection_problem(names, [store.values["unit_ids"][r] if r is not None else None for r in rows],
+                                        [store.values["places"][r] for r in known])
             if problem:
                 self._refuse(problem)
                 return None

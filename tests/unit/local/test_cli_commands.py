@@ -21,7 +21,7 @@ def test_every_command_takes_a_profile() -> None:
     for name in COMMANDS:
         extra = {"evaluate": ["lead_x"], "follow": ["run_x"], "terminate": ["run_x"], "retry": ["run_x"],
                  "import": ["folder"], "delete-applicant-data": ["lead_x", "--reason", "r"],
-                 "backup": ["folder"], "restore": ["folder"]}.get(name, [])
+                 "backup": ["folder"], "restore": ["folder"], "compare": ["lead_x", "lead_y"]}.get(name, [])
         assert parser.parse_args([name, *extra, "--profile", "p"]).profile == "p"
         assert parser.parse_args(["--profile", "q", name, *extra]).profile == "q"
 
