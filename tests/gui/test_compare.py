@@ -232,3 +232,17 @@ def test_saved_dialog_says_why_when_opening_fails(qtbot: Any, tmp_path: Path) ->
 def test_default_folder_is_never_the_working_directory(qtbot: Any) -> None:
     folder = exports.default_folder()
     assert folder.is_absolute() and folder.is_dir()
+
+
+async def test_screenshots_of_the_comparison(shell: Shell, tmp_path: Path) -> None:
+    from leaselab_desktop.gui.compare.screenshots import render_compare_states
+
+    shots = await render_compare_states(shell.window, tmp_path)
+    assert [p.name for p in shots] == ["20-compare-mixed-units.png", "21-compare-1600x1000.png",
+                                       "22-compare-1024x700.png", "23-export-saved-open.png"]
+    from leaselab_desktop.gui.qt import QtGui
+
+    big, small = (QtGui.QImage(str(p)) for p in shots[1:3])
+    assert (big.width(), big.height()) == (1600, 1000) and (small.width(), small.height()) == (1024, 700)
+    assert shell.fake.evaluations.get("lead_10")  # the unevaluated applicant was evaluated for real
+    assert not shell.window.compare.dialogs
