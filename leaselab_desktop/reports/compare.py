@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import unescape
 
+from reportlab.lib.pagesizes import letter  # the running header is placed for letter pages
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
@@ -70,7 +71,7 @@ def build_comparison_pdf(
     when = generated_at or datetime.now(UTC)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, leftMargin=0.8 * inch, rightMargin=0.8 * inch, topMargin=0.9 * inch, bottomMargin=0.7 * inch,
+        buf, pagesize=letter, leftMargin=0.8 * inch, rightMargin=0.8 * inch, topMargin=0.7 * inch, bottomMargin=0.7 * inch,
         title=f"Applicant comparison — {comparison.unit}", author="LeaseLab Desktop",
         subject=", ".join(comparison.names),
     )  # fmt: skip

@@ -246,3 +246,15 @@ async def test_screenshots_of_the_comparison(shell: Shell, tmp_path: Path) -> No
     assert (big.width(), big.height()) == (1600, 1000) and (small.width(), small.height()) == (1024, 700)
     assert shell.fake.evaluations.get("lead_10")  # the unevaluated applicant was evaluated for real
     assert not shell.window.compare.dialogs
+
+
+async def test_a_compliance_report_export_offers_open_and_show_in_folder(shell: Shell, tmp_path: Path) -> None:
+    card = shell.window.workspace.findChild(QtWidgets.QWidget, "resultCard")
+    assert card is not None
+    report = tmp_path / "compliance-ada.pdf"
+    report.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    card.exported.emit(report)
+    saved = shell.window.compare.saved
+    assert saved is not None and saved.isVisible() and saved.windowTitle() == "Compliance report saved"
+    assert saved.path == report and str(tmp_path) in saved.where.text()
+    saved.close()

@@ -107,6 +107,8 @@ def test_pdf_has_header_page_numbers_names_and_explanations(tmp_path: Path) -> N
     for needle in ("Applicant comparison", "Daniel Lee", "Emma Lee", "Approve (overridden)", "Income verification",
                    "Editing software", "The differences, explained", "12 more points", "agent@leaselab.local"):
         assert needle in text, needle
+    # letter, as the running header is placed (an A4 page would put it over the title)
+    assert all((float(p.mediabox.width), float(p.mediabox.height)) == (612, 792) for p in reader.pages)
     for n, page in enumerate(pages, 1):
         assert "Applicant comparison · Square One Towers · 1708 · 2026-12-02" in page
         assert f"Page {n} of {len(pages)}" in page
