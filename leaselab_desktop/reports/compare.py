@@ -71,7 +71,8 @@ def build_comparison_pdf(
     when = generated_at or datetime.now(UTC)
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
-        buf, pagesize=letter, leftMargin=0.8 * inch, rightMargin=0.8 * inch, topMargin=0.7 * inch, bottomMargin=0.7 * inch,
+        buf, pagesize=letter, leftMargin=0.8 * inch, rightMargin=0.8 * inch,
+        topMargin=0.7 * inch, bottomMargin=0.7 * inch,
         title=f"Applicant comparison — {comparison.unit}", author="LeaseLab Desktop",
         subject=", ".join(comparison.names),
     )  # fmt: skip

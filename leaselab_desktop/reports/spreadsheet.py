@@ -15,6 +15,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO
 
@@ -49,6 +50,7 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     def save(tmp: str) -> None:  # built once the temp file exists: a bad folder fails before any work
         book = Workbook(write_only=True)
@@ -68,8 +70,14 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
                 c.font = bold
             return c
 
+        rest = iter(rows)
+        first = list(islice(rest, 200))  # the columns fit the titles and the first rows' text
+        for i, title in enumerate(header):
+            longest = max([len(str(title)), *(len(str(r[i])) for r in first if i < len(r) and r[i] is not None)])
+            ws.column_dimensions[get_column_letter(i + 1)].width = min(50, longest + 2)
+        ws.freeze_panes = "A2"  # the titles stay in view while scrolling
         ws.append([cell(h, head=True) for h in header])
-        for row in rows:
+        for row in chain(first, rest):
             ws.append([cell(v) for v in row])
         book.save(tmp)
 

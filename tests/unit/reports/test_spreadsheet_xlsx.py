@@ -87,3 +87,12 @@ def test_the_table_has_the_lists_columns(tmp_path: Path) -> None:
     assert xlsx[1][header.index("Updated (UTC)")] == datetime(2026, 11, 25, 20, 35)
     csv_text = write_csv_file(tmp_path / "l.csv", header, table).read_text(encoding="utf-8-sig")
     assert "'=cmd Lee" in csv_text and csv_text.startswith("Lead id,Name,Email")
+
+
+def test_every_row_once_with_fitted_columns_and_frozen_titles(tmp_path: Path) -> None:
+    rows = [[f"lead_{i}", "Marc-André Lévesque" if i == 3 else "Ana", i] for i in range(450)]
+    out = write_xlsx(tmp_path / "many.xlsx", ["Lead id", "Name", "N"], rows)
+    got = _read(out)
+    assert len(got) == 451 and [r[0] for r in got[1:]] == [f"lead_{i}" for i in range(450)]
+    xml = _sheet_xml(out)
+    assert 'state="frozen"' in xml and '<col width="21"' in xml  # "Marc-André Lévesque" + 2
