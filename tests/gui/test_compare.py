@@ -258,3 +258,20 @@ async def test_a_compliance_report_export_offers_open_and_show_in_folder(shell: 
     assert saved is not None and saved.isVisible() and saved.windowTitle() == "Compliance report saved"
     assert saved.path == report and str(tmp_path) in saved.where.text()
     saved.close()
+
+
+def test_the_window_reads_in_order_with_the_keyboard(qtbot: Any, tasks: TaskRunner) -> None:
+    fake = FakeBackend()
+    _seed_unit(fake)
+    dialog = CompareDialog(tasks)
+    qtbot.addWidget(dialog)
+    dialog.show_comparison(comparison_of(fake, "lead_1", "lead_9"))
+    dialog.show()
+    order, w = [], dialog.table
+    for _ in range(4):
+        order.append(w.objectName())
+        w = w.nextInFocusChain()
+        while not (w.focusPolicy() & QtCore.Qt.FocusPolicy.TabFocus) or not w.isVisible():
+            w = w.nextInFocusChain()
+    assert order == ["compareTable", "compareWhy", "compareExportButton", "compareCloseButton"]
+    assert dialog.export_button.isEnabled() and dialog.windowTitle() == "Compare applicants — Maple Court · 1A"
