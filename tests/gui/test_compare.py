@@ -275,3 +275,14 @@ def test_the_window_reads_in_order_with_the_keyboard(qtbot: Any, tasks: TaskRunn
             w = w.nextInFocusChain()
     assert order == ["compareTable", "compareWhy", "compareExportButton", "compareCloseButton"]
     assert dialog.export_button.isEnabled() and dialog.windowTitle() == "Compare applicants — Maple Court · 1A"
+
+
+async def test_a_backend_that_goes_down_is_said_in_the_window(shell: Shell, until: Any) -> None:
+    w = shell.window
+    _select(w, "lead_1", "lead_9")
+    shell.fake.down = True
+    w.compare.compare_action.trigger()
+    dialog = await until(lambda: next(iter(w.compare.dialogs), None))
+    await until(lambda: "could not be loaded" in dialog.heading.text())
+    assert "cannot be reached" in dialog.heading.text() and not dialog.export_button.isEnabled()
+    shell.fake.down = False

@@ -20,6 +20,7 @@ from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.reports.comparison import Comparison, SelectionProblem
 
 Qt = QtCore.Qt
+LOAD_FAILED = "The comparison could not be loaded."
 
 
 class CompareDialog(QtWidgets.QDialog):
@@ -110,14 +111,17 @@ class CompareDialog(QtWidgets.QDialog):
         self.heading.setText(f"Loading {len(lead_ids)} applicants…")
         try:
             comparison = await compare_leads(backend, lead_ids)
-        except (SelectionProblem, BackendError) as exc:
+        except SelectionProblem as exc:
             self.show_problem(str(exc))
+            return None
+        except BackendError as exc:
+            self.show_problem(str(exc), LOAD_FAILED)
             return None
         self.show_comparison(comparison)
         return comparison
 
-    def show_problem(self, text: str) -> None:
-        self.heading.setText(f"<b>These applicants cannot be compared.</b> {escape(text)}")
+    def show_problem(self, text: str, title: str = "These applicants cannot be compared.") -> None:
+        self.heading.setText(f"<b>{escape(title)}</b> {escape(text)}")
         self.export_button.setEnabled(False)
 
     def show_comparison(self, comparison: Comparison) -> None:

@@ -77,7 +77,10 @@ class CompareEntry(QtCore.QObject):
     def compare_selected(self) -> QtWidgets.QDialog | None:
         ids = self.window.lead_list.selected_ids()
         backend = self.window.backend
-        if backend is None or not ids:
+        if backend is None:
+            self._refuse("No profile is open, so there are no applicants to compare yet. Open one in Settings.")
+            return None
+        if not ids:
             self._refuse("Select two to four applicants for the same unit in the lead list first.")
             return None
         if len(ids) > 1:
@@ -96,9 +99,14 @@ class CompareEntry(QtCore.QObject):
 
     async def _load(self, dialog: CompareDialog, backend: Backend, ids: list[str]) -> None:
         from leaselab_desktop.application.compare import unit_neighbours
+        from leaselab_desktop.backends.errors import BackendError
 
         if len(ids) == 1:
-            ids = await unit_neighbours(backend, ids[0], MAX_APPLICANTS)
+            try:
+                ids = await unit_neighbours(backend, ids[0], MAX_APPLICANTS)
+            except BackendError as exc:  # offline, the lead deleted meanwhile: said in the window
+                dialog.show_problem(str(exc), "The comparison could not be loaded.")
+                return
             if len(ids) < 2:
                 dialog.show_problem("No other active applicant has applied for this lead's unit.")
                 return
