@@ -118,6 +118,8 @@ async def test_compare_two_selected_then_export_pdf_and_open_it(
     action = w.compare.compare_action
     assert action.isEnabled() and action.shortcut().toString() == "Ctrl+Shift+C"
     assert action in w.lead_list.table.actions()  # the lead table's context menu
+    detail = w.workspace.findChild(QtWidgets.QWidget, "leadDetail")
+    assert action in detail.actions()  # and the lead detail's, in the workspace
     action.trigger()
     dialog = await until(lambda: next(iter(w.compare.dialogs), None))
     assert isinstance(dialog, CompareDialog)

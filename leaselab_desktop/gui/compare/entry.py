@@ -1,5 +1,5 @@
 """Where the comparison and the exports are reached from the main window: Evaluation → Compare
-applicants (Ctrl+Shift+C; also on the lead table's context menu), File → Export lead list (Ctrl+E),
+applicants (Ctrl+Shift+C; also on the context menu of a lead's row and of its detail), File → Export lead list (Ctrl+E),
 and Open / Show in folder after any export. One ``install`` call: the main window stays as it is.
 
 The dialog and reportlab are imported on first use, not at start-up (the 100k-lead RSS budget)."""
@@ -56,10 +56,14 @@ class CompareEntry(QtCore.QObject):
             before = next((a for a in file_menu.actions() if a.objectName() == "settingsAction"), None)
             file_menu.insertAction(before, self.export_action)
             file_menu.insertSeparator(before)
-        table = self.window.lead_list.table
-        if table.contextMenuPolicy() == QtCore.Qt.ContextMenuPolicy.DefaultContextMenu:
-            table.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.ActionsContextMenu)
-        table.addAction(self.compare_action)
+        # the lead's context: right-click on its row, or on its detail in the workspace
+        detail = self.window.workspace.findChild(QtWidgets.QWidget, "leadDetail")
+        for widget in (self.window.lead_list.table, detail):
+            if widget is None:
+                continue
+            if widget.contextMenuPolicy() == QtCore.Qt.ContextMenuPolicy.DefaultContextMenu:
+                widget.setContextMenuPolicy(QtCore.Qt.ContextMenuPolicy.ActionsContextMenu)
+            widget.addAction(self.compare_action)
         self.window.lead_list.selection_changed.connect(self._selection_changed)
         self._selection_changed(self.window.lead_list.selected_ids())
         card = self.window.workspace.findChild(QtWidgets.QWidget, "resultCard")
