@@ -53,6 +53,7 @@ class CompareDialog(QtWidgets.QDialog):
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)  # a long decision wraps in its row rather than hiding the others
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setMinimumSectionSize(26)  # air between the rows when they fit
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
