@@ -80,7 +80,7 @@ export async function pdfWords(bytes: Uint8Array): Promise<PdfWords | null> {
   try {
     // A copy: pdf.js transfers (detaches) the buffer it is given.
     pdf = await getDocumentProxy(bytes.slice(), {
-      isEvalSupported: false, useSystemFonts: false, stopAtErrors: false, disableFontFace: true, verbosity: 0,
+      useSystemFonts: false, stopAtErrors: false, disableFontFace: true, verbosity: 0,
     });
   } catch {
     return null;
