@@ -61,6 +61,51 @@ export function runWords(item: TextItem, page: number, pageHeight: number): Word
   return out;
 }
 
+const OVERLAP = 0.4; // two words sharing this much of the narrower one's width: one drawn over the other
+const BAND = 3; // tops within this many points share a row (an editor's figure is rarely on the same baseline)
+
+/**
+ * The words (in content-stream order) that a word drawn later covers, as on the rendered page: an
+ * editor's new figure over a whited-out one hides the old one (same rule as pdf_words.py's
+ * `overdrawn`, per word instead of per glyph). `runs[i]` is word i's text run: every earlier word
+ * of the row under a covering run's span is hidden too (the whited-out rest of the old figure;
+ * pdf.js gives no glyph boxes, so a short old word may miss the new one's).
+ */
+export function overdrawn(words: Word[], runs: number[] = words.map((_, i) => i)): Set<number> {
+  const order = words.map((w, i) => [i, w] as const).sort((a, b) => a[1].top - b[1].top);
+  const rows: (readonly [number, Word])[][] = [];
+  for (const item of order) {
+    const row = rows[rows.length - 1];
+    if (row && item[1].top - row[0][1].top <= BAND) row.push(item);
+    else rows.push([item]);
+  }
+  const hidden = new Set<number>();
+  for (const row of rows) {
+    row.sort((a, b) => a[1].x0 - b[1].x0);
+    const over = new Set<number>();
+    row.forEach(([i, w], k) => {
+      for (const [j, o] of row.slice(k + 1)) {
+        if (o.x0 >= w.x1) break;
+        const width = Math.max(Math.min(w.x1 - w.x0, o.x1 - o.x0), 0.1);
+        if ((Math.min(w.x1, o.x1) - Math.max(w.x0, o.x0)) / width >= OVERLAP) {
+          hidden.add(Math.min(i, j));
+          over.add(Math.max(i, j));
+        }
+      }
+    });
+    for (const top of over) {
+      const run = row.filter(([i]) => runs[i] === runs[top]);
+      const [x0, x1] = [Math.min(...run.map(([, w]) => w.x0)), Math.max(...run.map(([, w]) => w.x1))];
+      const first = Math.min(...run.map(([i]) => i));
+      for (const [i, w] of row) {
+        const centre = (w.x0 + w.x1) / 2;
+        if (i < first && centre >= x0 - 0.5 && centre <= x1 + 0.5) hidden.add(i);
+      }
+    }
+  }
+  return hidden;
+}
+
 /** Words touching each other within a hair are one word (pdf.js may split a run at a kern). */
 function joinTouching(words: Word[]): Word[] {
   const out: Word[] = [];
@@ -94,15 +139,20 @@ export async function pdfWords(bytes: Uint8Array): Promise<PdfWords | null> {
       const content = await page.getTextContent();
       const styles = content.styles as Record<string, { fontFamily?: string }>;
       const words: Word[] = [];
-      for (const raw of content.items) {
+      const runs: number[] = [];
+      for (const [r, raw] of content.items.entries()) {
         if (!("str" in raw)) continue;
         const item = raw as TextItem;
-        words.push(...runWords(item, n - 1, view.height));
+        for (const w of runWords(item, n - 1, view.height)) {
+          words.push(w);
+          runs.push(r);
+        }
         if (item.str.trim() && out.runs.length < 4000) {
           out.runs.push([item.str.trim().slice(0, 80), item.fontName ? String(styles[item.fontName]?.fontFamily ?? item.fontName) : ""]);
         }
       }
-      const joined = joinTouching(words);
+      const hidden = overdrawn(words, runs);
+      const joined = joinTouching(words.filter((_, i) => !hidden.has(i)));
       total += joined.length;
       out.pages.push({ page: n - 1, width: view.width, height: view.height, words: joined });
       page.cleanup();
