@@ -102,7 +102,7 @@ describe("independent corpus through the worker's document reading", () => {
         if (raised.length) caught++;
       }
     }
-    const gaps = new Set(knownGaps.gaps);
+    const gaps = new Set<string>(knownGaps.gaps as string[]);
     const fresh = misses.filter((m) => !gaps.has(m));
     const stale = [...gaps].filter((g) => !misses.includes(g));
     console.log(
