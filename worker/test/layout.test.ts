@@ -14,6 +14,7 @@ import { splitLabel } from "../src/documents/layout/pairing";
 import { readPaystub } from "../src/documents/layout/paystub";
 import { compact, dateOrder, findAmounts, findDates } from "../src/documents/layout/text";
 import { LABELS, STOPS } from "../src/documents/layout/vocab";
+import { changeKind, earlierRevision, textChanges } from "../src/documents/revisions";
 import { overdrawn, pdfWords, type PageWords, type Word } from "../src/documents/words";
 import { makePdf } from "./pdf-fixture";
 
@@ -85,5 +86,23 @@ describe("PDF words through pdf.js", () => {
     const words = [w("Brut", 40, 60), w("3", 130.5, 134.5), w("287,50", 138, 163), w("4", 125.3, 130), w("437,50", 134.7, 163.2)];
     expect([...overdrawn(words, [0, 1, 1, 2, 2])].sort()).toEqual([1, 2]);
     expect(overdrawn([w("Net", 40, 60), w("Pay", 65, 80)]).size).toBe(0);
+  });
+});
+
+describe("incremental revisions compared as pdf_extract.py does", () => {
+  it("pairs changed lines by label and tells a change from an addition or a signature", () => {
+    const changes = textChanges("Gross Pay 3,091.67\nNet Pay 2,331.43\nEmployee Jane", "Gross Pay 4,191.67\nNet Pay 2,331.43\nEmployee Jane");
+    expect(changes).toEqual(["Gross Pay 3,091.67 → 4,191.67"]);
+    expect(changeKind(changes)).toBe("changed");
+    expect(changeKind(textChanges("A", "A\nNote: paid"))).toBe("added");
+    expect(changeKind(textChanges("A", "A\nDigitally signed by HR"))).toBe("signature");
+    expect(textChanges("same\ntext", "same\ntext")).toEqual([]);
+  });
+  it("cuts the earlier revision after its %%EOF, and has none for a one-revision file", async () => {
+    const two = await makePdf({ lines: ["Net Pay 100.00"], updates: [{ lines: ["Net Pay 900.00"] }] });
+    const earlier = earlierRevision(two);
+    expect(earlier).not.toBeNull();
+    expect(new TextDecoder("latin1").decode(earlier!.subarray(-8))).toMatch(/%%EOF\s*$/);
+    expect(earlierRevision(await makePdf({ lines: ["x"] }))).toBeNull();
   });
 });

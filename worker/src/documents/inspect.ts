@@ -7,6 +7,7 @@ import { md5Hex, sha256Hex } from "../util";
 import { isPdf, latin1, MAX_TEXT_CHARS, readPdf } from "./pdf";
 import { extractFigures, type Figures } from "./figures";
 import { buildLines, layoutText, readDocument } from "./layout";
+import { compareRevisions } from "./revisions";
 import { pdfWords, type PageWords } from "./words";
 
 export const STEP_TEXT_CHARS = 6000;
@@ -155,6 +156,9 @@ export async function inspectDocument(file: FileRow, bytes: Uint8Array | null): 
     base.revisions = Math.max(pdf.revisions, 1);
     base.text = layout.trim() ? layout.slice(0, MAX_TEXT_CHARS) : pdf.text;
     if (words && !pdf.error && base.pages === null) base.pages = words.pageCount;
+    // The earlier revision read the same way as the newest one (the own reader's comparison
+    // stays for files pdf.js gives no words for).
+    if (layout.trim() && base.revisions > 1) await compareRevisions(bytes, layout, base.metadata);
     if (pdf.error) {
       base.error = pdf.error;
       base.error_message = pdf.error === "encrypted"
