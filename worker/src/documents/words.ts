@@ -30,7 +30,7 @@ export interface PdfWords {
   runs: [string, string][];
 }
 
-const MAX_PAGES = 20;
+const MAX_PAGES = 50; // as the desktop app (Limits.max_pdf_pages)
 const MAX_WORDS = 20_000;
 const DESCENT = 0.2; // share of the font size below the baseline (pdfplumber's boxes include it)
 
