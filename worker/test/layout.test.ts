@@ -14,6 +14,8 @@ import { splitLabel } from "../src/documents/layout/pairing";
 import { readPaystub } from "../src/documents/layout/paystub";
 import { compact, dateOrder, findAmounts, findDates } from "../src/documents/layout/text";
 import { LABELS, STOPS } from "../src/documents/layout/vocab";
+import { inspectDocument } from "../src/documents/inspect";
+import { detectSignals } from "../src/documents/signals";
 import { changeKind, earlierRevision, textChanges } from "../src/documents/revisions";
 import { overdrawn, pdfWords, type PageWords, type Word } from "../src/documents/words";
 import { makePdf } from "./pdf-fixture";
@@ -104,5 +106,31 @@ describe("incremental revisions compared as pdf_extract.py does", () => {
     expect(earlier).not.toBeNull();
     expect(new TextDecoder("latin1").decode(earlier!.subarray(-8))).toMatch(/%%EOF\s*$/);
     expect(earlierRevision(await makePdf({ lines: ["x"] }))).toBeNull();
+  });
+});
+
+describe("revisions and metadata through inspectDocument", () => {
+  const row = (name: string) => ({ id: name, file_name: name, file_type: "paystub", r2_key: name, sha256: "", mime_type: null });
+  const lines = ["Pay Stub", "Employer: Acme Ltd", "Gross Pay: $4,200.00", "Net Pay: $3,300.00"];
+  it("an amount rewritten in an incremental update: high, with the changed line; the newest Info wins", async () => {
+    const bytes = await makePdf({
+      lines, creationDate: "D:20261001120000Z",
+      updates: [{ lines: [...lines.slice(0, 3), "Net Pay: $3,900.00"], modDate: "D:20261020120000Z", producer: "LeaseLab Test Generator" }],
+    });
+    const doc = await inspectDocument(row("edited.pdf"), bytes);
+    expect(doc.pay_stub?.net).toBe(3900);
+    expect(doc.metadata.mod_date).toBe("D:20261020120000Z");
+    expect(doc.metadata.revision_change_kind).toBe("changed");
+    const sig = detectSignals([doc], {}).find((x) => x.code === "incremental_revision");
+    expect(sig?.severity).toBe("high");
+    expect(sig?.evidence).toMatch(/Net Pay:\s+\$3,300\.00 → \$3,900\.00/);
+    expect(detectSignals([doc], {}).some((x) => x.code === "date_mismatch")).toBe(true);
+  });
+  it("a line only added (a note) is medium; the same text saved again is low", async () => {
+    const added = await inspectDocument(row("note.pdf"), await makePdf({ lines, updates: [{ lines: [...lines, "Note: paid by direct deposit"] }] }));
+    expect(detectSignals([added], {}).find((x) => x.code === "incremental_revision")?.severity).toBe("medium");
+    const same = await inspectDocument(row("same.pdf"), await makePdf({ lines, updates: [{ producer: "LeaseLab Test Generator" }] }));
+    expect(same.metadata.earlier_revision).toBe("same text");
+    expect(detectSignals([same], {}).find((x) => x.code === "incremental_revision")?.severity).toBe("low");
   });
 });

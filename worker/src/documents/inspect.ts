@@ -11,6 +11,10 @@ import { compareRevisions } from "./revisions";
 import { pdfWords, type PageWords } from "./words";
 
 export const STEP_TEXT_CHARS = 6000;
+const INFO_KEYS: [string, string][] = [
+  ["Producer", "producer"], ["Creator", "creator"], ["CreationDate", "creation_date"], ["ModDate", "mod_date"],
+  ["Author", "author"], ["Title", "title"],
+];
 
 export interface FileRow {
   id: string;
@@ -158,7 +162,15 @@ export async function inspectDocument(file: FileRow, bytes: Uint8Array | null): 
     if (words && !pdf.error && base.pages === null) base.pages = words.pageCount;
     // The earlier revision read the same way as the newest one (the own reader's comparison
     // stays for files pdf.js gives no words for).
-    if (layout.trim() && base.revisions > 1) await compareRevisions(bytes, layout, base.metadata);
+    if (layout.trim() && base.revisions > 1 && words) {
+      await compareRevisions(bytes, layoutText(buildLines(words.drawn)), base.metadata);
+    }
+    // pdf.js follows the newest trailer to its Info dictionary (which may sit in a compressed
+    // object stream of an incremental update): its values win over the own reader's scan.
+    for (const [key, name] of INFO_KEYS) {
+      const value = words?.info[key];
+      if (value) base.metadata[name] = value;
+    }
     if (pdf.error) {
       base.error = pdf.error;
       base.error_message = pdf.error === "encrypted"

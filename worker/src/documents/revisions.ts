@@ -54,13 +54,15 @@ export function changeKind(changes: string[]): string {
 }
 
 /** Compare the newest text with the earlier revision's, read the same way; sets the metadata the
- * incremental_revision signal reads. False when the earlier revision gives no words. */
+ * incremental_revision signal reads. False when the earlier revision gives no words. Both texts
+ * keep overdrawn words, as the desktop app's plain text extraction does: a figure drawn over an
+ * old one is text added (medium), text rewritten in place is text changed (high). */
 export async function compareRevisions(bytes: Uint8Array, newest: string, metadata: Record<string, string>): Promise<boolean> {
   const earlier = earlierRevision(bytes);
   if (!earlier || !newest.trim()) return false;
   const words = await pdfWords(earlier);
   if (!words || !words.pages.some((p) => p.words.length)) return false;
-  const changes = textChanges(layoutText(buildLines(words.pages)), newest, 10_000);
+  const changes = textChanges(layoutText(buildLines(words.drawn)), newest, 10_000);
   delete metadata.revision_changes;
   delete metadata.revision_change_kind;
   metadata.earlier_revision = changes.length ? "differs" : "same text";

@@ -23,7 +23,12 @@ export interface PageWords {
 }
 
 export interface PdfWords {
+  /** The words as on the rendered page (words drawn over by later ones left out). */
   pages: PageWords[];
+  /** Every word drawn, overdrawn ones too (what a plain text extraction sees). */
+  drawn: PageWords[];
+  /** Info dictionary entries pdf.js read (Producer, Creator, CreationDate, ModDate, ...). */
+  info: Record<string, string>;
   /** Number of pages in the document (all of them, even those not read for words). */
   pageCount: number;
   /** Fonts of the shown text runs: [run text, font family] (for the font-outlier check). */
@@ -130,8 +135,12 @@ export async function pdfWords(bytes: Uint8Array): Promise<PdfWords | null> {
   } catch {
     return null;
   }
-  const out: PdfWords = { pages: [], pageCount: pdf.numPages, runs: [] };
+  const out: PdfWords = { pages: [], drawn: [], info: {}, pageCount: pdf.numPages, runs: [] };
   try {
+    const meta = await pdf.getMetadata().catch(() => null);
+    for (const [k, v] of Object.entries((meta?.info ?? {}) as Record<string, unknown>)) {
+      if (typeof v === "string" && v.trim()) out.info[k] = v.trim().slice(0, 200);
+    }
     let total = 0;
     for (let n = 1; n <= Math.min(pdf.numPages, MAX_PAGES) && total < MAX_WORDS; n++) {
       const page = await pdf.getPage(n);
@@ -155,6 +164,7 @@ export async function pdfWords(bytes: Uint8Array): Promise<PdfWords | null> {
       const joined = joinTouching(words.filter((_, i) => !hidden.has(i)));
       total += joined.length;
       out.pages.push({ page: n - 1, width: view.width, height: view.height, words: joined });
+      out.drawn.push({ page: n - 1, width: view.width, height: view.height, words: hidden.size ? joinTouching(words) : joined });
       page.cleanup();
     }
   } catch {
