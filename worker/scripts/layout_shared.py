@@ -5,8 +5,11 @@
 - ``resources/documents/layout-cases.json``: inputs and what the Python reading makes of them
   (amounts, dates, label splits, and whole pages of words → pay stub / bank facts); the worker's
   ``test/layout.test.ts`` expects the same from its port, so the two readings cannot drift apart.
+- with ``--corpus``, also ``worker/test/corpus-python-signals.json``: the signal codes and
+  severities the desktop app raises on each born-digital corpus file (as bench/documents.py runs
+  it); ``test/corpus.test.ts`` compares the worker's with them (about a minute of analysis).
 
-    .venv/bin/python worker/scripts/layout_shared.py [--check]
+    .venv/bin/python worker/scripts/layout_shared.py [--check] [--corpus]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from leaselab_desktop.screening.documents.words import PageWords, Word  # noqa: 
 
 VOCAB = REPO / "resources" / "documents" / "layout-vocab.json"
 CASES = REPO / "resources" / "documents" / "layout-cases.json"
+CORPUS_SIGNALS = REPO / "worker" / "test" / "corpus-python-signals.json"
 
 LABEL_LISTS = (
     "GROSS",
@@ -262,12 +266,52 @@ def cases_json() -> dict[str, Any]:
     }
 
 
+def corpus_signals_json() -> dict[str, Any]:
+    """Per born-digital corpus file: the sorted ``code:severity`` of the signals on it, with its
+    companions analysed alongside and the entry's applicant (as bench/documents.py does)."""
+    from leaselab_desktop.domain.models import Lead
+    from leaselab_desktop.screening.documents import analyse_file
+    from leaselab_desktop.screening.signals import build_document_set
+
+    corpus = REPO / "tests" / "corpus"
+    entries = json.loads((corpus / "expected.json").read_text(encoding="utf-8"))["entries"]
+    out: dict[str, list[str]] = {}
+    for e in entries:
+        if e["medium"] != "digital":
+            continue
+        docs = [
+            analyse_file(f"companion_{i}", rel, e["declared_type"], corpus / rel)
+            for i, rel in enumerate(e["companions"])
+        ]
+        docs.append(analyse_file("file", e["path"], e["declared_type"], corpus / e["path"]))
+        a = e["lead"]
+        lead = Lead(
+            id="lead_corpus",
+            first_name=a["first_name"],
+            last_name=a["last_name"],
+            employer=a.get("employer"),
+            monthly_income=a.get("monthly_income"),
+            employment_status="employed" if a.get("employer") else None,
+        )
+        signals = build_document_set(lead, docs, {}).signals
+        out[e["path"]] = sorted({f"{s.code}:{s.severity}" for s in signals if s.document == e["path"]})
+    return {
+        "about": "Signal code:severity per born-digital corpus file as the desktop app raises them "
+        "(worker/scripts/layout_shared.py --corpus); worker/test/corpus.test.ts compares the worker's.",
+        "files": out,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 when a file is not what this writes")
+    parser.add_argument("--corpus", action="store_true", help="also the corpus signals (about a minute)")
     args = parser.parse_args()
     stale = []
-    for path, content in ((VOCAB, vocab_json()), (CASES, cases_json())):
+    files: list[tuple[Path, dict[str, Any]]] = [(VOCAB, vocab_json()), (CASES, cases_json())]
+    if args.corpus:
+        files.append((CORPUS_SIGNALS, corpus_signals_json()))
+    for path, content in files:
         text = json.dumps(content, indent=1, ensure_ascii=False) + "\n"
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
