@@ -72,7 +72,7 @@ function bankFigures(docs: DocumentFacts[]): [number | null, number | null] {
   for (const d of docs) {
     const st = d.bank_statement;
     if (!st) continue;
-    let balances = (st.transactions ?? []).map((t) => t[2]);
+    let balances = (st.transactions ?? []).map((t) => t[2]).filter((b): b is number => b !== null);
     if (!balances.length) balances = [st.opening_balance, st.closing_balance].filter((b): b is number => b !== null);
     if (!balances.length) continue;
     averages.push(balances.reduce((a, b) => a + b, 0) / balances.length);

@@ -39,7 +39,7 @@ export function ytdDiscontinuity(docs: DocumentFacts[]): Signal[] {
 export function bankBalanceMismatch(doc: DocumentFacts): Signal[] {
   const st = doc.bank_statement;
   if (!st) return [];
-  const problems: string[] = [];
+  const problems: string[] = [...(st.continuity_breaks ?? [])];
   const { opening_balance: open, closing_balance: close, total_deposits: dep, total_withdrawals: wd } = st;
   if (open !== null && close !== null && dep !== null && wd !== null) {
     const expected = round2(open + dep - Math.abs(wd));
@@ -47,16 +47,18 @@ export function bankBalanceMismatch(doc: DocumentFacts): Signal[] {
       problems.push(`Opening ${money(open)} + deposits ${money(dep)} − withdrawals ${money(Math.abs(wd))} = ${money(expected)}, but the closing balance is ${money(close)}.`);
     }
   }
-  if (open !== null && st.transactions.length) {
+  // Statements without a balance column cannot be checked row by row.
+  if (open !== null && st.transactions.length && st.transactions.every((t) => t[2] !== null)) {
     let previous = open;
-    for (const [desc, amount, balance] of st.transactions) {
+    for (const [desc, amount, bal] of st.transactions) {
+      const balance = bal as number;
       const expected = round2(previous + amount);
       if (Math.abs(expected - balance) > CENT) {
         problems.push(`Row "${desc}": ${money(previous)} ${amount >= 0 ? "+" : "−"} ${money(Math.abs(amount))} = ${money(expected)}, but the balance shows ${money(balance)}.`);
       }
       previous = balance;
     }
-    const last = st.transactions[st.transactions.length - 1][2];
+    const last = st.transactions[st.transactions.length - 1][2] as number;
     if (close !== null && Math.abs(last - close) > CENT) {
       problems.push(`The last running balance is ${money(last)} but the closing balance is ${money(close)}.`);
     }

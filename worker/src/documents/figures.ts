@@ -18,8 +18,12 @@ export interface BankFacts {
   closing_balance: number | null;
   total_deposits: number | null;
   total_withdrawals: number | null;
-  /** Dated rows as printed: [description, signed amount, running balance]. */
-  transactions: [string, number, number][];
+  period_start?: string | null;
+  period_end?: string | null;
+  /** Dated rows as printed: [description, signed amount, running balance or null]. */
+  transactions: [string, number, number | null][];
+  /** Pages that do not continue from the page before (balance carried/brought forward). */
+  continuity_breaks?: string[];
   income_deposits: number;
   assistance_deposits: number;
   negative_balance_lines: number;

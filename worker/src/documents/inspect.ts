@@ -6,8 +6,15 @@
 import { md5Hex, sha256Hex } from "../util";
 import { isPdf, latin1, MAX_TEXT_CHARS, readPdf } from "./pdf";
 import { extractFigures, type Figures } from "./figures";
+import { buildLines, layoutText, readDocument } from "./layout";
+import { compareRevisions } from "./revisions";
+import { pdfWords, type PageWords } from "./words";
 
 export const STEP_TEXT_CHARS = 6000;
+const INFO_KEYS: [string, string][] = [
+  ["Producer", "producer"], ["Creator", "creator"], ["CreationDate", "creation_date"], ["ModDate", "mod_date"],
+  ["Author", "author"], ["Title", "title"],
+];
 
 export interface FileRow {
   id: string;
@@ -141,12 +148,29 @@ export async function inspectDocument(file: FileRow, bytes: Uint8Array | null): 
   base.md5 = md5;
   if (bytes.length === 0) return { ...base, error: "empty", error_message: "The file is empty." };
   base.detected_format = detectFormat(bytes);
+  let pages: PageWords[] = [];
   if (base.detected_format === "pdf") {
-    const pdf = await readPdf(bytes);
+    // pdf.js reads the words and their boxes; the own reader keeps what pdf.js does not give
+    // (revisions and the earlier revision's text, metadata, fonts) and is the text fallback.
+    const [pdf, words] = await Promise.all([readPdf(bytes), pdfWords(bytes)]);
+    pages = pdf.error ? [] : words?.pages ?? [];
+    const layout = layoutText(buildLines(pages));
     base.pages = pdf.pages;
     base.metadata = pdf.metadata;
     base.revisions = Math.max(pdf.revisions, 1);
-    base.text = pdf.text;
+    base.text = layout.trim() ? layout.slice(0, MAX_TEXT_CHARS) : pdf.text;
+    if (words && !pdf.error && base.pages === null) base.pages = words.pageCount;
+    // The earlier revision read the same way as the newest one (the own reader's comparison
+    // stays for files pdf.js gives no words for).
+    if (layout.trim() && base.revisions > 1 && words) {
+      await compareRevisions(bytes, layoutText(buildLines(words.drawn)), base.metadata);
+    }
+    // pdf.js follows the newest trailer to its Info dictionary (which may sit in a compressed
+    // object stream of an incremental update): its values win over the own reader's scan.
+    for (const [key, name] of INFO_KEYS) {
+      const value = words?.info[key];
+      if (value) base.metadata[name] = value;
+    }
     if (pdf.error) {
       base.error = pdf.error;
       base.error_message = pdf.error === "encrypted"
@@ -171,6 +195,7 @@ export async function inspectDocument(file: FileRow, bytes: Uint8Array | null): 
     base.kind = classify(base.text, file.file_type);
     base.name_on_document = nameOnDocument(base.text);
     Object.assign(base, extractFigures(base.text, base.kind));
+    if (pages.length) readDocument(base, pages, classify);
   }
   base.text = base.text.slice(0, STEP_TEXT_CHARS);
   return base;

@@ -69,13 +69,20 @@ export function dateMismatch(doc: DocumentFacts): Signal[] {
   return [];
 }
 
+const CHANGE_KINDS: Record<string, [string, string]> = {
+  changed: ["high", "the visible text changed"],
+  added: ["medium", "text was added"],
+  signature: ["low", "only a signature stamp was added"],
+};
+
 export function incrementalRevision(doc: DocumentFacts): Signal[] {
   if (doc.detected_format !== "pdf" || doc.revisions <= 1) return [];
   const state = doc.metadata.earlier_revision;
   if (state === "differs") {
-    return [sig("incremental_revision", "high", doc,
+    const [severity, what] = CHANGE_KINDS[doc.metadata.revision_change_kind ?? "changed"] ?? CHANGE_KINDS.changed;
+    return [sig("incremental_revision", severity, doc,
       `${doc.revisions} revisions; text changed since the earlier revision: ${doc.metadata.revision_changes ?? ""}`,
-      "The PDF was edited after it was first produced and the visible text changed.")];
+      `The PDF was edited after it was first produced and ${what}.`)];
   }
   const detail = state === "same text"
     ? "the earlier revision has the same text (e.g. a signature or form fill)"

@@ -1,0 +1,327 @@
+"""Writes (or checks) the layout reading's shared files from the Python layout package.
+
+- ``resources/documents/layout-vocab.json``: the labels and words both runtimes read (the worker
+  bundles it; ``tests/unit/documents/test_layout_shared.py`` checks ``layout/vocab.py`` against it).
+- ``resources/documents/layout-cases.json``: inputs and what the Python reading makes of them
+  (amounts, dates, label splits, and whole pages of words → pay stub / bank facts); the worker's
+  ``test/layout.test.ts`` expects the same from its port, so the two readings cannot drift apart.
+- with ``--corpus``, also ``worker/test/corpus-python-signals.json``: the signal codes and
+  severities the desktop app raises on each born-digital corpus file (as bench/documents.py runs
+  it); ``test/corpus.test.ts`` compares the worker's with them (about a minute of analysis).
+
+    .venv/bin/python worker/scripts/layout_shared.py [--check] [--corpus]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from leaselab_desktop.screening.documents.layout import bank, letter, lines, pairing, paystub, vocab  # noqa: E402
+from leaselab_desktop.screening.documents.layout import text as ltext  # noqa: E402
+from leaselab_desktop.screening.documents.words import PageWords, Word  # noqa: E402
+
+VOCAB = REPO / "resources" / "documents" / "layout-vocab.json"
+CASES = REPO / "resources" / "documents" / "layout-cases.json"
+CORPUS_SIGNALS = REPO / "worker" / "test" / "corpus-python-signals.json"
+
+LABEL_LISTS = (
+    "GROSS",
+    "NET",
+    "TOTAL_DEDUCTIONS",
+    "DEDUCTION_LINES",
+    "PAY_DATE",
+    "PERIOD",
+    "PERIOD_START",
+    "PERIOD_END",
+    "FREQUENCY",
+    "EMPLOYER",
+    "EMPLOYEE",
+    "OPENING",
+    "CLOSING",
+    "CARRIED",
+    "TOTAL_DEPOSITS",
+    "TOTAL_WITHDRAWALS",
+    "STATEMENT_PERIOD",
+    "HOLDER",
+    "ID_NAME",
+)
+STOP_PARTS = ("GROSS", "NET", "PAY_DATE", "PERIOD", "EMPLOYER", "EMPLOYEE", "FREQUENCY")
+
+
+def _sorted(names: tuple[str, ...] | list[str]) -> list[str]:
+    return sorted(set(names), key=lambda s: (-len(s), s))
+
+
+def vocab_json() -> dict[str, Any]:
+    parts = {s for k in STOP_PARTS for s in getattr(vocab, k)}
+    return {
+        "about": (
+            "Labels and words of the layout reading, as compact strings (folded: lower case, no accents, "
+            "letters and digits only), for Canadian (EN/FR) and US pay stubs, bank statements and employment "
+            "letters. Read by the worker (worker/src/documents/layout/vocab.ts); the Python layout package "
+            "(leaselab_desktop/screening/documents/layout/vocab.py) must say the same "
+            "(tests/unit/documents/test_layout_shared.py). Regenerate with worker/scripts/layout_shared.py. "
+            "'labels' lists are matched longest first; STOPS = stop_extra + GROSS, NET, PAY_DATE, PERIOD, "
+            "EMPLOYER, EMPLOYEE, FREQUENCY."
+        ),
+        "labels": {k: _sorted(getattr(vocab, k)) for k in LABEL_LISTS},
+        "stop_extra": _sorted([s for s in vocab.STOPS if s not in parts]),
+        "letter_salary": list(letter.SALARY_LABELS),
+        "letter_start": list(letter.START_LABELS),
+        "ytd_marks": list(pairing.YTD_MARKS),
+        "current_headers": list(pairing.CURRENT_HEADERS),
+        "columns": {
+            "date": list(vocab.COL_DATE),
+            "desc": list(vocab.COL_DESC),
+            "debit": list(vocab.COL_DEBIT),
+            "credit": list(vocab.COL_CREDIT),
+            "amount": list(vocab.COL_AMOUNT),
+            "balance": list(vocab.COL_BALANCE),
+        },
+        "paystub_words": list(vocab.PAYSTUB_WORDS),
+        "bank_words": list(vocab.BANK_WORDS),
+        "letter_words": list(vocab.LETTER_WORDS),
+        "id_words": list(vocab.ID_WORDS),
+        "single_split": sorted(vocab.SINGLE_SPLIT),
+        "split_extra": ["thisperiod", "yeartodate", "currentperiod", "cetteperiode"],
+    }
+
+
+AMOUNTS = [
+    "$4,250.00",
+    "(120.00)",
+    "1,900.00 CR",
+    "1,900.00 DR",
+    "-45.10",
+    "45.10-",
+    "4 250,00 $",
+    "1 234,56",
+    "2 382,00 $",
+    "12.345,67",
+    "CA$1,000",
+    "40 hours",
+    "2026-09-01 PAYROLL 2,000.00 3,000.00",
+    "5.010.94",
+    "Solde 1\u00a0234,56",
+    "Net pay: $3,120.55",
+    "Period 2026-09-01 to 2026-09-15 gross 4,250.00",
+]
+DATES = [
+    "2026-09-01",
+    "Sep 1 to Sep 30, 2026",
+    "September 1 to September 30, 2026",
+    "du 1er au 30 septembre 2026",
+    "1 - 30 septembre 2026",
+    "15/03/2026",
+    "03/15/2026",
+    "Oct 17, 2026",
+    "17 oct. 2026",
+    "1er mars 2026",
+    "2026-09-01to2026-09-30",
+    "Pay date: March 20, 2026",
+    "31/02/2026",
+]
+SPLITS: list[tuple[str, str]] = [
+    ("Gross Pay", "GROSS"),
+    ("Gross Pay: $4,250.00", "GROSS"),
+    ("Net", "NET"),
+    ("Netflix", "NET"),
+    ("YTD Gross", "GROSS"),
+    ("Gross YTD 12,000.00", "GROSS"),
+    ("Salaire brut :", "GROSS"),
+    ("Employee: Jane Doe", "EMPLOYEE"),
+    ("Employee|Priya", "EMPLOYEE"),
+    ("Employer", "EMPLOYEE"),
+    ("Nom de l'employé(e)", "EMPLOYEE"),
+    ("Solde d'ouverture", "OPENING"),
+    ("Cumul brut", "GROSS"),
+    ("Account holder Priya Raman", "HOLDER"),
+    ("Statement period", "STATEMENT_PERIOD"),
+]
+
+
+def _page(rows: list[list[tuple[float, str]]], page: int = 0, pitch: float = 14.0) -> PageWords:
+    """Words of a page from rows of (x, cell text): 5 points a character, 10 points high."""
+    words: list[Word] = []
+    for r, cells in enumerate(rows):
+        top = 40.0 + r * pitch
+        for x, cell in cells:
+            at = x
+            for w in cell.split():
+                words.append(Word(w, page, at, top, at + 5 * len(w), top + 10))
+                at += 5 * (len(w) + 1)
+    return PageWords(page, 612, 792, "text", words)
+
+
+PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
+    "stub_columns": [
+        [
+            [(40, "Lakeshore Logistics Inc.")],
+            [(40, "Employee"), (140, "Priya Raman"), (300, "Pay date"), (400, "2026-09-15")],
+            [(40, "Pay period"), (140, "2026-09-01 to 2026-09-15")],
+            [(40, "Earnings"), (300, "Current"), (420, "Year to date")],
+            [(40, "Gross pay"), (300, "4,250.00"), (420, "38,250.00")],
+            [(40, "Federal tax"), (300, "612.40"), (420, "5,511.60")],
+            [(40, "CPP"), (300, "243.10"), (420, "2,187.90")],
+            [(40, "EI"), (300, "69.70"), (420, "627.30")],
+            [(40, "Net pay"), (300, "3,324.80"), (420, "29,923.20")],
+        ]
+    ],
+    "stub_fr": [
+        [
+            [(40, "Boulangerie Saint-Laurent ltée")],
+            [(40, "Nom de l'employé"), (180, "Marc-André Tremblay")],
+            [(40, "Période de paie"), (180, "du 1er au 14 mars 2026")],
+            [(40, "Date de paie"), (180, "20 mars 2026")],
+            [(40, "Salaire brut"), (400, "2 382,00 $")],
+            [(40, "Retenues totales"), (400, "538,23 $")],
+            [(40, "Salaire net"), (400, "1 843,77 $")],
+            [(40, "Brut cumulatif"), (400, "11 626,31 $")],
+        ]
+    ],
+    "bank_two_pages": [
+        [
+            [(40, "Maple Trust Bank")],
+            [(40, "Account holder"), (160, "Jordan Okafor")],
+            [(40, "Statement period"), (160, "March 1, 2026 to March 31, 2026")],
+            [(40, "Opening balance"), (400, "2,598.37")],
+            [(40, "Date"), (100, "Description"), (300, "Withdrawals"), (380, "Deposits"), (460, "Balance")],
+            [(40, "03/02"), (100, "PAYROLL DEP"), (380, "3,500.00"), (460, "6,098.37")],
+            [(40, "03/05"), (100, "RENT E-TRANSFER"), (300, "1,800.00"), (460, "4,298.37")],
+            [(40, "03/09"), (100, "GROCERY"), (300, "143.83"), (460, "4,154.54")],
+            [(100, "Balance carried forward"), (460, "4,154.54")],
+        ],
+        [
+            [(100, "Balance brought forward"), (460, "4,054.54")],
+            [(40, "Date"), (100, "Description"), (300, "Withdrawals"), (380, "Deposits"), (460, "Balance")],
+            [(40, "03/20"), (100, "HYDRO"), (300, "900.00"), (460, "3,154.54")],
+            [(40, "Closing balance"), (460, "3,154.54")],
+        ],
+    ],
+    "bank_signed_amount": [
+        [
+            [(40, "Relevé de compte")],
+            [(40, "Titulaire"), (160, "Olivier Bergeron")],
+            [(40, "Période du relevé"), (160, "2026-03-01 au 2026-03-31")],
+            [(40, "Solde d'ouverture"), (400, "2 638,48")],
+            [(40, "Date"), (100, "Description"), (330, "Montant"), (440, "Solde")],
+            [(40, "01/03"), (100, "DÉPÔT DIRECT PAIE"), (330, "1 850,00"), (440, "4 488,48")],
+            [(40, "03/03"), (100, "NETFLIX.COM"), (330, "-17,00"), (440, "4 471,48")],
+            [(40, "Solde de fermeture"), (440, "4 471,48")],
+        ]
+    ],
+}
+
+
+def _stub(reading: paystub.StubReading) -> dict[str, Any]:
+    return {**reading.stub.model_dump(), "employee": reading.employee, "itemised": reading.itemised}
+
+
+def _bank(reading: bank.BankReading) -> dict[str, Any]:
+    st = reading.statement
+    return {
+        "opening_balance": st.opening_balance,
+        "closing_balance": st.closing_balance,
+        "total_deposits": st.total_deposits,
+        "total_withdrawals": st.total_withdrawals,
+        "period_start": st.period_start,
+        "period_end": st.period_end,
+        "transactions": [list(t) for t in st.transactions],
+        "continuity_breaks": st.continuity_breaks,
+        "recurring_income_monthly": st.recurring_income_monthly,
+        "assistance_monthly": reading.assistance_monthly,
+        "holder": reading.holder,
+    }
+
+
+def cases_json() -> dict[str, Any]:
+    pages: dict[str, Any] = {}
+    for name, spec in PAGES.items():
+        words = [_page(rows, page=i) for i, rows in enumerate(spec)]
+        built = lines.build_lines(words)
+        reading = _stub(paystub.read_paystub(built)) if name.startswith("stub") else _bank(bank.read_bank(built))
+        pages[name] = {
+            "words": [[[w.text, w.page, w.x0, w.top, w.x1, w.bottom] for w in p.words] for p in words],
+            "lines": [[c.text for c in line.cells] for line in built],
+            "read": reading,
+        }
+    return {
+        "about": "What the Python layout reading makes of these inputs; the worker's port must agree "
+        "(worker/test/layout.test.ts). Regenerate with worker/scripts/layout_shared.py.",
+        "amounts": [[t, [list(a) for a in ltext.find_amounts(t)]] for t in AMOUNTS],
+        "dates": [[t, [list(d) for d in ltext.find_dates(t)]] for t in DATES],
+        "date_order": [[t, ltext.date_order(t)] for t in ("03/15/2026 and 04/01/2026", "15/03/2026", "01/02/2026")],
+        "compact": [[t, ltext.compact(t)] for t in ("Salaire brut :", "Employé(e)", "Période de paie", "Net\u00a0pay")],
+        "split_label": [
+            [t, k, list(r) if (r := pairing.split_label(t, getattr(vocab, k))) is not None else None] for t, k in SPLITS
+        ],
+        "pages": pages,
+    }
+
+
+def corpus_signals_json() -> dict[str, Any]:
+    """Per born-digital corpus file: the sorted ``code:severity`` of the signals on it, with its
+    companions analysed alongside and the entry's applicant (as bench/documents.py does)."""
+    from leaselab_desktop.domain.models import Lead
+    from leaselab_desktop.screening.documents import analyse_file
+    from leaselab_desktop.screening.signals import build_document_set
+
+    corpus = REPO / "tests" / "corpus"
+    entries = json.loads((corpus / "expected.json").read_text(encoding="utf-8"))["entries"]
+    out: dict[str, list[str]] = {}
+    for e in entries:
+        if e["medium"] != "digital":
+            continue
+        docs = [
+            analyse_file(f"companion_{i}", rel, e["declared_type"], corpus / rel)
+            for i, rel in enumerate(e["companions"])
+        ]
+        docs.append(analyse_file("file", e["path"], e["declared_type"], corpus / e["path"]))
+        a = e["lead"]
+        lead = Lead(
+            id="lead_corpus",
+            first_name=a["first_name"],
+            last_name=a["last_name"],
+            employer=a.get("employer"),
+            monthly_income=a.get("monthly_income"),
+            employment_status="employed" if a.get("employer") else None,
+        )
+        signals = build_document_set(lead, docs, {}).signals
+        out[e["path"]] = sorted({f"{s.code}:{s.severity}" for s in signals if s.document == e["path"]})
+    return {
+        "about": "Signal code:severity per born-digital corpus file as the desktop app raises them "
+        "(worker/scripts/layout_shared.py --corpus); worker/test/corpus.test.ts compares the worker's.",
+        "files": out,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 when a file is not what this writes")
+    parser.add_argument("--corpus", action="store_true", help="also the corpus signals (about a minute)")
+    args = parser.parse_args()
+    stale = []
+    files: list[tuple[Path, dict[str, Any]]] = [(VOCAB, vocab_json()), (CASES, cases_json())]
+    if args.corpus:
+        files.append((CORPUS_SIGNALS, corpus_signals_json()))
+    for path, content in files:
+        text = json.dumps(content, indent=1, ensure_ascii=False) + "\n"
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(path)
+        else:
+            path.write_text(text, encoding="utf-8")
+    for path in stale:
+        print(f"stale: {path.relative_to(REPO)} (run worker/scripts/layout_shared.py)")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
