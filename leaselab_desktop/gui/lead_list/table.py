@@ -22,6 +22,9 @@ from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 _PAD = 6  # text inset from the cell's edges, as the default delegate leaves it
 _BADGES = frozenset(i for i, (shown, _field) in enumerate(COLUMNS) if shown.format == "label")
 _ALIGNS = [ALIGN_FLAGS[shown.align] for shown, _field in COLUMNS]
+# the recommendation keeps both ends when elided: "Approve with … (overridden)"
+_ELIDE = [Qt.TextElideMode.ElideMiddle if shown.format == "recommendation" else Qt.TextElideMode.ElideRight
+          for shown, _field in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ class LeadTableView(QtWidgets.QTableView):
                 painter.fillRect(0, y, width, row_height, look.highlight)
             elif alternate is not None and row % 2:
                 painter.fillRect(0, y, width, row_height, alternate)
-            key = (tuple(model.row_display(row)), selected, row_height, shape)
+            key = (tuple(model.row_display(row)), model.badge_tone(row), selected, row_height, shape)
             pixmap = self._rows.get(key)
             if pixmap is None:
                 pixmap = self._render_row(key, look.palette, look.group, width, row_height, ratio)
@@ -195,7 +198,7 @@ class LeadTableView(QtWidgets.QTableView):
 
     def _render_row(self, key: tuple[object, ...], palette: QtGui.QPalette, group: QtGui.QPalette.ColorGroup,
                     width: int, height: int, ratio: float) -> QtGui.QPixmap:
-        cells, selected, _height, look = key
+        cells, tone, selected, _height, look = key
         columns = look[0]  # type: ignore[index]
         role = QtGui.QPalette.ColorRole
         pixmap = QtGui.QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
@@ -210,11 +213,11 @@ class LeadTableView(QtWidgets.QTableView):
                 text = cells[col]  # type: ignore[index]
                 cell = QtCore.QRect(x, 0, w, height)
                 if col in _BADGES:
-                    paint_label_badge(painter, QtCore.QRectF(cell), text, palette, self.font())
+                    paint_label_badge(painter, QtCore.QRectF(cell), text, palette, self.font(), str(tone))
                 elif text:
                     painter.setPen(text_colour)
                     inner = cell.adjusted(_PAD, 0, -_PAD, 0)
-                    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, inner.width()))
+                    shown = metrics.elidedText(text, _ELIDE[col], max(0, inner.width()))
                     painter.drawText(inner, _ALIGNS[col], shown)
         finally:
             painter.end()
