@@ -228,6 +228,7 @@ class MainWindow(QtWidgets.QMainWindow):
             ("lead_changed", self.lead_list.refresh_lead),
             ("run_finished", self._run_finished),
             ("batch_row_state", self.lead_list.model.set_batch_state),
+            ("run_progress", self.lead_list.model.set_run_state),
             ("usage_changed", self.monitor.record_usage),
         ):
             signal = getattr(ws, name, None)
