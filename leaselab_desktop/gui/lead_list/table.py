@@ -85,6 +85,8 @@ class LeadTableView(QtWidgets.QTableView):
                 if value is not None:
                     self._header_titles.setHeaderData(col, Qt.Orientation.Horizontal, value, role)
         header.setModel(self._header_titles)
+        header.setAccessibleName("Lead list columns")
+        header.setAccessibleDescription("Click a column title to sort by it")
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)

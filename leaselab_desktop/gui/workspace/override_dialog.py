@@ -104,6 +104,7 @@ class OverrideDialog(_ReasonDialog):
             self.signal_warning.setText(f"High signal on this evaluation: {listed}.")
         self.ok_button.setText("Save override")
         self.ok_button.setAccessibleName("Save the override")
+        self.buttons.button(_BB.Cancel).setAccessibleName("Cancel the override")
 
     @property
     def recommendation(self) -> str:
