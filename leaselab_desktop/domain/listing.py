@@ -96,23 +96,13 @@ RECOMMENDATION_SQL = (
 OVERRIDDEN_SQL = f"EXISTS (SELECT 1 FROM evaluation_overrides o WHERE o.evaluation_id = ({_LATEST_EVALUATION}))"
 
 
+# Columns in reading order: the decision (label, recommendation, score) right after the name, so it
+# stays in view when the list pane is narrow (1024 px wide screens).
 LEAD_LIST: tuple[ListField, ...] = (
     ListField("ids", "l.id", "text", lambda lead: lead.id),
     ListField("names", "COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')", "text",
               lambda lead: lead.full_name, strip=True,
               shown=Shown("name", "Name", "name", width_sample="Marc-André Lévesque")),
-    ListField("emails", "COALESCE(l.email, '')", "text", lambda lead: lead.email),
-    ListField("property_ids", "COALESCE(l.property_id, '')", "text", lambda lead: lead.property_id or "",
-              repeats=True),
-    ListField("unit_ids", "COALESCE(l.unit_id, '')", "text", lambda lead: lead.unit_id or "", repeats=True),
-    ListField("places", None, "text", _place, repeats=True,
-              shown=Shown("place", "Property / unit", "text")),
-    ListField("statuses", "COALESCE(l.status, '')", "text", lambda lead: lead.status, repeats=True,
-              shown=Shown("status", "Status", "text", "status", width_sample="Documents received")),
-    ListField("scores", "CASE typeof(l.ai_score) WHEN 'integer' THEN l.ai_score "
-                        "WHEN 'real' THEN CAST(ROUND(l.ai_score) AS INTEGER) END", "int",
-              lambda lead: lead.ai_score,
-              shown=Shown("score", "AI score", "number", "number", "right", width_sample="AI score ▼")),
     ListField("labels", "COALESCE(l.ai_label, '')", "text", lambda lead: lead.ai_label or "", repeats=True,
               shown=Shown("label", "Label", "text_empty_last", "label", "center", width_sample="Label ▼")),
     ListField("recommendations", RECOMMENDATION_SQL, "text", lambda lead: lead.ai_recommendation or "",
@@ -120,6 +110,18 @@ LEAD_LIST: tuple[ListField, ...] = (
               shown=Shown("recommendation", "Recommendation", "text_empty_last", "recommendation",
                           width_sample="Approve with verification")),
     ListField("overridden", OVERRIDDEN_SQL, "bool", lambda lead: bool(lead.ai_overridden)),
+    ListField("scores", "CASE typeof(l.ai_score) WHEN 'integer' THEN l.ai_score "
+                        "WHEN 'real' THEN CAST(ROUND(l.ai_score) AS INTEGER) END", "int",
+              lambda lead: lead.ai_score,
+              shown=Shown("score", "AI score", "number", "number", "right", width_sample="AI score ▼")),
+    ListField("statuses", "COALESCE(l.status, '')", "text", lambda lead: lead.status, repeats=True,
+              shown=Shown("status", "Status", "text", "status", width_sample="Documents received")),
+    ListField("emails", "COALESCE(l.email, '')", "text", lambda lead: lead.email),
+    ListField("property_ids", "COALESCE(l.property_id, '')", "text", lambda lead: lead.property_id or "",
+              repeats=True),
+    ListField("unit_ids", "COALESCE(l.unit_id, '')", "text", lambda lead: lead.unit_id or "", repeats=True),
+    ListField("places", None, "text", _place, repeats=True,
+              shown=Shown("place", "Property / unit", "text")),
     ListField("stamps", "COALESCE(l.updated_at, l.created_at)", "epoch", _stamp,
               shown=Shown("updated", "Updated", "number", "time", width_sample="Nov 25 20:35")),
 )

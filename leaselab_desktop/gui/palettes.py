@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from leaselab_desktop.gui.qt import QtGui, QtWidgets
 
-# Contrast against black: white 21:1, cyan highlight 14:1, yellow links 19:1, grey hints 9:1.
+# Contrast against black: white 21:1, cyan highlight 14:1, yellow links 19:1, grey hints 9:1. Borders
+# (Mid) are white; Midlight, the track of bars and gauges, is a dim grey so an empty bar looks empty.
 _HIGH_CONTRAST = (
     ("Window", "#000000"), ("WindowText", "#ffffff"), ("Base", "#000000"), ("AlternateBase", "#141414"),
     ("Text", "#ffffff"), ("Button", "#000000"), ("ButtonText", "#ffffff"), ("BrightText", "#ffffff"),
     ("Highlight", "#00e5ff"), ("HighlightedText", "#000000"), ("ToolTipBase", "#000000"),
     ("ToolTipText", "#ffffff"), ("PlaceholderText", "#bdbdbd"), ("Link", "#ffff00"), ("LinkVisited", "#ff80ff"),
-    ("Light", "#ffffff"), ("Midlight", "#ffffff"), ("Mid", "#ffffff"), ("Dark", "#ffffff"), ("Shadow", "#ffffff"),
+    ("Light", "#ffffff"), ("Midlight", "#4d4d4d"), ("Mid", "#ffffff"), ("Dark", "#ffffff"), ("Shadow", "#ffffff"),
 )
 _DISABLED = "#9e9e9e"  # still 7.7:1 on black, yet plainly dimmer than enabled text
 _system: QtGui.QPalette | None = None  # the palette the system gave, restored when switched off
