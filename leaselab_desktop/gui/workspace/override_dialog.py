@@ -13,7 +13,7 @@ from leaselab_desktop.domain.models import Evaluation
 from leaselab_desktop.domain.vocab import RECOMMENDATIONS
 from leaselab_desktop.gui.qt import QObject, QtWidgets, Signal
 from leaselab_desktop.gui.workspace.banners import run_cost_sentence
-from leaselab_desktop.gui.workspace.style import human
+from leaselab_desktop.gui.workspace.style import human, severity_color
 from leaselab_desktop.gui.workspace.uiload import child, load_form
 
 MIN_REASON = 3
@@ -102,6 +102,8 @@ class OverrideDialog(_ReasonDialog):
         if self.high_signals:
             listed = "; ".join(t.rstrip(". ") for t in self.high_signals)
             self.signal_warning.setText(f"High signal on this evaluation: {listed}.")
+            colour = severity_color("high", self.dialog.palette()).name()
+            self.signal_warning.setStyleSheet(f"color: {colour}; font-weight: 600;")
         self.ok_button.setText("Save override")
         self.ok_button.setAccessibleName("Save the override")
         self.buttons.button(_BB.Cancel).setAccessibleName("Cancel the override")
