@@ -192,3 +192,18 @@ async def test_a_single_run_shows_its_state_in_the_list(window: Any, until: Any)
     gate.set()
     await until(lambda: status() == "AI evaluated")
     assert w.lead_list.current_lead_id() == "lead_2"
+
+
+def test_a_narrow_recommendation_cell_keeps_the_overridden_mark(qtbot: Any) -> None:
+    from leaselab_desktop.gui.lead_list.table import elide
+
+    view = LeadTableView()
+    qtbot.addWidget(view)
+    metrics = view.fontMetrics()
+    text = "Approve with verification (overridden)"
+    narrow = metrics.horizontalAdvance("Approve with (overridden)")
+    cut = elide(metrics, text, Column.RECOMMENDATION, narrow)
+    assert cut.endswith("… (overridden)") and cut.startswith("Approve")
+    assert metrics.horizontalAdvance(cut) <= narrow
+    assert elide(metrics, text, Column.RECOMMENDATION, 10_000) == text
+    assert elide(metrics, "Documents received", Column.STATUS, narrow // 3).endswith("…")

@@ -51,13 +51,16 @@ def recommendation_words(code: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+OVERRIDDEN_MARK = " (overridden)"  # as the result card marks it; kept whole when the cell is narrow
+
+
 def format_recommendation(code: str, overridden: bool, *, accessible: bool = False) -> str:
     """The final decision as the card shows it: 'Reject (overridden)'; '' when unknown."""
     if not code:
         return "No recommendation" if accessible else ""
     words = recommendation_words(code)
     if overridden:
-        return f"{words}, overridden by an agent" if accessible else f"{words} (overridden)"
+        return f"{words}, overridden by an agent" if accessible else words + OVERRIDDEN_MARK
     return words
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from leaselab_desktop.gui.lead_list.cells import OVERRIDDEN_MARK
 from leaselab_desktop.gui.lead_list.delegates import LabelBadgeDelegate, paint_label_badge
 from leaselab_desktop.gui.lead_list.model import ALIGN_FLAGS, LeadTableModel
 from leaselab_desktop.gui.lead_list.rows import COLUMNS, Column
@@ -22,9 +23,17 @@ from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 _PAD = 6  # text inset from the cell's edges, as the default delegate leaves it
 _BADGES = frozenset(i for i, (shown, _field) in enumerate(COLUMNS) if shown.format == "label")
 _ALIGNS = [ALIGN_FLAGS[shown.align] for shown, _field in COLUMNS]
-# the recommendation keeps both ends when elided: "Approve with … (overridden)"
-_ELIDE = [Qt.TextElideMode.ElideMiddle if shown.format == "recommendation" else Qt.TextElideMode.ElideRight
-          for shown, _field in COLUMNS]
+_KEEPS_MARK = frozenset(i for i, (shown, _field) in enumerate(COLUMNS) if shown.format == "recommendation")
+
+
+def elide(metrics: QtGui.QFontMetrics, text: str, col: int, width: int) -> str:
+    """``text`` cut to ``width`` at the right; a recommendation keeps its "(overridden)" mark whole
+    ("Approve wi… (overridden)")."""
+    if col in _KEEPS_MARK and text.endswith(OVERRIDDEN_MARK) and metrics.horizontalAdvance(text) > width:
+        room = width - metrics.horizontalAdvance(OVERRIDDEN_MARK)
+        head = metrics.elidedText(text[: -len(OVERRIDDEN_MARK)], Qt.TextElideMode.ElideRight, max(0, room))
+        return head + OVERRIDDEN_MARK if room > 0 else metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 @dataclass(frozen=True)
@@ -219,7 +228,7 @@ class LeadTableView(QtWidgets.QTableView):
                 elif text:
                     painter.setPen(text_colour)
                     inner = cell.adjusted(_PAD, 0, -_PAD, 0)
-                    shown = metrics.elidedText(text, _ELIDE[col], max(0, inner.width()))
+                    shown = elide(metrics, text, col, max(0, inner.width()))
                     painter.drawText(inner, _ALIGNS[col], shown)
         finally:
             painter.end()
