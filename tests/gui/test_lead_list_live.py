@@ -106,7 +106,7 @@ def test_a_followed_run_shows_its_step_in_the_row(qtbot: Any) -> None:
     assert model.index(row, Column.STATUS).data() == "Screening" and not model.holding
 
 
-def test_rows_keep_their_place_while_runs_are_live_then_sort_once(qtbot: Any) -> None:
+def test_rows_keep_their_place_while_runs_are_live_then_sort_once(qtbot: Any, qtmodeltester: Any) -> None:
     model = LeadTableModel()
     model.set_leads(SAMPLE)
     before = order(model)
@@ -130,6 +130,8 @@ def test_rows_keep_their_place_while_runs_are_live_then_sort_once(qtbot: Any) ->
     # with nothing live, a finished run moves its row at once, as before
     model.update_lead(lead(2, "Bo", "Chen", 99, minutes=50))
     assert order(model)[0] == "lead_2"
+    model.set_run_state("lead_4", RunSnapshot(run_id="r", lead_id="lead_4", status="running"))
+    qtmodeltester.check(model, force_py=True)  # the live state and the new column keep the contract
 
 
 @pytest.fixture
