@@ -55,7 +55,7 @@ _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemF
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 class LeadTableModel(QtCore.QAbstractTableModel):
-    """Columns as ``LEAD_LIST`` shows them (name, property/unit, status, AI score, label, updated).
+    """Columns as ``LEAD_LIST`` shows them (name, label, recommendation, AI score, status, place, updated).
     Default sort: score, best first."""
 
     view_changed = Signal()  # after a filter/sort/load changed which rows are visible
