@@ -174,3 +174,13 @@ async def test_the_settings_and_override_dialogs_name_what_tab_reaches(window: M
     missing.update(unnamed(tab_chain(override.dialog)))
     override.dialog.reject()
     assert sorted(missing) == [], sorted(missing)
+
+
+def test_saving_the_settings_dialog_keeps_the_high_contrast_choice(qtbot: Any, paths: Paths,
+                                                                   memory_keyring: Any) -> None:
+    from leaselab_desktop.gui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(paths, Settings(high_contrast=True), SecretStore(memory_keyring))
+    qtbot.addWidget(dlg.dialog)
+    assert dlg.collect().high_contrast is True  # set in the View menu, not in the dialog
+    dlg.dialog.deleteLater()
