@@ -240,7 +240,7 @@ async def list_and_heartbeat(data_dir: Path, fresh_ids: list[str], evaluations: 
         for _trial in range(TRIALS):
             worst = 0.0
             for col in (Column.NAME, Column.PLACE, Column.STATUS, Column.UPDATED, Column.LABEL,
-                        Column.SCORE):
+                        Column.RECOMMENDATION, Column.SCORE):
                 for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
                     t0 = time.perf_counter()
                     header.setSortIndicator(col, order)  # what a header click does

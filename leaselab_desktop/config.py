@@ -104,6 +104,7 @@ class Settings(BaseModel):
     polling: PollingSettings = Field(default_factory=PollingSettings)
     # Per site id: the policy profile that overrides the property's province/state (absent: follow it).
     site_policy_profiles: dict[str, str] = Field(default_factory=dict)
+    high_contrast: bool = False  # View → High contrast
 
     def profile(self, name: str | None = None) -> Profile:
         wanted = name or self.active_profile

@@ -40,8 +40,9 @@ FieldType = Literal["text", "int", "bool", "epoch"]
 SortKind = Literal["name", "number", "text", "text_empty_last"]
 Align = Literal["left", "right", "center"]
 # How the GUI shows a value: "text" as is, "number" ("" when missing), "status" (readable, with the
-# batch state), "label" (a badge), "time" (a short local date), "flag" (``mark`` when true).
-Format = Literal["text", "number", "status", "label", "time", "flag"]
+# batch state), "label" (a badge), "time" (a short local date), "flag" (``mark`` when true),
+# "recommendation" (the card's words for it, marked when an agent overrode it).
+Format = Literal["text", "number", "status", "label", "time", "flag", "recommendation"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,25 +83,45 @@ def _stamp(lead: Lead) -> float | None:
     return when.timestamp() if when is not None else None
 
 
+# The final decision, as the result card shows it: the latest evaluation's recommendation, unless
+# an override of that evaluation exists, then the latest override's. Both lookups are index seeks
+# (idx_evaluations_lead, idx_overrides_evaluation); a re-evaluation starts without an override.
+_LATEST_EVALUATION = ("SELECT e.id FROM lead_ai_evaluations e WHERE e.lead_id = l.id "
+                      "ORDER BY e.evaluated_at DESC, e.rowid DESC LIMIT 1")
+RECOMMENDATION_SQL = (
+    "COALESCE((SELECT COALESCE((SELECT o.to_recommendation FROM evaluation_overrides o "
+    "WHERE o.evaluation_id = e.id ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1), e.recommendation) "
+    "FROM lead_ai_evaluations e WHERE e.lead_id = l.id ORDER BY e.evaluated_at DESC, e.rowid DESC LIMIT 1), '')"
+)
+OVERRIDDEN_SQL = f"EXISTS (SELECT 1 FROM evaluation_overrides o WHERE o.evaluation_id = ({_LATEST_EVALUATION}))"
+
+
+# Columns in reading order: the decision (label, recommendation, score) right after the name, so it
+# stays in view when the list pane is narrow (1024 px wide screens).
 LEAD_LIST: tuple[ListField, ...] = (
     ListField("ids", "l.id", "text", lambda lead: lead.id),
     ListField("names", "COALESCE(l.first_name, '') || ' ' || COALESCE(l.last_name, '')", "text",
               lambda lead: lead.full_name, strip=True,
               shown=Shown("name", "Name", "name", width_sample="Marc-André Lévesque")),
+    ListField("labels", "COALESCE(l.ai_label, '')", "text", lambda lead: lead.ai_label or "", repeats=True,
+              shown=Shown("label", "Label", "text_empty_last", "label", "center", width_sample="Label ▼")),
+    ListField("recommendations", RECOMMENDATION_SQL, "text", lambda lead: lead.ai_recommendation or "",
+              repeats=True,
+              shown=Shown("recommendation", "Recommendation", "text_empty_last", "recommendation",
+                          width_sample="Approve with verification")),
+    ListField("overridden", OVERRIDDEN_SQL, "bool", lambda lead: bool(lead.ai_overridden)),
+    ListField("scores", "CASE typeof(l.ai_score) WHEN 'integer' THEN l.ai_score "
+                        "WHEN 'real' THEN CAST(ROUND(l.ai_score) AS INTEGER) END", "int",
+              lambda lead: lead.ai_score,
+              shown=Shown("score", "AI score", "number", "number", "right", width_sample="AI score ▼")),
+    ListField("statuses", "COALESCE(l.status, '')", "text", lambda lead: lead.status, repeats=True,
+              shown=Shown("status", "Status", "text", "status", width_sample="Documents received")),
     ListField("emails", "COALESCE(l.email, '')", "text", lambda lead: lead.email),
     ListField("property_ids", "COALESCE(l.property_id, '')", "text", lambda lead: lead.property_id or "",
               repeats=True),
     ListField("unit_ids", "COALESCE(l.unit_id, '')", "text", lambda lead: lead.unit_id or "", repeats=True),
     ListField("places", None, "text", _place, repeats=True,
               shown=Shown("place", "Property / unit", "text")),
-    ListField("statuses", "COALESCE(l.status, '')", "text", lambda lead: lead.status, repeats=True,
-              shown=Shown("status", "Status", "text", "status", width_sample="Documents received")),
-    ListField("scores", "CASE typeof(l.ai_score) WHEN 'integer' THEN l.ai_score "
-                        "WHEN 'real' THEN CAST(ROUND(l.ai_score) AS INTEGER) END", "int",
-              lambda lead: lead.ai_score,
-              shown=Shown("score", "AI score", "number", "number", "right", width_sample="AI score ▼")),
-    ListField("labels", "COALESCE(l.ai_label, '')", "text", lambda lead: lead.ai_label or "", repeats=True,
-              shown=Shown("label", "Label", "text_empty_last", "label", "center", width_sample="Label ▼")),
     ListField("stamps", "COALESCE(l.updated_at, l.created_at)", "epoch", _stamp,
               shown=Shown("updated", "Updated", "number", "time", width_sample="Nov 25 20:35")),
 )
@@ -115,8 +136,10 @@ class LeadRows:
     """Parallel columns, one entry per lead (``rows.scores[i]``; the names are ``LEAD_LIST``'s), plus
     the cursor of the next page.
 
-    ``labels`` holds "" for leads never evaluated; ``stamps`` the updated (else created) time as
-    epoch seconds; ``properties`` maps the listed property ids to their names."""
+    ``labels`` holds "" for leads never evaluated; ``recommendations`` "" when unknown (never
+    evaluated, or a server that does not send it) and ``overridden`` whether an agent changed it;
+    ``stamps`` the updated (else created) time as epoch seconds; ``properties`` maps the listed
+    property ids to their names."""
 
     __slots__ = ("capped", "fields", "next_cursor", "notice", "properties", "values")
 

@@ -45,6 +45,10 @@ class Lead(Model):
     status: str = "new"
     ai_score: int | None = None
     ai_label: str | None = None
+    # the final decision of the latest evaluation: its recommendation, or the latest override's
+    # (``ai_overridden``); None when unknown (never evaluated, or a server that does not send it)
+    ai_recommendation: str | None = None
+    ai_overridden: bool = False
     landlord_note: str | None = None
     is_active: bool = True
     created_at: Timestamp | None = None

@@ -141,6 +141,10 @@ async def _main(
     smoke = bool(getattr(args, "smoke_test", False))
     headless = bool(screenshot or smoke)
     tasks = TaskRunner()
+    if settings.high_contrast:  # before the window exists, so it is built in the chosen colours
+        from leaselab_desktop.gui.palettes import apply_high_contrast
+
+        apply_high_contrast(app, True)
     window = MainWindow(
         paths, settings, SecretStore(), tasks, reporter,
         profile=getattr(args, "profile", None), log_path=log_path,

@@ -14,6 +14,7 @@ from typing import Any
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.data_folder import NoSecureKeyring
 from leaselab_desktop.config import Paths, Settings
+from leaselab_desktop.gui.appearance import high_contrast_action
 from leaselab_desktop.gui.compare.entry import install as install_compare
 from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
 from leaselab_desktop.gui.lead_list.view import LeadListPanel
@@ -199,6 +200,9 @@ class MainWindow(QtWidgets.QMainWindow):
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.clear_filters_action)
         view_menu.addAction(self.refresh_action)
+        view_menu.addSeparator()
+        self.high_contrast_action = high_contrast_action(self, self)
+        view_menu.addAction(self.high_contrast_action)
         eval_menu = bar.addMenu("&Evaluation")
         eval_menu.addAction(self.run_action)
         eval_menu.addAction(self.batch_action)
@@ -230,6 +234,7 @@ class MainWindow(QtWidgets.QMainWindow):
             ("lead_changed", self.lead_list.refresh_lead),
             ("run_finished", self._run_finished),
             ("batch_row_state", self.lead_list.model.set_batch_state),
+            ("run_progress", self.lead_list.model.set_run_state),
             ("usage_changed", self.monitor.record_usage),
         ):
             signal = getattr(ws, name, None)

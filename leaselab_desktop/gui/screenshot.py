@@ -131,6 +131,7 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     written += await _workspace_states(window, out_dir)
     written += await _compare_states(window, out_dir)
     written += await _dark_variant(window, out_dir)
+    written += await _high_contrast_variant(window, out_dir)
     # the light window once more, now that the workspace states have evaluated some leads
     window.notifier.toast.hide()
     await window.monitor.check_once()  # the real usage again, not the staged quota states
@@ -176,6 +177,27 @@ async def _dark_variant(window: MainWindow, out_dir: Path) -> list[Path]:
     finally:
         app.setPalette(old_palette)
         app.setStyleSheet(qss)
+
+
+async def _high_contrast_variant(window: MainWindow, out_dir: Path) -> list[Path]:
+    """View → High contrast, at the usual size and at 1024x700."""
+    app = QtWidgets.QApplication.instance()
+    if not isinstance(app, QtWidgets.QApplication):
+        return []
+    window.notifier.toast.hide()
+    window.show()
+    window.high_contrast_action.setChecked(True)
+    try:
+        out = []
+        for size, name in ((SIZE, "14-main-window-high-contrast.png"),
+                           (QtCore.QSize(1024, 700), "15-main-window-high-contrast-1024.png")):
+            window.resize(size)
+            await settle(300)
+            out.append(save(window, out_dir / name))
+        return out
+    finally:
+        window.high_contrast_action.setChecked(False)
+        window.resize(SIZE)
 
 
 async def _workspace_states(window: MainWindow, out_dir: Path) -> list[Path]:

@@ -109,6 +109,11 @@ class SettingsDialog(QObject):
         self.buttons = child(d, QtWidgets.QDialogButtonBox, "buttonBox")
         self.save_button = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("settingsSaveButton")
+        self.save_button.setAccessibleName("Save the settings")
+        cancel = self.buttons.button(QtWidgets.QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            cancel.setAccessibleName("Close without saving")
+        self.tabs.tabBar().setAccessibleName("Settings sections")
 
         self.backend_kind.addItems(list(BACKEND_KINDS))
         self.provider_kind.addItems(list(PROVIDER_KINDS))
@@ -328,6 +333,7 @@ class SettingsDialog(QObject):
             provider=provider,
             polling=PollingSettings(min_interval_s=lo, max_interval_s=hi),
             site_policy_profiles=self._site_policies,
+            high_contrast=self._original.high_contrast,  # set in the View menu, kept as it is
         )
 
     def save(self) -> bool:

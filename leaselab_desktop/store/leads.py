@@ -8,13 +8,22 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from leaselab_desktop.domain.listing import LEAD_LIST, LeadRows, ListField, epoch_seconds, place_text
+from leaselab_desktop.domain.listing import (
+    LEAD_LIST,
+    OVERRIDDEN_SQL,
+    RECOMMENDATION_SQL,
+    LeadRows,
+    ListField,
+    epoch_seconds,
+    place_text,
+)
 from leaselab_desktop.domain.models import Lead, LeadPage, LeadQuery, NewLead, Property, Unit
 from leaselab_desktop.domain.timefmt import format_timestamp, utcnow
 
-_LEAD_SELECT = """
+_LEAD_SELECT = f"""
 SELECT l.*, p.name AS property_name, u.name AS unit_name, u.monthly_rent AS monthly_rent,
-       COALESCE(u.is_occupied, 0) AS is_unit_occupied
+       COALESCE(u.is_occupied, 0) AS is_unit_occupied,
+       NULLIF({RECOMMENDATION_SQL}, '') AS ai_recommendation, {OVERRIDDEN_SQL} AS ai_overridden
 FROM leads l
 JOIN properties p ON p.id = l.property_id
 LEFT JOIN units u ON u.id = l.unit_id

@@ -24,7 +24,10 @@ T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 def lead(i: int, first: str, last: str, score: int | None, *, status: str = "new",
          prop: str = "prop_1", label: str | None = None, email: str | None = None,
-         minutes: int = 0) -> Lead:
+         minutes: int = 0, rec: str | None = "by score", overridden: bool = False) -> Lead:
+    if rec == "by score":  # what the policy usually says for the score (tests of colours set their own)
+        rec = None if score is None else "approve" if score >= 80 else "approve_with_conditions" if score >= 50 \
+            else "reject"
     return Lead(
         id=f"lead_{i}", first_name=first, last_name=last,
         email=email or f"{first.lower()}.{last.lower()}@example.com",
@@ -32,7 +35,7 @@ def lead(i: int, first: str, last: str, score: int | None, *, status: str = "new
         unit_id="u1", unit_name="1A", status=status, ai_score=score,
         ai_label=label if label is not None else (None if score is None else "A" if score >= 80 else
                                                    "B" if score >= 50 else "C"),
-        updated_at=T0 + timedelta(minutes=minutes),
+        updated_at=T0 + timedelta(minutes=minutes), ai_recommendation=rec, ai_overridden=overridden,
     )
 
 
@@ -208,7 +211,7 @@ def test_batch_state_is_shown_in_the_status_column(qtbot, model: LeadTableModel)
     assert row is not None
     with qtbot.waitSignal(model.dataChanged):
         model.set_batch_state("lead_4", "running")
-    assert model.index(row, Column.STATUS).data() == "Running… · Screening"
+    assert model.index(row, Column.STATUS).data() == "Evaluating… · Screening"
     assert model.index(row, Column.NAME).data(BATCH_STATE_ROLE) == "running"
     model.set_batch_state("lead_4", None)
     assert model.index(row, Column.STATUS).data() == "Screening"

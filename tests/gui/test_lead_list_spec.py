@@ -94,7 +94,8 @@ def test_the_real_spec_drives_the_model(qapp) -> None:
     shown = shown_columns()
     assert model.columnCount() == len(shown) == len(Column)
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in Column] == COLUMN_TITLES
-    assert COLUMN_TITLES == ["Name", "Property / unit", "Status", "AI score", "Label", "Updated"]
+    assert COLUMN_TITLES == ["Name", "Label", "Recommendation", "AI score", "Status", "Property / unit",
+                             "Updated"]
     assert LEAD_LIST[0].name == "ids"  # the store pages by it
 
 

@@ -17,6 +17,7 @@ from leaselab_desktop.backends.errors import BackendUnavailable
 from leaselab_desktop.config import Paths, Settings
 from leaselab_desktop.domain.models import Health, Usage
 from leaselab_desktop.gui.errors import ErrorReporter
+from leaselab_desktop.gui.lead_list.rows import Column
 from leaselab_desktop.gui.main_window import MainWindow
 from leaselab_desktop.gui.qt import QtGui, QtWidgets
 from leaselab_desktop.gui.tasks import TaskRunner
@@ -184,7 +185,7 @@ async def test_batch_button_starts_workspace_batch_and_rows_show_state(shell: Sh
     for lead_id in chosen:
         row = model.view_row_of(lead_id)
         assert row is not None
-        assert model.index(row, 2).data().startswith("Done ·")
+        assert model.index(row, Column.STATUS).data().startswith("Done ·")
     await until(lambda: not w.workspace.batch.running)
 
 

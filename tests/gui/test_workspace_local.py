@@ -73,6 +73,9 @@ async def test_full_evaluation_flow_on_the_local_backend(paths, tasks, until, tm
         chosen = dlg.recommendation
         dlg.reason_edit.setPlainText("Landlord reference checked by phone")
         dlg.ok_button.click()
+        if dlg.dialog.isVisible():  # approving against a high signal asks once more
+            assert dlg.ok_button.text() == "Approve anyway"
+            dlg.ok_button.click()
         await until(lambda: len(ws.card.overrides) == 1, timeout=TIMEOUT)
         stored = await backend.overrides(snap.output.evaluation_id)
         assert [(o.to_recommendation, o.reason) for o in stored] == [(chosen, "Landlord reference checked by phone")]

@@ -1,22 +1,30 @@
-"""Painting of the label badge (A green, B blue, C amber, D red), readable on light and dark palettes."""
+"""Painting of the label badge, readable on light, dark and high-contrast palettes.
+
+The badge's colour is the recommendation's, as the result card colours it (approve green, with
+conditions blue, with verification amber, reject red), never the letter's: a "B" beside "Reject" is
+red. When the recommendation is unknown (a server that does not send it) the badge is outlined in
+the text colour, so no colour can contradict it."""
 
 from __future__ import annotations
 
-from leaselab_desktop.gui.lead_list.model import LABEL_ROLE
+from leaselab_desktop.gui.lead_list.cells import RECOMMENDATION_TONE
+from leaselab_desktop.gui.lead_list.model import LABEL_ROLE, RECOMMENDATION_ROLE
 from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets
 
-# (light-palette colour, dark-palette colour) per label
+# (light-palette colour, dark-palette colour) per tone (the recommendation's, as letters)
 _LABEL_COLOURS: dict[str, tuple[str, str]] = {
     "A": ("#1e7e34", "#4cc76a"),
     "B": ("#1f5fbf", "#5c9cf0"),
     "C": ("#b26a00", "#f0b041"),
     "D": ("#c0262d", "#f06a6f"),
 }
+# The label filter's words: the score band only. The policy's meanings ("C: no go") would
+# contradict a "C" lead recommended "Approve with verification"; the recommendation says that.
 LABEL_MEANING: dict[str, str] = {
-    "A": "strongly recommend",
-    "B": "check further",
-    "C": "no go",
-    "D": "decline (older data)",
+    "A": "highest scores",
+    "B": "middle scores",
+    "C": "lowest scores",
+    "D": "older data",
 }
 
 
@@ -38,13 +46,19 @@ def badge_text_colour(background: QtGui.QColor) -> QtGui.QColor:
     return QtGui.QColor("#111111" if luminance > 0.45 else "#ffffff")
 
 
+def badge_colour(recommendation: str, palette: QtGui.QPalette) -> QtGui.QColor | None:
+    """The badge's fill: the recommendation's tone; None when the recommendation is unknown."""
+    return label_colour(RECOMMENDATION_TONE.get(recommendation, ""), palette)
+
+
 def paint_label_badge(painter: QtGui.QPainter, cell: QtCore.QRectF, label: str, palette: QtGui.QPalette,
-                      font: QtGui.QFont) -> None:
-    """The label as a rounded pill centred in ``cell``; a faint dash when there is no label."""
-    colour = label_colour(label, palette)
+                      font: QtGui.QFont, recommendation: str = "") -> None:
+    """The label as a rounded pill centred in ``cell``, filled with the recommendation's colour
+    (outlined when it is unknown); a faint dash when there is no label."""
+    colour = badge_colour(recommendation, palette)
     painter.save()
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-    if colour is None:
+    if not label:
         painter.setPen(palette.color(QtGui.QPalette.ColorRole.PlaceholderText))
         painter.drawText(cell, int(Qt.AlignmentFlag.AlignCenter), "–")
         painter.restore()
@@ -53,19 +67,26 @@ def paint_label_badge(painter: QtGui.QPainter, cell: QtCore.QRectF, label: str, 
     height = min(cell.height() - 6, metrics.height() + 4)
     pill = QtCore.QRectF(0, 0, max(height * 1.6, float(metrics.horizontalAdvance(label) + 14)), height)
     pill.moveCenter(cell.center())
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
-    painter.drawRoundedRect(pill, height / 2, height / 2)
+    if colour is None:
+        text = palette.color(QtGui.QPalette.ColorRole.Text)
+        painter.setPen(QtGui.QPen(text, 1.2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        pill.adjust(0.6, 0.6, -0.6, -0.6)
+    else:
+        text = badge_text_colour(colour)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+    painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
     bold = QtGui.QFont(font)
     bold.setBold(True)
     painter.setFont(bold)
-    painter.setPen(badge_text_colour(colour))
+    painter.setPen(text)
     painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), label)
     painter.restore()
 
 
 class LabelBadgeDelegate(QtWidgets.QStyledItemDelegate):
-    """Draws the label as a rounded pill; unlabelled rows show a faint dash."""
+    """Draws the label as a rounded pill in the recommendation's colour; unlabelled rows show a dash."""
 
     def paint(
         self,
@@ -81,7 +102,7 @@ class LabelBadgeDelegate(QtWidgets.QStyledItemDelegate):
         style.drawControl(QtWidgets.QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
 
         paint_label_badge(painter, QtCore.QRectF(option.rect), str(index.data(LABEL_ROLE) or ""),
-                          option.palette, option.font)
+                          option.palette, option.font, str(index.data(RECOMMENDATION_ROLE) or ""))
 
     def sizeHint(
         self,

@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from leaselab_desktop.domain.listing import LeadRows
-from leaselab_desktop.domain.models import Lead
+from leaselab_desktop.domain.models import Lead, RunSnapshot
+from leaselab_desktop.gui.lead_list.cells import (
+    LiveStates,
+    format_recommendation,
+    format_status,
+    format_updated,
+)
 from leaselab_desktop.gui.lead_list.rows import COLUMNS, Column, LeadFilter, LeadRowStore
 from leaselab_desktop.gui.qt import Qt, QtCore, Signal
 
@@ -25,6 +31,8 @@ LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 LABEL_ROLE = Qt.ItemDataRole.UserRole + 2
 BATCH_STATE_ROLE = Qt.ItemDataRole.UserRole + 3
 SCORE_ROLE = Qt.ItemDataRole.UserRole + 4
+RECOMMENDATION_ROLE = Qt.ItemDataRole.UserRole + 5  # the final decision's code ("" when unknown)
+LIVE_ROLE = Qt.ItemDataRole.UserRole + 6  # the live run state's text, None when no run is live
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
@@ -32,7 +40,7 @@ _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _HANDLED_ROLES = frozenset(
     {_DISPLAY, _ACCESSIBLE, _ALIGN, _TOOLTIP, int(LEAD_ID_ROLE), int(LABEL_ROLE), int(SCORE_ROLE),
-     int(BATCH_STATE_ROLE)}
+     int(BATCH_STATE_ROLE), int(RECOMMENDATION_ROLE), int(LIVE_ROLE)}
 )
 ALIGN_FLAGS: dict[str, int] = {
     "left": int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
@@ -46,36 +54,8 @@ _HEADER_ALIGNMENTS = [ALIGN_FLAGS["right"] if shown.align == "right" else None f
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
-_BATCH_TEXT = {  # the workspace's BatchController states
-    "queued": "queued",
-    "running": "running…",
-    "complete": "done",
-    "errored": "failed",
-    "skipped-duplicate": "skipped (same documents)",
-    "quota": "quota reached",
-    "cancelled": "cancelled",
-}
-
-
-def format_status(status: str) -> str:
-    """'ai_evaluated' -> 'AI evaluated'; unknown values are shown as they come, made readable."""
-    if not status:
-        return ""
-    text = status.replace("_", " ").capitalize()
-    return "AI" + text[2:] if text.startswith("Ai ") else text
-
-
-def format_updated(value: datetime | None, now: datetime | None = None) -> str:
-    """'Nov 25 20:35' this year, '2025-11-25' before (local time)."""
-    if value is None:
-        return ""
-    local = value.astimezone()
-    this_year = (now or datetime.now(local.tzinfo)).year
-    return local.strftime("%b %d %H:%M") if local.year == this_year else local.strftime("%Y-%m-%d")
-
-
 class LeadTableModel(QtCore.QAbstractTableModel):
-    """Columns as ``LEAD_LIST`` shows them (name, property/unit, status, AI score, label, updated).
+    """Columns as ``LEAD_LIST`` shows them (name, label, recommendation, AI score, status, place, updated).
     Default sort: score, best first."""
 
     view_changed = Signal()  # after a filter/sort/load changed which rows are visible
@@ -89,7 +69,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         self._view: list[int] = []
         self._filter = LeadFilter()
         self._hay_sorted: list[str] | None = None  # search keys aligned with _sorted (lazy)
-        self._batch: dict[str, str] = {}
+        self._states = LiveStates()  # batch rows and followed runs: what their rows say
         self._stamp_text: dict[float, str] = {}  # cleared on every load (this year's dates are shorter)
         self.last_filter_ms = 0.0
         self.last_sort_ms = 0.0
@@ -137,11 +117,21 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         if role == SCORE_ROLE:
             return s.values["scores"][row]
         if role == BATCH_STATE_ROLE:
-            return self._batch.get(s.ids[row])
+            return self._states.batch.get(s.ids[row])
+        if role == RECOMMENDATION_ROLE:
+            return s.values["recommendations"][row]
+        if role == LIVE_ROLE:
+            return self._states.text(s.ids[row])
         # tooltip
         tip = f"{s.names[row]} <{s.emails[row]}>"
-        state = self._batch.get(s.ids[row])
-        return f"{tip}\nBatch: {_BATCH_TEXT.get(state, state)}" if state else tip
+        rec = format_recommendation(s.values["recommendations"][row], s.values["overridden"][row])
+        tip = f"{tip}\nRecommendation: {rec}" if rec else tip
+        live = self._states.text(s.ids[row])
+        return f"{tip}\nNow: {live}" if live else tip
+
+    def badge_tone(self, vrow: int) -> str:
+        """The recommendation code that colours view row ``vrow``'s label badge ("" when unknown)."""
+        return str(self.store.values["recommendations"][self._view[vrow]])
 
     def row_display(self, vrow: int) -> list[str]:
         """The shown text of every column of view row ``vrow`` (the label column: the label)."""
@@ -160,15 +150,14 @@ class LeadTableModel(QtCore.QAbstractTableModel):
             return "" if value is None else str(value)
         if fmt == "status":
             text = format_status(value)
-            state = self._batch.get(self.store.ids[row])
-            if not state:
-                return text
-            batch = _BATCH_TEXT.get(state, state)  # first: a narrow column elides the lead's status
-            return f"{batch[:1].upper()}{batch[1:]} · {text}"
+            live = self._states.text(self.store.ids[row])  # first: a narrow column elides the status
+            return f"{live[:1].upper()}{live[1:]} · {text}" if live else text
         if fmt == "label":
             if accessible:
                 return f"Label {value}" if value else "Not evaluated"
             return str(value)
+        if fmt == "recommendation":
+            return format_recommendation(value, self.store.values["overridden"][row], accessible=accessible)
         if fmt == "time":
             return self._updated_text(value)
         if fmt == "flag":
@@ -222,7 +211,7 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         """Replace everything (a fresh load)."""
         self.beginResetModel()
         self.store.clear()
-        self._batch.clear()
+        self._states.clear()
         self._stamp_text.clear()
         self.store.extend_rows(leads if isinstance(leads, LeadRows) else LeadRows.from_leads(leads))
         self._resort()
@@ -252,6 +241,8 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         if row is None:
             self.add_leads([lead])
             return True
+        if self._states.held:  # runs are live: the row changes where it is, the order waits
+            return self._update_in_place(lead)
         if self.store.names[row] != lead.full_name:  # the tie-break order changed: re-sort once
             self.store.update(lead)
             self._relayout(resort=True)
@@ -320,18 +311,36 @@ class LeadTableModel(QtCore.QAbstractTableModel):
         return self.store.filter(self._sorted, flt, aligned_hay=self._hay_sorted)
 
     def set_batch_state(self, lead_id: str, state: str | None) -> None:
-        if state:
-            self._batch[lead_id] = state
-        else:
-            self._batch.pop(lead_id, None)
-        vrow = self.view_row_of(lead_id)
-        if vrow is not None:
-            left = self.index(vrow, 0)
-            right = self.index(vrow, len(Column) - 1)
-            self.dataChanged.emit(left, right, [Qt.ItemDataRole.DisplayRole, BATCH_STATE_ROLE])
+        self._after_state(lead_id, self._states.set_batch(lead_id, state))
+
+    def set_run_state(self, lead_id: str, snapshot: RunSnapshot | None) -> None:
+        """A followed run's latest snapshot (None: no longer followed): the row shows its step."""
+        changed, resort = self._states.set_run(lead_id, snapshot)
+        if changed:
+            self._after_state(lead_id, resort)
 
     def batch_state(self, lead_id: str) -> str | None:
-        return self._batch.get(lead_id)
+        return self._states.batch.get(lead_id)
+
+    @property
+    def holding(self) -> bool:
+        """True while a run is live in the list: rows keep their place until none is."""
+        return bool(self._states.held)
+
+    def _after_state(self, lead_id: str, resort: bool) -> None:
+        if resort:
+            self._relayout(resort=True)
+        vrow = self.view_row_of(lead_id)
+        if vrow is not None:
+            self.dataChanged.emit(self.index(vrow, 0), self.index(vrow, len(Column) - 1),
+                                  [Qt.ItemDataRole.DisplayRole, BATCH_STATE_ROLE, LIVE_ROLE])
+
+    def _update_in_place(self, lead: Lead) -> bool:
+        self.store.update(lead)
+        self._states.stale = True
+        self._hay_sorted = None  # its name or email may have changed: rebuilt on the next search
+        self._after_state(lead.id, False)
+        return True
 
     # -- internals -----------------------------------------------------------------------------
     def _resort(self) -> None:
@@ -364,7 +373,6 @@ class LeadTableModel(QtCore.QAbstractTableModel):
                 )
         self.layoutChanged.emit()
         self.view_changed.emit()
-
 
 
 def _find(rows: list[int], row: int, row_key: Any, key: Any) -> int | None:

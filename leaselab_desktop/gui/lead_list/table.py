@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from leaselab_desktop.gui.lead_list.cells import OVERRIDDEN_MARK
 from leaselab_desktop.gui.lead_list.delegates import LabelBadgeDelegate, paint_label_badge
 from leaselab_desktop.gui.lead_list.model import ALIGN_FLAGS, LeadTableModel
 from leaselab_desktop.gui.lead_list.rows import COLUMNS, Column
@@ -22,6 +23,17 @@ from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets, Signal
 _PAD = 6  # text inset from the cell's edges, as the default delegate leaves it
 _BADGES = frozenset(i for i, (shown, _field) in enumerate(COLUMNS) if shown.format == "label")
 _ALIGNS = [ALIGN_FLAGS[shown.align] for shown, _field in COLUMNS]
+_KEEPS_MARK = frozenset(i for i, (shown, _field) in enumerate(COLUMNS) if shown.format == "recommendation")
+
+
+def elide(metrics: QtGui.QFontMetrics, text: str, col: int, width: int) -> str:
+    """``text`` cut to ``width`` at the right; a recommendation keeps its "(overridden)" mark whole
+    ("Approve wi… (overridden)")."""
+    if col in _KEEPS_MARK and text.endswith(OVERRIDDEN_MARK) and metrics.horizontalAdvance(text) > width:
+        room = width - metrics.horizontalAdvance(OVERRIDDEN_MARK)
+        head = metrics.elidedText(text[: -len(OVERRIDDEN_MARK)], Qt.TextElideMode.ElideRight, max(0, room))
+        return head + OVERRIDDEN_MARK if room > 0 else metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,8 @@ class LeadTableView(QtWidgets.QTableView):
                 if value is not None:
                     self._header_titles.setHeaderData(col, Qt.Orientation.Horizontal, value, role)
         header.setModel(self._header_titles)
+        header.setAccessibleName("Lead list columns")
+        header.setAccessibleDescription("Click a column title to sort by it")
         header.setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
@@ -169,7 +183,7 @@ class LeadTableView(QtWidgets.QTableView):
                 painter.fillRect(0, y, width, row_height, look.highlight)
             elif alternate is not None and row % 2:
                 painter.fillRect(0, y, width, row_height, alternate)
-            key = (tuple(model.row_display(row)), selected, row_height, shape)
+            key = (tuple(model.row_display(row)), model.badge_tone(row), selected, row_height, shape)
             pixmap = self._rows.get(key)
             if pixmap is None:
                 pixmap = self._render_row(key, look.palette, look.group, width, row_height, ratio)
@@ -195,7 +209,7 @@ class LeadTableView(QtWidgets.QTableView):
 
     def _render_row(self, key: tuple[object, ...], palette: QtGui.QPalette, group: QtGui.QPalette.ColorGroup,
                     width: int, height: int, ratio: float) -> QtGui.QPixmap:
-        cells, selected, _height, look = key
+        cells, tone, selected, _height, look = key
         columns = look[0]  # type: ignore[index]
         role = QtGui.QPalette.ColorRole
         pixmap = QtGui.QPixmap(max(1, round(width * ratio)), max(1, round(height * ratio)))
@@ -210,11 +224,11 @@ class LeadTableView(QtWidgets.QTableView):
                 text = cells[col]  # type: ignore[index]
                 cell = QtCore.QRect(x, 0, w, height)
                 if col in _BADGES:
-                    paint_label_badge(painter, QtCore.QRectF(cell), text, palette, self.font())
+                    paint_label_badge(painter, QtCore.QRectF(cell), text, palette, self.font(), str(tone))
                 elif text:
                     painter.setPen(text_colour)
                     inner = cell.adjusted(_PAD, 0, -_PAD, 0)
-                    shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, inner.width()))
+                    shown = elide(metrics, text, col, max(0, inner.width()))
                     painter.drawText(inner, _ALIGNS[col], shown)
         finally:
             painter.end()

@@ -14,8 +14,9 @@ from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.domain.listing import LeadRows
 from leaselab_desktop.domain.models import LeadQuery
 from leaselab_desktop.domain.vocab import LABELS, LEAD_STATUSES
+from leaselab_desktop.gui.lead_list.cells import format_status
 from leaselab_desktop.gui.lead_list.delegates import LABEL_MEANING
-from leaselab_desktop.gui.lead_list.model import LeadTableModel, format_status
+from leaselab_desktop.gui.lead_list.model import LeadTableModel
 from leaselab_desktop.gui.lead_list.rows import NO_LABEL, Column, LeadFilter
 from leaselab_desktop.gui.lead_list.table import LeadTableView
 from leaselab_desktop.gui.qt import QObject, Qt, QtCore, QtGui, QTimer, QtWidgets, Signal

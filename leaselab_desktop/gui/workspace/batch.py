@@ -29,6 +29,7 @@ class BatchController(QObject):
     progress = Signal(int, int)  # (done, total)
     finished = Signal(dict)  # {lead id: final state}
     run_finished = Signal(str, object)  # (lead id, final RunSnapshot) for each run that ended
+    run_progress = Signal(str, object)  # (lead id, each RunSnapshot of its run)
 
     def __init__(self, tasks: TaskRunner, parent: QObject | None = None, *,
                  concurrency: int = DEFAULT_CONCURRENCY) -> None:
@@ -114,6 +115,7 @@ class BatchController(QObject):
         try:
             async for snap in backend.watch_run(run_id):
                 last = snap
+                self.run_progress.emit(lead_id, snap)
         except BackendError:
             return "errored"
         if last is None:

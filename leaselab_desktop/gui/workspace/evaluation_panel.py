@@ -31,6 +31,7 @@ from leaselab_desktop.gui.workspace.timeline import StepTimeline, describe_run
 class EvaluationPanel(QtWidgets.QWidget):
     run_finished = Signal(str, object)  # (lead id, final RunSnapshot)
     run_started = Signal(str, str)  # (lead id, run id)
+    run_progress = Signal(str, object)  # (lead id, each RunSnapshot followed; None once no longer followed)
     usage_changed = Signal(object)  # Usage reported by a start (ticket) or a quota refusal
 
     def __init__(self, tasks: TaskRunner, parent: QtWidgets.QWidget | None = None) -> None:
@@ -288,6 +289,7 @@ class EvaluationPanel(QtWidgets.QWidget):
         try:
             async for snap in self._backend.watch_run(run_id):
                 last = snap
+                self.run_progress.emit(lead_id, snap)
                 if self._is_shown(run_id):
                     self._apply(snap)
         except BackendError as exc:
@@ -299,6 +301,7 @@ class EvaluationPanel(QtWidgets.QWidget):
                 self._refresh_buttons()
             return
         finally:
+            self.run_progress.emit(lead_id, None)
             if self._watches.get(run_id) is asyncio.current_task():
                 del self._watches[run_id]
         if last is not None and last.finished:

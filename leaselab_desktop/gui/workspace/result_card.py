@@ -18,7 +18,7 @@ from leaselab_desktop.gui.qt import QtCore, QtWidgets
 from leaselab_desktop.gui.qt import Signal as QtSignal
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.gauge import ScoreGauge
-from leaselab_desktop.gui.workspace.override_dialog import OverrideDialog
+from leaselab_desktop.gui.workspace.override_dialog import OverrideDialog, high_signals
 from leaselab_desktop.gui.workspace.result_sections import build_sections, clear_layout, heading, wrap
 from leaselab_desktop.gui.workspace.style import (
     chip_qss,
@@ -241,7 +241,8 @@ class ResultCard(QtWidgets.QFrame):
     def open_override_dialog(self) -> OverrideDialog | None:
         if self._ev is None or self._backend is None:
             return None
-        dlg = OverrideDialog(self.current_recommendation(), self)
+        dlg = OverrideDialog(self.current_recommendation(), self, overridden=bool(self._overrides),
+                             high_signals=high_signals(self._ev))
         dlg.submitted.connect(
             lambda rec, reason: self._tasks.spawn(self.submit_override(rec, reason), what="save the override")
         )

@@ -20,6 +20,7 @@ from leaselab_desktop.domain.models import LeadQuery, RunError, RunSnapshot, Ste
 from leaselab_desktop.domain.timefmt import utcnow
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
+from leaselab_desktop.gui.workspace.override_dialog import OverrideDialog
 from leaselab_desktop.gui.workspace.workspace import LeadWorkspace
 
 Shot = Callable[..., None]  # shot(file name, widget=None): save the window (or widget) as PNG
@@ -208,6 +209,7 @@ async def _shoot_dialogs(ws: LeadWorkspace, shot: Shot) -> None:
             await _settle()
             shot("ws-10-override-dialog.png", dlg.dialog)
             dlg.ok_button.click()
+            await _shoot_override_confirmation(dlg, shot)
             await _wait(lambda: bool(ws.card.overrides), 15)
             _scroll_right_to(ws, ws.card.trail)
             await _settle(150)
@@ -219,6 +221,14 @@ async def _shoot_dialogs(ws: LeadWorkspace, shot: Shot) -> None:
         await _settle(150)
         shot("ws-12-new-lead-dialog.png", nd.dialog)
         nd.dialog.reject()
+
+
+async def _shoot_override_confirmation(dlg: OverrideDialog, shot: Shot) -> None:
+    """Approving against a high signal asks once more: that question, then "Approve anyway"."""
+    if dlg.dialog.isVisible() and dlg.needs_confirmation is False and dlg.high_signals:
+        await _settle()
+        shot("ws-10b-override-confirm.png", dlg.dialog)
+        dlg.ok_button.click()
 
 
 async def _shoot_batch(ws: LeadWorkspace, lead_id: str, shot: Shot) -> None:

@@ -38,6 +38,7 @@ def _scroll(widget: QtWidgets.QWidget, parent: QtWidgets.QWidget) -> QtWidgets.Q
 class LeadWorkspace(QtWidgets.QWidget):
     lead_changed = Signal(str)
     run_finished = Signal(str, object)
+    run_progress = Signal(str, object)  # (lead id, RunSnapshot or None): a followed run's live state
     batch_row_state = Signal(str, str)
     batch_progress = Signal(int, int)
     usage_changed = Signal(object)  # Usage, when a start reports it
@@ -102,6 +103,8 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.detail.documents.files_changed.connect(self._on_files_changed)
         self.panel.run_finished.connect(self._on_run_finished)
         self.panel.usage_changed.connect(self.usage_changed)
+        for source in (self.panel, self.batch):
+            source.run_progress.connect(self.run_progress)
         self.card.override_saved.connect(lambda _o: self._emit_changed(self._lead_id))
         self.batch.row_state.connect(self.batch_row_state)
         self.batch.progress.connect(self.batch_progress)

@@ -125,3 +125,47 @@ def test_the_list_index_covers_the_query(db: Database) -> None:
 ])
 def test_epoch_seconds(value: object, expected: float | None) -> None:
     assert epoch_seconds(value) == expected
+
+
+def _evaluate(db: Database, lead_id: str, eid: str, rec: str, when: str) -> Any:
+    from leaselab_desktop.domain.models import Evaluation
+    from leaselab_desktop.store import evaluations
+
+    ev = Evaluation(evaluation_id=eid, lead_id=lead_id, score=43, label="C", recommendation=rec,
+                    evaluated_at=when)  # type: ignore[arg-type]
+    db.write_sync(lambda c: evaluations.insert_evaluation(c, SITE, ev, facts={}, file_hashes=[],
+                                                          forced_reason=None, requested_by="agent"))
+    return ev
+
+
+def _override(db: Database, ev: Any, rec: str) -> None:
+    from leaselab_desktop.store import evaluations
+
+    db.write_sync(lambda c: evaluations.add_override(c, SITE, ev, rec, "checked the lease history", "agent"))
+
+
+def test_the_final_decision_is_listed_the_latest_override_winning(db: Database) -> None:
+    plain = add(db, "Ana", "ana@example.com", ai_score=43, ai_label="C")
+    twice = add(db, "Ben", "ben@example.com", ai_score=64, ai_label="B")
+    redone = add(db, "Cy", "cy@example.com", ai_score=70, ai_label="B")
+    never = add(db, "Di", "di@example.com")
+    _evaluate(db, plain, "ev_a", "approve_with_verification", "2026-11-02T10:00:00.000Z")
+    ev_b = _evaluate(db, twice, "ev_b", "approve_with_conditions", "2026-11-02T10:00:00.000Z")
+    _override(db, ev_b, "reject")
+    _override(db, ev_b, "approve_with_verification")  # the latest override wins
+    old = _evaluate(db, redone, "ev_c1", "reject", "2026-11-01T10:00:00.000Z")
+    _override(db, old, "approve")
+    _evaluate(db, redone, "ev_c2", "approve_with_conditions", "2026-11-03T10:00:00.000Z")  # a new evaluation
+    got = rows(db, limit=100)
+    at = {lead_id: i for i, lead_id in enumerate(got.ids)}
+    assert [got.recommendations[at[x]] for x in (plain, twice, redone, never)] == [
+        "approve_with_verification", "approve_with_verification", "approve_with_conditions", ""]
+    assert [got.overridden[at[x]] for x in (plain, twice, redone, never)] == [False, True, False, False]
+    # the one-lead read (a row refreshed after a run or an override) says the same
+    one = db.read_sync(lambda c: leads.get_lead(c, SITE, twice))
+    assert one is not None and (one.ai_recommendation, one.ai_overridden) == ("approve_with_verification", True)
+    none = db.read_sync(lambda c: leads.get_lead(c, SITE, never))
+    assert none is not None and (none.ai_recommendation, none.ai_overridden) == (None, False)
+    full = db.read_sync(lambda conn: leads.list_leads(conn, SITE, LeadQuery(limit=100)))
+    expected = LeadRows.from_leads(sorted(full.items, key=lambda lead: lead.id))
+    assert [got.row(i) for i in range(len(got))] == [expected.row(i) for i in range(len(expected))]
