@@ -14,6 +14,7 @@ from typing import Any
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.data_folder import NoSecureKeyring
 from leaselab_desktop.config import Paths, Settings
+from leaselab_desktop.gui.adaptive import AdaptivePanes
 from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
 from leaselab_desktop.gui.lead_list.view import LeadListPanel
 from leaselab_desktop.gui.notify import Notifier
@@ -21,6 +22,7 @@ from leaselab_desktop.gui.qt import Qt, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.status_bar import OfflineBanner, ShellStatusBar, StatusMonitor
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.unencrypted import ask_unencrypted
+from leaselab_desktop.gui.window_state import WindowState
 from leaselab_desktop.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ async def default_opener(paths: Paths, settings: Settings, profile: str, secrets
 
 
 WORKSPACE_MODULE = "leaselab_desktop.gui.workspace"
+NARROW_WINDOW = 1200  # px: below it the lead list and the lead become tabs
 
 
 def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget, log_path: Path | None) -> QtWidgets.QWidget:
@@ -87,6 +90,7 @@ class MainWindow(QtWidgets.QMainWindow):
         profile: str | None = None,
         log_path: Path | None = None,
         use_tray: bool | None = None,
+        state_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -113,13 +117,12 @@ class MainWindow(QtWidgets.QMainWindow):
         own_button = self.workspace.findChild(QtWidgets.QAbstractButton, "newLeadButton")
         if own_button is not None:  # the toolbar's "New lead" already offers it
             own_button.hide()
-        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
+        # list | workspace side by side; below NARROW_WINDOW px they become two tabs (no clipping)
+        self.panes = AdaptivePanes("mainPanes", NARROW_WINDOW, self, min_width=400)
+        self.panes.add_group([(self.lead_list, "Leads")], stretch=4)
+        self.panes.add_group([(self.workspace, "Lead")], stretch=6)
+        self.splitter = self.panes.splitter
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.lead_list)
-        self.splitter.addWidget(self.workspace)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 6)
         self.splitter.setSizes([640, 800])
         central = QtWidgets.QWidget(self)
         lay = QtWidgets.QVBoxLayout(central)
@@ -127,7 +130,7 @@ class MainWindow(QtWidgets.QMainWindow):
         lay.setSpacing(0)
         lay.addWidget(self.error_panel)
         lay.addWidget(self.offline_banner)
-        lay.addWidget(self.splitter, 1)
+        lay.addWidget(self.panes, 1)
         self.setCentralWidget(central)
 
         self.status = ShellStatusBar(self)
@@ -139,9 +142,22 @@ class MainWindow(QtWidgets.QMainWindow):
         self.lead_list.current_lead_changed.connect(self._show_lead)
         self.lead_list.selection_changed.connect(self._selection_changed)
         self.lead_list.loaded.connect(self.leads_loaded)
+        self.lead_list.lead_activated.connect(lambda _id: self.panes.show_pane(self.workspace))
         self.lead_list.load_failed.connect(lambda _e: self.monitor.check_soon())
         self._connect_workspace()
         self.resize(1440, 900)
+        self.window_state = WindowState(state_file or paths.data_dir / "window.ini")
+        self.window_state.restore(self, self._layouts())  # a saved place is clamped to the screens
+
+    def _layouts(self) -> dict[str, Any]:
+        parts: dict[str, Any] = {"main": self.panes}
+        if hasattr(self.workspace, "save_layout"):
+            parts["workspace"] = self.workspace
+        return parts
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.window_state.save(self, self._layouts())
+        super().closeEvent(event)
 
     # -- actions ---------------------------------------------------------------------------------
     def _action(self, text: str, name: str,
