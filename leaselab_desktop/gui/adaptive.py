@@ -33,6 +33,7 @@ class AdaptivePanes(QtWidgets.QWidget):
         self.threshold = threshold
         self._panes: list[Pane] = []
         self._groups: list[QtWidgets.QTabWidget | None] = []
+        self._stretch: list[int] = []
         self._mode = SPLIT
         self._state: QtCore.QByteArray | None = None
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal, self)
@@ -63,6 +64,7 @@ class AdaptivePanes(QtWidgets.QWidget):
             holder.setAccessibleName(accessible or " and ".join(t for _w, t in panes))
             holder.setDocumentMode(True)
         self._groups.append(holder)
+        self._stretch.append(stretch)
         for widget, title in panes:
             self._panes.append(Pane(widget, title, group))
             if holder is not None:
@@ -103,6 +105,18 @@ class AdaptivePanes(QtWidgets.QWidget):
         self._state = QtCore.QByteArray(state)
         return self.splitter.restoreState(state) if self._mode == SPLIT else True
 
+    def _balance(self) -> None:
+        """Sizes by the stretch factors when a column would get less than its minimum."""
+        width = max(self.width(), self.threshold)
+        sizes = self.splitter.sizes()
+        columns = [self.splitter.widget(i) for i in range(self.splitter.count())]
+        if len(sizes) == len(self._stretch) and all(
+            w is not None and size >= max(w.minimumWidth(), 1) for w, size in zip(columns, sizes, strict=True)
+        ):
+            return
+        total = sum(self._stretch) or 1
+        self.splitter.setSizes([width * s // total for s in self._stretch])
+
     # ------------------------------------------------------------------ switching
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -119,7 +133,8 @@ class AdaptivePanes(QtWidgets.QWidget):
             return
         front = self.current_pane()
         if mode == TABS:
-            self._state = self.splitter.saveState()
+            if self.splitter.isVisible() and all(self.splitter.sizes()):
+                self._state = self.splitter.saveState()  # sizes the agent set, not a hidden splitter's
             for holder in self._groups:
                 if holder is not None:
                     while holder.count():
@@ -144,6 +159,7 @@ class AdaptivePanes(QtWidgets.QWidget):
             self.splitter.show()
             if self._state is not None:
                 self.splitter.restoreState(self._state)
+            self._balance()
         self._mode = mode
         if front is not None:
             self.show_pane(front)

@@ -129,6 +129,7 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     await settle()
 
     written += await _workspace_states(window, out_dir)
+    written += await _viewer_states(window, out_dir)
     written += await _dark_variant(window, out_dir)
     # the light window once more, now that the workspace states have evaluated some leads
     window.notifier.toast.hide()
@@ -190,3 +191,10 @@ async def _workspace_states(window: MainWindow, out_dir: Path) -> list[Path]:
     if asyncio.iscoroutine(result):
         result = await result
     return [Path(p) for p in (result or [])]
+
+
+async def _viewer_states(window: MainWindow, out_dir: Path) -> list[Path]:
+    """The document viewer, the result header and the small-screen layouts (vw-*.png)."""
+    from leaselab_desktop.gui.workspace.viewer_screenshots import render_viewer_states
+
+    return await render_viewer_states(window, out_dir)

@@ -84,6 +84,7 @@ class DocumentsPanel(QtWidgets.QWidget):
         self.status.setWordWrap(True)
         self.preview = DocumentViewer(tasks, self)
         self.preview.hide()  # until the workspace places it
+        self.preview.document_chosen.connect(self._choose_row)
 
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.attach_button)
@@ -114,6 +115,7 @@ class DocumentsPanel(QtWidgets.QWidget):
             item.setData(0, QtCore.Qt.ItemDataRole.UserRole, f.id)
             item.setToolTip(0, f.file_name)
             self.tree.addTopLevelItem(item)
+        self.preview.set_documents([f.file_name for f in self._files])
         if changed:
             self.status.setText("")
             self.preview.clear(
@@ -148,6 +150,11 @@ class DocumentsPanel(QtWidgets.QWidget):
             self.attach_button.setToolTip("Documents are uploaded on the website for this backend")
 
     # ------------------------------------------------------------------ preview
+    def _choose_row(self, row: int) -> None:
+        item = self.tree.topLevelItem(row)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+
     def _on_current(self, item: QtWidgets.QTreeWidgetItem | None, _prev: object = None) -> None:
         if item is None or self._backend is None:
             return

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from leaselab_desktop import platforms
 from leaselab_desktop.domain.evidence import EvidenceMark
-from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
+from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.preview import PreviewError, Rendered, render, to_pixmap
 from leaselab_desktop.gui.workspace.viewer_canvas import ElidedLabel, PageCanvas
@@ -44,6 +44,8 @@ def write_for_opening(folder: Path, name: str, data: bytes) -> Path:
 
 class DocumentViewer(QtWidgets.QWidget):
     """Shows one document; ``show_document`` / ``go_to`` are awaited through the TaskRunner."""
+
+    document_chosen = Signal(int)  # a row of the lead's document list, picked in the viewer's menu
 
     def __init__(
         self,
@@ -89,6 +91,16 @@ class DocumentViewer(QtWidgets.QWidget):
         bold = self.title.font()
         bold.setBold(True)
         self.title.setFont(bold)
+        self.documents_button = QtWidgets.QToolButton(self)
+        self.documents_button.setObjectName("previewDocuments")
+        self.documents_button.setText("Documents")
+        self.documents_button.setAccessibleName("Choose another document of this lead")
+        self.documents_button.setToolTip("Show another document of this lead")
+        self.documents_button.setPopupMode(QtWidgets.QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.documents_menu = QtWidgets.QMenu(self.documents_button)
+        self.documents_menu.setObjectName("previewDocumentsMenu")
+        self.documents_button.setMenu(self.documents_menu)
+        self.documents_button.hide()
         self.open_button = QtWidgets.QPushButton("Open in another app", self)
         self.open_button.setObjectName("previewOpenExternally")
         self.open_button.setAccessibleName("Open the document in another app")
@@ -139,6 +151,7 @@ class DocumentViewer(QtWidgets.QWidget):
     def _lay_out(self) -> None:
         head = QtWidgets.QHBoxLayout()
         head.addWidget(self.title, 1)
+        head.addWidget(self.documents_button)
         head.addWidget(self.open_button)
         bar = QtWidgets.QHBoxLayout()
         for w in (self.prev_button, self.page_label, self.next_button):
@@ -188,6 +201,14 @@ class DocumentViewer(QtWidgets.QWidget):
         self._pages = 0
         self._update_controls()
 
+    def set_documents(self, names: list[str]) -> None:
+        """The lead's documents, offered in the viewer so another one opens without leaving it."""
+        self.documents_menu.clear()
+        for row, name in enumerate(names):
+            action = self.documents_menu.addAction(name)
+            action.triggered.connect(lambda _c=False, r=row: self.document_chosen.emit(r))
+        self.documents_button.setVisible(len(names) > 1)
+
     def clear(self, text: str) -> None:
         """No document: forget the shown one (so "Open in another app" cannot open a stale file)."""
         self._data, self._name, self._rendered, self._marks = b"", "", None, []
@@ -208,7 +229,7 @@ class DocumentViewer(QtWidgets.QWidget):
     async def show_document(self, name: str, data: bytes, marks: list[EvidenceMark] | None = None) -> None:
         self._name, self._data, self._page, self._pages = name, data, 0, 0
         self._marks = list(marks or [])
-        self._rendered = None
+        self._rendered, self._source = None, QtGui.QPixmap()  # the old page stays painted until then
         self.title.set_full_text(name)
         await self._render()
 

@@ -112,6 +112,7 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.lead_scroll = _scroll(self.detail, self)
         self.lead_scroll.setObjectName("leadScroll")
         self.lead_scroll.setAccessibleName("Lead")
+        self.lead_scroll.setMinimumWidth(300)  # facts and document names stay readable beside the result
         right = QtWidgets.QWidget(self)
         rl = QtWidgets.QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
