@@ -48,7 +48,6 @@ async def _open_document(ws: LeadWorkspace, suffixes: tuple[str, ...]) -> bool:
     item = next((it for it in items if it is not None and it.text(0).lower().endswith(suffixes)), None)
     if item is None:
         return False
-    tree.setCurrentItem(None)
     tree.setCurrentItem(item)
     viewer = ws.viewer
     await _wait(lambda: (viewer.name == item.text(0) and not viewer.pixmap.isNull())
