@@ -29,7 +29,7 @@ Opener = Callable[[Path], None]
 
 
 def _safe_name(name: str) -> str:
-    cleaned = re.sub(r"[^\w.\- ]+", "_", Path(name).name).strip(" .")
+    cleaned = re.sub(r"[^\w.\- ]+", "_", name).strip(" ._")  # separators too: never a folder
     return cleaned or "document"
 
 
