@@ -146,18 +146,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.lead_list.load_failed.connect(lambda _e: self.monitor.check_soon())
         self._connect_workspace()
         self.resize(1440, 900)
-        self.window_state = WindowState(state_file or paths.data_dir / "window.ini")
-        self.window_state.restore(self, self._layouts())  # a saved place is clamped to the screens
-
-    def _layouts(self) -> dict[str, Any]:
-        parts: dict[str, Any] = {"main": self.panes}
-        if hasattr(self.workspace, "save_layout"):
-            parts["workspace"] = self.workspace
-        return parts
-
-    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        self.window_state.save(self, self._layouts())
-        super().closeEvent(event)
+        self.window_state = WindowState(state_file or paths.data_dir / "window.ini", self)  # saved at close
+        self.window_state.restore()
 
     # -- actions ---------------------------------------------------------------------------------
     def _action(self, text: str, name: str,

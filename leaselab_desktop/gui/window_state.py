@@ -7,7 +7,6 @@ unplugged) is moved back onto the primary screen, and a size larger than that sc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -21,12 +20,34 @@ class HasLayout(Protocol):
     def restore_layout(self, state: QtCore.QByteArray) -> bool: ...
 
 
-class WindowState:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._settings = QtCore.QSettings(str(path), QtCore.QSettings.Format.IniFormat)
+def layouts_of(window: QtWidgets.QWidget) -> dict[str, HasLayout]:
+    """The window's parts with a layout to keep: its panes and, when it has one, the workspace's."""
+    parts: dict[str, HasLayout] = {}
+    for name, attr in (("main", "panes"), ("workspace", "workspace")):
+        part = getattr(window, attr, None)
+        if part is not None and hasattr(part, "save_layout") and hasattr(part, "restore_layout"):
+            parts[name] = part
+    return parts
 
-    def save(self, window: QtWidgets.QWidget, layouts: Mapping[str, HasLayout]) -> None:
+
+class WindowState(QtCore.QObject):
+    """Restores ``window`` on request and saves it when it closes (an event filter: the window's
+    own close handling stays as it is)."""
+
+    def __init__(self, path: Path, window: QtWidgets.QWidget) -> None:
+        super().__init__(window)
+        self.path = path
+        self.window = window
+        self._settings = QtCore.QSettings(str(path), QtCore.QSettings.Format.IniFormat)
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if watched is self.window and event.type() == QtCore.QEvent.Type.Close:
+            self.save()
+        return False
+
+    def save(self) -> None:
+        window, layouts = self.window, layouts_of(self.window)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError:
@@ -38,8 +59,9 @@ class WindowState:
             s.setValue(f"splitters/{name}", part.save_layout())
         s.sync()
 
-    def restore(self, window: QtWidgets.QWidget, layouts: Mapping[str, HasLayout]) -> bool:
+    def restore(self) -> bool:
         """Apply what was saved; False when nothing (usable) was."""
+        window, layouts = self.window, layouts_of(self.window)
         geometry = self._settings.value("window/geometry")
         restored = isinstance(geometry, QtCore.QByteArray) and window.restoreGeometry(geometry)
         if restored:

@@ -14,7 +14,7 @@ import pytest
 from leaselab_desktop.domain.models import LeadFile, Signal
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
 from leaselab_desktop.gui.workspace.viewer import ZOOM_STEPS, DocumentViewer
-from leaselab_desktop.gui.workspace.viewer_canvas import ElidedLabel, mark_tooltip
+from leaselab_desktop.gui.workspace.viewer_parts import ElidedLabel, mark_tooltip
 from tests.gui.fakes import FakeBackend, collect_garbage_on_gui_thread, open_workspace  # noqa: F401 - the autouse fixture
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "files"

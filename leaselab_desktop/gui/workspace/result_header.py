@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from leaselab_desktop.gui.qt import QtWidgets
 from leaselab_desktop.gui.workspace.result_card import ResultCard
-from leaselab_desktop.gui.workspace.viewer_canvas import ElidedLabel
+from leaselab_desktop.gui.workspace.viewer_parts import ElidedLabel
 
 
 def detach(widget: QtWidgets.QWidget) -> None:

@@ -10,9 +10,9 @@ unsupported file shows a clear message in the pane, never an exception in the wi
 from __future__ import annotations
 
 import asyncio
-import re
 import tempfile
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 from leaselab_desktop import platforms
@@ -20,26 +20,12 @@ from leaselab_desktop.domain.evidence import EvidenceMark
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.preview import PreviewError, Rendered, render, to_pixmap
-from leaselab_desktop.gui.workspace.viewer_canvas import ElidedLabel, PageCanvas
+from leaselab_desktop.gui.workspace.viewer_parts import ElidedLabel, PageCanvas, write_for_opening
 
 ZOOM_STEPS = (0.25, 0.33, 0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0)
 _MAX_RENDER_WIDTH = 4000
 _PASTED = "Part of the image looks pasted in."
 Opener = Callable[[Path], None]
-
-
-def _safe_name(name: str) -> str:
-    cleaned = re.sub(r"[^\w.\- ]+", "_", name).strip(" ._")  # separators too: never a folder
-    return cleaned or "document"
-
-
-def write_for_opening(folder: Path, name: str, data: bytes) -> Path:
-    """The document as a file another app can open: in a folder only this user can read."""
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    target = folder / _safe_name(name)
-    target.write_bytes(data)
-    target.chmod(0o600)
-    return target
 
 
 class DocumentViewer(QtWidgets.QWidget):
@@ -291,7 +277,7 @@ class DocumentViewer(QtWidgets.QWidget):
         self.canvas.set_page(self._source, r.scale, numbered)
         self._apply_zoom()
         if numbered:
-            lines = [f"<b>{n}</b>&nbsp;{_escape(m.title)}" for n, m in numbered]
+            lines = [f"<b>{n}</b>&nbsp;{escape(m.title)}" for n, m in numbered]
             self.legend.setText("Outlined in red on this page: " + " · ".join(lines)
                                 + " <i>(point at a box for the details)</i>")
             self.legend.setToolTip("\n\n".join(f"{n}. {m.title}\n{m.detail}" for n, m in numbered))
@@ -345,7 +331,7 @@ class DocumentViewer(QtWidgets.QWidget):
             path = await asyncio.to_thread(write_for_opening, self._open_dir, name, data)
             await asyncio.to_thread(self._opener, path)
         except OSError as exc:
-            self.legend.setText(f"{name} could not be opened in another app: {_escape(str(exc))}")
+            self.legend.setText(f"{name} could not be opened in another app: {escape(str(exc))}")
             self.legend.setVisible(True)
             return None
         return path
@@ -402,9 +388,3 @@ class DocumentViewer(QtWidgets.QWidget):
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     return not (a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1])
-
-
-def _escape(text: str) -> str:
-    from html import escape
-
-    return escape(text)

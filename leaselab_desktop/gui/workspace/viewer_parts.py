@@ -1,10 +1,13 @@
 """The document viewer's parts: the page canvas (a page scaled to the chosen width, with signal
-evidence outlined and numbered on it, a tooltip naming each) and a label that elides in the middle.
+evidence outlined and numbered on it, a tooltip naming each), a label that elides in the middle,
+and the private copy another app opens.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from leaselab_desktop.domain.evidence import EvidenceMark
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
@@ -152,3 +155,17 @@ def mark_colour(_mark: EvidenceMark, _palette: QtGui.QPalette) -> QtGui.QColor:
 def mark_tooltip(placed: PlacedMark) -> str:
     text = f"{placed.number}. {placed.mark.title}"
     return f"{text}\n\n{placed.mark.detail}" if placed.mark.detail else text
+
+
+def _safe_name(name: str) -> str:
+    cleaned = re.sub(r"[^\w.\- ]+", "_", name).strip(" ._")  # separators too: never a folder
+    return cleaned or "document"
+
+
+def write_for_opening(folder: Path, name: str, data: bytes) -> Path:
+    """The document as a file another app can open: in a folder only this user can read."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = folder / _safe_name(name)
+    target.write_bytes(data)
+    target.chmod(0o600)
+    return target
