@@ -111,7 +111,8 @@ class AdaptivePanes(QtWidgets.QWidget):
         sizes = self.splitter.sizes()
         columns = [self.splitter.widget(i) for i in range(self.splitter.count())]
         if len(sizes) == len(self._stretch) and all(
-            w is not None and size >= max(w.minimumWidth(), 1) for w, size in zip(columns, sizes, strict=True)
+            w is not None and size >= max(w.minimumWidth(), w.minimumSizeHint().width(), 1)
+            for w, size in zip(columns, sizes, strict=True)
         ):
             return
         total = sum(self._stretch) or 1
