@@ -132,10 +132,10 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.viewer.show()
         self.panes = AdaptivePanes("workspacePanes", NARROW_WORKSPACE, self, min_width=360)
         self.panes.add_group([(self.lead_scroll, "Lead")], stretch=4)
-        right = self.panes.add_group([(self.evaluation_page, "Evaluation"), (self.viewer, "Document")], stretch=5,
-                                     accessible="Evaluation and document")
-        if right is not None:
-            right.setMinimumWidth(420)  # the header's buttons and the run's steps fit
+        holder = self.panes.add_group([(self.evaluation_page, "Evaluation"), (self.viewer, "Document")],
+                                      stretch=5, accessible="Evaluation and document")
+        if holder is not None:
+            holder.setMinimumWidth(420)  # the header's buttons and the run's steps fit
         self.splitter = self.panes.splitter
         self.splitter.setObjectName("workspaceSplitter")
         self._sized = False
