@@ -39,6 +39,8 @@ class AdaptivePanes(QtWidgets.QWidget):
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName(f"{name}Splitter")
         self.splitter.setChildrenCollapsible(False)
+        self._agent_sized = False  # the agent dragged the handle: keep those sizes across switches
+        self.splitter.splitterMoved.connect(self._moved)
         self.tabs = QtWidgets.QTabWidget(self)
         self.tabs.setObjectName(f"{name}Tabs")
         self.tabs.setAccessibleName("Panes")
@@ -103,14 +105,18 @@ class AdaptivePanes(QtWidgets.QWidget):
 
     def restore_layout(self, state: QtCore.QByteArray) -> bool:
         self._state = QtCore.QByteArray(state)
+        self._agent_sized = True  # sizes from the last session count as the agent's
         return self.splitter.restoreState(state) if self._mode == SPLIT else True
 
-    def _balance(self) -> None:
-        """Sizes by the stretch factors when a column would get less than its minimum."""
+    def _moved(self, _pos: int, _index: int) -> None:
+        self._agent_sized = True
+
+    def _balance(self, force: bool = False) -> None:
+        """Sizes by the stretch factors when asked, or when a column would get less than its minimum."""
         width = max(self.width(), self.threshold)
         sizes = self.splitter.sizes()
         columns = [self.splitter.widget(i) for i in range(self.splitter.count())]
-        if len(sizes) == len(self._stretch) and all(
+        if not force and len(sizes) == len(self._stretch) and all(
             w is not None and size >= max(w.minimumWidth(), w.minimumSizeHint().width(), 1)
             for w, size in zip(columns, sizes, strict=True)
         ):
@@ -134,8 +140,8 @@ class AdaptivePanes(QtWidgets.QWidget):
             return
         front = self.current_pane()
         if mode == TABS:
-            if self.splitter.isVisible() and all(self.splitter.sizes()):
-                self._state = self.splitter.saveState()  # sizes the agent set, not a hidden splitter's
+            if self._agent_sized and self.splitter.isVisible() and all(self.splitter.sizes()):
+                self._state = self.splitter.saveState()  # sizes the agent set, not a layout's guess
             for holder in self._groups:
                 if holder is not None:
                     while holder.count():
@@ -160,7 +166,7 @@ class AdaptivePanes(QtWidgets.QWidget):
             self.splitter.show()
             if self._state is not None:
                 self.splitter.restoreState(self._state)
-            self._balance()
+            self._balance(force=self._state is None)
         self._mode = mode
         if front is not None:
             self.show_pane(front)

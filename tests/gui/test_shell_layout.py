@@ -154,6 +154,7 @@ def test_splitters_come_back(qapp: Any, tmp_path: Path, saved_in: str) -> None:
 
     first = _panes_window()
     first.panes.splitter.setSizes([200, 574])
+    first.panes.splitter.splitterMoved.emit(200, 1)  # as the agent's drag of the handle reports it
     sizes = first.panes.splitter.sizes()
     first.panes.set_mode(saved_in)  # a narrow moment does not lose the agent's split
     WindowState(tmp_path / "w.ini", first).save()

@@ -48,11 +48,14 @@ async def _open_document(ws: LeadWorkspace, suffixes: tuple[str, ...]) -> bool:
     item = next((it for it in items if it is not None and it.text(0).lower().endswith(suffixes)), None)
     if item is None:
         return False
+    tree.setCurrentIndex(QtCore.QModelIndex())  # so choosing it again opens it again
     tree.setCurrentItem(item)
     viewer = ws.viewer
     await _wait(lambda: (viewer.name == item.text(0) and not viewer.pixmap.isNull())
-                or "could not" in viewer.message.text())
+                or "could not" in viewer.message.text(), 40)
     await _settle()
+    if viewer.pixmap.isNull():
+        log.warning("the viewer did not show %s: %s", item.text(0), viewer.message.text())
     return not viewer.pixmap.isNull()
 
 

@@ -131,9 +131,9 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.viewer.setParent(self)
         self.viewer.show()
         self.panes = AdaptivePanes("workspacePanes", NARROW_WORKSPACE, self, min_width=360)
-        self.panes.add_group([(self.lead_scroll, "Lead")], stretch=4)
+        self.panes.add_group([(self.lead_scroll, "Lead")], stretch=2)
         holder = self.panes.add_group([(self.evaluation_page, "Evaluation"), (self.viewer, "Document")],
-                                      stretch=5, accessible="Evaluation and document")
+                                      stretch=3, accessible="Evaluation and document")
         if holder is not None:
             holder.setMinimumWidth(420)  # the header's buttons and the run's steps fit
         self.splitter = self.panes.splitter
@@ -146,7 +146,7 @@ class LeadWorkspace(QtWidgets.QWidget):
             self._sized = True
             if not self._restored:
                 w = self.splitter.width()
-                self.splitter.setSizes([w * 4 // 9, w - w * 4 // 9])
+                self.splitter.setSizes([w * 2 // 5, w - w * 2 // 5])
 
     def save_layout(self) -> QtCore.QByteArray:
         """The splitter's state, for the window's saved layout."""
