@@ -135,19 +135,17 @@ class DocumentViewer(QtWidgets.QWidget):
         self._lay_out()
 
     def _lay_out(self) -> None:
-        head = QtWidgets.QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.documents_button)
-        head.addWidget(self.open_button)
-        bar = QtWidgets.QHBoxLayout()
-        for w in (self.prev_button, self.page_label, self.next_button):
+        bar = QtWidgets.QHBoxLayout()  # one row: name, pages, zoom, other documents, open
+        bar.addWidget(self.title, 1)
+        widgets: list[QtWidgets.QWidget] = [self.prev_button, self.page_label, self.next_button]
+        for w in widgets:
             bar.addWidget(w)
-        bar.addStretch(1)
-        for w in (self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_button):
+        bar.addSpacing(8)
+        for w in (self.zoom_out_button, self.zoom_label, self.zoom_in_button, self.fit_button,
+                  self.documents_button, self.open_button):
             bar.addWidget(w)
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addLayout(head)
         lay.addLayout(bar)
         lay.addWidget(self.legend)
         lay.addWidget(self.stack, 1)
