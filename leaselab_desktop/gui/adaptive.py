@@ -27,7 +27,7 @@ class AdaptivePanes(QtWidgets.QWidget):
     mode_changed = Signal(str)  # SPLIT | TABS
 
     def __init__(self, name: str, threshold: int, parent: QtWidgets.QWidget | None = None, *,
-                 min_width: int = 320) -> None:
+                 min_width: int = 320, accessible: str = "Panes") -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.threshold = threshold
@@ -43,7 +43,7 @@ class AdaptivePanes(QtWidgets.QWidget):
         self.splitter.splitterMoved.connect(self._moved)
         self.tabs = QtWidgets.QTabWidget(self)
         self.tabs.setObjectName(f"{name}Tabs")
-        self.tabs.setAccessibleName("Panes")
+        self.tabs.setAccessibleName(accessible)
         self.tabs.setDocumentMode(True)
         self.tabs.hide()
         lay = QtWidgets.QVBoxLayout(self)

@@ -118,7 +118,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if own_button is not None:  # the toolbar's "New lead" already offers it
             own_button.hide()
         # list | workspace side by side; below NARROW_WINDOW px they become two tabs (no clipping)
-        self.panes = AdaptivePanes("mainPanes", NARROW_WINDOW, self, min_width=400)
+        self.panes = AdaptivePanes("mainPanes", NARROW_WINDOW, self, min_width=400,
+                                   accessible="Leads and lead")
         self.panes.add_group([(self.lead_list, "Leads")], stretch=4)
         self.panes.add_group([(self.workspace, "Lead")], stretch=6)
         self.splitter = self.panes.splitter

@@ -5,7 +5,9 @@ result header that does not scroll; a new run scrolled into view."""
 from __future__ import annotations
 
 import io
+import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +131,12 @@ async def test_open_in_another_app_writes_a_private_copy(viewer: Any, until: Any
     (path,) = viewer.opened
     assert path.read_bytes() == data and path.name == "statement_ 2026_10.pdf"  # no folder from the name
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    stale = path.parent / "last_week.pdf"
+    stale.write_bytes(b"%PDF old copy")
+    os.utime(stale, (time.time() - 8 * 86400,) * 2)
+    viewer.open_button.click()
+    await until(lambda: len(viewer.opened) == 2)
+    assert not stale.exists() and path.exists()  # old decrypted copies are not kept
 
     def refuse(_p: Path) -> None:
         raise OSError("xdg-open is not installed")
@@ -200,3 +208,17 @@ async def test_workspace_viewer_header_and_run_reveal(tasks: Any, until: Any) ->
         assert ws.panes.current_pane() is ws.evaluation_page
         assert ws.result_scroll.verticalScrollBar().value() == 0
         await until(lambda: not ws.panel.busy, timeout=15)
+
+
+async def test_viewer_screenshots(tasks: Any, tmp_path: Path) -> None:
+    from leaselab_desktop.gui.workspace.viewer_screenshots import render_viewer_states
+
+    async with open_workspace(FakeBackend(), tasks) as ws:
+        ws.show_lead("lead_1")
+        shots = await render_viewer_states(ws, tmp_path)
+        names = [p.name for p in shots]
+        assert names[:4] == ["vw-01-viewer-fit-width-1600.png", "vw-02-viewer-zoom-150-1600.png",
+                             "vw-03-viewer-image-evidence-1600.png", "vw-04-header-stays-1600.png"]
+        assert "vw-06-layout-1024x700.png" in names
+        image = QtGui.QImage(str(shots[0]))
+        assert (image.width(), image.height()) == (1600, 1000)

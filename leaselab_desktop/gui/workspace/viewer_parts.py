@@ -165,7 +165,21 @@ def _safe_name(name: str) -> str:
 def write_for_opening(folder: Path, name: str, data: bytes) -> Path:
     """The document as a file another app can open: in a folder only this user can read."""
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _forget_old_copies(folder)
     target = folder / _safe_name(name)
     target.write_bytes(data)
     target.chmod(0o600)
     return target
+
+
+def _forget_old_copies(folder: Path, max_age_s: float = 24 * 3600) -> None:
+    """Applicants' documents do not pile up decrypted in the temp folder: copies older than a day
+    (long closed in the other app) are deleted whenever another one is written."""
+    import contextlib
+    import time
+
+    cutoff = time.time() - max_age_s
+    for entry in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                entry.unlink()

@@ -130,7 +130,8 @@ class LeadWorkspace(QtWidgets.QWidget):
         el.addWidget(self.result_scroll, 1)
         self.viewer.setParent(self)
         self.viewer.show()
-        self.panes = AdaptivePanes("workspacePanes", NARROW_WORKSPACE, self, min_width=360)
+        self.panes = AdaptivePanes("workspacePanes", NARROW_WORKSPACE, self, min_width=360,
+                                   accessible="Lead, evaluation and document")
         self.panes.add_group([(self.lead_scroll, "Lead")], stretch=2)
         holder = self.panes.add_group([(self.evaluation_page, "Evaluation"), (self.viewer, "Document")],
                                       stretch=3, accessible="Evaluation and document")
