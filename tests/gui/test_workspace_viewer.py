@@ -180,7 +180,7 @@ async def test_workspace_viewer_header_and_run_reveal(tasks: Any, until: Any) ->
         await until(lambda: ws.detail.lead is not None and ws.card.evaluation is not None)
         # the header holds the actions, outside the scrolling result
         header = ws.header
-        assert header.isVisible() and "72" in header.summary.full_text()
+        assert header.isVisible() and "72" in header.summary.text()
         for button in (ws.card.override_button, ws.card.export_button):
             assert header.isAncestorOf(button) and not ws.result_scroll.isAncestorOf(button)
         # full names: the list elides in the middle and keeps the name in the tooltip

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from leaselab_desktop.gui.qt import QtWidgets
 from leaselab_desktop.gui.workspace.result_card import ResultCard
-from leaselab_desktop.gui.workspace.viewer_parts import ElidedLabel
 
 
 def detach(widget: QtWidgets.QWidget) -> None:
@@ -37,7 +36,8 @@ class ResultHeader(QtWidgets.QFrame):
         self.setAccessibleName("Result and its actions")
         self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
         self._card = card
-        self.summary = ElidedLabel("", self)
+        self.summary = QtWidgets.QLabel("", self)  # wraps rather than cut the recommendation
+        self.summary.setWordWrap(True)
         self.summary.setObjectName("resultHeaderSummary")
         self.summary.setAccessibleName("Decision")
         bold = self.summary.font()
@@ -75,5 +75,5 @@ class ResultHeader(QtWidgets.QFrame):
                 text = label.text().strip() if isinstance(label, QtWidgets.QLabel) else ""
                 if text:
                     parts.append(f"Score {text}" if name == "score_value" and text.isdigit() else text)
-        self.summary.set_full_text(" · ".join(parts))
+        self.summary.setText(" · ".join(parts))
         self.setVisible(has)
