@@ -69,6 +69,7 @@ class AdaptivePanes(QtWidgets.QWidget):
         self._stretch.append(stretch)
         for widget, title in panes:
             self._panes.append(Pane(widget, title, group))
+            widget.installEventFilter(self)  # its window title names what it shows, on its tab
             if holder is not None:
                 holder.addTab(widget, title)
             else:
@@ -77,6 +78,20 @@ class AdaptivePanes(QtWidgets.QWidget):
             self.splitter.addWidget(holder)
         self.splitter.setStretchFactor(group, stretch)
         return holder
+
+    def tab_title(self, pane: Pane) -> str:
+        """"Lead" alone, or "Lead: Priya Raman" while the pane's window title names its subject."""
+        subject = pane.widget.windowTitle().strip()
+        return f"{pane.title}: {subject}" if subject else pane.title
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.WindowTitleChange:
+            for pane in self._panes:
+                if pane.widget is watched:
+                    holder = self.tabs if self._mode == TABS else self._groups[pane.group]
+                    if holder is not None and holder.indexOf(pane.widget) >= 0:
+                        holder.setTabText(holder.indexOf(pane.widget), self.tab_title(pane))
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ state
     @property
@@ -147,7 +162,7 @@ class AdaptivePanes(QtWidgets.QWidget):
                     while holder.count():
                         holder.removeTab(0)
             for pane in self._panes:
-                self.tabs.addTab(pane.widget, pane.title)
+                self.tabs.addTab(pane.widget, self.tab_title(pane))
             self.splitter.hide()
             self.tabs.show()
         else:
@@ -160,7 +175,7 @@ class AdaptivePanes(QtWidgets.QWidget):
                     members[0].widget.show()
                 else:
                     for p in members:
-                        holder.addTab(p.widget, p.title)
+                        holder.addTab(p.widget, self.tab_title(p))
                     self.splitter.insertWidget(index, holder)
             self.tabs.hide()
             self.splitter.show()

@@ -85,6 +85,7 @@ async def test_no_label_is_clipped_at_common_screen_sizes(shell: MainWindow, unt
         table = w.lead_list.table
         assert table.horizontalScrollBar().maximum() == 0 or not table.horizontalScrollBar().isVisible()
         assert not clipped_labels(w), clipped_labels(w)
+        assert w.panes.tabs.tabText(1) == "Lead: Ada Okafor"  # the tab names the lead it shows
         w.lead_list.lead_activated.emit("lead_1")  # Enter / double-click opens the lead's tab
         assert w.panes.current_pane() is ws
         await _settle(until)

@@ -202,6 +202,7 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.delete_data_button.setEnabled(
             lead_id is not None and hasattr(self._backend, "delete_applicant_data"))
         if lead_id is None or self._backend is None:
+            self.setWindowTitle("")  # the "Lead" tab of a narrow window names no one
             self.detail.clear("No lead selected" if self._backend else "Not connected")
             self.card.set_lead(None)
             self._show_evaluation(None)
@@ -237,6 +238,7 @@ class LeadWorkspace(QtWidgets.QWidget):
         history = sorted(history, key=lambda e: e.evaluated_at.timestamp() if e.evaluated_at else 0,
                          reverse=True)
         self.detail.set_lead(lead, files)
+        self.setWindowTitle(lead.full_name or lead.id)  # shown on the "Lead" tab of a narrow window
         if files_error is not None:
             self.detail.documents.show_error(f"The documents could not be listed: {files_error}")
         self.detail.set_history(history)
