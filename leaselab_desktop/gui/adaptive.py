@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets, Signal
 
 SPLIT, TABS = "split", "tabs"
+NARROW_WINDOW = 1200  # px: below it the main window's lead list and lead become two tabs
 _HYSTERESIS = 32  # px: a resize at the threshold does not flip the layout back and forth
 
 

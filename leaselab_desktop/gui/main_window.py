@@ -14,7 +14,7 @@ from typing import Any
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.data_folder import NoSecureKeyring
 from leaselab_desktop.config import Paths, Settings
-from leaselab_desktop.gui.adaptive import AdaptivePanes
+from leaselab_desktop.gui.adaptive import NARROW_WINDOW, AdaptivePanes
 from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
 from leaselab_desktop.gui.lead_list.view import LeadListPanel
 from leaselab_desktop.gui.notify import Notifier
@@ -40,7 +40,6 @@ async def default_opener(paths: Paths, settings: Settings, profile: str, secrets
 
 
 WORKSPACE_MODULE = "leaselab_desktop.gui.workspace"
-NARROW_WINDOW = 1200  # px: below it the lead list and the lead become tabs
 
 
 def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget, log_path: Path | None) -> QtWidgets.QWidget:
@@ -117,9 +116,7 @@ class MainWindow(QtWidgets.QMainWindow):
         own_button = self.workspace.findChild(QtWidgets.QAbstractButton, "newLeadButton")
         if own_button is not None:  # the toolbar's "New lead" already offers it
             own_button.hide()
-        # list | workspace side by side; below NARROW_WINDOW px they become two tabs (no clipping)
-        self.panes = AdaptivePanes("mainPanes", NARROW_WINDOW, self, min_width=400,
-                                   accessible="Leads and lead")
+        self.panes = AdaptivePanes("mainPanes", NARROW_WINDOW, self, min_width=400, accessible="Leads and lead")
         self.panes.add_group([(self.lead_list, "Leads")], stretch=4)
         self.panes.add_group([(self.workspace, "Lead")], stretch=6)
         self.splitter = self.panes.splitter
