@@ -57,6 +57,7 @@ class DocumentViewer(QtWidgets.QWidget):
         self._source = QtGui.QPixmap()
         self._marks: list[EvidenceMark] = []
         self._lock = asyncio.Lock()
+        self._ticket = 0  # renders queued behind the lock: only the newest one runs
         self._build()
         self.show_message("Select a document to see it here.")
 
@@ -230,11 +231,13 @@ class DocumentViewer(QtWidgets.QWidget):
 
     async def _render(self) -> None:
         data, page, name = self._data, self._page, self._name
+        self._ticket += 1
+        ticket = self._ticket
         if self.stack.currentWidget() is self.message:
             self.message.setText(f"Loading {name}…")
         async with self._lock:
-            if data is not self._data or page != self._page:
-                return  # a newer request replaced this one while it waited
+            if ticket != self._ticket:
+                return  # a newer request (another page, a further zoom) replaced this one while it waited
             try:
                 result = await asyncio.to_thread(render, data, page, self._wanted_width())
             except PreviewError as exc:
