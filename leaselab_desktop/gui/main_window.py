@@ -14,6 +14,7 @@ from typing import Any
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.data_folder import NoSecureKeyring
 from leaselab_desktop.config import Paths, Settings
+from leaselab_desktop.gui.adaptive import NARROW_WINDOW, AdaptivePanes
 from leaselab_desktop.gui.appearance import high_contrast_action
 from leaselab_desktop.gui.compare.entry import install as install_compare
 from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
@@ -23,6 +24,7 @@ from leaselab_desktop.gui.qt import Qt, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.status_bar import OfflineBanner, ShellStatusBar, StatusMonitor
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.unencrypted import ask_unencrypted
+from leaselab_desktop.gui.window_state import WindowState
 from leaselab_desktop.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,7 @@ class MainWindow(QtWidgets.QMainWindow):
         profile: str | None = None,
         log_path: Path | None = None,
         use_tray: bool | None = None,
+        state_file: Path | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -115,13 +118,11 @@ class MainWindow(QtWidgets.QMainWindow):
         own_button = self.workspace.findChild(QtWidgets.QAbstractButton, "newLeadButton")
         if own_button is not None:  # the toolbar's "New lead" already offers it
             own_button.hide()
-        self.splitter = QtWidgets.QSplitter(Qt.Orientation.Horizontal, self)
+        self.panes = AdaptivePanes("mainPanes", NARROW_WINDOW, self, min_width=400, accessible="Leads and lead")
+        self.panes.add_group([(self.lead_list, "Leads")], stretch=4)
+        self.panes.add_group([(self.workspace, "Lead")], stretch=6)
+        self.splitter = self.panes.splitter
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.lead_list)
-        self.splitter.addWidget(self.workspace)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 6)
         self.splitter.setSizes([640, 800])
         central = QtWidgets.QWidget(self)
         lay = QtWidgets.QVBoxLayout(central)
@@ -129,7 +130,7 @@ class MainWindow(QtWidgets.QMainWindow):
         lay.setSpacing(0)
         lay.addWidget(self.error_panel)
         lay.addWidget(self.offline_banner)
-        lay.addWidget(self.splitter, 1)
+        lay.addWidget(self.panes, 1)
         self.setCentralWidget(central)
 
         self.status = ShellStatusBar(self)
@@ -141,10 +142,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.lead_list.current_lead_changed.connect(self._show_lead)
         self.lead_list.selection_changed.connect(self._selection_changed)
         self.lead_list.loaded.connect(self.leads_loaded)
+        self.lead_list.lead_activated.connect(lambda _id: self.panes.show_pane(self.workspace))
         self.lead_list.load_failed.connect(lambda _e: self.monitor.check_soon())
         self._connect_workspace()
         self.compare = install_compare(self)  # Compare applicants, Export lead list, Open after export
         self.resize(1440, 900)
+        self.window_state = WindowState(state_file or paths.data_dir / "window.ini", self)  # saved at close
+        self.window_state.restore()
 
     # -- actions ---------------------------------------------------------------------------------
     def _action(self, text: str, name: str,

@@ -130,6 +130,7 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
 
     written += await _workspace_states(window, out_dir)
     written += await _compare_states(window, out_dir)
+    written += await _viewer_states(window, out_dir)
     written += await _dark_variant(window, out_dir)
     written += await _high_contrast_variant(window, out_dir)
     # the light window once more, now that the workspace states have evaluated some leads
@@ -220,3 +221,10 @@ async def _compare_states(window: MainWindow, out_dir: Path) -> list[Path]:
     from leaselab_desktop.gui.compare.screenshots import render_compare_states
 
     return await render_compare_states(window, out_dir)
+
+
+async def _viewer_states(window: MainWindow, out_dir: Path) -> list[Path]:
+    """The document viewer, the result header and the small-screen layouts (vw-*.png)."""
+    from leaselab_desktop.gui.workspace.viewer_screenshots import render_viewer_states
+
+    return await render_viewer_states(window, out_dir)

@@ -48,6 +48,8 @@ async def test_full_evaluation_flow_on_the_local_backend(paths, tasks, until, tm
         tree.setCurrentItem(tree.topLevelItem(pdf_row))
         preview = ws.detail.documents.preview
         await until(lambda: not preview.pixmap.isNull(), timeout=TIMEOUT)
+        assert ws.panes.current_pane() is ws.viewer  # opening a document brings the viewer to the front
+        ws.panes.show_pane(ws.evaluation_page)  # the agent clicks the Evaluation tab
 
         run = ws.findChild(QtWidgets.QPushButton, "runButton")
         assert run.isVisible() and run.isEnabled()

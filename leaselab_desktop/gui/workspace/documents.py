@@ -1,5 +1,8 @@
-"""The lead's documents: list (name, type, size, uploaded), preview, and attaching files
-(file picker or drag-and-drop; local backend only)."""
+"""The lead's documents: list (name, type, size, uploaded), the viewer they open in, and attaching
+files (file picker or drag-and-drop; local backend only).
+
+The viewer (``self.preview``) is made here but laid out by the workspace, where it has room; the
+evidence of the shown evaluation's signals is outlined on the document it is about."""
 
 from __future__ import annotations
 
@@ -7,12 +10,14 @@ from pathlib import Path
 
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import BackendError
+from leaselab_desktop.domain.evidence import marks_for
 from leaselab_desktop.domain.models import LeadFile
+from leaselab_desktop.domain.models import Signal as EvidenceSignal
 from leaselab_desktop.domain.vocab import FILE_TYPES
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
-from leaselab_desktop.gui.workspace.preview import PreviewPane
 from leaselab_desktop.gui.workspace.style import human, size, when
+from leaselab_desktop.gui.workspace.viewer import DocumentViewer
 
 MAX_ATTACH_BYTES = 25 * 1024 * 1024
 _GUESS = (
@@ -34,6 +39,7 @@ def guess_file_type(name: str) -> str:
 
 class DocumentsPanel(QtWidgets.QWidget):
     files_changed = Signal(str)  # lead id whose documents changed
+    document_opened = Signal(str)  # file name chosen in the list (the viewer is loading it)
 
     def __init__(self, tasks: TaskRunner, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +48,7 @@ class DocumentsPanel(QtWidgets.QWidget):
         self._backend: Backend | None = None
         self._lead_id: str | None = None
         self._files: list[LeadFile] = []
+        self._signals: list[EvidenceSignal] = []
         self._picker: QtWidgets.QFileDialog | None = None
 
         self.tree = QtWidgets.QTreeWidget(self)
@@ -51,12 +58,14 @@ class DocumentsPanel(QtWidgets.QWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
+        # long names keep both ends ("paystub_…_2026-03.pdf"); the tooltip has the whole name
+        self.tree.setTextElideMode(QtCore.Qt.TextElideMode.ElideMiddle)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.tree.header().setMinimumSectionSize(60)
         for col in (1, 2, 3):
             self.tree.header().setSectionResizeMode(col, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setMaximumHeight(112)
+        self.tree.setMaximumHeight(150)
         self.tree.currentItemChanged.connect(self._on_current)
 
         self.attach_button = QtWidgets.QPushButton("Attach documents…", self)
@@ -73,7 +82,9 @@ class DocumentsPanel(QtWidgets.QWidget):
         self.status = QtWidgets.QLabel("", self)
         self.status.setObjectName("attachStatus")
         self.status.setWordWrap(True)
-        self.preview = PreviewPane(tasks, self)
+        self.preview = DocumentViewer(tasks, self)
+        self.preview.hide()  # until the workspace places it
+        self.preview.document_chosen.connect(self._choose_row)
 
         row = QtWidgets.QHBoxLayout()
         row.addWidget(self.attach_button)
@@ -83,7 +94,6 @@ class DocumentsPanel(QtWidgets.QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.tree)
         lay.addLayout(row)
-        lay.addWidget(self.preview, 1)
         self._update_intake()
 
     # ------------------------------------------------------------------ state
@@ -105,17 +115,24 @@ class DocumentsPanel(QtWidgets.QWidget):
             item.setData(0, QtCore.Qt.ItemDataRole.UserRole, f.id)
             item.setToolTip(0, f.file_name)
             self.tree.addTopLevelItem(item)
+        self.preview.set_documents([f.file_name for f in self._files])
         if changed:
             self.status.setText("")
-            self.preview.show_message(
-                "Select a document to preview it." if files else "This lead has no documents yet."
+            self.preview.clear(
+                "Select a document in the list to see it here." if files else "This lead has no documents yet."
             )
         self._update_intake()
 
     def show_error(self, text: str) -> None:
         """The list could not be read: say so where the documents would be."""
         self.status.setText(text)
-        self.preview.show_message(text)
+        self.preview.clear(text)
+
+    def set_signals(self, signals: list[EvidenceSignal]) -> None:
+        """The shown evaluation's signals: their evidence is outlined on the documents they name."""
+        self._signals = list(signals)
+        if self.preview.name:
+            self.preview.set_marks(marks_for(self._signals, self.preview.name))
 
     @property
     def files(self) -> list[LeadFile]:
@@ -133,12 +150,18 @@ class DocumentsPanel(QtWidgets.QWidget):
             self.attach_button.setToolTip("Documents are uploaded on the website for this backend")
 
     # ------------------------------------------------------------------ preview
+    def _choose_row(self, row: int) -> None:
+        item = self.tree.topLevelItem(row)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+
     def _on_current(self, item: QtWidgets.QTreeWidgetItem | None, _prev: object = None) -> None:
         if item is None or self._backend is None:
             return
         fid = item.data(0, QtCore.Qt.ItemDataRole.UserRole)
         file = next((f for f in self._files if f.id == fid), None)
         if file is not None:
+            self.document_opened.emit(file.file_name)
             self._tasks.spawn(self.preview_file(file), what=f"preview {file.file_name}")
 
     async def preview_file(self, file: LeadFile) -> None:
@@ -151,7 +174,7 @@ class DocumentsPanel(QtWidgets.QWidget):
         except BackendError as exc:
             self.preview.show_message(f"{file.file_name}: {exc.message}")
             return
-        await self.preview.show_document(file.file_name, data)
+        await self.preview.show_document(file.file_name, data, marks_for(self._signals, file.file_name))
 
     # ------------------------------------------------------------------ attach
     def open_file_picker(self) -> None:

@@ -73,9 +73,8 @@ def _snapshot(lead_id: str, upto: int, current: str, **step: Any) -> RunSnapshot
 
 
 def _scroll_right_to(ws: LeadWorkspace, widget: QtWidgets.QWidget) -> None:
-    area = ws.splitter.widget(1)
-    if isinstance(area, QtWidgets.QScrollArea):
-        area.ensureWidgetVisible(widget, 0, 40)
+    ws.panes.show_pane(ws.evaluation_page)
+    ws.result_scroll.ensureWidgetVisible(widget, 0, 40)
 
 
 async def _pick_lead(ws: LeadWorkspace, window: Any) -> str | None:

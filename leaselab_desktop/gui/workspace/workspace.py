@@ -17,6 +17,7 @@ import asyncio
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import BackendError, NotSupported
 from leaselab_desktop.domain.models import Evaluation, NewLead, RunSnapshot
+from leaselab_desktop.gui.adaptive import AdaptivePanes
 from leaselab_desktop.gui.qt import QtCore, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.batch import BatchController, BatchPanel
@@ -24,6 +25,9 @@ from leaselab_desktop.gui.workspace.evaluation_panel import EvaluationPanel
 from leaselab_desktop.gui.workspace.lead_detail import LeadDetail
 from leaselab_desktop.gui.workspace.new_lead_dialog import NewLeadDialog
 from leaselab_desktop.gui.workspace.result_card import ResultCard
+from leaselab_desktop.gui.workspace.result_header import ResultHeader
+
+NARROW_WORKSPACE = 880  # px: below it, Lead / Evaluation / Document become tabs
 
 
 def _scroll(widget: QtWidgets.QWidget, parent: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
@@ -52,6 +56,7 @@ class LeadWorkspace(QtWidgets.QWidget):
         self._lead_id: str | None = None
         self._generation = 0
         self._new_lead_dialog: NewLeadDialog | None = None
+        self._restored = False
 
         self.new_lead_button = QtWidgets.QPushButton("New lead…", self)
         self.new_lead_button.setObjectName("newLeadButton")
@@ -74,20 +79,8 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.batch = BatchController(tasks, self)
         self.batch_panel = BatchPanel(self.batch, self)
 
-        right = QtWidgets.QWidget(self)
-        rl = QtWidgets.QVBoxLayout(right)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.panel)
-        rl.addWidget(self.card)
-        rl.addStretch(1)
-        self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("workspaceSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(_scroll(self.detail, self))
-        self.splitter.addWidget(_scroll(right, self))
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 5)
-        self._sized = False
+        self.header = ResultHeader(self.card, self)
+        self._build_panes()
 
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.message, 1)
@@ -96,10 +89,15 @@ class LeadWorkspace(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(6, 6, 6, 6)
         lay.addLayout(top)
-        lay.addWidget(self.splitter, 1)
+        lay.addWidget(self.panes, 1)
         lay.addWidget(self.batch_panel)
 
-        self.detail.evaluation_selected.connect(self.card.show_evaluation)
+        self.detail.evaluation_selected.connect(self._show_evaluation)
+        self.detail.documents.document_opened.connect(lambda _n: self.panes.show_pane(self.viewer))
+        self.panel.run_started.connect(lambda _l, _r: self.reveal_run())
+        self.card.override_saved.connect(lambda _o: self.header.refresh())
+        for shown in (self.panel.timeline, self.panel.duplicate_banner, self.panel.quota_banner):
+            shown.installEventFilter(self)  # whatever appears at the top of a run is scrolled to
         self.detail.documents.files_changed.connect(self._on_files_changed)
         self.panel.run_finished.connect(self._on_run_finished)
         self.panel.usage_changed.connect(self.usage_changed)
@@ -111,12 +109,71 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.batch.run_finished.connect(self._on_batch_run_finished)
         self.show_lead(None)
 
+    def _build_panes(self) -> None:
+        """Lead | Evaluation + Document side by side; all three as tabs when the workspace is narrow."""
+        self.viewer = self.detail.documents.preview
+        self.lead_scroll = _scroll(self.detail, self)
+        self.lead_scroll.setObjectName("leadScroll")
+        self.lead_scroll.setAccessibleName("Lead")
+        self.lead_scroll.setMinimumWidth(300)  # facts and document names stay readable beside the result
+        right = QtWidgets.QWidget(self)
+        rl = QtWidgets.QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.panel)
+        rl.addWidget(self.card)
+        rl.addStretch(1)
+        self.result_scroll = _scroll(right, self)
+        self.result_scroll.setObjectName("resultScroll")
+        self.evaluation_page = QtWidgets.QWidget(self)
+        self.evaluation_page.setObjectName("evaluationPage")
+        self.evaluation_page.setAccessibleName("Evaluation")
+        el = QtWidgets.QVBoxLayout(self.evaluation_page)
+        el.setContentsMargins(0, 0, 0, 0)
+        el.addWidget(self.header)  # outside the scroll area: the actions never scroll away
+        el.addWidget(self.result_scroll, 1)
+        self.viewer.setParent(self)
+        self.viewer.show()
+        self.panes = AdaptivePanes("workspacePanes", NARROW_WORKSPACE, self, min_width=360,
+                                   accessible="Lead, evaluation and document")
+        self.panes.add_group([(self.lead_scroll, "Lead")], stretch=2)
+        holder = self.panes.add_group([(self.evaluation_page, "Evaluation"), (self.viewer, "Document")],
+                                      stretch=3, accessible="Evaluation and document")
+        if holder is not None:
+            holder.setMinimumWidth(420)  # the header's buttons and the run's steps fit
+        self.splitter = self.panes.splitter
+        self.splitter.setObjectName("workspaceSplitter")
+        self._sized = False
+
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]
         if not self._sized and self.splitter.width() > 0:
             self._sized = True
-            w = self.splitter.width()
-            self.splitter.setSizes([w * 4 // 9, w - w * 4 // 9])
+            if not self._restored:
+                w = self.splitter.width()
+                self.splitter.setSizes([w * 2 // 5, w - w * 2 // 5])
+
+    def save_layout(self) -> QtCore.QByteArray:
+        """The splitter's state, for the window's saved layout."""
+        return self.panes.save_layout()
+
+    def restore_layout(self, state: QtCore.QByteArray) -> bool:
+        self._restored = self.panes.restore_layout(state)
+        return self._restored
+
+    def reveal_run(self) -> None:
+        """Bring the run's banner, status and timeline into view (a new run, a resumed one)."""
+        self.panes.show_pane(self.evaluation_page)
+        self.result_scroll.verticalScrollBar().setValue(0)
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.ShowToParent:  # shown by the panel, not by a tab switch
+            self.reveal_run()
+        return super().eventFilter(watched, event)
+
+    def _show_evaluation(self, ev: Evaluation | None) -> None:
+        self.card.show_evaluation(ev)
+        self.header.refresh()
+        self.detail.documents.set_signals(list(ev.signals) if ev is not None else [])
 
     # ------------------------------------------------------------------ public API
     @property
@@ -141,14 +198,17 @@ class LeadWorkspace(QtWidgets.QWidget):
 
     def show_lead(self, lead_id: str | None) -> None:
         self._generation += 1
+        if lead_id != self._lead_id:
+            self.result_scroll.verticalScrollBar().setValue(0)  # a new lead starts at its top
         self._lead_id = lead_id
         self.message.setText("")
         self.delete_data_button.setEnabled(
             lead_id is not None and hasattr(self._backend, "delete_applicant_data"))
         if lead_id is None or self._backend is None:
+            self.setWindowTitle("")  # the "Lead" tab of a narrow window names no one
             self.detail.clear("No lead selected" if self._backend else "Not connected")
             self.card.set_lead(None)
-            self.card.show_evaluation(None)
+            self._show_evaluation(None)
             self.panel.set_lead(None)
             return
         self.panel.set_lead(lead_id)
@@ -166,7 +226,7 @@ class LeadWorkspace(QtWidgets.QWidget):
             files_read.cancel()
             if gen == self._generation:
                 self.detail.clear("Lead unavailable")
-                self.card.show_evaluation(None)
+                self._show_evaluation(None)
                 self.message.setText(f"Could not load the lead: {exc.message}")
             return False
         # a file listing that fails (deployed workers answer 500 for some leads) leaves the
@@ -181,6 +241,7 @@ class LeadWorkspace(QtWidgets.QWidget):
         history = sorted(history, key=lambda e: e.evaluated_at.timestamp() if e.evaluated_at else 0,
                          reverse=True)
         self.detail.set_lead(lead, files)
+        self.setWindowTitle(lead.full_name or lead.id)  # shown on the "Lead" tab of a narrow window
         if files_error is not None:
             self.detail.documents.show_error(f"The documents could not be listed: {files_error}")
         self.detail.set_history(history)
@@ -189,7 +250,7 @@ class LeadWorkspace(QtWidgets.QWidget):
         chosen = chosen or (history[0] if history else None)
         if chosen is not None and history:
             self.detail.select_history(chosen.evaluation_id)
-        self.card.show_evaluation(chosen)
+        self._show_evaluation(chosen)
         self.panel.set_has_evaluation(bool(history))
         await self.panel.resume()
         return True
