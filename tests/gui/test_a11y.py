@@ -17,11 +17,8 @@ from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.secrets import SecretStore
 from tests.gui.fakes import FakeBackend, collect_garbage_on_gui_thread  # noqa: F401 - the autouse fixture
 
-# Unnamed widgets in other helpers' files, to be named at merge (each: "objectName" or "Class in parent").
-KNOWN_UNNAMED: set[str] = {
-    "QHeaderView in documentsList",  # gui/workspace/documents.py (viewer)
-    "QScrollArea in workspaceSplitter",  # gui/workspace/workspace.py (viewer): the two panes' scroll areas
-}
+# Widgets still unnamed, each with the file that owns it ("objectName" or "Class in parent"); keep empty.
+KNOWN_UNNAMED: set[str] = set()
 
 
 def describe(w: QtWidgets.QWidget) -> str:

@@ -60,6 +60,7 @@ class DocumentsPanel(QtWidgets.QWidget):
         self.tree.setAlternatingRowColors(True)
         # long names keep both ends ("paystub_…_2026-03.pdf"); the tooltip has the whole name
         self.tree.setTextElideMode(QtCore.Qt.TextElideMode.ElideMiddle)
+        self.tree.header().setAccessibleName("Document columns")
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.Stretch)
         self.tree.header().setMinimumSectionSize(60)

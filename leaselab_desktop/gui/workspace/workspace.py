@@ -124,6 +124,7 @@ class LeadWorkspace(QtWidgets.QWidget):
         rl.addStretch(1)
         self.result_scroll = _scroll(right, self)
         self.result_scroll.setObjectName("resultScroll")
+        self.result_scroll.setAccessibleName("Evaluation and result")
         self.evaluation_page = QtWidgets.QWidget(self)
         self.evaluation_page.setObjectName("evaluationPage")
         self.evaluation_page.setAccessibleName("Evaluation")
