@@ -14,7 +14,7 @@ from typing import Any
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.data_folder import NoSecureKeyring
 from leaselab_desktop.config import Paths, Settings
-from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
+from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter, error_actions, use_built_in_rules
 from leaselab_desktop.gui.lead_list.view import LeadListPanel
 from leaselab_desktop.gui.notify import Notifier
 from leaselab_desktop.gui.qt import Qt, QtGui, QtWidgets, Signal
@@ -105,6 +105,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.error_panel = ErrorPanel(log_path, self)
         reporter.reported.connect(self.error_panel.show_report)
+        error_actions().requested.connect(self._error_action)  # an error's Settings / built-in rules buttons
         tasks.failed.connect(reporter.task_failed)
         self.offline_banner = OfflineBanner(self)
         self.lead_list = LeadListPanel(tasks, self)
@@ -296,6 +297,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings = settings
         if changed:
             self.tasks.spawn(self.open_backend(settings.active_profile), what="Opening the backend")
+
+    def _error_action(self, action: str) -> None:
+        if action == "open_settings":
+            self.open_settings()
+        elif action == "use_rules":
+            self._settings_saved(use_built_in_rules(self.paths, self.settings), True)
+            self.statusBar().showMessage("Switched to the built-in rules. Run the evaluation again.", 10_000)
 
     def about(self) -> None:
         from leaselab_desktop import __version__ as version
