@@ -36,14 +36,16 @@ class Explanation:
         return " ".join(p for p in (self.what, self.means, self.todo) if p)
 
 
-_NAME = re.compile(r"^([A-Z][A-Za-z0-9]*(?:Error|Unavailable|Exceeded|Timeout|Unauthorized|NotFound|Broken|"
-                   r"Request|Supported|Terminated|Locked|Running|Evaluated|Documents)): (.*)$", re.S)
+_NAME = re.compile(r"^([A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)*): (.*)$", re.S)
 
 
 def split_error_text(text: str) -> tuple[str | None, str]:
-    """'ProviderUnavailable: message' -> ('ProviderUnavailable', 'message'); plain text -> (None, text)."""
+    """'ProviderUnavailable: message' -> ('ProviderUnavailable', 'message'); plain text -> (None, text).
+    A leading word that is no error name ('Note: ...') stays part of the message."""
     m = _NAME.match(text.strip())
-    return (m.group(1), m.group(2)) if m else (None, text.strip())
+    if m and (m.group(1) in _KINDS or m.group(1).endswith(("Error", "Exception"))):
+        return m.group(1), m.group(2)
+    return None, text.strip()
 
 
 def explain_exception(exc: BaseException, *, provider: str | None = None, step: str | None = None) -> Explanation:
@@ -62,15 +64,23 @@ def explain(name: str | None, message: str, *, provider: str | None = None, step
     """The three-part message for an error ``name`` (a class name or None) with ``message``."""
     who = provider_name(provider)
     detail = f"{name}: {message}" if name else message
-    if name is None:  # a stored text without a class name: recognise it by its words
-        name = _guess(message)
+    if name not in _KINDS:  # no name, or a wrapper's (NonRetryableError): recognise it by its words
+        name = _guess(message, step) or name
     maker = _KINDS.get(name or "", _unknown)
     made = maker(message, who, step)
     return Explanation(made.kind, made.what, made.means, made.todo, made.actions, detail)
 
 
-def _guess(message: str) -> str | None:
+def _guess(message: str, step: str | None) -> str | None:
     low = message.lower()
+    if step == "call-workers-ai" and re.search(r"\b(?:429|5\d\d)\b", message):
+        return "ProviderUnavailable"  # "Provider answered HTTP 500"
+    if "refused the credentials" in low or "refused the request" in low or "licen" in low:
+        return "ProviderConfigError"
+    if "not json" in low or "could not be read" in low and "answer" in low:
+        return "ProviderOutputError"
+    if "no longer exists" in low or "not found" in low:
+        return "NotFound"
     if "cannot be reached" in low or "did not answer" in low or "rate-limiting" in low:
         return "ProviderUnavailable"
     if "timed out" in low:
@@ -94,11 +104,11 @@ def _provider(message: str, who: str, step: str | None) -> Explanation:
         took = f" within {seconds.group(1)} seconds" if seconds else " in time"
         what = f"{_cap(who)} did not answer{took}."
         todo = "Retry in a moment, or use the built-in rules for this lead."
-    elif "(429)" in message or "rate-limiting" in low:
+    elif re.search(r"\b429\b", message) or "rate-limiting" in low:
         what = f"{_cap(who)} is turning requests away because too many were sent."
         todo = "Wait a minute and retry, or use the built-in rules for this lead."
-    elif re.search(r"failed \((5\d\d)\)", message):
-        code = re.search(r"failed \((5\d\d)\)", message)
+    elif re.search(r"\b(5\d\d)\b", message):
+        code = re.search(r"\b(5\d\d)\b", message)
         what = f"{_cap(who)} had a server error ({code.group(1) if code else '5xx'})."
         todo = "Retry in a few minutes, or use the built-in rules for this lead."
     else:

@@ -11,7 +11,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict
 
-from leaselab_desktop.domain.timefmt import fmt_datetime, parse_timestamp
+from leaselab_desktop.domain.timefmt import fmt_date, fmt_datetime, parse_timestamp
 from leaselab_desktop.resources import resources_dir
 
 
@@ -115,6 +115,7 @@ def code_name(code: str) -> str | None:
 
 # an ISO-8601 timestamp as evidence quotes it: 2026-11-25T19:55:40Z, 2026-11-25 19:55:40+00:00, ...
 _ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b")
+_DAY = re.compile(r"(?<![\w./-])\d{4}-\d{2}-\d{2}(?![\w/-]|\.\w)")  # a bare date, not in a file name
 _CODE = re.compile(r"\b(?:model_flag:)?[a-z]+(?:_[a-z]+)+\b")
 
 
@@ -126,11 +127,19 @@ def _timestamp(match: re.Match[str]) -> str:
     return fmt_datetime(value)
 
 
+def _day(match: re.Match[str]) -> str:
+    try:
+        value = parse_timestamp(match.group(0))
+    except ValueError:
+        return match.group(0)
+    return fmt_date(value)
+
+
 def plain(text: str | None) -> str:
     """A stored explanation, summary or evidence as an agent reads it: codes become their names
     ('to clear: date_mismatch' -> 'to clear: File dates do not fit'), ISO timestamps the display
     format. Unknown snake_case words are left alone: they may be a file name."""
     if not text:
         return ""
-    out = _ISO.sub(_timestamp, text)
+    out = _DAY.sub(_day, _ISO.sub(_timestamp, text))
     return _CODE.sub(lambda m: code_name(m.group(0)) or m.group(0), out)

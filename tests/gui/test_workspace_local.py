@@ -200,9 +200,14 @@ async def test_errored_run_and_retry_on_the_local_backend(paths, tasks, until) -
             tl = ws.panel.timeline
             assert tl.state("load-documents") == "complete"
             assert tl.state("call-workers-ai") == "errored"
-            assert "refused the credentials (401)" in tl.detail("call-workers-ai")
+            assert tl.detail("call-workers-ai").endswith("refused the access token.")
+            assert "(401)" in tl.findChild(QtWidgets.QLabel, "step-call-workers-ai-detail").toolTip()
             status = ws.findChild(QtWidgets.QLabel, "runStatus").text()
-            assert status.startswith("Failed:") and "401" in status
+            assert status.startswith("Stopped by an error.") and "refused the access token" in status
+            banner = ws.findChild(QtWidgets.QFrame, "errorBanner")
+            assert banner.isVisible() and "Settings" in banner.body.text()
+            shown = {k for k, b in banner.buttons.items() if b.isVisible()}
+            assert shown == {"open_settings", "use_rules"}  # Retry is the panel's own button
             retry = ws.findChild(QtWidgets.QPushButton, "retryButton")
             assert retry.isVisible() and retry.isEnabled()
             server.mode = "answer"
@@ -234,7 +239,7 @@ async def test_retrying_step_on_the_local_backend(paths, tasks, until) -> None:
             ws.findChild(QtWidgets.QPushButton, "runButton").click()
             await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete", timeout=TIMEOUT)
             retrying = [d for st, d in seen if st == "retrying"]
-            assert retrying and retrying[0].startswith("Retrying — attempt 2"), seen
+            assert retrying and retrying[0].startswith("Trying again (attempt 2 of 4)."), seen
             assert "503" in retrying[0]
             assert ws.panel.timeline.state("call-workers-ai") == "complete"
     finally:

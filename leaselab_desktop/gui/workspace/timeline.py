@@ -36,7 +36,7 @@ def describe(step: StepProgress, provider: str | None = None) -> str:
         return "Running…" if step.attempts <= 1 else f"Running ({_attempt(step, step.attempts)})…"
     if step.status == "retrying":
         why = f" {step_error(step, provider).what}" if step.error else ""
-        return f"Trying again ({_attempt(step, max(step.attempts + 1, 2))}).{why}"
+        return f"Trying again ({_attempt(step, max(step.attempts, 2))}).{why}"
     if step.status == "complete":
         took = duration(step.duration_ms)
         return f"Done in {took}" if took else "Done"
@@ -72,7 +72,7 @@ def describe_run(snap: RunSnapshot, provider: str | None = None) -> str:
     step = next((s for s in snap.steps if s.name == snap.current_step), None)
     if step is not None and step.status == "retrying":
         return (f"Running: trying “{step_title(step.name, who)}” again "
-                f"({_attempt(step, max(step.attempts + 1, 2))}).")
+                f"({_attempt(step, max(step.attempts, 2))}).")
     where = f": {step_title(snap.current_step, who)}" if snap.current_step else ""
     return f"{run_status_name(snap.status)}{where}…"
 
