@@ -51,8 +51,18 @@ def split_error_text(text: str) -> tuple[str | None, str]:
 def explain_exception(exc: BaseException, *, provider: str | None = None, step: str | None = None) -> Explanation:
     names = [c.__name__ for c in type(exc).__mro__]
     name = getattr(exc, "error_name", None) or next((n for n in names if n in _KINDS), names[0])
-    message = getattr(exc, "message", None) or str(exc)
-    return explain(str(name), str(message), provider=provider, step=step)
+    message = str(getattr(exc, "message", None) or str(exc))
+    made = explain(str(name), message, provider=provider, step=step)
+    if "BackendError" in names and message:
+        # backend errors are written for the agent: their words lead; ours add only what is missing
+        has_way = _WAY_FORWARD.search(message) is not None
+        return Explanation(made.kind, message, "" if has_way else made.means, "" if has_way else made.todo,
+                           made.actions, made.detail)
+    return made
+
+
+_WAY_FORWARD = re.compile(r"\b(check|choose|try|retry|open|enter|wait|force|add|ask|close|restart|run|"
+                          r"select|set|use|install|contact|remove|free)\b", re.I)
 
 
 def explain_text(text: str | None, *, provider: str | None = None, step: str | None = None) -> Explanation:
