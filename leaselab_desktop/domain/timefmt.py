@@ -100,7 +100,7 @@ def _locale_or_default(name: str | None) -> str:
     from babel import Locale, UnknownLocaleError
 
     base = (name or "").split(".")[0].split("@")[0].replace("-", "_")
-    if base in ("", "C", "POSIX"):  # no locale set: the POSIX one would print "$ 2100.50"
+    if base in ("", "C", "POSIX", "en_US_POSIX"):  # no locale set: the POSIX one would print "$ 2100.50"
         return "en_US"
     try:
         return str(Locale.parse(base))

@@ -132,8 +132,8 @@ async def test_export_compliance_pdf(tasks, until, tmp_path) -> None:
         await until(lambda: exported)
         assert exported == [out] and f"Exported to {out}" == ws.card.action_status.text()
         text = _pdf_text(out)
-        for needle in ("Ada Okafor", "ada@example.com", "$5,200.00", "income verification", "24 / 30",
-                       "pdf modified after creation", "ModDate 2026-10-02", "Guarantor letter received",
+        for needle in ("Ada Okafor", "ada@example.com", "$5,200.00", "Income verification", "24 / 30",
+                       "Pdf modified after creation", "ModDate Oct 2, 2026", "Guarantor letter received",
                        "2026.11-default", "No protected characteristic was used in this evaluation."):
             assert needle in text, needle
         # the override made in the card is the decision on page 1, with the profile that scored it
