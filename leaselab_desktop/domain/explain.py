@@ -87,7 +87,7 @@ def _guess(message: str, step: str | None) -> str | None:
         return "ProviderUnavailable"  # "Provider answered HTTP 500"
     if "refused the credentials" in low or "refused the request" in low or "licen" in low:
         return "ProviderConfigError"
-    if "not json" in low or "could not be read" in low and "answer" in low:
+    if "not json" in low or ("could not be read" in low and "answer" in low):
         return "ProviderOutputError"
     if "no longer exists" in low or "not found" in low:
         return "NotFound"
@@ -208,7 +208,9 @@ def _invalid(message: str, who: str, step: str | None) -> Explanation:
 
 def _unknown(message: str, who: str, step: str | None) -> Explanation:
     first = re.split(r"(?<=[.!?])\s", _clean(message), maxsplit=1)[0] if message else ""
-    what = f"Something went wrong: {first}" if first else "Something went wrong."
+    # a sentence an agent can read leads; a bare key or code ('net_pay') says nothing to them
+    readable = len(first.split()) >= 3 and not re.search(r"\b[a-z]+(?:_[a-z0-9]+)+\b", first)
+    what = f"Something went wrong: {first}" if readable else "Something went wrong."
     return Explanation(
         "unknown", what if what.endswith((".", "!", "?")) else what + ".",
         "The action did not finish; nothing else was changed.",

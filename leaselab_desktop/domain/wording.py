@@ -28,6 +28,8 @@ class Wording(BaseModel):
     provider_fallback: str
     recommendations: dict[str, str]
     severities: dict[str, str]
+    file_types: dict[str, str]  # lower case: they sit inside sentences ("2 pay stubs, a photo ID")
+    employment_statuses: dict[str, str]
     run_statuses: dict[str, str]
 
 
@@ -110,7 +112,8 @@ def code_name(code: str) -> str | None:
     w = wording()
     if code.startswith(MODEL_FLAG_PREFIX):
         return signal_name(code)
-    return w.factors.get(code) or w.signals.get(code) or w.recommendations.get(code)
+    return (w.factors.get(code) or w.signals.get(code) or w.recommendations.get(code)
+            or w.file_types.get(code) or w.employment_statuses.get(code))
 
 
 # an ISO-8601 timestamp as evidence quotes it: 2026-11-25T19:55:40Z, 2026-11-25 19:55:40+00:00, ...

@@ -15,6 +15,8 @@ export interface Wording {
   provider_fallback: string;
   recommendations: Record<string, string>;
   severities: Record<string, string>;
+  file_types: Record<string, string>;
+  employment_statuses: Record<string, string>;
   run_statuses: Record<string, string>;
 }
 

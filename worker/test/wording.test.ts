@@ -16,6 +16,8 @@ describe("the shared wording", () => {
     expect(Object.keys(WORDING.signals).sort()).toEqual(Object.keys(SPEC.signals).sort());
     expect(Object.keys(WORDING.recommendations).sort()).toEqual([...SPEC.recommendations].sort());
     expect(Object.keys(WORDING.severities).sort()).toEqual([...SPEC.severities].sort());
+    expect(Object.keys(WORDING.file_types).sort()).toEqual([...SPEC.file_types].sort());
+    expect(Object.keys(WORDING.employment_statuses).sort()).toEqual([...SPEC.employment_statuses].sort());
   });
 
   it("names every factor of every policy profile", () => {

@@ -28,6 +28,8 @@ def test_every_spec_code_has_a_name() -> None:
     assert set(words.signals) == set(spec.signals)
     assert set(words.recommendations) == set(spec.recommendations)
     assert set(words.severities) == set(spec.severities)
+    assert set(words.file_types) == set(spec.file_types)
+    assert set(words.employment_statuses) == set(spec.employment_statuses)
     assert set(words.run_statuses) >= {"queued", "running", "complete", "errored", "terminated"}
 
 
