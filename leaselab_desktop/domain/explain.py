@@ -87,6 +87,8 @@ def _guess(message: str, step: str | None) -> str | None:
         return "ProviderUnavailable"  # "Provider answered HTTP 500"
     if "refused the credentials" in low or "refused the request" in low or "licen" in low:
         return "ProviderConfigError"
+    if "model output" in low or "evaluation schema" in low:
+        return "ProviderOutputError"
     if "not json" in low or ("could not be read" in low and "answer" in low):
         return "ProviderOutputError"
     if "no longer exists" in low or "not found" in low:

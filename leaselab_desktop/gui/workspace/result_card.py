@@ -198,8 +198,8 @@ class ResultCard(QtWidgets.QFrame):
         if self._ev is None:
             return
         self.previous_note.setText(
-            f"Previous result, from {when(self._ev.evaluated_at)}. The latest evaluation did not finish "
-            f"({why.rstrip('.')}), so this is not its result."
+            f"Previous result, from {when(self._ev.evaluated_at)}. The latest evaluation did not finish, "
+            f"so this is not its result. {why}".strip()
         )
         pal = self.palette()
         self.previous_note.setStyleSheet(chip_qss(label_color("C", pal), pal).replace("border-radius: 9px",
