@@ -211,7 +211,7 @@ def _invalid(message: str, who: str, step: str | None) -> Explanation:
 def _unknown(message: str, who: str, step: str | None) -> Explanation:
     first = re.split(r"(?<=[.!?])\s", _clean(message), maxsplit=1)[0] if message else ""
     # a sentence an agent can read leads; a bare key or code ('net_pay') says nothing to them
-    readable = len(first.split()) >= 3 and not re.search(r"\b[a-z]+(?:_[a-z0-9]+)+\b", first)
+    readable = len(first.split()) >= 2 and not re.search(r"\b[a-z]+(?:_[a-z0-9]+)+\b", first)
     what = f"Something went wrong: {first}" if readable else "Something went wrong."
     return Explanation(
         "unknown", what if what.endswith((".", "!", "?")) else what + ".",

@@ -119,7 +119,7 @@ def code_name(code: str) -> str | None:
 # an ISO-8601 timestamp as evidence quotes it: 2026-11-25T19:55:40Z, 2026-11-25 19:55:40+00:00, ...
 _ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?\b")
 _DAY = re.compile(r"(?<![\w./-])\d{4}-\d{2}-\d{2}(?![\w/-]|\.\w)")  # a bare date, not in a file name
-_CODE = re.compile(r"\b(?:model_flag:)?[a-z]+(?:_[a-z]+)+\b")
+_CODE = re.compile(r"(?<![\w./-])(?:model_flag:)?[a-z]+(?:_[a-z]+)+(?![\w/-]|\.\w)")  # not in a file name
 
 
 def _timestamp(match: re.Match[str]) -> str:

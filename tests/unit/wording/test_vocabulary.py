@@ -76,6 +76,7 @@ def test_plain_rewrites_codes_and_timestamps_but_not_file_names() -> None:
     assert f"Modified {fmt_datetime(datetime(2026, 11, 25, 19, 55, tzinfo=UTC))}" in out
     assert f"(created {fmt_datetime(datetime(2026, 11, 20, 8, 1, tzinfo=UTC))})" in out
     assert f"ModDate {fmt_date(datetime(2026, 10, 2, tzinfo=UTC))} in pay_stub_2026-10-02.pdf." in out
+    assert w.plain("see bank_statement.pdf and bank_statement") == "see bank_statement.pdf and bank statement"
     assert w.plain(None) == "" and w.plain("no codes here") == "no codes here"
     assert w.plain("an unknown_word stays") == "an unknown_word stays"  # may be a file or a name
 
