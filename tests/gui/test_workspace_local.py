@@ -14,6 +14,7 @@ from leaselab_desktop.backends.local import LocalBackend
 from leaselab_desktop.domain.models import LeadQuery, RunSnapshot
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.gui.qt import QtWidgets
+from leaselab_desktop.gui.workspace.banners import month_name
 from leaselab_desktop.gui.workspace.timeline import describe
 from tests.gui.fakes import collect_garbage_on_gui_thread, drop_files, make_pdf, open_workspace  # noqa: F401 - the autouse fixture
 
@@ -281,6 +282,6 @@ async def test_quota_exceeded_on_the_local_backend(paths, tasks, until) -> None:
         banner = ws.findChild(QtWidgets.QFrame, "quotaBanner")
         await until(banner.isVisible, timeout=TIMEOUT)
         text = ws.findChild(QtWidgets.QLabel, "quotaBannerText").text()
-        assert f"{used} of {used} evaluations used in {month}" in text
+        assert f"{used} of {used} evaluations used in {month_name(month)}" in text  # "December 2026"
         assert ws.panel.run is None and await backend.active_run(lead_id) is None
         assert usage_seen and usage_seen[-1].evaluation_count == used  # type: ignore[attr-defined]
