@@ -118,8 +118,20 @@ def set_display_locale(name: str | None, currency: str = "USD", tz: tzinfo | Non
     return _display
 
 
+_system_name: str | None = None
+
+
+def use_system_locale(name: str | None) -> None:
+    """Name the system locale (the GUI passes QLocale's); resolved at the first date shown, so the
+    start-up does not import babel."""
+    global _display, _system_name
+    _system_name, _display = name, None
+
+
 def display_format() -> DisplayFormat:
     if _display is None:
+        if _system_name is not None:
+            return set_display_locale(_system_name)
         from babel import default_locale
 
         return set_display_locale(default_locale("LC_TIME"))

@@ -11,6 +11,7 @@ from leaselab_desktop.domain.timefmt import (
     display_format,
     fmt_money,
     set_display_locale,
+    use_system_locale,
 )
 
 WHEN = datetime(2026, 11, 25, 19, 55, 40, tzinfo=UTC)
@@ -39,6 +40,12 @@ def test_local_zone_and_plain_dates() -> None:
 def test_unset_or_unknown_locales_fall_back_to_en_us(name: str | None) -> None:
     assert set_display_locale(name).locale == "en_US"
     assert fmt_money(5200) == "$5,200.00"  # never the POSIX "$ 5200.00"
+
+
+def test_the_system_locale_is_resolved_at_first_use() -> None:
+    use_system_locale("de_DE")
+    assert fmt_money(3) == "3,00\u00a0$" and display_format().locale == "de_DE"
+    set_display_locale("en_US")
 
 
 def test_system_names_are_understood() -> None:
