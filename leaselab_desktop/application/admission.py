@@ -13,6 +13,7 @@ from leaselab_desktop.config import ProviderSettings
 from leaselab_desktop.domain.models import Lead
 from leaselab_desktop.domain.spec import load_spec
 from leaselab_desktop.domain.timefmt import parse_timestamp
+from leaselab_desktop.domain.wording import provider_name, wording
 from leaselab_desktop.store import evaluations as evals_repo
 from leaselab_desktop.store import files as files_repo
 from leaselab_desktop.store import leads as leads_repo
@@ -32,14 +33,14 @@ def provider_costs_money(settings: ProviderSettings) -> bool:
     return False
 
 
-# What an agent reads for each provider kind (the quota meter, the Force dialog).
-PROVIDER_WORDS = {"rules": "built-in rules", "workers-ai": "Workers AI", "openai-compatible": "your AI server"}
+# What an agent reads for each provider kind (the quota meter, the Force dialog): the one vocabulary.
+PROVIDER_WORDS = dict(wording().providers)
 COUNTING_RULE = ("Only paid AI providers count against the monthly quota: Workers AI and AI services on other "
                  "computers. The built-in rules and an AI model on this computer are free.")
 
 
 def provider_words(kind: str | None) -> str:
-    return PROVIDER_WORDS.get(kind or "", "AI provider")
+    return provider_name(kind)
 
 
 def kind_costs_money(settings: ProviderSettings, kind: str) -> bool:

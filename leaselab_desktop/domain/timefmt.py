@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer
@@ -53,3 +54,97 @@ Timestamp = Annotated[
     BeforeValidator(_before),
     PlainSerializer(format_timestamp, return_type=str | None, when_used="json"),
 ]
+
+
+# --- what an agent reads: one date, one date-and-time and one money format, in the system locale ---
+# Qt-free on purpose: the report (reportlab) and the CLI format the same way as the console. The GUI
+# injects the system locale's name once at start (QLocale at the edge); elsewhere it comes from the
+# environment (LC_ALL / LC_TIME / LANG), and en_US when that names none.
+
+
+@dataclass(frozen=True)
+class DisplayFormat:
+    """How dates and money read. ``tz`` None is the workstation's local zone."""
+
+    locale: str = "en_US"
+    currency: str = "USD"
+    tz: tzinfo | None = None
+
+    def date(self, value: datetime | date | None) -> str:
+        if value is None:
+            return "—"
+        from babel.dates import format_date
+
+        day = value.astimezone(self.tz).date() if isinstance(value, datetime) else value
+        return format_date(day, "medium", locale=self.locale)
+
+    def datetime(self, value: datetime | None) -> str:
+        if value is None:
+            return "—"
+        from babel.dates import format_time, get_datetime_format
+
+        local = value.astimezone(self.tz)
+        pattern = str(get_datetime_format("medium", locale=self.locale))
+        clock = format_time(local.time(), "short", locale=self.locale)
+        return pattern.replace("{1}", self.date(local)).replace("{0}", clock)
+
+    def money(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        from babel.numbers import format_currency
+
+        return format_currency(value, self.currency, locale=self.locale)
+
+
+def _locale_or_default(name: str | None) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    base = (name or "").split(".")[0].split("@")[0].replace("-", "_")
+    if base in ("", "C", "POSIX", "en_US_POSIX"):  # no locale set: the POSIX one would print "$ 2100.50"
+        return "en_US"
+    try:
+        return str(Locale.parse(base))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return "en_US"
+
+
+_display: DisplayFormat | None = None
+
+
+def set_display_locale(name: str | None, currency: str = "USD", tz: tzinfo | None = None) -> DisplayFormat:
+    """Set the one format every screen and the report use; an unknown name falls back to en_US."""
+    global _display
+    _display = DisplayFormat(_locale_or_default(name), currency, tz)
+    return _display
+
+
+_system_name: str | None = None
+
+
+def use_system_locale(name: str | None) -> None:
+    """Name the system locale (the GUI passes QLocale's); resolved at the first date shown, so the
+    start-up does not import babel."""
+    global _display, _system_name
+    _system_name, _display = name, None
+
+
+def display_format() -> DisplayFormat:
+    if _display is None:
+        if _system_name is not None:
+            return set_display_locale(_system_name)
+        from babel import default_locale
+
+        return set_display_locale(default_locale("LC_TIME"))
+    return _display
+
+
+def fmt_date(value: datetime | date | None) -> str:
+    return display_format().date(value)
+
+
+def fmt_datetime(value: datetime | None) -> str:
+    return display_format().datetime(value)
+
+
+def fmt_money(value: float | None) -> str:
+    return display_format().money(value)

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from leaselab_desktop.config import APP_AUTHOR, APP_NAME, Paths, Settings, SettingsError, load_settings
+from leaselab_desktop.domain.timefmt import use_system_locale
 from leaselab_desktop.gui import loop
 from leaselab_desktop.gui.errors import ErrorReporter, setup_logging
 from leaselab_desktop.gui.qt import Qt, QtCore, QtGui, QtWidgets
@@ -66,6 +67,7 @@ def create_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
         )
         app = QtWidgets.QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName(APP_NAME)
+    use_system_locale(QtCore.QLocale.system().name())  # one date and money format, the system's
     app.setApplicationDisplayName("LeaseLab Desktop")
     app.setOrganizationName(APP_AUTHOR)
     app.setOrganizationDomain("leaselab.app")

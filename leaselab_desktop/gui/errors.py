@@ -18,7 +18,8 @@ from typing import Any
 
 from leaselab_desktop.backends.data_folder import DATA_FOLDER_ERRORS
 from leaselab_desktop.backends.errors import BackendError
-from leaselab_desktop.config import Paths
+from leaselab_desktop.config import Paths, Settings, save_settings
+from leaselab_desktop.domain.explain import ACTION_TEXT, Explanation, explain, explain_exception
 from leaselab_desktop.gui.qt import QObject, Qt, QtCore, QtGui, QtWidgets, Signal
 
 log = logging.getLogger("leaselab_desktop")
@@ -62,6 +63,32 @@ class ErrorReport:
     message: str
     details: str
     when: datetime
+    explanation: Explanation | None = None
+
+
+class ErrorActions(QObject):
+    """Where an error's buttons go: ``requested`` carries "open_settings" or "use_rules"; the main
+    window does them (a banner deep in a panel need not know the window)."""
+
+    requested = Signal(str)
+
+
+_ACTIONS: ErrorActions | None = None
+
+
+def use_built_in_rules(paths: Paths, settings: Settings) -> Settings:
+    """The "Use the built-in rules" button: the provider setting becomes the built-in rules, saved."""
+    provider = settings.provider.model_copy(update={"kind": "rules"})
+    changed = settings.model_copy(update={"provider": provider})
+    save_settings(paths, changed)
+    return changed
+
+
+def error_actions() -> ErrorActions:
+    global _ACTIONS
+    if _ACTIONS is None:
+        _ACTIONS = ErrorActions()
+    return _ACTIONS
 
 
 class ErrorReporter(QObject):
@@ -75,17 +102,22 @@ class ErrorReporter(QObject):
         self._prev_thread_hook: Callable[..., Any] | None = None
 
     def report(self, title: str, exc: BaseException | None = None, message: str | None = None) -> None:
+        explained: Explanation | None = None
         if isinstance(exc, DATA_FOLDER_ERRORS):
             # damaged or missing data: the message says what was found and what to do; a
             # traceback would only bury it
             details, text = "", message or str(exc)
         elif exc is not None:
             details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-            text = message or (exc.message if isinstance(exc, BackendError) else f"{type(exc).__name__}: {exc}")
+            raw = exc.message if isinstance(exc, BackendError) else f"{type(exc).__name__}: {exc}"
+            explained = explain_exception(exc)
+            text = message or explained.text()
+            details = f"{raw}\n\n{details}"  # the original words stay under Details, for support
         else:
             details, text = "", message or title
+            explained = explain(None, text) if message else None
         log.error("%s: %s\n%s", title, text, details)
-        self.reported.emit(ErrorReport(title, text, details, datetime.now()))
+        self.reported.emit(ErrorReport(title, text, details, datetime.now(), explained))
 
     # -- hooks -------------------------------------------------------------------------------------
     def install(self) -> None:
@@ -170,6 +202,14 @@ class ErrorPanel(QtWidgets.QFrame):
         self.details_button.setText("Details")
         self.details_button.setCheckable(True)
         self.details_button.toggled.connect(self.details.setVisible)
+        self.action_buttons: dict[str, QtWidgets.QPushButton] = {}
+        for key in ("open_settings", "use_rules"):
+            b = QtWidgets.QPushButton(ACTION_TEXT[key], self)
+            b.setObjectName(f"errorAction_{key}")
+            b.setAccessibleName(ACTION_TEXT[key])
+            b.clicked.connect(lambda _c=False, k=key: error_actions().requested.emit(k))
+            b.setVisible(False)
+            self.action_buttons[key] = b
         self.dismiss_button = QtWidgets.QToolButton(self)
         self.dismiss_button.setObjectName("errorDismissButton")
         self.dismiss_button.setText("Dismiss")
@@ -183,6 +223,8 @@ class ErrorPanel(QtWidgets.QFrame):
         text.addWidget(self.title)
         text.addWidget(self.message)
         top.addLayout(text, 1)
+        for b in self.action_buttons.values():
+            top.addWidget(b, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QtWidgets.QVBoxLayout(self)
@@ -215,8 +257,11 @@ class ErrorPanel(QtWidgets.QFrame):
         count = len(self.reports)
         suffix = f"  (+{count - 1} earlier)" if count > 1 else ""
         self.title.setText(f"{report.title}{suffix}")
-        where = f"\nLogged to {self._log_path}" if self._log_path else ""
+        where = f"\nThe details are saved in {self._log_path}." if self._log_path else ""
         self.message.setText(f"{report.message}{where}")
+        wanted = report.explanation.actions if report.explanation else ()
+        for key, b in self.action_buttons.items():
+            b.setVisible(key in wanted)
         self.details.setPlainText(
             "\n\n".join(
                 f"[{r.when:%H:%M:%S}] {r.title}: {r.message}\n{r.details}".rstrip() for r in self.reports

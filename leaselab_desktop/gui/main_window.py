@@ -17,9 +17,10 @@ from leaselab_desktop.config import Paths, Settings
 from leaselab_desktop.gui.adaptive import NARROW_WINDOW, AdaptivePanes
 from leaselab_desktop.gui.appearance import high_contrast_action
 from leaselab_desktop.gui.compare.entry import install as install_compare
-from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter
+from leaselab_desktop.gui.errors import ErrorPanel, ErrorReporter, error_actions, use_built_in_rules
 from leaselab_desktop.gui.lead_list.view import LeadListPanel
 from leaselab_desktop.gui.notify import Notifier
+from leaselab_desktop.gui.part_failed import part_failed_panel
 from leaselab_desktop.gui.qt import Qt, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.status_bar import OfflineBanner, ShellStatusBar, StatusMonitor
 from leaselab_desktop.gui.tasks import TaskRunner
@@ -54,25 +55,6 @@ def _make_workspace(tasks: TaskRunner, parent: QtWidgets.QWidget, log_path: Path
         return part_failed_panel("The lead workspace", WORKSPACE_MODULE, exc, log_path, parent)
     workspace: QtWidgets.QWidget = workspace_module.LeadWorkspace(tasks, parent)
     return workspace
-
-
-def part_failed_panel(
-    what: str, module: str, exc: BaseException, log_path: Path | None, parent: QtWidgets.QWidget
-) -> QtWidgets.QWidget:
-    """A panel in place of a part of the window that failed to load."""
-    summary = f"{type(exc).__name__}: {exc}".strip()
-    where = f"The full error is in the log: {log_path}" if log_path else "The full error was logged."
-    label = QtWidgets.QLabel(
-        f"{what} could not be loaded, so lead details and evaluations are unavailable.\n\n"
-        f"What failed: importing {module}\n{summary}\n\n{where}",
-        parent,
-    )
-    label.setObjectName("partFailed")
-    label.setAccessibleName(f"{what} failed to load")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy into a report
-    return label
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -110,6 +92,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
         self.error_panel = ErrorPanel(log_path, self)
         reporter.reported.connect(self.error_panel.show_report)
+        error_actions().requested.connect(self._error_action)  # an error's Settings / built-in rules buttons
         tasks.failed.connect(reporter.task_failed)
         self.offline_banner = OfflineBanner(self)
         self.lead_list = LeadListPanel(tasks, self)
@@ -307,6 +290,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings = settings
         if changed:
             self.tasks.spawn(self.open_backend(settings.active_profile), what="Opening the backend")
+
+    def _error_action(self, action: str) -> None:
+        if action == "open_settings":
+            self.open_settings()
+        elif action == "use_rules":
+            self._settings_saved(use_built_in_rules(self.paths, self.settings), True)
+            self.statusBar().showMessage("Switched to the built-in rules. Run the evaluation again.", 10_000)
 
     def about(self) -> None:
         from leaselab_desktop import __version__ as version

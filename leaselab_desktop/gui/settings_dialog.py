@@ -46,6 +46,13 @@ class _ProfileDraft:
     token: str = ""  # typed in this dialog; empty = keep what the keyring has
 
 
+def keyring_words(name: str, secure: bool) -> str:
+    """'macOS Keychain (keyring.backends.macOS.Keyring)' -> 'macOS Keychain'; never a module path."""
+    if " (" in name:
+        return name.split(" (", 1)[0]
+    return "Another secure store" if secure else "None: no secure keyring was found"
+
+
 class SettingsInvalid(ValueError):
     pass
 
@@ -162,7 +169,8 @@ class SettingsDialog(QObject):
         self.poll_max.setValue(settings.polling.max_interval_s)
         self.data_dir.setText(str(self._paths.data_dir))
         info = self._secrets.info()
-        self.keyring_name.setText(info.name)
+        self.keyring_name.setText(keyring_words(info.name, info.secure))
+        self.keyring_name.setToolTip(info.name)  # the module path, for support; not what the agent reads
         if info.secure:
             self.keyring_warning.setText(info.detail)
             self.keyring_warning.setProperty("severity", "ok")

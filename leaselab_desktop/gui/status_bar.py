@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.domain.models import Health, Usage
+from leaselab_desktop.domain.timefmt import fmt_datetime
+from leaselab_desktop.domain.wording import set_current_provider
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.banners import meter_text, run_cost_sentence
@@ -39,7 +41,18 @@ def format_contact(when: datetime | None, now: datetime) -> str:
         return f"{int(age)} s ago"
     if age < 5400:
         return f"{int(age // 60)} min ago"
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+    return fmt_datetime(when)
+
+
+def offline_text(kind: str, state: Connectivity, contact: str) -> str:
+    """What happened, what it means, what to do: the offline banner's words."""
+    where = "The LeaseLab server" if kind == "cloudflare" else "The evaluation service on this computer"
+    if state == "offline":
+        return (f"<b>{where} cannot be reached</b> (last contact {contact}). The console shows the data "
+                "it already loaded; new evaluations cannot start. Check the network connection, then "
+                "choose Retry now.")
+    return (f"<b>The data shown may be out of date:</b> {where[:1].lower() + where[1:]} last "
+            f"answered {contact}. Choose Retry now to check again.")
 
 
 class _Tinted:
@@ -173,7 +186,7 @@ class ShellStatusBar(QtWidgets.QStatusBar):
         self.backend_status.setText(text)
         tip = f"Backend: {kind}; profile: {profile or '–'}; {state}"
         if last_contact is not None:
-            tip += f"; last contact {last_contact.astimezone():%Y-%m-%d %H:%M:%S}"
+            tip += f"; last contact {fmt_datetime(last_contact)}"
         if detail:
             tip += f"\n{detail}"
         self.backend_status.setToolTip(tip)
@@ -212,12 +225,15 @@ class StatusMonitor:
         self._profile = profile
         self.last_contact = None
         self.state = "unknown"
+        # a deployed worker asks Workers AI; a local backend says its provider with its usage
+        set_current_provider("workers-ai" if backend is not None and backend.kind == "cloudflare" else None)
         if backend is None:
             self._show("", None)
             return
         self._task = self._tasks.spawn(self._poll(), what="Checking the backend")
 
     def stop(self) -> None:
+        set_current_provider(None)
         if self._task is not None and not self._task.done():
             self._task.cancel()
         self._task = None
@@ -230,6 +246,8 @@ class StatusMonitor:
         """Other screens (a run ticket carries usage) can update the meter without a poll."""
         self.usage = usage
         self.bar.quota_meter.set_usage(usage)
+        if usage.current_provider:  # the model step's title names it ("Evaluate with ...")
+            set_current_provider(usage.current_provider)
 
     async def _poll(self) -> None:
         while True:
@@ -275,15 +293,8 @@ class StatusMonitor:
         kind = backend.kind if backend is not None else "no backend"
         self.bar.set_backend_info(kind, self._profile, self.state, self.last_contact, now, detail)
         if self.state in ("offline", "stale") and backend is not None:
-            if self.state == "offline":
-                msg = (f"The {kind} backend cannot be reached (last contact "
-                       f"{format_contact(self.last_contact, now)}). Showing the data already loaded.")
-            else:
-                msg = (f"Data may be out of date: the {kind} backend last answered "
-                       f"{format_contact(self.last_contact, now)}.")
-            if detail:
-                msg += f"  {detail}"
-            self.banner.text.setText(msg)
+            self.banner.text.setText(offline_text(kind, self.state, format_contact(self.last_contact, now)))
+            self.banner.setToolTip(detail)  # the original words, for support; never the headline
             self.banner.setVisible(True)
         else:
             self.banner.setVisible(False)

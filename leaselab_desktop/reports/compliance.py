@@ -28,6 +28,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from leaselab_desktop.domain.models import Evaluation, Lead, Override
+from leaselab_desktop.domain.timefmt import fmt_date, fmt_datetime, fmt_money
+from leaselab_desktop.domain.wording import plain, provider_name, severity_name
 from leaselab_desktop.reports.decision import adverse_items, final_decision, words
 
 NO_PROTECTED_CHARACTERISTICS = (
@@ -43,7 +45,8 @@ _SAME_AS_STATEMENT = "No protected characteristic"
 
 _FONT = "LeaseLabVera"
 _FONT_BOLD = "LeaseLabVeraBd"
-_REPLACEMENTS = {"→": "->", "←": "<-", "✓": "yes", "✗": "no"}
+# the locale's times carry a narrow no-break space ("3:30 PM"), which Vera lacks
+_REPLACEMENTS = {"→": "->", "←": "<-", "✓": "yes", "✗": "no", "\u202f": "\u00a0"}
 _FONT_LOCK = threading.Lock()  # reportlab's font registry is global; exports may run in parallel
 
 
@@ -68,18 +71,10 @@ def _text(value: object) -> str:
     return escape(s)
 
 
-def _money(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.2f}"
-
-
-def _when(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _human(code: str | None) -> str:
-    return (code or "—").replace("_", " ")
+# dates and money read as in the console: the one display format (domain/timefmt.py)
+_money = fmt_money
+_when = fmt_datetime
+_human = words
 
 
 class _Styles:
@@ -121,14 +116,14 @@ def _applicant(lead: Lead, st: _Styles) -> list[Flowable]:
     place = " / ".join(p for p in (lead.property_name or lead.property_id, lead.unit_name or lead.unit_id) if p)
     rows = [
         ["Applicant", lead.full_name or "—"],
-        ["Lead id", lead.id],
+        ["Lead reference", lead.id],
         ["Contact", ", ".join(p for p in (lead.email, lead.phone or "") if p) or "—"],
         ["Property / unit", place or "—"],
         ["Monthly income", _money(lead.monthly_income)],
         ["Monthly rent", _money(lead.monthly_rent)],
         ["Rent-to-income", "—" if ratio is None else f"{ratio:.0%}"],
         ["Employment", ", ".join(p for p in (_human(lead.employment_status), lead.employer or "") if p)],
-        ["Employed since", lead.employment_start_date.date().isoformat()
+        ["Employed since", fmt_date(lead.employment_start_date)
          if lead.employment_start_date else "—"],
     ]
     return [Paragraph("Applicant", st.h2), _table(rows, [1.6 * inch, 5.2 * inch], st, header=False)]
@@ -136,19 +131,19 @@ def _applicant(lead: Lead, st: _Styles) -> list[Flowable]:
 
 def _decision(ev: Evaluation, st: _Styles) -> list[Flowable]:
     rows = [
-        ["Evaluation id", ev.evaluation_id],
+        ["Evaluation reference", ev.evaluation_id],  # audit references: the record a regulator asks for
         ["Score / label", f"{ev.score} / 100 — label {ev.label}"],
         ["AI recommendation", words(ev.recommendation)],
         ["Evaluated at", _when(ev.evaluated_at)],
         ["Policy", ev.policy_line.removeprefix("Policy ") if ev.policy_version else "—"],
-        ["Provider / model", f"{ev.provider or '—'} / {ev.model_version or '—'}"],
-        ["Workflow run", ev.workflow_instance_id or "—"],
+        ["Evaluated by", f"{provider_name(ev.provider)} (model {ev.model_version or '—'})"],
+        ["Run reference", ev.workflow_instance_id or "—"],
         ["Document fingerprint", ev.document_fingerprint or "—"],
     ]
     out: list[Flowable] = [Paragraph("Evaluation", st.h2),
                            _table(rows, [1.6 * inch, 5.2 * inch], st, header=False)]
     if ev.summary:
-        out += [Spacer(1, 4), Paragraph(_text(ev.summary), st.body)]
+        out += [Spacer(1, 4), Paragraph(_text(plain(ev.summary)), st.body)]
     return out
 
 
@@ -158,8 +153,8 @@ def _criteria(ev: Evaluation, st: _Styles) -> list[Flowable]:
         return [*out, Paragraph("The evaluation recorded no factor breakdown.", st.body)]
     rows = [["Criterion", "Points", "Reason", "Source", "Standard to pass"]]
     for f in ev.factors:
-        rows.append([_human(f.code), f"{f.points:g} / {f.max_points:g}", f.explanation or "—",
-                     f.source or "—", f.standard or "—"])
+        rows.append([_human(f.code), f"{f.points:g} / {f.max_points:g}", plain(f.explanation) or "—",
+                     plain(f.source) or "—", plain(f.standard) or "—"])
     total = sum(f.points for f in ev.factors)
     total_max = sum(f.max_points for f in ev.factors)
     rows.append(["Total", f"{total:g} / {total_max:g}", "", "", ""])
@@ -172,8 +167,8 @@ def _signals(ev: Evaluation, st: _Styles) -> list[Flowable]:
     if ev.signals:
         rows = [["Signal", "Severity", "Document", "Evidence"]]
         for s in ev.signals:
-            evidence = s.evidence if not s.message else f"{s.message} — {s.evidence}".strip(" —")
-            rows.append([_human(s.code), s.severity, s.document or "application", evidence or "—"])
+            evidence = " — ".join(plain(x) for x in (s.message, s.evidence) if x)
+            rows.append([_human(s.code), severity_name(s.severity), s.document or "application", evidence or "—"])
         out.append(_table(rows, [1.6 * inch, 0.8 * inch, 1.3 * inch, 3.1 * inch], st))
     else:
         out.append(Paragraph("No signals were raised.", st.body))
@@ -183,7 +178,7 @@ def _signals(ev: Evaluation, st: _Styles) -> list[Flowable]:
         out.append(Paragraph(f"<b>{title}:</b> {_text(text)}", st.body))
     if ev.what_would_change:
         out.append(Paragraph("What would change the outcome", st.h2))
-        out += [Paragraph("• " + _text(w), st.body) for w in ev.what_would_change]
+        out += [Paragraph("• " + _text(plain(w)), st.body) for w in ev.what_would_change]
     return out
 
 
@@ -291,7 +286,7 @@ def build_compliance_report(
               if not n.startswith(_SAME_AS_STATEMENT)]
     story.append(Paragraph(_text(NO_PROTECTED_CHARACTERISTICS), st.statement))
     place = " / ".join(p for p in (lead.property_name or lead.property_id, lead.unit_name or lead.unit_id) if p)
-    header = " · ".join(p for p in (lead.full_name or lead.id, place, when.astimezone(UTC).strftime("%Y-%m-%d")) if p)
+    header = " · ".join(p for p in (lead.full_name or lead.id, place, fmt_date(when)) if p)
     doc.build(story, canvasmaker=_numbered_canvas(unescape(_text(header))))
     return buf.getvalue()
 

@@ -8,15 +8,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from leaselab_desktop.domain.models import Evaluation, Override
+from leaselab_desktop.domain.wording import code_name, plain, severity_name
 
 ADVERSE_FRACTION = 0.5  # the policy's adverse_fraction: below half the points counts against
 _SERIOUS = ("medium", "high")
 
 
 def words(code: str | None) -> str:
-    """'approve_with_verification' -> 'Approve with verification'."""
-    text = (code or "").replace("_", " ").strip()
-    return text[:1].upper() + text[1:] if text else "—"
+    """A factor, signal or recommendation code in the console's words (the one vocabulary)."""
+    if not code:
+        return "—"
+    named = code_name(code)
+    if named:
+        return named
+    text = code.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -53,20 +59,20 @@ def adverse_items(ev: Evaluation) -> list[AdverseItem]:
     for f in ev.factors:
         if f.code not in ev.risk_flags and not f.points < ADVERSE_FRACTION * f.max_points:
             continue
-        passing = f" What would pass: {f.standard}." if f.standard else ""
+        passing = f" What would pass: {plain(f.standard).rstrip('.')}." if f.standard else ""
         items.append(AdverseItem(
             what=f"{words(f.code)} ({f.points:g} of {f.max_points:g} points)",
-            reason=f.explanation or "No reason was recorded.",
-            source=f.source or "the application form",
+            reason=plain(f.explanation) or "No reason was recorded.",
+            source=plain(f.source) or "the application form",
             dispute="Tell the leasing office in writing what is wrong and send a document that shows it."
                     + passing,
         ))
     for s in ev.signals:
         if s.severity not in _SERIOUS:
             continue
-        detail = " — ".join(x for x in (s.message, s.evidence) if x)
+        detail = " — ".join(plain(x) for x in (s.message, s.evidence) if x)
         items.append(AdverseItem(
-            what=f"{words(s.code)} ({s.severity} concern)",
+            what=f"{words(s.code)} ({severity_name(s.severity).lower()} concern)",
             reason=detail or "A document check raised this concern.",
             source=s.document or "the application form",
             dispute="Ask the issuer (employer, bank, agency) to send the original document to the leasing "

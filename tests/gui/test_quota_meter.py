@@ -31,7 +31,7 @@ async def test_free_runs_show_as_free_and_do_not_fill_the_meter(qapp, tmp_path: 
         usage = await backend.usage()
     finally:
         await backend.aclose()
-    assert (usage.evaluation_count, usage.free_count, usage.free_providers) == (0, 2, ["built-in rules"])
+    assert (usage.evaluation_count, usage.free_count, usage.free_providers) == (0, 2, ["the built-in rules"])
     assert usage.current_counts is False
     meter = QuotaMeter()
     meter.set_usage(usage)
@@ -66,7 +66,7 @@ async def test_force_dialog_says_what_the_meter_says(tasks, until) -> None:
     backend = FakeBackend()
     backend.duplicate_leads.add("lead_1")
     backend.quota = Usage(month="2026-11", evaluation_count=0, quota_limit=100, free_count=20,
-                          free_providers=["built-in rules"], current_provider="built-in rules",
+                          free_providers=["built-in rules"], current_provider="the built-in rules",
                           current_counts=False, counting_rule="Only paid AI providers count.")
     async with open_workspace(backend, tasks) as ws:
         ws.show_lead("lead_1")
@@ -109,7 +109,7 @@ async def test_a_quota_refusal_still_shows_the_free_runs(qapp, tmp_path: Path) -
     finally:
         await paid.aclose()
     usage = refused.value.usage
-    assert usage is not None and usage.current_counts is True and usage.current_provider == "Workers AI"
+    assert usage is not None and usage.current_counts is True and usage.current_provider == "Cloudflare Workers AI"
     meter = QuotaMeter()
     meter.set_usage(usage)
     assert meter.format() == f"{limit}/{limit} paid evaluations · 2 free (built-in rules) – limit reached"

@@ -104,7 +104,8 @@ def test_insecure_keyring_warns_and_refuses_tokens(qtbot, paths: Paths) -> None:
 
 def test_secure_keyring_is_named_without_warning(qtbot, paths: Paths, secrets: SecretStore) -> None:
     dlg = make(qtbot, paths, Settings(), secrets)
-    assert dlg.keyring_name.text().endswith("MemoryKeyring")
+    assert dlg.keyring_name.toolTip().endswith("MemoryKeyring")  # the module path only in the tooltip
+    assert dlg.keyring_name.text() == "Another secure store"
     assert not dlg.keyring_warning.text().startswith("⚠")
     assert dlg.token.isEnabled()
 

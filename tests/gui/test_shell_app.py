@@ -72,7 +72,8 @@ def test_excepthook_shows_panel_and_writes_log(reporter_panel: Any, logged: Path
         sys.excepthook(*sys.exc_info())  # what Python/Qt call for an uncaught exception
     assert panel.isVisible()
     assert panel.title.text() == "Unexpected error"
-    assert "ValueError: the lead's income field is not a number" in panel.message.text()
+    assert "Something went wrong: the lead's income field is not a number." in panel.message.text()
+    assert "ValueError: the lead's income field is not a number" in panel.details.toPlainText()
     assert str(logged) in panel.message.text()
     assert "Traceback" in panel.details.toPlainText()
     flush_logs()
@@ -97,7 +98,8 @@ def test_excepthook_from_a_qt_slot(qtbot: Any, reporter_panel: Any) -> None:
     # pytest-qt intercepts the hook during tests; hand what it caught to our hook as Qt would
     assert caught
     reporter.excepthook(*caught[0])
-    assert "RuntimeError: slot failed" in panel.message.text()
+    assert "Something went wrong: slot failed." in panel.message.text()  # no class name in the headline
+    assert "RuntimeError: slot failed" in panel.details.toPlainText()  # kept for support
 
 
 def test_thread_exceptions_reach_the_panel(qtbot: Any, reporter_panel: Any) -> None:
@@ -125,7 +127,7 @@ async def test_asyncio_handler_and_task_failures_reach_the_panel(
         loop.call_soon(lambda: 1 / 0)
         await until(lambda: panel.isVisible())
         assert panel.title.text() == "Background error"
-        assert "ZeroDivisionError" in panel.message.text()
+        assert "ZeroDivisionError" in panel.details.toPlainText() and "division by zero" in panel.message.text()
     finally:
         loop.set_exception_handler(previous)
     panel.dismiss()
@@ -141,7 +143,9 @@ async def test_asyncio_handler_and_task_failures_reach_the_panel(
     tasks.spawn(fail(), what="Loading leads")
     await until(lambda: panel.isVisible())
     assert panel.title.text() == "Loading leads failed"
-    assert panel.message.text().startswith("The backend cannot be reached.")  # agent's message, no class name
+    # what happened, what it means, what to do; no class name (the original words are under Details)
+    assert panel.message.text().startswith("The backend cannot be reached. The console shows")
+    assert "BackendUnavailable" not in panel.message.text() and "BackendUnavailable" in panel.details.toPlainText()
     assert tasks.pending == 0
 
 

@@ -15,8 +15,8 @@ async def test_detail_shows_facts_documents_history_and_result(tasks, until) -> 
         ws.show_lead("lead_1")
         await until(lambda: ws.detail.lead is not None)
         assert ws.detail.name.text() == "Ada Okafor"
-        assert _fact(ws, "income") == "$5,200"
-        assert _fact(ws, "rent") == "$1,850"
+        assert _fact(ws, "income") == "$5,200.00"
+        assert _fact(ws, "rent") == "$1,850.00"
         assert _fact(ws, "ratio") == "36% of income"
         assert _fact(ws, "employment") == "Employed · Northwind Traders"
         assert _fact(ws, "tenure").startswith("2026-04-01 (")

@@ -4,7 +4,9 @@ duplicates + Force with a reason, quota, AlreadyRunning, backend down, the doubl
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
+from leaselab_desktop.domain.timefmt import fmt_datetime
 from leaselab_desktop.gui.qt import QtWidgets
 from tests.gui.fakes import FakeBackend, collect_garbage_on_gui_thread, open_workspace  # noqa: F401 - the autouse fixture
 
@@ -39,15 +41,15 @@ async def test_run_shows_live_steps_then_the_new_result(tasks, until) -> None:
         assert tl.isVisible()
         assert tl.state("fetch-lead") == tl.state("load-documents") == "complete"
         assert tl.detail("fetch-lead") == "Done in 120 ms"
-        assert tl.state("save-evaluation") == "pending" and tl.detail("save-evaluation") == "Pending"
-        assert "Running — call-workers-ai" in _status(ws)
+        assert tl.state("save-evaluation") == "pending" and tl.detail("save-evaluation") == "Not started yet"
+        assert "Running: Evaluate with" in _status(ws) and "call-workers-ai" not in _status(ws)
         assert not _btn(ws, "runButton").isEnabled()
         assert _btn(ws, "terminateButton").isVisible()
         gate.set()
         await until(lambda: finished)
         assert finished[0][0] == "lead_2" and finished[0][1].status == "complete"
         assert all(tl.state(s) == "complete" for s in ("update-lead", "send-email-notification"))
-        assert _status(ws) == "Complete — score 84 (A)"
+        assert _status(ws) == "Finished: score 84, label A."
         score = ws.findChild(QtWidgets.QLabel, "scoreValue")
         await until(lambda: score.text() == "84")
         assert "lead_2" in changed
@@ -85,8 +87,10 @@ async def test_retrying_step_shows_the_attempt(tasks, until) -> None:
         _btn(ws, "runButton").click()
         tl = ws.panel.timeline
         await until(lambda: tl.state("call-workers-ai") == "retrying")
-        assert tl.detail("call-workers-ai") == "Retrying — attempt 2: call-workers-ai timed out (attempt 1)"
-        assert "retrying call-workers-ai (attempt 2)" in _status(ws)
+        assert tl.detail("call-workers-ai").startswith("Trying again (attempt 2 of 4). “Evaluate with"), \
+            tl.detail("call-workers-ai")
+        assert "took longer than it is allowed to" in tl.detail("call-workers-ai")
+        assert "trying “Evaluate with" in _status(ws) and "(attempt 2 of 4)" in _status(ws)
         hold.set()
         await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete")
         assert tl.state("call-workers-ai") == "complete"
@@ -101,9 +105,12 @@ async def test_errored_run_then_retry_completes(tasks, until) -> None:
         await until(lambda: ws.panel.run is not None and ws.panel.run.status == "errored")
         tl = ws.panel.timeline
         assert tl.state("call-workers-ai") == "errored"
-        assert tl.detail("call-workers-ai") == "Failed: Provider answered HTTP 500"
+        assert tl.detail("call-workers-ai").endswith("had a server error (500).")
         assert tl.state("parse-ai-response") == "pending"
-        assert _status(ws).startswith("Failed: Provider answered HTTP 500")
+        assert _status(ws).startswith("Stopped by an error.") and _status(ws).endswith("server error (500).")
+        banner = ws.findChild(QtWidgets.QFrame, "errorBanner")
+        assert banner.isVisible() and "Retry in a few minutes" in banner.body.text()
+        assert banner.buttons["open_settings"].isVisible() and not banner.buttons["retry"].isVisible()
         retry = _btn(ws, "retryButton")
         assert retry.isVisible() and retry.isEnabled()
         backend.fail_steps.clear()
@@ -122,7 +129,7 @@ async def test_terminate_a_local_run(tasks, until) -> None:
         await until(lambda: ws.panel.timeline.state("load-documents") == "running")
         _btn(ws, "terminateButton").click()
         await until(lambda: ws.panel.run is not None and ws.panel.run.status == "terminated")
-        assert _status(ws).startswith("Terminated")
+        assert _status(ws).startswith("Stopped. The evaluation was stopped before it finished.")
         assert _btn(ws, "retryButton").isVisible() and _btn(ws, "runButton").isEnabled()
 
 
@@ -159,7 +166,8 @@ async def test_duplicate_documents_banner_and_forced_run_with_reason(tasks, unti
         banner = ws.findChild(QtWidgets.QFrame, "duplicateBanner")
         await until(banner.isVisible)
         text = ws.findChild(QtWidgets.QLabel, "duplicateBannerText").text()
-        assert "2026-11-20 15:30 UTC" in text and "ev_lead_1_1" in text
+        assert fmt_datetime(datetime(2026, 11, 20, 15, 30, tzinfo=UTC)) in text
+        assert "ev_lead_1_1" not in text and "Force re-evaluate" in text  # no internal ids, the way on
         assert ws.panel.run is None and _btn(ws, "reevaluateButton").isEnabled()
         force = _btn(banner, "forceButton")
         assert force.text() == "Force re-evaluate…"
@@ -186,7 +194,7 @@ async def test_quota_exceeded_banner_shows_the_usage(tasks, until) -> None:
         banner = ws.findChild(QtWidgets.QFrame, "quotaBanner")
         await until(banner.isVisible)
         text = ws.findChild(QtWidgets.QLabel, "quotaBannerText").text()
-        assert "20 of 20 evaluations used in 2026-11 (free tier)" in text
+        assert "20 of 20 evaluations used in November 2026 (free tier)" in text
         assert "quota" in _status(ws)
         assert ws.panel.run is None
 
@@ -230,9 +238,14 @@ async def test_backend_down_when_starting(tasks, until) -> None:
         await _shown(ws, until, "lead_2")
         backend.down = True
         _btn(ws, "runButton").click()
-        await until(lambda: "Backend unavailable" in _status(ws))
-        assert "cannot be reached" in _status(ws)
+        await until(lambda: "The backend cannot be reached. Check your connection and retry." in _status(ws))
+        banner = ws.findChild(QtWidgets.QFrame, "errorBanner")
+        assert banner.isVisible() and banner.what.text() == _status(ws)  # the backend's own words lead
+        assert banner.buttons["retry"].isVisible()
         assert _btn(ws, "runButton").isEnabled()  # the agent can try again
+        backend.down = False
+        banner.buttons["retry"].click()  # the banner's Retry starts the run
+        await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete")
 
 
 async def test_backend_lost_while_following(tasks, until) -> None:
@@ -244,7 +257,7 @@ async def test_backend_lost_while_following(tasks, until) -> None:
         await until(lambda: ws.panel.timeline.state("load-documents") == "running")
         backend.down = True
         gate.set()
-        await until(lambda: "Backend unavailable" in _status(ws))
+        await until(lambda: "Lost contact with the backend while following the run." in _status(ws))
         assert "select the lead again to resume" in _status(ws)
         assert _btn(ws, "runButton").isEnabled()
 
@@ -307,7 +320,7 @@ async def test_already_evaluated_from_a_deployed_worker_offers_force(tasks, unti
         banner = ws.findChild(QtWidgets.QFrame, "duplicateBanner")
         await until(banner.isVisible)
         text = ws.findChild(QtWidgets.QLabel, "duplicateBannerText").text()
-        assert "already evaluated" in text and "ev_9" in text and "&lt;b&gt;x&lt;/b&gt;" in text
+        assert "already evaluated" in text and "ev_9" not in text
         ws.findChild(QtWidgets.QPushButton, "forceButton").click()
         dlg = ws.panel._force_dialog
         dlg.reason_edit.setPlainText("Second opinion requested")

@@ -14,6 +14,7 @@ from leaselab_desktop.backends.local import LocalBackend
 from leaselab_desktop.domain.models import LeadQuery, RunSnapshot
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.gui.qt import QtWidgets
+from leaselab_desktop.gui.workspace.banners import month_name
 from leaselab_desktop.gui.workspace.timeline import describe
 from tests.gui.fakes import collect_garbage_on_gui_thread, drop_files, make_pdf, open_workspace  # noqa: F401 - the autouse fixture
 
@@ -205,9 +206,14 @@ async def test_errored_run_and_retry_on_the_local_backend(paths, tasks, until) -
             tl = ws.panel.timeline
             assert tl.state("load-documents") == "complete"
             assert tl.state("call-workers-ai") == "errored"
-            assert "refused the credentials (401)" in tl.detail("call-workers-ai")
+            assert tl.detail("call-workers-ai").endswith("refused the access token.")
+            assert "(401)" in tl.findChild(QtWidgets.QLabel, "step-call-workers-ai-detail").toolTip()
             status = ws.findChild(QtWidgets.QLabel, "runStatus").text()
-            assert status.startswith("Failed:") and "401" in status
+            assert status.startswith("Stopped by an error.") and "refused the access token" in status
+            banner = ws.findChild(QtWidgets.QFrame, "errorBanner")
+            assert banner.isVisible() and "Settings" in banner.body.text()
+            shown = {k for k, b in banner.buttons.items() if b.isVisible()}
+            assert shown == {"open_settings", "use_rules"}  # Retry is the panel's own button
             retry = ws.findChild(QtWidgets.QPushButton, "retryButton")
             assert retry.isVisible() and retry.isEnabled()
             server.mode = "answer"
@@ -239,7 +245,7 @@ async def test_retrying_step_on_the_local_backend(paths, tasks, until) -> None:
             ws.findChild(QtWidgets.QPushButton, "runButton").click()
             await until(lambda: ws.panel.run is not None and ws.panel.run.status == "complete", timeout=TIMEOUT)
             retrying = [d for st, d in seen if st == "retrying"]
-            assert retrying and retrying[0].startswith("Retrying — attempt 2"), seen
+            assert retrying and retrying[0].startswith("Trying again (attempt 2 of 4)."), seen
             assert "503" in retrying[0]
             assert ws.panel.timeline.state("call-workers-ai") == "complete"
     finally:
@@ -281,6 +287,6 @@ async def test_quota_exceeded_on_the_local_backend(paths, tasks, until) -> None:
         banner = ws.findChild(QtWidgets.QFrame, "quotaBanner")
         await until(banner.isVisible, timeout=TIMEOUT)
         text = ws.findChild(QtWidgets.QLabel, "quotaBannerText").text()
-        assert f"{used} of {used} evaluations used in {month}" in text
+        assert f"{used} of {used} evaluations used in {month_name(month)}" in text  # "December 2026"
         assert ws.panel.run is None and await backend.active_run(lead_id) is None
         assert usage_seen and usage_seen[-1].evaluation_count == used  # type: ignore[attr-defined]

@@ -4,10 +4,12 @@ trail, compliance PDF export (read back with pypdf)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pypdf import PdfReader
 
+from leaselab_desktop.domain.timefmt import fmt_datetime
 from leaselab_desktop.gui.qt import QtGui, QtWidgets
 from leaselab_desktop.gui.workspace.gauge import ScoreGauge
 from leaselab_desktop.gui.workspace.style import label_color
@@ -28,10 +30,11 @@ async def test_card_shows_every_part_of_the_evaluation(tasks, until) -> None:
         assert card.findChild(QtWidgets.QLabel, "factorPoints_income_verification").text() == "24 / 30"
         texts = " | ".join(w.text() for w in card.findChildren(QtWidgets.QLabel))
         for needle in ("Income verification", "Standard for full points: Income ≥ 3× rent",
-                       "source: paystub.pdf", "Pdf modified after creation", "ModDate 2026-10-02",
+                       "source: paystub.pdf", "Pdf modified after creation", "ModDate Oct 2, 2026",
                        "Medium", "Risk flags:", "Short tenure", "Fraud signals:",
                        "A letter from the employer confirming permanent employment.",
-                       "Policy 2026.11-default · Ontario profile · rules / rules-1 · evaluated 2026-11-20 15:30 UTC",
+                       "Policy 2026.11-default · Ontario profile · by the built-in rules · evaluated "
+                       + fmt_datetime(datetime(2026, 11, 20, 15, 30, tzinfo=UTC)),
                        "Income verified from two pay stubs"):
             assert needle in texts, needle
         assert ws.card.gauge.score == 72
@@ -129,8 +132,8 @@ async def test_export_compliance_pdf(tasks, until, tmp_path) -> None:
         await until(lambda: exported)
         assert exported == [out] and f"Exported to {out}" == ws.card.action_status.text()
         text = _pdf_text(out)
-        for needle in ("Ada Okafor", "ada@example.com", "$5,200.00", "income verification", "24 / 30",
-                       "pdf modified after creation", "ModDate 2026-10-02", "Guarantor letter received",
+        for needle in ("Ada Okafor", "ada@example.com", "$5,200.00", "Income verification", "24 / 30",
+                       "Pdf modified after creation", "ModDate Oct 2, 2026", "Guarantor letter received",
                        "2026.11-default", "No protected characteristic was used in this evaluation."):
             assert needle in text, needle
         # the override made in the card is the decision on page 1, with the profile that scored it

@@ -13,6 +13,7 @@ EXPECTED = [
     "ws-01-lead-detail.png", "ws-02-document-preview.png", "ws-03-running-timeline.png",
     "ws-04-retrying-step.png", "ws-05-errored-run.png", "ws-06-duplicate-banner.png",
     "ws-07-quota-exceeded.png", "ws-08-result-card.png", "ws-09-result-factors.png",
+    "ws-20-error-banner.png", "ws-21-previous-result.png",
     "ws-10-override-dialog.png", "ws-10b-override-confirm.png", "ws-11-override-trail.png",
     "ws-12-new-lead-dialog.png",
     "ws-13-batch-progress.png", "ws-14-batch-finished.png",

@@ -13,6 +13,7 @@ from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.domain.evidence import marks_for
 from leaselab_desktop.domain.models import LeadFile
 from leaselab_desktop.domain.models import Signal as EvidenceSignal
+from leaselab_desktop.domain.timefmt import fmt_date
 from leaselab_desktop.domain.vocab import FILE_TYPES
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
@@ -109,8 +110,7 @@ class DocumentsPanel(QtWidgets.QWidget):
         self.tree.clear()
         for f in self._files:
             item = QtWidgets.QTreeWidgetItem(
-                [f.file_name, human(f.file_type), size(f.file_size),
-                 f.uploaded_at.strftime("%Y-%m-%d") if f.uploaded_at else "—"]
+                [f.file_name, human(f.file_type), size(f.file_size), fmt_date(f.uploaded_at)]
             )
             item.setToolTip(3, when(f.uploaded_at))
             item.setData(0, QtCore.Qt.ItemDataRole.UserRole, f.id)

@@ -15,17 +15,24 @@ from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import (
     AlreadyEvaluated,
     BackendError,
-    BackendUnavailable,
     DuplicateDocuments,
     QuotaExceeded,
 )
+from leaselab_desktop.domain.explain import explain_exception
 from leaselab_desktop.domain.models import RunSnapshot
 from leaselab_desktop.gui.qt import QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
-from leaselab_desktop.gui.workspace.banners import banner_qss, make_banner, run_cost_sentence, usage_sentence
+from leaselab_desktop.gui.workspace.banners import (
+    ErrorBanner,
+    banner_qss,
+    duplicate_html,
+    make_banner,
+    run_cost_sentence,
+    usage_sentence,
+)
 from leaselab_desktop.gui.workspace.override_dialog import ForceReasonDialog
 from leaselab_desktop.gui.workspace.style import step_color, when
-from leaselab_desktop.gui.workspace.timeline import StepTimeline, describe_run
+from leaselab_desktop.gui.workspace.timeline import StepTimeline, describe_run, run_error
 
 
 class EvaluationPanel(QtWidgets.QWidget):
@@ -69,6 +76,8 @@ class EvaluationPanel(QtWidgets.QWidget):
         self.force_button.clicked.connect(lambda _c=False: self.open_force_dialog())
         dup_row.addWidget(self.force_button)
         self.quota_banner, self.quota_text, _ = make_banner("quotaBanner", self)
+        self.error_banner = ErrorBanner(self)  # what happened, what it means, what to do + buttons
+        self.error_banner.retry.connect(lambda: self.request_retry() if self._run else self.request_run())
         self.timeline = StepTimeline(self)
 
         buttons = QtWidgets.QHBoxLayout()
@@ -81,6 +90,7 @@ class EvaluationPanel(QtWidgets.QWidget):
         lay.addWidget(self.run_status)
         lay.addWidget(self.duplicate_banner)
         lay.addWidget(self.quota_banner)
+        lay.addWidget(self.error_banner)
         lay.addWidget(self.timeline)
         self._refresh_buttons()
 
@@ -154,6 +164,7 @@ class EvaluationPanel(QtWidgets.QWidget):
     def _hide_banners(self) -> None:
         self.duplicate_banner.hide()
         self.quota_banner.hide()
+        self.error_banner.clear()
         self._duplicate = None
 
     def _status(self, text: str, status: str | None = None) -> None:
@@ -164,9 +175,10 @@ class EvaluationPanel(QtWidgets.QWidget):
         else:
             self.run_status.setStyleSheet("")
 
-    def _status_error(self, exc: BackendError) -> None:
-        prefix = "Backend unavailable: " if isinstance(exc, BackendUnavailable) else ""
-        self._status(prefix + exc.message, "errored")
+    def _status_error(self, exc: BaseException) -> None:
+        e = explain_exception(exc)
+        self._status(e.what, "errored")
+        self.error_banner.show_explanation(e, backend=self._backend, run=False)
 
     # ------------------------------------------------------------------ actions
     def request_run(self, *, force: bool = False, reason: str | None = None) -> None:
@@ -193,7 +205,7 @@ class EvaluationPanel(QtWidgets.QWidget):
 
     def _start_failed(self, exc: BaseException) -> None:
         self._busy = False
-        self._status(f"The evaluation could not be started: {exc}", "errored")
+        self._status_error(exc)
         self._refresh_buttons()
 
     async def _start(self, force: bool, reason: str | None) -> None:
@@ -279,7 +291,7 @@ class EvaluationPanel(QtWidgets.QWidget):
     def _watch_failed(self, run_id: str, exc: BaseException) -> None:
         self._watches.pop(run_id, None)
         if self._is_shown(run_id):
-            self._status(f"Lost track of the run: {exc}", "errored")
+            self._status_error(exc)
             self._run = None
             self._refresh_buttons()
 
@@ -315,6 +327,10 @@ class EvaluationPanel(QtWidgets.QWidget):
         self._run = snap
         self.timeline.update_snapshot(snap)
         self._status(describe_run(snap), snap.status)
+        if snap.status in ("errored", "terminated"):
+            self.error_banner.show_explanation(run_error(snap), backend=self._backend, run=True)
+        else:
+            self.error_banner.clear()
         self._refresh_buttons()
 
     @property
@@ -332,13 +348,7 @@ class EvaluationPanel(QtWidgets.QWidget):
     # ------------------------------------------------------------------ banners
     def show_duplicate(self, exc: DuplicateDocuments) -> None:
         self._duplicate = exc
-        at = exc.last_evaluated_at or (exc.last_evaluation.evaluated_at if exc.last_evaluation else None)
-        last = when(at)
-        ident = f" (evaluation {exc.last_evaluation_id})" if exc.last_evaluation_id else ""
-        self.duplicate_text.setText(
-            (f"<b>Same documents as the last evaluation on {last}</b>" if at else
-             "<b>This lead was already evaluated</b>") + f"{ident}. {escape(exc.message)}"
-        )
+        self.duplicate_text.setText(duplicate_html(exc))
         self.force_button.setVisible(exc.can_force)
         self.duplicate_banner.setStyleSheet(banner_qss("duplicateBanner", "B", self.palette()))
         self.duplicate_banner.show()

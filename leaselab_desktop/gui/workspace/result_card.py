@@ -13,6 +13,7 @@ from leaselab_desktop.backends.base import Backend
 from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.domain.models import Evaluation, Lead, Override
 from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.domain.wording import plain, provider_name, recommendation_name
 from leaselab_desktop.gui.exports import default_folder
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
 from leaselab_desktop.gui.qt import Signal as QtSignal
@@ -20,13 +21,7 @@ from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.gauge import ScoreGauge
 from leaselab_desktop.gui.workspace.override_dialog import OverrideDialog, high_signals
 from leaselab_desktop.gui.workspace.result_sections import build_sections, clear_layout, heading, wrap
-from leaselab_desktop.gui.workspace.style import (
-    chip_qss,
-    human,
-    label_color,
-    recommendation_color,
-    when,
-)
+from leaselab_desktop.gui.workspace.style import chip_qss, label_color, recommendation_color, when
 
 
 class ResultCard(QtWidgets.QFrame):
@@ -70,7 +65,12 @@ class ResultCard(QtWidgets.QFrame):
         self.trail.setResizeMode(QtWidgets.QListView.ResizeMode.Adjust)
         self.trail_heading = heading("Override audit trail", self)
 
+        self.previous_note = wrap("", self)  # "Previous result": a run after it failed (mark_previous)
+        self.previous_note.setObjectName("previousResultNote")
+        self.previous_note.setAccessibleName("Previous result")
+        self.previous_note.hide()
         lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(self.previous_note)
         lay.addWidget(self.empty)
         lay.addLayout(header)
         lay.addWidget(self.summary)
@@ -164,6 +164,7 @@ class ResultCard(QtWidgets.QFrame):
     def show_evaluation(self, ev: Evaluation | None) -> None:
         self._ev = ev
         self._overrides = []
+        self.previous_note.hide()
         has = ev is not None
         for w in (self.gauge, self.score_caption, self.score_value, self.label_badge, self.recommendation_chip,
                   self.summary, self.meta, self.body, self.override_button, self.export_button,
@@ -185,18 +186,30 @@ class ResultCard(QtWidgets.QFrame):
         self.label_badge.setText(f"Label {ev.label}")
         self.label_badge.setStyleSheet(chip_qss(label_color(ev.label, pal), pal))
         self._set_recommendation(ev.recommendation, overridden=False)
-        self.summary.setText(ev.summary or "")
-        self.meta.setText(
-            f"{ev.policy_line} · {ev.provider or '—'} / {ev.model_version or '—'}"
-            f" · evaluated {when(ev.evaluated_at)}"
-        )
+        self.summary.setText(plain(ev.summary))
+        self.meta.setText(f"{ev.policy_line} · by {provider_name(ev.provider)} · evaluated {when(ev.evaluated_at)}")
+        self.meta.setToolTip(f"Model: {ev.model_version or '—'}")
         build_sections(ev, self.body, self.body_layout)
         if self._backend is not None:
             self._tasks.spawn(self.load_overrides(), what="load the override trail")
 
+    def mark_previous(self, why: str) -> None:
+        """The shown result is not the latest run's: that run failed (``why``). Said above the score,
+        so nobody reads an old result as the answer to the run that just stopped."""
+        if self._ev is None:
+            return
+        self.previous_note.setText(
+            f"Previous result, from {when(self._ev.evaluated_at)}. The latest evaluation did not finish, "
+            f"so this is not its result. {why}".strip()
+        )
+        pal = self.palette()
+        self.previous_note.setStyleSheet(chip_qss(label_color("C", pal), pal).replace("border-radius: 9px",
+                                                                                  "border-radius: 6px"))
+        self.previous_note.show()
+
     def _set_recommendation(self, rec: str, *, overridden: bool) -> None:
         pal = self.palette()
-        self.recommendation_chip.setText(human(rec) + (" (overridden)" if overridden else ""))
+        self.recommendation_chip.setText(recommendation_name(rec) + (" (overridden)" if overridden else ""))
         self.recommendation_chip.setStyleSheet(chip_qss(recommendation_color(rec, pal), pal))
 
     # ------------------------------------------------------------------ overrides
@@ -218,8 +231,9 @@ class ResultCard(QtWidgets.QFrame):
         self.trail.clear()
         for o in self._overrides:
             who = o.user_id or "unknown user"
-            src = f"{human(o.from_recommendation)} → " if o.from_recommendation else ""
-            self.trail.addItem(f"{when(o.created_at)} · {who}: {src}{human(o.to_recommendation)} — {o.reason}")
+            src = f"{recommendation_name(o.from_recommendation)} → " if o.from_recommendation else ""
+            self.trail.addItem(f"{when(o.created_at)} · {who}: {src}{recommendation_name(o.to_recommendation)}"
+                               f" — {o.reason}")
         if not self._overrides:
             self.trail.addItem("No override recorded.")
             self.trail.item(0).setFlags(QtCore.Qt.ItemFlag.NoItemFlags)
@@ -230,7 +244,7 @@ class ResultCard(QtWidgets.QFrame):
             last = self._overrides[-1]
             self._set_recommendation(last.to_recommendation, overridden=True)
             self.override_note.setText(
-                f"Policy recommendation: {human(self._ev.recommendation if self._ev else None)}"
+                f"Policy recommendation: {recommendation_name(self._ev.recommendation if self._ev else None)}"
             )
 
     def current_recommendation(self) -> str | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from html import escape
 
 from leaselab_desktop.domain.models import Evaluation, Factor, Signal
+from leaselab_desktop.domain.wording import factor_name, plain, severity_name, signal_name
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
-from leaselab_desktop.gui.workspace.style import chip_qss, fraction_color, human, severity_color
+from leaselab_desktop.gui.workspace.style import chip_qss, fraction_color, severity_color
 
 
 class FactorBar(QtWidgets.QWidget):
@@ -17,7 +18,7 @@ class FactorBar(QtWidgets.QWidget):
         self.fraction = 0.0 if factor.max_points <= 0 else max(0.0, min(1.0, factor.points / factor.max_points))
         self.setMinimumSize(60, 12)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Fixed)
-        self.setAccessibleName(f"{human(factor.code)}: {factor.points:g} of {factor.max_points:g} points")
+        self.setAccessibleName(f"{factor_name(factor.code)}: {factor.points:g} of {factor.max_points:g} points")
 
     def sizeHint(self) -> QtCore.QSize:
         return QtCore.QSize(160, 12)
@@ -79,17 +80,17 @@ def build_sections(ev: Evaluation, b: QtWidgets.QWidget, lay: QtWidgets.QVBoxLay
         grid = QtWidgets.QGridLayout()
         grid.setColumnStretch(1, 1)
         for i, f in enumerate(ev.factors):
-            name = QtWidgets.QLabel(human(f.code), b)
+            name = QtWidgets.QLabel(factor_name(f.code), b)
             points = QtWidgets.QLabel(f"{f.points:g} / {f.max_points:g}", b)
             points.setObjectName(f"factorPoints_{f.code}")
             grid.addWidget(name, i * 2, 0)
             grid.addWidget(FactorBar(f, b), i * 2, 1)
             grid.addWidget(points, i * 2, 2)
-            why = f.explanation or ""
+            why = plain(f.explanation)
             if f.source:
-                why += f"  (source: {f.source})"
+                why += f"  (source: {plain(f.source)})"
             if f.standard and f.points < f.max_points:
-                why += f"\nStandard for full points: {f.standard}"
+                why += f"\nStandard for full points: {plain(f.standard)}"
             if why:
                 grid.addWidget(wrap(why.strip(), b, muted=True), i * 2 + 1, 0, 1, 3)
         lay.addLayout(grid)
@@ -100,31 +101,32 @@ def build_sections(ev: Evaluation, b: QtWidgets.QWidget, lay: QtWidgets.QVBoxLay
     flags = [("Risk flags", ev.risk_flags), ("Fraud signals", ev.fraud_signals)]
     for title, items in flags:
         if items:
-            text = f"<b>{title}:</b> " + escape(", ".join(human(i) for i in items))
+            names = [(signal_name if title == "Fraud signals" else factor_name)(i) for i in items]
+            text = f"<b>{title}:</b> " + escape(", ".join(names))
             lab = wrap(text, b, rich=True)
             lab.setObjectName("riskFlags" if title == "Risk flags" else "fraudSignals")
             lay.addWidget(lab)
     if ev.what_would_change:
         lay.addWidget(heading("What would change the outcome", b))
         for item in ev.what_would_change:
-            lay.addWidget(wrap("• " + item, b))
+            lay.addWidget(wrap("• " + plain(item), b))
 
 
 def signal_row(s: Signal, parent: QtWidgets.QWidget) -> QtWidgets.QWidget:
     row = QtWidgets.QWidget(parent)
     h = QtWidgets.QHBoxLayout(row)
     h.setContentsMargins(0, 0, 0, 0)
-    sev = QtWidgets.QLabel(human(s.severity), row)
+    sev = QtWidgets.QLabel(severity_name(s.severity), row)
     sev.setObjectName(f"signalSeverity_{s.code}")
     sev.setStyleSheet(chip_qss(severity_color(s.severity, parent.palette()), parent.palette()))
     sev.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop)
-    text = f"<b>{escape(human(s.code))}</b>"
+    text = f"<b>{escape(signal_name(s.code))}</b>"
     if s.document:
         text += f" — {escape(s.document)}"
     if s.message:
-        text += f"<br>{escape(s.message)}"
+        text += f"<br>{escape(plain(s.message))}"
     if s.evidence:
-        text += f"<br><i>Evidence:</i> {escape(s.evidence)}"
+        text += f"<br><i>Evidence:</i> {escape(plain(s.evidence))}"
     body = QtWidgets.QLabel(row)
     body.setObjectName(f"signalText_{s.code}")
     body.setTextFormat(QtCore.Qt.TextFormat.RichText)

@@ -19,8 +19,10 @@ from leaselab_desktop.backends.errors import DuplicateDocuments, QuotaExceeded
 from leaselab_desktop.domain.models import LeadQuery, RunError, RunSnapshot, StepProgress, Usage
 from leaselab_desktop.domain.timefmt import utcnow
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
+from leaselab_desktop.domain.wording import current_provider, set_current_provider
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
 from leaselab_desktop.gui.workspace.override_dialog import OverrideDialog
+from leaselab_desktop.gui.workspace.timeline import run_error
 from leaselab_desktop.gui.workspace.workspace import LeadWorkspace
 
 Shot = Callable[..., None]  # shot(file name, widget=None): save the window (or widget) as PNG
@@ -127,6 +129,7 @@ async def render_workspace_states(window: QtWidgets.QWidget, out_dir: Path) -> l
     await _shoot_preview(ws, shot)
     await _shoot_run_states(ws, lead_id, shot)
     await _shoot_real_run(ws, lead_id, shot)
+    await _shoot_error_under_result(ws, lead_id, shot)
     await _shoot_dialogs(ws, shot)
     await _shoot_batch(ws, lead_id, shot)
     QtCore.QCoreApplication.processEvents()
@@ -148,6 +151,8 @@ async def _shoot_preview(ws: LeadWorkspace, shot: Shot) -> None:
 async def _shoot_run_states(ws: LeadWorkspace, lead_id: str, shot: Shot) -> None:
     """A running, retrying and errored timeline, then the duplicate and quota banners."""
     panel = ws.panel
+    configured = current_provider()
+    set_current_provider("workers-ai")  # the errors below are Workers AI's
     _scroll_right_to(ws, panel)
     panel.show_snapshot(_snapshot(lead_id, 2, "call-workers-ai", status="running", attempts=1,
                                   started_at=utcnow()))
@@ -163,6 +168,7 @@ async def _shoot_run_states(ws: LeadWorkspace, lead_id: str, shot: Shot) -> None
                                   error="The model output did not match the evaluation schema"))
     await _settle()
     shot("ws-05-errored-run.png")
+    set_current_provider(configured)
 
     panel.set_lead(None)
     ws.show_lead(lead_id)  # back to the real state
@@ -243,3 +249,30 @@ async def _shoot_batch(ws: LeadWorkspace, lead_id: str, shot: Shot) -> None:
         await asyncio.wait_for(ws.batch.wait(), 120)
         await _settle(150)
         shot("ws-14-batch-finished.png")
+
+
+async def _shoot_error_under_result(ws: LeadWorkspace, lead_id: str, shot: Shot) -> None:
+    """A run that failed at the AI step (the provider down) above the lead's earlier result: the error
+    banner with its buttons and the card marked as the previous result."""
+    if ws.card.evaluation is None:
+        return
+    error = ("ProviderUnavailable: The model server at http://127.0.0.1:11434/v1 cannot be reached at "
+             "http://127.0.0.1:11434/v1/chat/completions: ConnectError. (gave up after 3 attempts)")
+    snap = _snapshot(lead_id, 2, "call-workers-ai", status="errored", attempts=4, started_at=utcnow(),
+                     ended_at=utcnow(), error=error)
+    configured = current_provider()
+    set_current_provider("openai-compatible")  # the provider that failed: a model server here
+    ws.panel.duplicate_banner.hide()
+    ws.panel.quota_banner.hide()
+    ws.panel.show_snapshot(snap)
+    ws.card.mark_previous(run_error(snap).what)
+    _scroll_right_to(ws, ws.panel.error_banner)
+    await _settle(150)
+    shot("ws-20-error-banner.png")
+    _scroll_right_to(ws, ws.card.previous_note)
+    await _settle(150)
+    shot("ws-21-previous-result.png")
+    set_current_provider(configured)
+    ws.panel.set_lead(None)
+    ws.show_lead(lead_id)  # back to the real state
+    await _wait(lambda: ws.detail.lead is not None and ws.card.evaluation is not None)

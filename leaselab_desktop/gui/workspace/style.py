@@ -6,8 +6,9 @@ lighter on a dark one, so labels stay readable in both system themes.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
+from leaselab_desktop.domain.timefmt import fmt_datetime, fmt_money
 from leaselab_desktop.gui.qt import QtGui
 
 # (on a light window, on a dark window)
@@ -79,13 +80,11 @@ def human(code: str | None) -> str:
 
 
 def money(value: float | None) -> str:
-    return "—" if value is None else f"${value:,.0f}"
+    return fmt_money(value)  # the one money format (domain/timefmt.py), the system locale's
 
 
 def when(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return fmt_datetime(value)  # the one date-and-time format, the system locale's
 
 
 def size(n: int) -> str:

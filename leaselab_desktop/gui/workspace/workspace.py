@@ -26,6 +26,7 @@ from leaselab_desktop.gui.workspace.lead_detail import LeadDetail
 from leaselab_desktop.gui.workspace.new_lead_dialog import NewLeadDialog
 from leaselab_desktop.gui.workspace.result_card import ResultCard
 from leaselab_desktop.gui.workspace.result_header import ResultHeader
+from leaselab_desktop.gui.workspace.timeline import run_error
 
 NARROW_WORKSPACE = 880  # px: below it, Lead / Evaluation / Document become tabs
 
@@ -382,6 +383,8 @@ class LeadWorkspace(QtWidgets.QWidget):
         if lead_id == self._lead_id and snap.status == "complete":
             select = snap.output.evaluation_id if snap.output else None
             self.tasks.spawn(self.load_lead(lead_id, select=select), what="show the new evaluation")
+        elif lead_id == self._lead_id and snap.status in ("errored", "terminated"):
+            self.card.mark_previous(run_error(snap).what)  # the card still shows an older result
 
     def _on_batch_run_finished(self, lead_id: str, snap: RunSnapshot) -> None:
         self.run_finished.emit(lead_id, snap)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pypdf import PdfReader
 
 from leaselab_desktop.domain.models import Evaluation, Factor, Lead, Override, Signal
+from leaselab_desktop.domain.timefmt import fmt_date, fmt_datetime
 from leaselab_desktop.reports.compliance import build_compliance_report
 
 WHEN = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -58,7 +59,7 @@ def test_page_one_states_the_override_as_the_decision_and_what_it_replaced() -> 
                     user_id="maria@office", created_at=WHEN + timedelta(hours=1))
     page1 = _pages(build_compliance_report(_lead(), _evaluation(), [last, first], generated_at=WHEN))[0]
     assert "Final decision Approve with conditions (manual override)" in page1
-    assert "Decided by maria@office on 2026-11-25 13:00 UTC" in page1
+    assert f"Decided by maria@office on {fmt_datetime(WHEN + timedelta(hours=1))}".replace("\u202f", " ") in page1
     assert "ODSP letter confirms income" in page1
     assert "Replaced AI recommendation: Reject (score 33 / 100, label C)" in page1
     assert "Scored under Policy 2026.11.1 · Default profile" in page1
@@ -74,7 +75,7 @@ def test_every_page_has_the_running_header_and_its_number() -> None:
     pages = _pages(build_compliance_report(_lead(), _evaluation(many_factors=12), generated_at=WHEN))
     assert len(pages) >= 2
     for n, text in enumerate(pages, start=1):
-        assert "Aisha Mohammed · Annex Gardens / 1C · 2026-11-25" in text, n
+        assert f"Aisha Mohammed · Annex Gardens / 1C · {fmt_date(WHEN)}" in text, n
         assert f"Page {n} of {len(pages)}" in text, n
 
 

@@ -59,11 +59,11 @@ def test_report_contains_every_required_part() -> None:
     text = " ".join(_text(pdf).split())
     for needle in (
         "Tenant screening compliance report", "Zoë Okafor", "zoe@example.com", "$5,200.00", "36%",
-        "Northwind Traders", "income verification", "24 / 30", "Income ≥ 3× rent",
-        "paystub.pdf", "employment stability", "Total", "34 / 50",
-        "pdf modified after creation", "high", "ModDate 40 days after CreationDate -> edited",
-        "Guarantor letter received", "approve with verification -> approve",
-        "2026.11-default", "rules / rules-1", "64 / 100", "label B",
+        "Northwind Traders", "Income verification", "24 / 30", "Income ≥ 3× rent",
+        "paystub.pdf", "Employment stability", "Total", "34 / 50",
+        "Pdf modified after creation", "High", "ModDate 40 days after CreationDate -> edited",
+        "Guarantor letter received", "Approve with verification -> Approve",
+        "2026.11-default", "the built-in rules (model rules-1)", "64 / 100", "label B",
         "An employer letter confirming permanent employment",
         "Rent-to-income was not used as a sole criterion.",
         "No protected characteristic was used in this evaluation.",

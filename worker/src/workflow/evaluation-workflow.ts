@@ -11,6 +11,7 @@ import type { Env, EvaluationParams } from "../env";
 import { parseAndScore, fetchLead, loadDocuments, type DocumentsResult, type Draft } from "./steps";
 import { ProgressRecorder } from "./progress";
 import { STEP_CONFIG } from "../spec";
+import { recommendationName } from "../wording";
 
 // Names and retry/timeout configs (with the reason for each) are the shared spec's: the local
 // engine runs the same numbers (resources/spec/workflow.json).
@@ -80,7 +81,9 @@ export class AiEvaluationWorkflow extends WorkflowEntrypoint<Env, EvaluationPara
       await tracked("send-email-notification", async () => {
         if (this.env.NOTIFY_EMAIL && this.env.NOTIFY_FROM && this.env.NOTIFY_TO) {
           const { EmailMessage } = await import("cloudflare:email");
-          const text = `Evaluation ${evaluationId} for lead ${leadId}: ${r.score}/100 (${r.label}), ${r.recommendation}.`;
+          // in the console's words (resources/spec/wording.json); the ids stay as the references
+          const text = `Score ${r.score} of 100, label ${r.label}: ${recommendationName(r.recommendation)}.\r\n`
+            + `Lead ${leadId}, evaluation ${evaluationId}.`;
           const raw = [
             `From: ${this.env.NOTIFY_FROM}`, `To: ${this.env.NOTIFY_TO}`, "Subject: AI evaluation complete",
             `Message-ID: <${evaluationId}@leaselab>`, "Content-Type: text/plain; charset=utf-8", "", text,
