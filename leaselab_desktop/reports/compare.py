@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import letter  # the running header is placed for l
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
+from leaselab_desktop.domain.timefmt import fmt_date
 from leaselab_desktop.reports.comparison import Comparison, Row
 from leaselab_desktop.reports.compliance import (
     _numbered_canvas,
@@ -76,7 +77,7 @@ def build_comparison_pdf(
         title=f"Applicant comparison — {comparison.unit}", author="LeaseLab Desktop",
         subject=", ".join(comparison.names),
     )  # fmt: skip
-    header = f"Applicant comparison · {comparison.unit} · {when.astimezone(UTC).strftime('%Y-%m-%d')}"
+    header = f"Applicant comparison · {comparison.unit} · {fmt_date(when)}"
     doc.build(_story(comparison, when, generated_by, st), canvasmaker=_numbered_canvas(unescape(_text(header))))
     return buf.getvalue()
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from leaselab_desktop.domain.models import Lead
+from leaselab_desktop.domain.timefmt import fmt_date, fmt_datetime
 from leaselab_desktop.gui.lead_list.model import (
     BATCH_STATE_ROLE,
     LABEL_ROLE,
@@ -235,8 +236,8 @@ def test_formatting_of_status_and_dates() -> None:
     assert format_status("some_new_state") == "Some new state"  # unknown values still readable
     assert format_status("") == ""
     noon = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
-    assert format_updated(noon, now=datetime(2026, 12, 1, tzinfo=UTC)) == noon.astimezone().strftime("%b %d %H:%M")
-    assert format_updated(noon, now=datetime(2027, 1, 2, tzinfo=UTC)) == noon.astimezone().strftime("%Y-%m-%d")
+    assert format_updated(noon, now=datetime(2026, 12, 1, tzinfo=UTC)) == fmt_datetime(noon)
+    assert format_updated(noon, now=datetime(2027, 1, 2, tzinfo=UTC)) == fmt_date(noon)
     assert format_updated(None) == ""
 
 

@@ -19,12 +19,12 @@ async def test_detail_shows_facts_documents_history_and_result(tasks, until) -> 
         assert _fact(ws, "rent") == "$1,850.00"
         assert _fact(ws, "ratio") == "36% of income"
         assert _fact(ws, "employment") == "Employed · Northwind Traders"
-        assert _fact(ws, "tenure").startswith("2026-04-01 (")
+        assert _fact(ws, "tenure").startswith("Apr 1, 2026 (")
         assert "ada@example.com" in _fact(ws, "contact")
         tree = ws.findChild(QtWidgets.QTreeWidget, "documentsList")
         rows = [[tree.topLevelItem(i).text(c) for c in range(4)] for i in range(tree.topLevelItemCount())]
         assert [r[0] for r in rows] == ["paystub.pdf", "id.jpg", "broken.pdf"]
-        assert rows[0][1] == "Paystub" and rows[0][2].endswith("KB") and rows[0][3].startswith("2026-11-20")
+        assert rows[0][1] == "Paystub" and rows[0][2].endswith("KB") and rows[0][3] == "Nov 20, 2026"
         history = ws.findChild(QtWidgets.QListWidget, "evaluationHistory")
         assert history.count() == 1 and "72 B" in history.item(0).text()
         assert ws.findChild(QtWidgets.QLabel, "scoreValue").text() == "72"

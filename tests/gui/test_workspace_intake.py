@@ -91,7 +91,7 @@ async def test_new_lead_dialog_validates_and_creates(tasks, until) -> None:
         assert dlg.dialog.isVisible() and dlg.dialog.objectName() == "newLeadDialog"
         assert [dlg.property_combo.itemData(i) for i in range(dlg.property_combo.count())] == ["prop_1", "prop_2"]
         await until(lambda: dlg.unit.count() == 3)  # "No unit yet" + 2 units of Maple Court
-        assert "1A" in dlg.unit.itemText(1) and "$1,850/month" in dlg.unit.itemText(1)
+        assert "1A" in dlg.unit.itemText(1) and "$1,850.00/month" in dlg.unit.itemText(1)
         dlg.property_combo.setCurrentIndex(1)
         await until(lambda: dlg.unit.count() == 2 and dlg.unit.currentData() == "unit_h1")
         dlg.first.setText("Grace")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from leaselab_desktop.domain.models import RunSnapshot
+from leaselab_desktop.domain.timefmt import fmt_date, fmt_datetime
 from leaselab_desktop.domain.vocab import STEP_TITLES
 
 BATCH_TEXT = {  # the workspace's BatchController states
@@ -37,12 +38,12 @@ def format_status(status: str) -> str:
 
 
 def format_updated(value: datetime | None, now: datetime | None = None) -> str:
-    """'Nov 25 20:35' this year, '2025-11-25' before (local time)."""
+    """Date and time this year, the date alone before; the console's one locale format (local time)."""
     if value is None:
         return ""
     local = value.astimezone()
     this_year = (now or datetime.now(local.tzinfo)).year
-    return local.strftime("%b %d %H:%M") if local.year == this_year else local.strftime("%Y-%m-%d")
+    return fmt_datetime(local) if local.year == this_year else fmt_date(local)
 
 
 def recommendation_words(code: str) -> str:

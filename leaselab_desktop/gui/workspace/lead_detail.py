@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile
-from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.domain.timefmt import fmt_date, utcnow
 from leaselab_desktop.gui.qt import QtCore, QtWidgets, Signal
 from leaselab_desktop.gui.tasks import TaskRunner
 from leaselab_desktop.gui.workspace.documents import DocumentsPanel
@@ -28,9 +28,9 @@ def tenure(start: datetime | None, now: datetime) -> str:
         return "—"
     months = (now.year - start.year) * 12 + now.month - start.month - (now.day < start.day)
     if months < 0:
-        return f"{start.date().isoformat()} (starts later)"
+        return f"{fmt_date(start)} (starts later)"
     span = f"{months} month{'s' if months != 1 else ''}" if months < 24 else f"{months // 12} years"
-    return f"{start.date().isoformat()} ({span})"
+    return f"{fmt_date(start)} ({span})"
 
 
 class LeadDetail(QtWidgets.QWidget):
@@ -124,7 +124,7 @@ class LeadDetail(QtWidgets.QWidget):
                                                        lead.employer) if p) or "—")
         f["tenure"].setText(tenure(lead.employment_start_date, self._clock()))
         f["contact"].setText(" · ".join(p for p in (lead.email, lead.phone) if p) or "—")
-        f["movein"].setText(lead.move_in_date.date().isoformat() if lead.move_in_date else "—")
+        f["movein"].setText(fmt_date(lead.move_in_date))
         self.documents.set_files(lead.id, files)
 
     def set_history(self, history: list[Evaluation]) -> None:
