@@ -35,11 +35,13 @@ MIN_PHOTO_NOISE = 0.1  # grey levels; below this over the whole image there is n
 PATCH_RATIO = 0.3  # a patch's noise floor below 30 % of the image's ...
 PATCH_Z = -3.0  # ... and an outlier of the image's own (log) distribution of block floors
 PATCH_MIN_BLOCKS = 6  # blocks are ~0.6 % of the short side: smaller is a speck, not a pasted line
+RING_RATIO = 0.6  # the blocks around it as noisy as the image's (most of them)
 SURE_MIN_BLOCKS = 16  # a typed amount or name is a strip of many blocks
 PATCH_MAX_SHARE = 0.08  # of the image's usable blocks: a bigger "patch" is lighting, not pasting
 SURE_NOISE = 0.2  # an image with clear sensor noise (scans, most photos) ...
 SURE_RATIO = 0.05  # ... and a region with almost none of it: medium, not low
 DOUBLE_JPEG_SCORE = 5.5  # periodicity above this: compressed twice (single saves stay under 3.7)
+WHITE_CLIP = 249  # paper blown to white and glare show no noise either: unusable, not "clean"
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
 Box = tuple[int, int, int, int]
@@ -158,7 +160,7 @@ def noise_map(rgb: np.ndarray) -> NoiseMap:
     if gray.shape[0] < 4 * block or gray.shape[1] < 4 * block:  # a sliver or a thumbnail
         return NoiseMap(block=block, floor=np.full((1, 1), np.nan, dtype=np.float32), median=0.0)
     across, down = _residuals(gray)
-    clipped = (gray < 12) | (gray > 249)  # ink clipped at black, glare and paper blown to white
+    clipped = (gray < 12) | (gray > WHITE_CLIP)  # ink clipped at black carries no noise
     across[clipped] = down[clipped] = np.nan
     step = block
     floor = np.minimum(_quiet_mean(across, block, step), _quiet_mean(down, block, step))
@@ -194,6 +196,30 @@ class Patch:
     sure: bool  # far below the image's noise, in an image with clear sensor noise
 
 
+def _grow(mask: np.ndarray, steps: int) -> np.ndarray:
+    grown = mask.copy()
+    for _ in range(steps):
+        g = grown.copy()
+        g[1:, :] |= grown[:-1, :]
+        g[:-1, :] |= grown[1:, :]
+        g[:, 1:] |= grown[:, :-1]
+        g[:, :-1] |= grown[:, 1:]
+        grown = g
+    return grown
+
+
+def _ring(floor: np.ndarray, group: list[tuple[int, int]]) -> float:
+    """The median noise floor of the blocks around a group (the 2nd and 3rd block out: the 1st
+    straddles the edge): ordinary around a pasted patch, which ends abruptly; low around glare or
+    an over-smoothed area, which fades out."""
+    inside = np.zeros(floor.shape, dtype=bool)
+    for y, x in group:
+        inside[y, x] = True
+    around = floor[_grow(inside, 3) & ~_grow(inside, 1)]
+    around = around[~np.isnan(around)]
+    return float(np.median(around)) if around.size else 0.0
+
+
 def pasted_region(noise: NoiseMap) -> Patch | None:
     """The largest compact group of blocks inside the image whose noise floor is far below the
     image's own (under ``PATCH_RATIO`` of its median and a robust z-score under ``PATCH_Z``);
@@ -225,7 +251,9 @@ def pasted_region(noise: NoiseMap) -> Patch | None:
     ys, xs = [g[0] for g in best], [g[1] for g in best]
     b = noise.block
     level = float(np.median([floor[g] for g in best]))
-    sure = noise.median >= SURE_NOISE and level < SURE_RATIO * noise.median and len(best) >= SURE_MIN_BLOCKS
+    ring = _ring(floor, best)
+    sure = (noise.median >= SURE_NOISE and level < SURE_RATIO * noise.median and len(best) >= SURE_MIN_BLOCKS
+            and ring >= RING_RATIO * noise.median)
     return Patch((min(xs) * b, min(ys) * b, (max(xs) + 1) * b, (max(ys) + 1) * b), level, sure)
 
 
