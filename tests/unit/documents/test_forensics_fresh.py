@@ -26,7 +26,10 @@ Box = tuple[int, int, int, int]
 VARIANTS = [(1100, 5.0, 0.0, 88), (1500, 6.0, 0.8, 85), (1500, 9.0, 0.0, 70), (1900, 7.0, 0.5, 92)]
 
 
-def _page(rng: np.random.Generator, width: int) -> tuple[Image.Image, ImageFont.FreeTypeFont | ImageFont.ImageFont, int]:
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+def _page(rng: np.random.Generator, width: int) -> tuple[Image.Image, Font, int]:
     height = int(width * 1.3)
     img = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(img)
