@@ -8,9 +8,14 @@
    Without such EXIF, periodic DCT histograms show a JPEG compressed twice (weaker evidence:
    messaging apps recompress photos too).
 2. **A pasted region.** Every camera or scanner image carries sensor noise in its flat areas. The
-   noise floor is measured per block (a low percentile of a high-pass residual, so text edges do
-   not count); a compact group of blocks far cleaner than the rest is a patch from elsewhere (digits
-   typed over a photo or scan). Its box is the evidence.
+   noise floor is measured per small block (the quieter half of a second-difference residual,
+   across rows and down columns, the smaller of the two: print edges and printed line patterns do
+   not count; clipped black ink and white glare are left out). A compact group of blocks far
+   cleaner than the image's own distribution (robust z-score on log floors), not touching the
+   image's edge, is a patch from elsewhere (digits or a name typed over a photo or scan); it is
+   *sure* (medium) when it is a strip of many blocks almost free of clear noise while the blocks
+   around it carry the image's usual noise (glare fades out, a paste ends abruptly). Its box is
+   the evidence. Scanned PDF pages are checked on their own embedded images (``ocr_intake``).
 3. **Screenshot or photo.** A screenshot or digital render has no noise floor at all.
 
 Findings are stored as ``forensic_*`` metadata (strings: facts carry no pixels); the signal
