@@ -113,3 +113,22 @@ def test_no_noise_means_no_verdict_on_patches() -> None:
     rgb = np.asarray(page.convert("RGB"))
     assert pasted_region(noise_map(rgb)) is None
     assert noise_map(rgb[:20, :20]).median == 0.0  # a thumbnail: nothing to measure, no error
+
+
+def test_scanned_pdf_pages_get_the_pixel_checks_on_their_own_images() -> None:
+    """A copier's image-only PDF (a clean page, then the forged one): the checks run on each
+    page's embedded JPEG, and the page with the pasted strip is the one reported."""
+    from leaselab_desktop.screening.documents.ocr_intake import image_only_pages, inspect_pdf_pages
+
+    clean, forged, _ = _pair(1)
+    pages = [Image.open(io.BytesIO(clean)), Image.open(io.BytesIO(forged))]
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=150, save_all=True, append_images=pages[1:])
+    data = buf.getvalue()
+    found = inspect_pdf_pages(data, image_only_pages(data))
+    assert found["forensic_page"] == "2" and found["forensic_patch_sure"] == "yes"
+    assert found["forensic_jpeg_tables"].startswith("ijg")  # the embedded JPEG itself, not a render
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=150)
+    one = buf.getvalue()
+    assert "forensic_patch_box" not in inspect_pdf_pages(one, image_only_pages(one))
