@@ -101,3 +101,21 @@ def test_legal_suffixes_misread_by_ocr() -> None:
     assert fix_legal_suffix("Boulangerie Saint-Laurent Itée") == "Boulangerie Saint-Laurent ltée"
     assert fix_legal_suffix("Acme lnc.") == "Acme Inc."
     assert fix_legal_suffix("Itemised Inc") == "Itemised Inc"  # only the whole suffix word
+
+
+def test_statement_whose_amount_header_ocr_lost() -> None:
+    """The header reads only "Date | Description | Balance": the figure before each balance is
+    still the row's amount."""
+    page = ocr_page([
+        (80, [(100, "CHECKINGACCOUNTACTIVITY")]),
+        (140, [(100, "Statementperiod"), (600, "2026-03-01to2026-03-31")]),
+        (180, [(100, "Openingbalance"), (600, "$1,000.00")]),
+        (260, [(100, "Date"), (300, "Description"), (1200, "Balance")]),
+        (300, [(100, "03/02/2026"), (300, "GROCERY"), (900, "-40.00"), (1200, "960.00")]),
+        (340, [(100, "03/06/2026"), (300, "PAYROLL"), (900, "2,000.00"), (1200, "2,960.00")]),
+    ])
+    facts = _facts("statement.jpg", "bank_statement")
+    read_document(facts, [page])
+    st = facts.bank_statement
+    assert st is not None and [a for _, a, _ in st.transactions] == [-40.0, 2000.0]
+    assert st.closing_balance == 2960.0

@@ -147,7 +147,9 @@ def _roles(cols: list[Column], cells: list[Cell]) -> list[str | None]:
         return roles
     if len(cells) <= 2 and {c.role for c in money} & {"debit", "credit"} == set():
         tail = [c.role for c in money][-len(cells):] if cells else []
-        return [None] * (len(cells) - len(tail)) + list(tail)
+        roles = [None] * (len(cells) - len(tail)) + list(tail)
+        if roles == [None, "balance"] and not any(c.role == "amount" for c in money):
+            return ["amount", "balance"]  # OCR lost the Amount header: the figure before the balance
     return roles
 
 
