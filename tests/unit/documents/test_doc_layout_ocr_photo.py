@@ -119,3 +119,16 @@ def test_statement_whose_amount_header_ocr_lost() -> None:
     st = facts.bank_statement
     assert st is not None and [a for _, a, _ in st.transactions] == [-40.0, 2000.0]
     assert st.closing_balance == 2960.0
+
+
+def test_french_letter_prose_without_spaces_or_accents() -> None:
+    page = ocr_page([
+        (100, [(100, "Servicesinformatiques Boréal inc.")]),
+        (160, [(100, "ATTESTATIOND'EMPLOI")]),
+        (220, [(100, "Nous attestonsqueOlivierBergeronestal'emploideServicesinformatiquesBoreal inc.depuisle3")]),
+        (250, [(100, "septembre 2019 a titre de analyste, a temps plein.")]),
+        (280, [(100, "Sonsalaireannueldebaseestde78900,00$.")]),
+    ])
+    facts = _facts("attestation.png", "employment_letter")
+    read_document(facts, [page])
+    assert facts.name_on_document == "Olivier Bergeron"
