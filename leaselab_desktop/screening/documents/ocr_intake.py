@@ -7,6 +7,7 @@ worker thread, never from the GUI thread.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import warnings
 
@@ -117,7 +118,43 @@ def ocr_pdf(facts: DocumentFacts, data: bytes) -> list[PageWords]:
     except Exception as exc:
         facts.metadata["ocr_error"] = f"The PDF pages could not be rendered for OCR ({type(exc).__name__})."
         return []
+    if indexes:
+        with contextlib.suppress(Exception):  # the pixel checks are a bonus; OCR is the reading
+            facts.metadata.update(inspect_pdf_pages(data, indexes))
     return _apply(facts, frames, pages=indexes) if frames else []
+
+
+def inspect_pdf_pages(data: bytes, indexes: list[int]) -> dict[str, str]:
+    """The pixel checks on the scanned pages of a PDF, on each page's own embedded image (the JPEG
+    bytes a copier wrapped, not a re-rendered page: resampling would wipe the noise and the JPEG
+    traces). The findings of the first page with a pasted-looking region, else of the first page;
+    ``forensic_page`` names it (1-based)."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from leaselab_desktop.screening.documents.image_forensics import inspect_image
+
+    found: dict[str, str] = {}
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for index in indexes:
+            page = pdf[index]
+            images = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+            if len(images) != 1:  # a page of several pictures is not one scan
+                continue
+            buf = io.BytesIO()
+            images[0].extract(buf)
+            raw = buf.getvalue()
+            with Image.open(io.BytesIO(raw)) as img:
+                rgb = np.asarray(img.convert("RGB"))
+            result = {**inspect_image(raw, rgb), "forensic_page": str(index + 1)}
+            if not found or ("forensic_patch_box" in result and "forensic_patch_box" not in found):
+                found = result
+            if found.get("forensic_patch_sure") == "yes":
+                break
+    finally:
+        pdf.close()
+    return found
 
 
 def _apply(facts: DocumentFacts, frames: Frames, pages: list[int]) -> list[PageWords]:

@@ -1,17 +1,23 @@
 """Signals from the pixel-level image checks (``screening.documents.image_forensics``).
 
-- ``jpeg_resaved`` (medium): the JPEG was saved by an editor after the camera wrote it; low when
-  only double compression shows it (messaging apps recompress photos too).
-- ``pasted_region`` (low for now: it also fires on some clean scans of the corpus): a region
-  with no sensor noise inside a photo or scan; its box is in
-  the evidence and drawn on the document preview.
+- ``jpeg_resaved``: the JPEG was saved again after the camera or scanner wrote it. Medium with
+  Photoshop's segments, or libjpeg tables under a camera's EXIF *and* a second sign (periodic DCT
+  histograms of a second compression, or a pasted region); low on one sign alone: phones' share,
+  export and "reduce size" paths and messaging apps re-encode photos with libjpeg and keep EXIF.
+- ``pasted_region``: a region with no sensor noise inside a photo or scan; medium when the pixel
+  check is sure (a strip of many blocks almost free of the image's clear noise), else low. Its box
+  is in the evidence and drawn on the document preview.
 - ``image_screenshot`` (low): a screenshot or digital render, not a photo or scan of the paper.
 """
 
 from __future__ import annotations
 
 from leaselab_desktop.domain.models import Signal
-from leaselab_desktop.screening.documents.image_forensics import CUSTOM_TABLE_MAKES, DOUBLE_JPEG_SCORE
+from leaselab_desktop.screening.documents.image_forensics import (
+    CUSTOM_TABLE_MAKES,
+    DOUBLE_JPEG_SCORE,
+    MIN_PHOTO_NOISE,
+)
 from leaselab_desktop.screening.facts import DocumentFacts
 from leaselab_desktop.screening.signals.common import signal
 
@@ -34,17 +40,23 @@ def jpeg_resaved(doc: DocumentFacts) -> list[Signal]:
             "The image was re-saved by an image editor.",
         )]
     make = (doc.metadata.get("exif_make") or "").strip().lower()
+    score = doc.metadata.get("forensic_double_jpeg")
+    twice = bool(score) and float(score or 0) > DOUBLE_JPEG_SCORE
+    pasted = doc.metadata.get("forensic_patch_sure") == "yes"
     if tables.startswith("ijg") and make.startswith(CUSTOM_TABLE_MAKES):
         quality = tables.split("q=", 1)[-1]
+        second = (" Its DCT histograms also show a second compression." if twice
+                  else " A region of it also looks pasted in." if pasted else
+                  " Nothing else shows an edit: phones' share and export paths re-encode photos this way too.")
         return [signal(
-            "jpeg_resaved", "medium", doc,
+            "jpeg_resaved", "medium" if twice or pasted else "low", doc,
             f"The JPEG's quantisation tables are libjpeg's standard tables at quality {quality} (as "
             f"written by Pillow, GIMP and most editors), but its EXIF names a {_camera(doc)} camera, "
-            "which writes tables of its own: the photo was opened and saved again after it was taken.",
+            "which writes tables of its own: the photo was saved again by software after it was taken."
+            + second,
             "The photo was re-saved by software after it was taken.",
         )]
-    score = doc.metadata.get("forensic_double_jpeg")
-    if score and float(score) > DOUBLE_JPEG_SCORE:
+    if twice:
         return [signal(
             "jpeg_resaved", "low", doc,
             f"The JPEG was compressed twice: its DCT coefficient histograms are periodic (score {score}; "
@@ -60,8 +72,9 @@ def pasted_region(doc: DocumentFacts) -> list[Signal]:
     if not box:
         return []
     x0, y0, x1, y1 = box.split(",")
+    sure = doc.metadata.get("forensic_patch_sure") == "yes"
     return [signal(
-        "pasted_region", "low", doc,  # low until tuned: it flags some clean scans of the corpus
+        "pasted_region", "medium" if sure else "low", doc,
         f"The region x {x0}–{x1}, y {y0}–{y1} (pixels of the upright image) has a noise level of "
         f"{doc.metadata.get('forensic_patch_noise', '?')} against {doc.metadata.get('forensic_noise_floor', '?')} "
         "for the rest of the image: it carries no camera or scanner noise, as content pasted or typed "
@@ -76,8 +89,8 @@ def image_screenshot(doc: DocumentFacts) -> list[Signal]:
     camera = _camera(doc)
     evidence = (
         f"Flat areas have no sensor noise (noise level {doc.metadata.get('forensic_noise_floor', '0')}; photos "
-        "and scans show at least 0.4): this is a screenshot or a digital render, not a photo or scan of a "
-        "paper document, so physical features cannot be checked."
+        f"and scans show at least {MIN_PHOTO_NOISE}): this is a screenshot or a digital render, not a photo or "
+        "scan of a paper document, so physical features cannot be checked."
     )
     if camera:
         evidence += f" Yet its EXIF names a {camera} camera."

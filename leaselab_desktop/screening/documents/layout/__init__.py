@@ -11,7 +11,13 @@ from leaselab_desktop.screening.documents.layout.letter import read_letter
 from leaselab_desktop.screening.documents.layout.lines import Line, build_lines
 from leaselab_desktop.screening.documents.layout.pairing import find_text
 from leaselab_desktop.screening.documents.layout.paystub import read_paystub
-from leaselab_desktop.screening.documents.layout.text import DATE_ORDER, compact, date_order, uncamel
+from leaselab_desktop.screening.documents.layout.text import (
+    DATE_ORDER,
+    compact,
+    date_order,
+    fix_legal_suffix,
+    uncamel,
+)
 from leaselab_desktop.screening.documents.layout.vocab import (
     BANK_WORDS,
     ID_NAME,
@@ -68,7 +74,7 @@ def read_document(facts: DocumentFacts, pages: list[PageWords]) -> None:
     finally:
         DATE_ORDER.reset(order)
     if facts.employer and any(p.source == "ocr" for p in pages):
-        facts.employer = uncamel(facts.employer)  # OCR: "Prairie HealthPartners LLC"
+        facts.employer = fix_legal_suffix(uncamel(facts.employer))  # OCR: "Prairie HealthPartners LLC"
     facts.fact_sources.update(sources)
     facts.low_confidence_facts = sorted(
         name for name, src in facts.fact_sources.items() if src.confidence < LOW_CONFIDENCE

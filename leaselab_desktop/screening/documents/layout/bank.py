@@ -147,7 +147,9 @@ def _roles(cols: list[Column], cells: list[Cell]) -> list[str | None]:
         return roles
     if len(cells) <= 2 and {c.role for c in money} & {"debit", "credit"} == set():
         tail = [c.role for c in money][-len(cells):] if cells else []
-        return [None] * (len(cells) - len(tail)) + list(tail)
+        roles = [None] * (len(cells) - len(tail)) + list(tail)
+        if roles == [None, "balance"] and not any(c.role == "amount" for c in money):
+            return ["amount", "balance"]  # OCR lost the Amount header: the figure before the balance
     return roles
 
 
@@ -165,6 +167,7 @@ class _Row:
     amount: float | None = None
     balance: float | None = None
     signed: bool = True  # False: an unsigned figure in a single Amount column
+    unread: bool = False  # its amount cell holds digits that are no amount (OCR: "(34.8)", "1O4.50")
 
 
 def _transactions(
@@ -231,6 +234,10 @@ def _read_row(line: Line, cols: list[Column]) -> _Row | None:
         dates = find_dates_at(cell.text)
         if found and not dates:
             money.append((cell, found[-1][0]))
+        elif not dates and _text_column(cols, cell) in ("debit", "credit", "amount") and any(
+            ch.isdigit() for ch in cell.text
+        ):
+            row.unread = True
         elif _text_column(cols, cell) != "date":
             text = cell.text[dates[-1][2]:] if dates else cell.text
             if text.strip():
@@ -241,7 +248,7 @@ def _read_row(line: Line, cols: list[Column]) -> _Row | None:
         elif role in ("debit", "credit", "amount"):
             row.amount = -abs(value) if role == "debit" else abs(value) if role == "credit" else value
             row.signed = role != "amount" or value < 0 or bool(_EXPLICIT.search(fold(cell.text)))
-    if row.amount is None:
+    if row.amount is None and not (row.unread and row.balance is not None):
         return None  # opening / carried-forward / closing lines carry only a balance
     if row.desc:  # "Oct 02 PAYROLL …": the day without a year is the date column's, not the text's
         day = _DAY_RE.match(fold(row.desc[0]))  # folded: "déc." matches like "dec."
@@ -255,11 +262,17 @@ def _read_row(line: Line, cols: list[Column]) -> _Row | None:
 
 
 def _signed(rows: list[_Row], opening: float | None) -> list[tuple[str, float, float | None]]:
-    """Unsigned amounts in a single Amount column take their sign from the running balance."""
+    """Unsigned amounts in a single Amount column take their sign from the running balance. A row
+    whose amount could not be read (OCR) but whose balance could takes the balance's change: the
+    row is kept, so the rows after it are still checked against the right balance."""
     out: list[tuple[str, float, float | None]] = []
     previous = opening
     for row in rows:
-        assert row.amount is not None
+        if row.amount is None:
+            if previous is None or row.balance is None:
+                previous = row.balance
+                continue
+            row.amount = row.balance - previous
         amount = row.amount
         if (not row.signed and row.balance is not None and previous is not None
                 and abs(previous - amount - row.balance) < abs(previous + amount - row.balance)):

@@ -28,7 +28,7 @@ _FR_EMPLOYER = re.compile(
 _RUN_NAME = re.compile(
     r"(?:confirms|certifies|verifies|attests|attestonsque|confirmonsque)(?:that)?"
     r"((?:[A-ZÀ-Ý][a-zà-ÿ'’\-]+?){2,4}?)(?=hasbeen|isemployed|isa|wasemployed|washired|began|started"
-    r"|joined|estàl|estemploy|occupe|travaille)"
+    r"|joined|est[àa]l|estemploy|occupe|travaille)"  # OCR drops accents too
 )
 _SALARY = re.compile(r"salaire\s*annuel|annual\s*(?:base\s*)?(?:salary|compensation|pay)|base\s*salary"
                      r"|r[ée]mun[ée]ration\s*annuelle|traitement\s*annuel", re.IGNORECASE)

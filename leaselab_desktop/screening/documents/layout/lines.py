@@ -7,7 +7,7 @@ OCR boxes are often whole phrases: they are cells' building blocks just like PDF
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from statistics import median
 
@@ -18,6 +18,9 @@ from leaselab_desktop.screening.documents.words import PageWords, Word
 CELL_GAP = 0.9  # a gap wider than this × the line's median word height separates cells
 ROW_BAND = 0.5  # a word joins a row when its centre is within this × its height of the row's
 RECENT_ROWS = 6  # rows still open to words further down (words come sorted by height on the page)
+SLOPE_GAP = 6.0  # words at most this × their height apart measure the slope of their line
+SLOPE_MIN_PAIRS = 8
+MIN_SLOPE = 0.002  # below this (0.1°) rows are level enough as they are
 
 
 @dataclass(slots=True)
@@ -183,11 +186,42 @@ def _split_phrases(words: list[Word], longest: int = 4) -> list[list[Word]]:
     return [g for g in out if g]
 
 
+def slope(words: list[Word]) -> float:
+    """The page's text slope (dy/dx) from words side by side on one line: a photo or scan that is
+    slightly turned. 0 when too few pairs say so."""
+    ordered = sorted(words, key=lambda w: w.x0)
+    slopes: list[float] = []
+    for i, w in enumerate(ordered):
+        height = max(w.bottom - w.top, 1.0)
+        for v in ordered[i + 1:]:
+            if v.x0 - w.x1 > SLOPE_GAP * height:
+                break
+            dx = (v.x0 + v.x1 - w.x0 - w.x1) / 2
+            dy = _mid(v) - _mid(w)
+            if v.x0 >= w.x1 - 0.2 * height and dx > 0 and abs(dy) < 0.6 * height:
+                slopes.append(dy / dx)
+    return median(slopes) if len(slopes) >= SLOPE_MIN_PAIRS else 0.0
+
+
+def _levelled(words: list[Word]) -> dict[int, Word]:
+    """Each word (by id) moved up or down by the page's slope at its x, so rows of a turned page
+    are level again; used to group rows only (cells keep the words' real boxes)."""
+    tilt = slope(words) if words else 0.0
+    if abs(tilt) < MIN_SLOPE:
+        return {id(w): w for w in words}
+    return {
+        id(w): replace(w, top=w.top - tilt * (w.x0 + w.x1) / 2, bottom=w.bottom - tilt * (w.x0 + w.x1) / 2)
+        for w in words
+    }
+
+
 def build_lines(pages: list[PageWords]) -> list[Line]:
     """Every page's lines in reading order (page, then top to bottom)."""
     out: list[Line] = []
     for page in sorted(pages, key=lambda p: p.page):
         words = [w for w in page.words if w.text.strip()]
-        for row in _rows(words):
-            out.append(Line(page=page.page, index=len(out), cells=_cells(row)))
+        level = _levelled(words) if page.source == "ocr" else {id(w): w for w in words}
+        real = {id(level[id(w)]): w for w in words}
+        for row in _rows(list(level.values())):
+            out.append(Line(page=page.page, index=len(out), cells=_cells([real[id(w)] for w in row])))
     return out

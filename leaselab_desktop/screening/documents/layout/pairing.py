@@ -120,7 +120,8 @@ def _header_above(lines: Sequence[Line], line: Line, reach: int = 25) -> Line | 
             find_amounts(c.text) for c in other.cells
         ):
             pitches = sorted(a - b for a, b in pairwise(tops))
-            usual = pitches[len(pitches) // 2]
+            others = pitches[:-1] or pitches  # the widest gap is the one judged: not in the usual
+            usual = others[len(others) // 2]
             return None if pitches[-1] > TABLE_GAP * usual + 1.0 else other
     return None
 

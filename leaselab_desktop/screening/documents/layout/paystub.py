@@ -60,7 +60,7 @@ def read_paystub(lines: Sequence[Line]) -> StubReading:
         stub.deductions = abs(ded)
     else:
         parts = _itemised(lines)
-        if parts:
+        if parts and not _partial_ocr(lines, stub.gross, stub.net, sum(parts)):
             stub.deductions, out.itemised = round(sum(parts), 2), True
     pay_date = take("pay_date", find_dates(lines, vocab.PAY_DATE))
     stub.pay_date = pay_date[0] if isinstance(pay_date, list) else None
@@ -72,6 +72,14 @@ def read_paystub(lines: Sequence[Line]) -> StubReading:
     name = take("employee", find_text(lines, vocab.EMPLOYEE, stop=stops) or address_name(lines))
     out.employee = name if isinstance(name, str) else None
     return out
+
+
+def _partial_ocr(lines: Sequence[Line], gross: float | None, net: float | None, itemised: float) -> bool:
+    """OCR read the page and the deduction lines it recognised do not make gross minus net: a line
+    whose label it misread is missing from the sum, so the sum says nothing (a text layer's labels
+    are exact, and there a gap stays a finding)."""
+    ocr = any(c.confidence < 1.0 for line in lines for c in line.cells)
+    return ocr and gross is not None and net is not None and abs(gross - itemised - net) > 0.015
 
 
 def _itemised(lines: Sequence[Line]) -> list[float]:

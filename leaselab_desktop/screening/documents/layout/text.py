@@ -178,3 +178,14 @@ def is_amount_only(text: str) -> bool:
 def uncamel(name: str) -> str:
     """ "PriyaRaman" → "Priya Raman" (OCR dropped the space); other text unchanged."""
     return re.sub(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Ý])", " ", name).strip()
+
+
+# OCR reads the l of "ltée" (limitée) and of "lnc" as a capital I, or the I of "Inc" as an l
+_OCR_SUFFIXES = ((re.compile(r"\b[Il1]t[ée]e\b", re.IGNORECASE), "ltée"), (re.compile(r"\b[l1]nc\b"), "Inc"))
+
+
+def fix_legal_suffix(name: str) -> str:
+    """ "Boulangerie Saint-Laurent Itée" → "… ltée", "Acme lnc." → "Acme Inc." (OCR misreads)."""
+    for pattern, word in _OCR_SUFFIXES:
+        name = pattern.sub(word, name)
+    return name

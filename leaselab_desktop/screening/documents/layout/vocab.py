@@ -21,7 +21,7 @@ NET = _labels(
 TOTAL_DEDUCTIONS = _labels(
     "totaldeductions", "totaltaxesanddeductions", "deductionstotal", "totalwithholdings",
     "totaltaxes", "totaldesretenues", "totalretenues", "retenuestotales", "totaldesdeductions",
-    "deductions", "retenues",
+    "deductions", "retenues", "totaldeduct", "totdeductions", "totded",  # abbreviated on narrow stubs
 )
 DEDUCTION_LINES = _labels(
     "federaltax", "federalincometax", "provincialtax", "provincialincometax", "quebecincometax",
