@@ -17,6 +17,7 @@ installed app must keep all its data under the data dir (platformdirs or ``--dat
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import os
@@ -234,6 +235,22 @@ def is_fresh(dist: Path, root: Path = ROOT) -> bool:
     except (OSError, ValueError):
         return False
     return exe.is_file() and info.get("source_hash") == source_hash(root)
+
+
+def app_modules_importing(module: str, root: Path = ROOT) -> list[str]:
+    """The app's source files (``leaselab_desktop/``) that import ``module`` or one of its
+    submodules. The build leaves OpenCV out only when this is empty for ``cv2``."""
+    found = []
+    for f in sorted((root / "leaselab_desktop").rglob("*.py")):
+        tree = ast.parse(f.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module and node.level == 0 else []
+            )
+            if any(n == module or n.startswith(f"{module}.") for n in names):
+                found.append(f.relative_to(root).as_posix())
+                break
+    return found
 
 
 def folder_size(folder: Path) -> int:

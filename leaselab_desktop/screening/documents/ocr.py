@@ -1,7 +1,11 @@
-"""OCR of page images with rapidocr-onnxruntime (PP-OCRv4 models shipped inside its wheel).
+"""OCR of page images with the PP-OCRv4 models that ship inside the rapidocr-onnxruntime wheel.
 
-Nothing is downloaded: the three ONNX models are package data. The engine is loaded once, lazily,
-under a lock, and runs one page at a time (two cores; onnxruntime's own threads do the rest).
+Why our own pipeline: rapidocr's Python code does its image work with OpenCV, which costs ~170 MB
+of the frozen app (cv2, its OpenBLAS and FFmpeg) for a resize, a rotation and DB post-processing.
+The models run on onnxruntime directly (``ocr_models``), the pre/post-processing is numpy, Pillow
+and pyclipper (``ocr_boxes``). Nothing is downloaded: the three ONNX models are the wheel's package
+data. The models are loaded once, lazily, under a lock, and one page runs at a time (two cores;
+onnxruntime's own threads do the rest).
 
 Per page: detection runs on a downscaled copy (the expensive part), recognition on crops of the
 full-resolution image (small text stays legible). Orientation: pages whose text lines stand
@@ -18,10 +22,12 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
+from PIL import Image
 
+from leaselab_desktop.screening.documents.ocr_boxes import Quad, crop, reading_order
+from leaselab_desktop.screening.documents.ocr_models import Models, ModelsMissing, release_memory
 from leaselab_desktop.screening.documents.words import PageWords, Word
 
 DET_MAX_SIDE = 1024  # detection input (px): ~1.0 s CPU per phone-photo page in all, vs 1.2 s at 1152
@@ -31,7 +37,7 @@ MAX_ASPECT = 4  # detection input is padded to at most this long:short ratio
 CLS_SAMPLE = 8  # lines the angle classifier looks at to decide "upside down"
 THREADS = max(1, min(4, os.cpu_count() or 1))  # onnxruntime's threads for one page (2 here)
 
-_engine: Any = None
+_engine: Models | None = None
 _engine_lock = threading.Lock()  # guards loading
 _run_lock = threading.Lock()  # one page at a time: bounded memory, no contention for 2 cores
 
@@ -50,61 +56,56 @@ class OcrPage:
     seconds: float = 0.0
 
 
-def engine() -> Any:
-    """The shared rapidocr engine, loaded on first use (about 0.1 s)."""
+def engine() -> Models:
+    """The shared OCR models, loaded on first use (about 0.2 s)."""
     global _engine
     if _engine is None:
         with _engine_lock:
             if _engine is None:
                 try:
-                    from rapidocr_onnxruntime import RapidOCR
-                except ImportError as exc:  # e.g. Python 3.13, for which 1.4.x has no release
+                    _engine = Models.load(THREADS)
+                except ModelsMissing as exc:  # e.g. Python 3.13, for which rapidocr 1.4.x has no wheel
                     raise OcrUnavailable(f"OCR is not installed ({exc})") from exc
-                _engine = RapidOCR(
-                    intra_op_num_threads=THREADS, inter_op_num_threads=1, use_cls=False,
-                    print_verbose=False,
-                )
     return _engine
 
 
-def _scaled(img: np.ndarray, max_side: int) -> tuple[np.ndarray, float]:
-    import cv2
-
-    h, w = img.shape[:2]
-    scale = min(1.0, max_side / max(h, w))
+def _scaled(img: Image.Image, max_side: int) -> tuple[Image.Image, float]:
+    scale = min(1.0, max_side / max(img.size))
     if scale == 1.0:
         return img, 1.0
-    size = (max(1, round(w * scale)), max(1, round(h * scale)))
-    return cv2.resize(img, size, interpolation=cv2.INTER_AREA), scale
+    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
+    return img.resize(size, Image.Resampling.BOX), scale  # area averaging, as cv2.INTER_AREA
 
 
-def _bounded_aspect(img: np.ndarray) -> np.ndarray:
+def _bounded_aspect(img: Image.Image) -> Image.Image:
     """Pad (bottom/right, so coordinates stay) a sliver to at most 4:1: the detector scales the
     short side up to 736 px, which for a 5×3000 strip would mean a 736×440,000 image."""
-    import cv2
-
-    h, w = img.shape[:2]
+    w, h = img.size
     short = max(h, w) // MAX_ASPECT
-    pad_h, pad_w = max(0, short - h), max(0, short - w)
+    pad_w, pad_h = max(0, short - w), max(0, short - h)
     if not (pad_h or pad_w):
         return img
-    return cv2.copyMakeBorder(img, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
+    out = Image.new(img.mode, (w + pad_w, h + pad_h))
+    out.paste(img, (0, 0))
+    if pad_w:  # the last column repeated (as cv2.BORDER_REPLICATE)
+        out.paste(img.crop((w - 1, 0, w, h)).resize((pad_w, h)), (w, 0))
+    if pad_h:
+        out.paste(out.crop((0, h - 1, w + pad_w, h)).resize((w + pad_w, pad_h)), (0, h))
+    return out
 
 
-def _detect(eng: Any, img: np.ndarray) -> list[np.ndarray]:
+def _detect(models: Models, img: Image.Image) -> list[Quad]:
     """Text-line quadrilaterals (points clockwise from top-left) in ``img`` coordinates."""
     small, scale = _scaled(img, DET_MAX_SIDE)
-    boxes, _ = eng.text_det(_bounded_aspect(small))
-    if boxes is None or len(boxes) == 0:
-        return []
-    return [np.asarray(b, dtype=np.float32) / scale for b in eng.sorted_boxes(boxes)]
+    boxes = models.detect(_bounded_aspect(small))
+    return [b / scale for b in reading_order(boxes)]
 
 
 def _edges(box: np.ndarray) -> tuple[float, float]:
     return float(np.linalg.norm(box[1] - box[0])), float(np.linalg.norm(box[3] - box[0]))
 
 
-def _mostly_vertical(boxes: list[np.ndarray]) -> bool:
+def _mostly_vertical(boxes: list[Quad]) -> bool:
     """Text lines are wider than tall; on a page turned 90° most detected lines stand upright."""
     shaped = [_edges(b) for b in boxes]
     tall = sum(1 for w, h in shaped if h > 1.5 * w)
@@ -112,22 +113,19 @@ def _mostly_vertical(boxes: list[np.ndarray]) -> bool:
     return tall > wide
 
 
-def _upside_down(eng: Any, img: np.ndarray, boxes: list[np.ndarray]) -> bool:
+def _upside_down(models: Models, img: Image.Image, boxes: list[Quad]) -> bool:
     longest = sorted(boxes, key=lambda b: -_edges(b)[0])[:CLS_SAMPLE]
-    crops = eng.get_crop_img_list(img, [b.copy() for b in longest])
-    _, results, _ = eng.text_cls(crops)
-    flipped = sum(1 for label, score in results if label == "180" and score > 0.8)
+    results = models.upside_down([crop(img, b) for b in longest])
+    flipped = sum(1 for turned, score in results if turned and score > 0.8)
     return flipped > len(results) / 2
 
 
-def _rotate(img: np.ndarray, degrees: int) -> np.ndarray:
-    import cv2
-
-    code = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
-    return cv2.rotate(img, code[degrees]) if degrees else img
+def _rotate(img: Image.Image, degrees: int) -> Image.Image:
+    turn = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+    return img.transpose(turn[degrees]) if degrees else img  # Pillow turns counter-clockwise
 
 
-def _skew(boxes: list[np.ndarray]) -> float:
+def _skew(boxes: list[Quad]) -> float:
     """Median angle (degrees) of the top edges of lines that are clearly wider than tall."""
     angles = [
         math.degrees(math.atan2(float(b[1][1] - b[0][1]), float(b[1][0] - b[0][0])))
@@ -137,31 +135,45 @@ def _skew(boxes: list[np.ndarray]) -> float:
     return float(np.median(angles)) if angles else 0.0
 
 
+Read = tuple[Image.Image, int, list[Quad], list[tuple[str, float]]]  # page, rotation, boxes, texts
+
+
+def _read(models: Models, img: Image.Image, upright_known: bool) -> Read:
+    """Upright the page, then find and read its lines: (page, rotation, boxes, texts)."""
+    boxes = _detect(models, img)
+    rotation = 0
+    if boxes and _mostly_vertical(boxes):
+        rotation = 90
+        img = _rotate(img, 90)
+        boxes = _detect(models, img)
+    if boxes and not upright_known and _upside_down(models, img, boxes):
+        rotation = (rotation + 180) % 360
+        img = _rotate(img, 180)
+        boxes = _detect(models, img)
+    recognised = models.recognise([crop(img, b) for b in boxes]) if boxes else []
+    return img, rotation, boxes, recognised
+
+
 def read_page(rgb: np.ndarray, page: int = 0, upright_known: bool = False) -> OcrPage:
     """OCR one page image (RGB uint8, H×W×3). Coordinates of the words are pixels of the upright,
     deskewed page, with a top-left origin."""
     start = time.perf_counter()
-    eng = engine()
-    img, _ = _scaled(np.ascontiguousarray(rgb[..., ::-1]), REC_MAX_SIDE)  # BGR, as rapidocr expects
+    models = engine()
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"expected an RGB uint8 H×W×3 image, got {rgb.dtype} {rgb.shape}")
+    img, _ = _scaled(Image.fromarray(np.ascontiguousarray(rgb), "RGB"), REC_MAX_SIDE)
     with _run_lock:
-        boxes = _detect(eng, img)
-        rotation = 0
-        if boxes and _mostly_vertical(boxes):
-            rotation = 90
-            img = _rotate(img, 90)
-            boxes = _detect(eng, img)
-        if boxes and not upright_known and _upside_down(eng, img, boxes):
-            rotation = (rotation + 180) % 360
-            img = _rotate(img, 180)
-            boxes = _detect(eng, img)
-        recognised = eng.text_rec(eng.get_crop_img_list(img, [b.copy() for b in boxes]))[0] if boxes else []
-    h, w = img.shape[:2]
+        try:
+            img, rotation, boxes, recognised = _read(models, img, upright_known)
+        finally:
+            release_memory()
+    w, h = img.size
     skew = _skew(boxes)
     words = PageWords(page=page, width=float(w), height=float(h), source="ocr")
     kept: list[tuple[np.ndarray, str, float]] = [
-        (_deskewed(box, skew, w, h), str(res[0]).strip(), float(res[1]))
-        for box, res in zip(boxes, recognised, strict=False)
-        if float(res[1]) >= MIN_SCORE and str(res[0]).strip()
+        (_deskewed(box, skew, w, h), text.strip(), score)
+        for box, (text, score) in zip(boxes, recognised, strict=False)
+        if score >= MIN_SCORE and text.strip()
     ]
     for box, text, score in kept:
         words.words.extend(split_line(text, box, score, page))

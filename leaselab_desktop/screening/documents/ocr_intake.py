@@ -26,7 +26,7 @@ _EXIF_ORIENTATION = 0x0112
 
 def register_heif() -> None:
     """Let Pillow open HEIC/HEIF (iPhone photos); idempotent."""
-    from pillow_heif import register_heif_opener
+    from pi_heif import register_heif_opener  # pillow-heif's decoder, without its 21 MB encoder
 
     register_heif_opener()
 

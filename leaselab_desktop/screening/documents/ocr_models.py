@@ -1,0 +1,183 @@
+"""The PP-OCRv4 models of the installed rapidocr-onnxruntime wheel, run with onnxruntime directly.
+
+Only the wheel's model files are used (found without importing the package, whose code imports
+OpenCV); the recogniser's character list is the model's own metadata. Tensors are prepared with
+numpy + Pillow exactly as PaddleOCR prepares them: BGR channel order, scaled to [-1, 1].
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from leaselab_desktop.screening.documents.ocr_boxes import Quad, boxes_from_map
+
+PACKAGE = "rapidocr_onnxruntime"
+DET_MODEL = "ch_PP-OCRv4_det_infer.onnx"
+REC_MODEL = "ch_PP-OCRv4_rec_infer.onnx"
+CLS_MODEL = "ch_ppocr_mobile_v2.0_cls_infer.onnx"
+DET_MIN_SIDE = 736  # the detector's input: short side at least this, both sides multiples of 32
+REC_HEIGHT, REC_WIDTH = 48, 320  # recogniser input height, and the narrowest batch width
+CLS_HEIGHT, CLS_WIDTH = 48, 192
+BATCH = 4  # crops per recogniser / classifier run: 6 (PaddleOCR's) pads more, ~12% more CPU
+
+
+class ModelsMissing(RuntimeError):
+    """rapidocr-onnxruntime's model files (or onnxruntime itself) are not installed."""
+
+
+def model_dir() -> Path:
+    """The ``models`` folder of the installed rapidocr-onnxruntime (in a frozen app, the copy that
+    the build put under the bundle's own folder)."""
+    places: list[Path] = []
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        places.append(Path(bundle) / PACKAGE / "models")
+    try:
+        spec = importlib.util.find_spec(PACKAGE)  # locates it; does not run its __init__
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        places += [Path(p) / "models" for p in spec.submodule_search_locations]
+    for place in places:
+        if (place / DET_MODEL).is_file() and (place / REC_MODEL).is_file():
+            return place
+    raise ModelsMissing(f"the OCR models are not installed ({PACKAGE} not found)")
+
+
+def _session(path: Path, threads: int) -> Any:
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 3
+    # Memory (measured on a 1248×736 detector input): without onnxruntime's arena, glibc keeps the
+    # freed activations of every run in per-thread heaps (peak 510 MB over a dozen pages); with
+    # the arena, shrunk after each run (RUN_OPTIONS), and the heap trimmed after each page
+    # (release_memory), the peak is ~320 MB and the process falls back to ~160 MB between pages.
+    opts.enable_cpu_mem_arena = True
+    opts.enable_mem_pattern = False  # input shapes differ on every page: no plan to reuse
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def _run_options() -> Any:
+    import onnxruntime as ort
+
+    run = ort.RunOptions()
+    run.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")  # free it after each run
+    return run
+
+
+def release_memory() -> None:
+    """Hand the C heap's free pages back to the system (glibc keeps them otherwise; elsewhere the
+    allocator already does)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # musl has no malloc_trim: nothing to do
+        return None
+
+
+def _to_tensor(img: Image.Image) -> np.ndarray:
+    """RGB image → 3×H×W float32 BGR in [-1, 1] (PaddleOCR's normalisation, mean = std = 0.5)."""
+    arr = np.asarray(img, dtype=np.float32)[..., ::-1]
+    return (arr.transpose(2, 0, 1) / 127.5 - 1.0).astype(np.float32)
+
+
+@dataclass
+class Models:
+    det: Any
+    rec: Any
+    cls: Any | None
+    characters: list[str]  # index → character; 0 is the CTC blank
+    run_options: Any = None
+
+    @classmethod
+    def load(cls_, threads: int) -> Models:
+        try:
+            import onnxruntime  # noqa: F401
+        except ImportError as exc:
+            raise ModelsMissing(f"onnxruntime is not installed ({exc})") from exc
+        folder = model_dir()
+        rec = _session(folder / REC_MODEL, threads)
+        chars = rec.get_modelmeta().custom_metadata_map["character"].splitlines()
+        cls_path = folder / CLS_MODEL
+        return cls_(
+            det=_session(folder / DET_MODEL, threads), rec=rec,
+            cls=_session(cls_path, threads) if cls_path.is_file() else None,
+            characters=["blank", *chars, " "], run_options=_run_options(),
+        )  # fmt: skip
+
+    def detect(self, img: Image.Image) -> list[Quad]:
+        """Text-line quads of ``img`` (RGB), in its pixel coordinates."""
+        w, h = img.size
+        ratio = max(1.0, DET_MIN_SIDE / min(w, h))
+        size_w, size_h = (max(32, round(int(s * ratio) / 32) * 32) for s in (w, h))
+        tensor = _to_tensor(img.resize((size_w, size_h), Image.Resampling.BILINEAR))[None]
+        (pred,) = self.det.run(None, {self.det.get_inputs()[0].name: tensor}, self.run_options)
+        return boxes_from_map(pred[0, 0], w, h)
+
+    def recognise(self, crops: list[Image.Image]) -> list[tuple[str, float]]:
+        """Text and mean character confidence of each line crop (CTC greedy decoding)."""
+        results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
+        name = self.rec.get_inputs()[0].name
+        for batch in _batches(crops):
+            ratio = max(REC_WIDTH / REC_HEIGHT, *(crops[i].width / crops[i].height for i in batch))
+            tensor = np.stack([_padded(crops[i], REC_HEIGHT, int(REC_HEIGHT * ratio)) for i in batch])
+            (pred,) = self.rec.run(None, {name: tensor}, self.run_options)
+            for i, row_idx, row_prob in zip(batch, pred.argmax(axis=2), pred.max(axis=2), strict=True):
+                keep = np.ones(len(row_idx), dtype=bool)
+                keep[1:] = row_idx[1:] != row_idx[:-1]
+                keep &= row_idx != 0
+                text = "".join(self.characters[k] for k in row_idx[keep])
+                results[i] = (text, float(row_prob[keep].mean()) if keep.any() else 0.0)
+        return results
+
+    def upside_down(self, crops: list[Image.Image]) -> list[tuple[bool, float]]:
+        """For each crop: whether the angle classifier reads it as turned 180°, and its score."""
+        if self.cls is None:
+            return [(False, 0.0)] * len(crops)
+        out: list[tuple[bool, float]] = [(False, 0.0)] * len(crops)
+        name = self.cls.get_inputs()[0].name
+        for batch in _batches(crops):
+            tensor = np.stack([_padded(crops[i], CLS_HEIGHT, CLS_WIDTH) for i in batch])
+            (prob,) = self.cls.run(None, {name: tensor}, self.run_options)
+            for i, row in zip(batch, prob, strict=True):
+                label = int(row.argmax())
+                out[i] = (label == 1, float(row[label]))
+        return out
+
+
+def _batches(crops: list[Image.Image]) -> list[list[int]]:
+    """Indexes in batches of similar width:height (less padding per batch)."""
+    order = sorted(range(len(crops)), key=lambda i: crops[i].width / crops[i].height)
+    return [order[i : i + BATCH] for i in range(0, len(order), BATCH)]
+
+
+def _padded(crop: Image.Image, height: int, width: int) -> np.ndarray:
+    """The crop scaled to ``height`` (width by its ratio, at most ``width``), padded right with 0."""
+    resized_w = min(width, math.ceil(height * crop.width / crop.height))
+    out = np.zeros((3, height, width), dtype=np.float32)
+    out[:, :, :resized_w] = _to_tensor(crop.resize((max(1, resized_w), height), Image.Resampling.BILINEAR))
+    return out
