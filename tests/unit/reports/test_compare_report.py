@@ -59,7 +59,8 @@ def test_rows_say_what_differs_by_how_much_and_why() -> None:
     assert not rows["application_quality"].differs and rows["application_quality"].spread == 0
     sw = rows["editing_software"]
     assert sw.cells == ("high concern", "none")
-    assert sw.explanation.startswith("Daniel Lee has a high “made with editing software” concern that Emma Lee does not: PDF ")
+    assert sw.explanation.startswith(
+        "Daniel Lee has a high “made with editing software” concern that Emma Lee does not: PDF ")
     # the worst of a code's signals is the one compared
     assert rows["font_mismatch"].cells == ("medium concern", "low concern")
     assert "Daniel Lee's is medium, Emma Lee's is low" in rows["font_mismatch"].explanation
@@ -105,7 +106,8 @@ def test_pdf_has_header_page_numbers_names_and_explanations(tmp_path: Path) -> N
     pages = [" ".join(p.extract_text().split()) for p in reader.pages]
     text = " ".join(pages)
     for needle in ("Applicant comparison", "Daniel Lee", "Emma Lee", "Approve (overridden)", "Income verification",
-                   "Made with editing software", "The differences, explained", "12 more points", "agent@leaselab.local"):
+                   "Made with editing software", "The differences, explained", "12 more points",
+                   "agent@leaselab.local"):
         assert needle in text, needle
     # letter, as the running header is placed (an A4 page would put it over the title)
     assert all((float(p.mediabox.width), float(p.mediabox.height)) == (612, 792) for p in reader.pages)
