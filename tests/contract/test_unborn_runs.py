@@ -16,5 +16,5 @@ async def test_a_run_that_never_started_is_answered_in_words(unborn: tuple[Backe
     with pytest.raises(InvalidRequest, match="never started"):
         await backend.terminate_run(run_id)
     after = await backend.get_run(run_id)
-    assert after.status == "errored" and after.finished and not after.can_retry
+    assert after.status == "errored" and after.finished
     assert after.error is not None and "nothing was evaluated" in after.error.message
