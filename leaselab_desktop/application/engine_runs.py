@@ -29,7 +29,6 @@ from leaselab_desktop.store import leads as leads_repo
 from leaselab_desktop.store import runs as runs_repo
 from leaselab_desktop.store import usage as usage_repo
 
-
 LOST = "Lost"  # a run admitted, but its engine instance was never created (the app stopped in between)
 LOST_MESSAGE = "The app stopped before this evaluation started; nothing was evaluated. Start it again."
 

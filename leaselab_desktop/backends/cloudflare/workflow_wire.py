@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from leaselab_desktop.backends.cloudflare.job_wire import run_status
 from leaselab_desktop.backends.cloudflare.shapes import evaluation_from, first, snake_keys
 from leaselab_desktop.domain.models import RunSnapshot, RunTicket, Usage
 
@@ -18,11 +19,10 @@ def workflow_snapshot(raw: dict[str, Any]) -> RunSnapshot:
     error = data.get("error")
     if isinstance(error, str):
         error = {"name": "Error", "message": error}
-    status = data.get("status")
     return RunSnapshot.model_validate({
         "run_id": first(data, "instance_id", "run_id", "id"),
         "lead_id": data.get("lead_id"),
-        "status": "errored" if status == "error" else status,
+        "status": run_status(data.get("status")),
         "current_step": data.get("current_step"),
         "steps": [snake_keys(s) for s in data.get("steps") or [] if isinstance(s, dict)],
         "queued_at": first(data, "queued_at", "requested_at"),
@@ -39,7 +39,7 @@ def workflow_ticket(data: dict[str, Any], lead_id: str, usage: Usage | None) -> 
     return RunTicket.model_validate({
         "run_id": first(data, "instance_id", "instanceId"),
         "lead_id": data.get("lead_id") or lead_id,
-        "status": data.get("status") or "queued",
+        "status": run_status(data.get("status") or "queued"),
         "requested_at": data.get("requested_at"),
         "usage": usage,
     })
