@@ -9,6 +9,7 @@ from typing import Any
 
 from leaselab_desktop.backends.cloudflare.shapes import evaluation_from, first, snake_keys
 from leaselab_desktop.domain.models import RunSnapshot, RunTicket, Usage
+from leaselab_desktop.domain.timefmt import edge_times
 
 JOB_STATUSES = {"pending": "queued", "processing": "running", "completed": "complete", "failed": "errored"}
 
@@ -32,7 +33,7 @@ def job_snapshot(raw: dict[str, Any]) -> RunSnapshot:
     error = data.get("error")
     if error is None and (data.get("error_code") or data.get("error_message")):
         error = {"name": str(data.get("error_code") or "JobFailed"), "message": str(data.get("error_message") or "")}
-    return RunSnapshot.model_validate({
+    return RunSnapshot.model_validate(edge_times(RunSnapshot, {
         "run_id": first(data, "job_id", "id"),
         "lead_id": data.get("lead_id"),
         "status": run_status(data.get("status")),
@@ -44,14 +45,14 @@ def job_snapshot(raw: dict[str, Any]) -> RunSnapshot:
         "can_retry": bool(data.get("can_retry")),
         "can_terminate": False,
         "progress_message": data.get("progress_message"),
-    })
+    }))
 
 
 def job_ticket(data: dict[str, Any], lead_id: str, usage: Usage | None) -> RunTicket:
-    return RunTicket.model_validate({
+    return RunTicket.model_validate(edge_times(RunTicket, {
         "run_id": first(data, "job_id", "jobId"),
         "lead_id": data.get("lead_id") or lead_id,
         "status": run_status(data.get("status") or "pending"),
         "requested_at": data.get("requested_at"),
         "usage": usage,
-    })
+    }))
