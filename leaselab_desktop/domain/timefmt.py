@@ -48,6 +48,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _canonical_text(value: str) -> bool:
+    return len(value) >= 20 and value[10] == "T" and (value[-1] in "Zz" or value[-6] in "+-")
+
+
 def _canonical(value: Any) -> Any:
     """The one form a domain timestamp takes: an aware datetime, or ISO-8601 text with a 'T' and a
     zone ('Z' or an offset), as ``format_timestamp`` writes it. Other forms (SQLite's
@@ -55,7 +59,7 @@ def _canonical(value: Any) -> Any:
     ``parse_timestamp``: the store's row mappers and the Cloudflare wire mappers."""
     if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
         return value
-    if isinstance(value, str) and len(value) >= 20 and value[10] == "T" and (value[-1] in "Zz" or value[-6] in "+-"):
+    if isinstance(value, str) and _canonical_text(value):
         return value  # pydantic-core parses RFC 3339 to an aware datetime, fast
     raise ValueError(f"not a canonical timestamp (ISO-8601 with a zone): {value!r}")
 
@@ -88,7 +92,8 @@ def edge_times(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
     (``parse_timestamp``). A value that cannot be read is left as is: the model refuses it then."""
     out = dict(data)
     for name in timestamp_fields(model):
-        if name in out:
+        value = out.get(name)
+        if value is not None and not (isinstance(value, str) and _canonical_text(value)):  # else: already canonical
             with contextlib.suppress(ValueError, TypeError, OverflowError):
                 out[name] = parse_timestamp(out[name])
     return out
