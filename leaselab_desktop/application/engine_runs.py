@@ -29,6 +29,19 @@ from leaselab_desktop.store import leads as leads_repo
 from leaselab_desktop.store import runs as runs_repo
 from leaselab_desktop.store import usage as usage_repo
 
+LOST = "Lost"  # a run admitted, but its engine instance was never created (the app stopped in between)
+LOST_MESSAGE = "The app stopped before this evaluation started; nothing was evaluated. Start it again."
+
+
+def _unborn_words(row: sqlite3.Row) -> str:
+    """Why a run the engine does not have cannot be stopped or retried, in the agent's words."""
+    if row["error_name"] == LOST:
+        return "This evaluation never started (the app stopped before it did): there is nothing to stop or " \
+               "retry. Start a new evaluation."
+    if row["status"] in ("queued", "running"):
+        return "This evaluation is still being started; try again in a moment."
+    return "This run has already finished."
+
 
 @dataclass(frozen=True)
 class RunPolicy:
@@ -80,8 +93,7 @@ class EngineRuns:
         counted = self.policy.counts_quota and row["provider"] == self.policy.provider and queued is not None
         req = admission.Request(site_id=row["site_id"], lead_id=row["lead_id"], force=False, reason=None,
                                 counts_quota=counted, month=usage_repo.month_of(queued) if queued else "")
-        error = {"name": "Lost", "message": (
-            "The app stopped before this evaluation started; nothing was evaluated. Start it again.")}
+        error = {"name": LOST, "message": LOST_MESSAGE}
 
         def tx(c: sqlite3.Connection) -> None:
             run_records.status_changed(c, row["instance_id"], "errored", error)
@@ -211,7 +223,9 @@ class EngineRuns:
         await self.tracker.flush()
         try:
             await (await self.engine.workflow(WORKFLOW_NAME).get(run_id)).terminate()
-        except (InvalidTransition, InstanceNotFound) as exc:
+        except InstanceNotFound as exc:  # admitted, but the engine does not have it (yet, or ever)
+            raise errors.InvalidRequest(_unborn_words(await self._row(run_id))) from exc
+        except InvalidTransition as exc:
             raise errors.InvalidRequest("This run has already finished.") from exc
         await self._record(run_id, "terminated")
 
@@ -220,6 +234,8 @@ class EngineRuns:
         row = await self._row(run_id)
         snap = await self._snapshot(row)
         if not snap.can_retry:
+            if snap.error is not None and snap.error.name == LOST:
+                raise errors.InvalidRequest(_unborn_words(row))
             raise errors.InvalidRequest("Only a failed or terminated run can be retried.")
         failed = next((s.name for s in snap.steps if s.status in ("errored", "running", "retrying")), None)
         await self.tracker.flush()

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from leaselab_desktop.backends.csv_read import CsvUnreadable, encoding_name, read_rows
 from leaselab_desktop.backends.errors import BackendError
 from leaselab_desktop.domain.models import LeadQuery, NewLead
+from leaselab_desktop.domain.timefmt import parse_timestamp
 from leaselab_desktop.domain.vocab import EMPLOYMENT_STATUSES
 from leaselab_desktop.platforms import find_entry, long_path
 
@@ -140,9 +141,10 @@ async def import_folder(backend: Any, folder: Path) -> ImportReport:
                 property_id=prop.id, unit_id=unit_id, first_name=row["first_name"], last_name=row["last_name"],
                 email=row["email"], phone=row.get("phone") or None, employment_status=emp,
                 employer=row.get("employer") or None,
-                employment_start_date=row.get("employment_start_date") or None,  # type: ignore[arg-type]
+                # a CSV's dates are text in whatever form a spreadsheet wrote: read here, at the edge
+                employment_start_date=parse_timestamp(row.get("employment_start_date") or None),
                 monthly_income=_float(row.get("monthly_income"), "monthly_income"),
-                move_in_date=row.get("move_in_date") or None,  # type: ignore[arg-type]
+                move_in_date=parse_timestamp(row.get("move_in_date") or None),
                 message=row.get("message") or None,
             )
             lead = await backend.create_lead(new)

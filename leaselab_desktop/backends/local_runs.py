@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from leaselab_desktop.domain.models import Evaluation, RunError, RunSnapshot, StepProgress
+from leaselab_desktop.domain.timefmt import parse_timestamp
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 
 
@@ -61,7 +62,7 @@ def build_snapshot(run: sqlite3.Row, status: dict[str, Any], details: list[dict[
         ended = max(ends) if ends else None
     return RunSnapshot(
         run_id=run["instance_id"], kind="workflow", lead_id=run["lead_id"], status=st,
-        current_step=current, steps=steps, queued_at=run["queued_at"], started_at=started,
+        current_step=current, steps=steps, queued_at=parse_timestamp(run["queued_at"]), started_at=started,
         completed_at=ended,
         output=Evaluation.model_validate(output) if st == "complete" and isinstance(output, dict) else None,
         error=RunError.model_validate(err) if isinstance(err, dict) else (RunError(message=err) if err else None),

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from leaselab_desktop.domain.timefmt import Timestamp
-from leaselab_desktop.domain.vocab import FINISHED_RUN_STATUSES, normalise_run_status
+from leaselab_desktop.domain.vocab import FINISHED_RUN_STATUSES
 
 
 class Model(BaseModel):
@@ -263,8 +263,6 @@ class RunSnapshot(Model):
     # cut short when the process running it ended; resumes where someone follows it (local engine)
     interrupted: bool = False
 
-    _status = field_validator("status", mode="before")(normalise_run_status)
-
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_RUN_STATUSES
@@ -276,8 +274,6 @@ class RunTicket(Model):
     status: str = "queued"
     requested_at: Timestamp | None = None
     usage: Usage | None = None
-
-    _status = field_validator("status", mode="before")(normalise_run_status)
 
 
 class LeadQuery(Model):

@@ -24,7 +24,6 @@ RUN_STATUSES: tuple[str, ...] = (
 )
 FINISHED_RUN_STATUSES: frozenset[str] = frozenset({"errored", "terminated", "complete"})
 STEP_STATUSES: tuple[str, ...] = ("pending", "running", "retrying", "complete", "errored")
-JOB_STATUSES: tuple[str, ...] = ("pending", "processing", "completed", "failed")
 
 # The seven steps both backends run, in order.
 WORKFLOW_STEPS: tuple[str, ...] = _SPEC.step_names
@@ -32,16 +31,3 @@ STEP_TITLES: dict[str, str] = {s.name: s.title for s in _SPEC.workflow.steps}
 
 TIERS: dict[str, int] = dict(_SPEC.thresholds.quota_tiers)
 
-_JOB_TO_RUN = {"pending": "queued", "processing": "running", "completed": "complete", "failed": "errored"}
-
-
-def normalise_run_status(value: str | None) -> str:
-    """Map synonyms servers send ('error', job statuses) onto the workflow vocabulary.
-
-    Unknown values are returned unchanged so the UI can show them.
-    """
-    if value is None:
-        return "unknown"
-    if value == "error":
-        return "errored"
-    return _JOB_TO_RUN.get(value, value)

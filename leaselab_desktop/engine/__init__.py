@@ -62,7 +62,7 @@ from leaselab_desktop.engine.errors import (
 )
 from leaselab_desktop.engine.events import EngineEvent, Subscription
 from leaselab_desktop.engine.handle import InstanceHandle, WorkflowBinding
-from leaselab_desktop.engine.step import StepTimeoutError, WorkflowStep
+from leaselab_desktop.engine.step import StepTimeoutError, WorkflowStep, note_request_sent
 from leaselab_desktop.engine.types import WorkflowEntrypoint, WorkflowEvent
 
 __all__ = [
@@ -71,5 +71,5 @@ __all__ = [
     "InvalidPayload", "InvalidTransition", "ManualClock", "NonRetryableError", "Retries",
     "StepConfig", "StepError", "StepResultError", "StepTimeoutError", "Subscription",
     "SystemClock", "UnknownWorkflow", "WaitForEventTimeout", "WorkflowBinding",
-    "WorkflowEntrypoint", "WorkflowEvent", "WorkflowStep", "parse_duration",
+    "WorkflowEntrypoint", "WorkflowEvent", "WorkflowStep", "note_request_sent", "parse_duration",
 ]

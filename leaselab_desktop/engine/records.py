@@ -23,10 +23,15 @@ def _iso(ts: float) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def interrupted_attempt() -> dict[str, Any]:
-    """What an attempt cut short by a stop or kill is marked with; it uses up no retry."""
-    return {"success": False, "interrupted": True, "error": {
-        "name": "Interrupted", "message": "the app stopped during this attempt; it runs again when resumed"}}
+def interrupted_attempt(requests: int = 0) -> dict[str, Any]:
+    """What an attempt cut short by a stop or kill is marked with; it uses up no retry.
+
+    ``requests`` is how many outbound requests the attempt had marked sent (``note_request_sent``
+    in ``engine.step``): 0 says it was interrupted before any request went out, so no paid call
+    was made for it."""
+    when = (f"after it sent {requests} request(s)" if requests else "before it sent any request")
+    return {"success": False, "interrupted": True, "requests": requests, "error": {
+        "name": "Interrupted", "message": f"the app stopped during this attempt, {when}; it runs again when resumed"}}
 
 
 @dataclass(slots=True)
@@ -86,7 +91,7 @@ class StepRecord:
             if attempt.get("end") is None:  # the process was killed during this attempt
                 # its end: when it was last seen alive, else its start
                 attempt["end"] = alive or attempt.get("start")
-                attempt.update(interrupted_attempt())
+                attempt.update(interrupted_attempt(int(attempt.get("requests") or 0)))
         return cls(
             name=row["name"], occurrence=row["occurrence"], ord=row["ord"], type=row["type"],
             start=row["start"], end=row["end"],
@@ -118,6 +123,7 @@ class StepRecord:
                     "success": a.get("success"),
                     "error": a.get("error"),
                     **({"interrupted": True} if a.get("interrupted") else {}),
+                    **({"requests": a["requests"]} if "requests" in a else {}),
                 }
                 for a in self.attempts
             ]

@@ -10,6 +10,8 @@ import asyncio
 import inspect
 import json
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,33 @@ if TYPE_CHECKING:
 
 StepFn = Callable[[], Any]
 DEFAULT_EVENT_TIMEOUT = 24 * 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Current:
+    """The step attempt running in this task (see ``note_request_sent``)."""
+
+    rt: Runtime
+    run: Run
+    rec: StepRecord
+    attempt: dict[str, Any]
+
+
+_CURRENT: ContextVar[_Current | None] = ContextVar("leaselab_engine_attempt", default=None)
+
+
+async def note_request_sent() -> None:
+    """Mark the running step attempt "request sent", durably, before the request goes out.
+
+    Called by an outbound-call hook (the model providers' HTTP transport) right before a
+    request's bytes are sent; returns once the mark (and the attempt it belongs to) is committed.
+    A kill before the mark leaves an attempt with ``requests == 0``: it cannot have been paid for.
+    Outside a step attempt (a settings check, a test) it does nothing."""
+    cur = _CURRENT.get()
+    if cur is None:
+        return
+    cur.attempt["requests"] = int(cur.attempt.get("requests") or 0) + 1
+    await cur.rt.durable(repo.save_step(cur.run.id, cur.rec))
 
 
 class StepTimeoutError(TimeoutError):
@@ -86,6 +115,7 @@ class WorkflowStep:
             rec.attempts.append(attempt)
             rt.write(repo.save_step(run.id, rec))
             rt.emit("step.started", run, step=name, attempt=number)
+            current = _CURRENT.set(_Current(rt, run, rec, attempt))
             try:
                 value = await self._attempt(name, func, cfg.timeout_s, number)
                 text = encode(value, f"the result of step {name!r}")
@@ -99,7 +129,7 @@ class WorkflowStep:
                                    error={"name": "Terminated", "message": message})
                     rt.write(repo.save_step(run.id, rec))
                 elif run.cancel_reason == "shutdown":  # ends now; runs again at the next resume
-                    attempt.update(end=rt.now(), **interrupted_attempt())
+                    attempt.update(end=rt.now(), **interrupted_attempt(int(attempt.get("requests") or 0)))
                     rt.write(repo.save_step(run.id, rec))
                 raise
             except Exception as exc:
@@ -112,6 +142,8 @@ class WorkflowStep:
                 # "step.completed" is published once it is.
                 rt.commit_step(run, repo.save_step(run.id, rec), name, number)
                 return rec.result()
+            finally:
+                _CURRENT.reset(current)
             info = error_info(failure)
             attempt.update(end=rt.now(), success=False, error=info)
             if isinstance(failure, NonRetryableError) or rec.counted_attempts() > cfg.retries.limit:

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from leaselab_desktop.domain.models import Evaluation, Override
+from leaselab_desktop.domain.timefmt import edge_times
 from leaselab_desktop.store.leads import add_history, now_iso
 
 _JSON_COLUMNS = ("risk_flags", "fraud_signals", "factors", "signals", "what_would_change", "compliance_notes")
@@ -18,7 +19,7 @@ def evaluation_from_row(row: sqlite3.Row) -> Evaluation:
     for col in _JSON_COLUMNS:
         data[col] = json.loads(data[col] or "[]")
     data["evaluation_id"] = data.pop("id")
-    return Evaluation.model_validate(data)
+    return Evaluation.model_validate(edge_times(Evaluation, data))
 
 
 def insert_evaluation(
@@ -86,7 +87,7 @@ def list_overrides(conn: sqlite3.Connection, site_id: str, evaluation_id: str) -
         "SELECT * FROM evaluation_overrides WHERE site_id = ? AND evaluation_id = ? ORDER BY created_at, rowid",
         (site_id, evaluation_id),
     )
-    return [Override.model_validate(dict(r)) for r in rows]
+    return [Override.model_validate(edge_times(Override, dict(r))) for r in rows]
 
 
 def add_override(

@@ -5,6 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 from leaselab_desktop.domain.models import LeadFile
+from leaselab_desktop.domain.timefmt import edge_times
+
+
+def _file(row: sqlite3.Row) -> LeadFile:
+    return LeadFile.model_validate(edge_times(LeadFile, dict(row)))
 
 
 def list_files(conn: sqlite3.Connection, site_id: str, lead_id: str) -> list[LeadFile]:
@@ -12,12 +17,12 @@ def list_files(conn: sqlite3.Connection, site_id: str, lead_id: str) -> list[Lea
         "SELECT * FROM lead_files WHERE site_id = ? AND lead_id = ? ORDER BY uploaded_at, id",
         (site_id, lead_id),
     )
-    return [LeadFile.model_validate(dict(r)) for r in rows]
+    return [_file(r) for r in rows]
 
 
 def get_file(conn: sqlite3.Connection, site_id: str, file_id: str) -> LeadFile | None:
     row = conn.execute("SELECT * FROM lead_files WHERE site_id = ? AND id = ?", (site_id, file_id)).fetchone()
-    return LeadFile.model_validate(dict(row)) if row else None
+    return _file(row) if row else None
 
 
 def insert_file(conn: sqlite3.Connection, site_id: str, f: LeadFile) -> None:
@@ -51,4 +56,4 @@ def other_leads_with_hashes(
 def all_files(conn: sqlite3.Connection) -> list[LeadFile]:
     """Every site's files, in the order they arrived (intake analysis of a freshly loaded store)."""
     rows = conn.execute("SELECT * FROM lead_files ORDER BY lead_id, uploaded_at, id")
-    return [LeadFile.model_validate(dict(r)) for r in rows]
+    return [_file(r) for r in rows]

@@ -18,7 +18,7 @@ from leaselab_desktop.domain.listing import (
     place_text,
 )
 from leaselab_desktop.domain.models import Lead, LeadPage, LeadQuery, NewLead, Property, Unit
-from leaselab_desktop.domain.timefmt import format_timestamp, utcnow
+from leaselab_desktop.domain.timefmt import edge_times, format_timestamp, utcnow
 
 _LEAD_SELECT = f"""
 SELECT l.*, p.name AS property_name, u.name AS unit_name, u.monthly_rent AS monthly_rent,
@@ -49,7 +49,7 @@ def lead_from_row(row: sqlite3.Row) -> Lead:
     data = dict(row)
     data["is_active"] = bool(data.get("is_active", 1))
     data["is_unit_occupied"] = bool(data.get("is_unit_occupied", 0))
-    return Lead.model_validate(data)
+    return Lead.model_validate(edge_times(Lead, data))  # SQLite's timestamp text is read here
 
 
 def get_lead(conn: sqlite3.Connection, site_id: str, lead_id: str) -> Lead | None:
@@ -90,7 +90,8 @@ def list_leads(conn: sqlite3.Connection, site_id: str, query: LeadQuery) -> Lead
     rows = cur.execute(sql, [*args, query.limit + 1, offset]).fetchall()
     names = [d[0] for d in cur.description]
     more = len(rows) > query.limit
-    items = _LEAD_LIST.validate_python([dict(zip(names, r, strict=True)) for r in rows[: query.limit]])
+    page = [edge_times(Lead, dict(zip(names, r, strict=True))) for r in rows[: query.limit]]
+    items = _LEAD_LIST.validate_python(page)
     return LeadPage(items=items, next_cursor=str(offset + query.limit) if more else None)
 
 

@@ -21,6 +21,7 @@ from leaselab_desktop.backends.cloudflare import CloudflareBackend, OfflineCache
 from leaselab_desktop.backends.local import LocalBackend
 from leaselab_desktop.backends.threaded import ThreadedBackend
 from leaselab_desktop.config import Paths
+from leaselab_desktop.domain.models import LeadQuery
 from leaselab_desktop.secrets import SecretStore
 
 
@@ -70,3 +71,32 @@ async def open_backend(kind: str, tmp_path: Path, request: pytest.FixtureRequest
 async def backend(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Backend]:
     async with open_backend(request.param, tmp_path, request) as b:
         yield b
+
+
+@pytest.fixture(params=["local", "local-threaded", pytest.param("worker", marks=pytest.mark.worker)])
+async def unborn(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[tuple[Backend, str]]:
+    """(backend, run id): a run admitted whose engine instance was never created (a kill between
+    the two), as the backend's next start finds it."""
+    run_id = "run_unborn_contract_" + request.param.replace("-", "_")
+    if request.param == "worker":
+        info = request.getfixturevalue("worker")
+        _, _, site_id, _ = worker_fields(info)
+        lead_id = info.lead_ids[-1]
+        at = "2026-01-01T00:00:00.000Z"
+        info.execute_sql(
+            "INSERT INTO ai_workflow_runs (instance_id, lead_id, site_id, status, requested_by, provider, queued_at, "
+            f"updated_at) VALUES ('{run_id}', '{lead_id}', '{site_id}', 'queued', 'agent@contract', 'rules', "
+            f"'{at}', '{at}')")
+    else:
+        from leaselab_desktop.application import run_records
+
+        seed = await LocalBackend.open(Paths(tmp_path / "local"), count_free_providers=True)
+        try:
+            lead_id = (await seed.list_leads(LeadQuery(limit=1))).items[0].id
+            await seed.db.write(lambda c: run_records.admitted(
+                c, run_id=run_id, site_id=seed.site_id, lead_id=lead_id, requested_by="agent@contract",
+                force_reason=None, provider="rules"))
+        finally:
+            await seed.aclose()
+    async with open_backend(request.param, tmp_path, request) as b:
+        yield b, run_id

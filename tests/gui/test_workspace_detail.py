@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
 from tests.gui.fakes import FakeBackend, collect_garbage_on_gui_thread, open_workspace  # noqa: F401 - the autouse fixture
 
@@ -125,7 +127,7 @@ async def test_selecting_history_shows_that_evaluation(tasks, until) -> None:
     from tests.gui.fakes import sample_evaluation
 
     backend = FakeBackend()
-    later = QtCore.QDateTime.currentDateTimeUtc().toPython()
+    later = QtCore.QDateTime.currentDateTimeUtc().toPython().replace(tzinfo=UTC)  # Qt gives it naive
     backend.evaluations["lead_1"].append(sample_evaluation("lead_1", 91, 2, later))
     async with open_workspace(backend, tasks) as ws:
         ws.show_lead("lead_1")

@@ -50,7 +50,25 @@ export const MODEL_SIGNAL_CODES: ReadonlySet<string> =
 
 /** The status a lead in `status` moves to on `event`, or null when the event does not apply there. */
 export function nextStatus(status: string, event: string): string | null {
+  const t = transition(event);
+  return t.from.includes(status) ? t.to : null;
+}
+
+function transition(event: string): Spec["lead_transitions"][number] {
   const t = SPEC.lead_transitions.find((x) => x.event === event);
   if (!t) throw new Error(`lead event '${event}' is not in the spec`);
-  return t.from.includes(status) ? t.to : null;
+  return t;
+}
+
+/**
+ * The one way the worker changes a lead's status: the spec's transition for `event`, as a D1
+ * statement that moves the lead only from one of the event's `from` statuses (like
+ * application/lifecycle.py). A lead elsewhere keeps its status: an agent's decision (`approved`)
+ * is never undone by a file arriving or a run finishing. Throws on an event the spec lacks.
+ */
+export function leadTransition(db: D1Database, event: string, lead: { id: string; siteId: string }, now: string): D1PreparedStatement {
+  const t = transition(event);
+  const from = t.from.map(() => "?").join(", ");
+  return db.prepare(`UPDATE leads SET status = ?, updated_at = ? WHERE id = ? AND site_id = ? AND status IN (${from})`)
+    .bind(t.to, now, lead.id, lead.siteId, ...t.from);
 }

@@ -292,4 +292,24 @@ describe("overrides, terminate, retry", () => {
     expect((await waitForRun(c, newId)).status).toBe("complete");
     expect((await json(await c.get("/api/ops/ai-usage"))).data.evaluation_count).toBe(2);
   });
+
+  it("ends a run admitted but never created (the isolate died in between) as lost, in words", async () => {
+    const site = await createSite();
+    const leadId = await createLead(site);
+    const c = client(site);
+    const id = `unborn_${crypto.randomUUID().slice(0, 8)}`;
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await env.DB.prepare(
+      `INSERT INTO ai_workflow_runs (instance_id, lead_id, site_id, status, requested_by, provider, queued_at, updated_at)
+       VALUES (?, ?, ?, 'queued', 'agent-1', 'rules', ?, ?)`,
+    ).bind(id, leadId, site.siteId, at, at).run();
+    expect((await json(await c.get(`/api/ops/ai-workflows/${id}`))).data.status).toBe("queued");
+    const term = await c.post(`/api/ops/ai-workflows/${id}/terminate`);
+    expect(term.status).toBe(409);
+    const body = await json(term);
+    expect(body.error).toBe("NotRunning");
+    expect(body.message).toMatch(/never started/);
+    const after = (await json(await c.get(`/api/ops/ai-workflows/${id}`))).data;
+    expect(after.status).toBe("errored");
+  });
 });

@@ -8,8 +8,8 @@ import { env, introspectWorkflowInstance } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import policy from "../../resources/policy/policy.json";
 import { SYSTEM_PROMPT } from "../src/ai/providers";
-import { MODEL_SIGNAL_CODES, nextStatus, SPEC, STEP_CONFIG, WORKFLOW_STEPS } from "../src/spec";
-import { createLead, createSite, uid } from "./helpers";
+import { leadTransition, MODEL_SIGNAL_CODES, nextStatus, SPEC, STEP_CONFIG, WORKFLOW_STEPS } from "../src/spec";
+import { client, createLead, createSite, json, uid, waitForRun } from "./helpers";
 
 const SOURCES = import.meta.glob("../src/**/*.ts", { eager: true, query: "?raw", import: "default" }) as Record<string, string>;
 const WORKFLOW_SOURCE = SOURCES["../src/workflow/evaluation-workflow.ts"];
@@ -85,16 +85,63 @@ describe("the shared spec", () => {
     expect(made.filter((r) => !SPEC.recommendations.includes(r))).toEqual([]);
   });
 
-  it("has every lead status the SQL writes, and the transitions the Workflow makes", () => {
-    const written: string[] = [];
-    for (const text of Object.values(SOURCES)) {
-      for (const m of text.matchAll(/UPDATE leads SET[^`"]*/g)) written.push(...[...m[0].matchAll(/'([a-z_]+)'/g)].map((x) => x[1]));
+  it("writes lead statuses only through the spec's transition table", () => {
+    // Every `UPDATE leads SET …` outside spec.ts must leave `status` alone; spec.ts's one statement
+    // takes its status from the table, never from a literal.
+    const offenders: string[] = [];
+    for (const [file, text] of Object.entries(SOURCES)) {
+      for (const m of text.matchAll(/UPDATE leads SET[^`"]*/g)) {
+        const literal = /status\s*=\s*'/.test(m[0]);
+        if (literal || (!file.endsWith("/spec.ts") && /\bstatus\s*=/.test(m[0].split(" WHERE ")[0]))) offenders.push(`${file}: ${m[0]}`);
+      }
     }
-    expect(written.length).toBeGreaterThan(0);
-    expect(written.filter((s) => !SPEC.lead_statuses.some((x) => x.name === s))).toEqual([]);
+    expect(offenders).toEqual([]);
+    for (const event of ["documents_added", "evaluation_completed"]) {
+      expect(Object.values(SOURCES).some((t) => t.includes(`leadTransition(`) && t.includes(`"${event}"`))).toBe(true);
+    }
     expect(nextStatus("documents_received", "evaluation_started")).toBe("ai_evaluating");
     expect(nextStatus("ai_evaluating", "evaluation_completed")).toBe("ai_evaluated");
     expect(nextStatus("approved", "documents_added")).toBeNull();
     expect(() => nextStatus("new", "teleported")).toThrow(/not in the spec/);
   });
 });
+
+describe("lead status transitions on D1", () => {
+  async function statusOf(id: string): Promise<string> {
+    return String((await env.DB.prepare("SELECT status FROM leads WHERE id = ?").bind(id).first<{ status: string }>())!.status);
+  }
+
+  it("moves a lead only from the event's `from` statuses and refuses an illegal transition", async () => {
+    const site = await createSite();
+    const fresh = await createLead(site, { status: "new" });
+    const decided = await createLead(site, { status: "approved" });
+    const now = new Date().toISOString();
+    const moved = await leadTransition(env.DB, "documents_added", { id: fresh, siteId: site.siteId }, now).run();
+    expect(moved.meta.changes).toBe(1);
+    expect(await statusOf(fresh)).toBe("documents_received");
+    for (const event of ["documents_added", "evaluation_completed", "evaluation_started"]) {
+      const refused = await leadTransition(env.DB, event, { id: decided, siteId: site.siteId }, now).run();
+      expect(refused.meta.changes).toBe(0);
+    }
+    expect(await statusOf(decided)).toBe("approved");
+    // another site's lead is never touched
+    const other = await createSite();
+    expect((await leadTransition(env.DB, "documents_added", { id: fresh, siteId: other.siteId }, now).run()).meta.changes).toBe(0);
+    expect(() => leadTransition(env.DB, "teleported", { id: fresh, siteId: site.siteId }, now)).toThrow(/not in the spec/);
+  });
+
+  it("an evaluation finishing on an approved lead records the score but does not undo the decision", async () => {
+    const site = await createSite();
+    const leadId = await createLead(site, { status: "approved", monthly_income: 5600 });
+    const up = await client(site).upload(leadId, "late.txt", "paystub", new TextEncoder().encode("Gross Pay: $2,000.00"));
+    expect(up.status).toBe(201);
+    expect(await statusOf(leadId)).toBe("approved");
+    const c = client(site);
+    const started = await json(await c.post(`/api/ops/leads/${leadId}/ai-evaluation`, { force_refresh: false, reason: null }));
+    const run = await waitForRun(c, started.data.instance_id);
+    expect(run.status).toBe("complete");
+    const lead = (await json(await c.get(`/api/ops/leads/${leadId}`))).data;
+    expect(lead).toMatchObject({ aiScore: run.output.score, status: "approved" });
+  });
+});
+

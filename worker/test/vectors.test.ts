@@ -1,11 +1,15 @@
-/** The golden vectors of tests/vectors/ (shared with the Python suite) through the TS interpreter. */
+/**
+ * The golden vectors of resources/policy/vectors/ (shared with the Python suite) through the TS
+ * interpreter. The version comes from the policy: a vector states `policy_version` only when it
+ * tests versioning, so a rule change edits only the vectors whose numbers move.
+ */
 import { describe, expect, it } from "vitest";
 import { profileForRegion } from "../src/notes";
 import { fmtMoney, fmtNum, POLICY, roundHalfUp, score, validatePolicy, type ApplicantFacts, type Signal } from "../src/scoring";
 
 interface Vector {
   name: string;
-  policy_version: string;
+  policy_version?: string;
   profile: string;
   region?: string;
   facts: ApplicantFacts;
@@ -16,7 +20,7 @@ interface Vector {
   };
 }
 
-const files = import.meta.glob("../../tests/vectors/*.json", { eager: true, import: "default" }) as Record<string, Vector>;
+const files = import.meta.glob("../../resources/policy/vectors/*.json", { eager: true, import: "default" }) as Record<string, Vector>;
 const vectors = Object.values(files);
 
 describe("golden vectors", () => {
@@ -25,20 +29,36 @@ describe("golden vectors", () => {
   });
 
   for (const v of vectors) {
-    it(v.name, () => {
-      expect(v.policy_version).toBe(POLICY.version);
-      if (v.region !== undefined) expect(profileForRegion(POLICY, v.region)).toBe(v.profile);
-      const r = score(v.facts, v.signals, POLICY, v.profile);
-      expect(Object.fromEntries(r.factors.map((f) => [f.code, f.points]))).toEqual(v.expected.factors);
-      expect(r.score).toBe(v.expected.score);
-      expect(r.label).toBe(v.expected.label);
-      expect(r.recommendation).toBe(v.expected.recommendation);
-      expect(r.risk_flags).toEqual(v.expected.risk_flags);
-      expect(r.fraud_signals).toEqual(v.expected.fraud_signals);
-      for (const f of r.factors) if (f.points < f.max_points) expect(f.explanation).not.toBe("");
-    });
+    it(v.name, () => checkVector(v, POLICY));
   }
+
+  it("a version bump needs no vector edit, and no vector repeats the version", () => {
+    const bumped = { ...POLICY, version: `${POLICY.version}9` };
+    for (const v of vectors) {
+      expect(v.policy_version, v.name).toBeUndefined();
+      checkVector(v, bumped);
+    }
+  });
+
+  it("a vector that states another version fails", () => {
+    expect(() => checkVector({ ...vectors[0], policy_version: "1999.1.1" }, POLICY)).toThrow();
+  });
 });
+
+function checkVector(v: Vector, policy: typeof POLICY): void {
+  if (v.policy_version !== undefined) expect(v.policy_version).toBe(policy.version);
+  if (v.region !== undefined) expect(profileForRegion(policy, v.region)).toBe(v.profile);
+  const r = score(v.facts, v.signals, policy, v.profile);
+  expect(Object.fromEntries(r.factors.map((f) => [f.code, f.points]))).toEqual(v.expected.factors);
+  expect(r.score).toBe(v.expected.score);
+  expect(r.label).toBe(v.expected.label);
+  expect(r.recommendation).toBe(v.expected.recommendation);
+  expect(r.risk_flags).toEqual(v.expected.risk_flags);
+  expect(r.fraud_signals).toEqual(v.expected.fraud_signals);
+  expect(r.policy_version).toBe(policy.version);
+  expect(r.compliance_notes[0]).toContain(`policy ${policy.version}.`);
+  for (const f of r.factors) if (f.points < f.max_points) expect(f.explanation).not.toBe("");
+}
 
 describe("policy interpreter details", () => {
   it("rounds half up and formats like Python", () => {

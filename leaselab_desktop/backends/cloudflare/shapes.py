@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from leaselab_desktop.domain.models import Evaluation, Usage
-from leaselab_desktop.domain.timefmt import utcnow
+from leaselab_desktop.domain.timefmt import edge_times, utcnow
 
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -66,4 +66,4 @@ def evaluation_from(raw: Any, lead_id: str | None = None) -> Evaluation | None:
     data = snake_keys(raw)
     data["evaluation_id"] = first(data, "evaluation_id", "id")
     data["lead_id"] = data.get("lead_id") or lead_id
-    return Evaluation.model_validate(data)
+    return Evaluation.model_validate(edge_times(Evaluation, data))

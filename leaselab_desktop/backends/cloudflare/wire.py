@@ -19,6 +19,7 @@ from leaselab_desktop.backends.cloudflare.workflow_wire import (
 )
 from leaselab_desktop.backends.errors import BackendUnavailable
 from leaselab_desktop.domain.models import Evaluation, Lead, LeadFile, Override, RunSnapshot, RunTicket
+from leaselab_desktop.domain.timefmt import edge_times
 
 
 def run_snapshot(data: Any, kind: str) -> RunSnapshot:
@@ -41,13 +42,13 @@ def lead_from(raw: Any) -> Lead:
     """A lead in the deployed shape (camelCase; the project worker answers the same)."""
     if not isinstance(raw, dict):
         raise BackendUnavailable("The server sent a lead that could not be read.")
-    return Lead.model_validate(snake_keys(raw))
+    return Lead.model_validate(edge_times(Lead, snake_keys(raw)))
 
 
 def file_from(raw: Any) -> LeadFile:
     if not isinstance(raw, dict):
         raise BackendUnavailable("The server sent a file entry that could not be read.")
-    return LeadFile.model_validate(snake_keys(raw))
+    return LeadFile.model_validate(edge_times(LeadFile, snake_keys(raw)))
 
 
 def start_ticket(payload: Any, lead_id: str) -> tuple[RunTicket, Flavour]:
@@ -80,7 +81,7 @@ def override_from(raw: Any, evaluation_id: str) -> Override:
     if not isinstance(raw, dict):
         raise BackendUnavailable("The server's answer to the override could not be read.")
     data = snake_keys(raw)
-    return Override.model_validate({
+    return Override.model_validate(edge_times(Override, {
         "id": data.get("id"),
         "evaluation_id": data.get("evaluation_id") or evaluation_id,
         "lead_id": data.get("lead_id"),
@@ -89,4 +90,4 @@ def override_from(raw: Any, evaluation_id: str) -> Override:
         "reason": data.get("reason"),
         "user_id": first(data, "user_id", "who", "created_by"),
         "created_at": first(data, "created_at", "when"),
-    })
+    }))

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from leaselab_desktop.engine import note_request_sent
 from leaselab_desktop.screening.providers.errors import (
     ProviderConfigError,
     ProviderOutputError,
@@ -63,8 +64,12 @@ async def post_json(
     for attempt in range(retry.max_retries + 1):
         if attempt:
             await sleep(retry.delay(attempt, last.retry_after if last else None))
+        request = client.build_request("POST", url, json=body, headers=headers, timeout=timeout)
+        # The request hook: a paid call is on record (the running step attempt marked "request
+        # sent", committed) before any of its bytes can leave; see engine.note_request_sent.
+        await note_request_sent()
         try:
-            response = await client.post(url, json=body, headers=headers, timeout=timeout)
+            response = await client.send(request)
         except httpx.TimeoutException:
             last = ProviderUnavailable(f"{service} did not answer within {timeout:g} s.")
             if not retry.retry_timeouts:

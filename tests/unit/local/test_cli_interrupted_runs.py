@@ -82,6 +82,10 @@ def kill_mid_model_call(data_dir: Path, model: SlowModelServer) -> tuple[str, st
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline, "the model step never started"
             time.sleep(0.1)
+        while model.requests < 1:  # the attempt marks its request sent (committed) before it goes out
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the model request never arrived"
+            time.sleep(0.05)
         assert model.requests == 1
         time.sleep(1.2)  # the attempt runs a while before it is cut
         killed_at = time.time()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,17 +28,21 @@ def raw() -> dict[str, Any]:
 
 def test_bundled_policy_loads_with_both_profiles() -> None:
     policy = load_policy()
-    assert policy.version == "2026.11.1"
+    assert re.fullmatch(r"20\d\d\.(1[0-2]|[1-9])\.[1-9]\d*", policy.version), policy.version
     assert set(policy.profiles) == {"default", "ontario"}
     for prof in policy.profiles.values():
         assert [f.code for f in prof.factors] == [
             "income_verification", "employment_stability", "document_completeness",
             "document_authenticity", "financial_health", "application_quality",
         ]
-        assert [f.max_points for f in prof.factors] == [30, 20, 15, 15, 10, 10]
-    assert [(b.label, b.min_score) for b in policy.labels] == [("A", 80), ("B", 50), ("C", 0)]
-    assert policy.label_for(80) == "A" and policy.label_for(79) == "B"
-    assert policy.label_for(50) == "B" and policy.label_for(49) == "C"
+        assert sum(f.max_points for f in prof.factors) == 100
+    # The numbers themselves (points, band edges) are pinned by the vectors beside the policy, so a
+    # rule change edits those and nothing here; this checks only the shape.
+    assert [b.label for b in policy.labels] == ["A", "B", "C"]
+    assert policy.labels[-1].min_score == 0
+    for band, lower in zip(policy.labels, policy.labels[1:], strict=False):
+        assert policy.label_for(band.min_score) == band.label
+        assert policy.label_for(band.min_score - 1) == lower.label
 
 
 def test_resources_dir_in_source_checkout_and_in_a_bundle(

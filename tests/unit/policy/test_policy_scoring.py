@@ -10,7 +10,7 @@ import pytest
 from leaselab_desktop.domain.models import Signal
 from leaselab_desktop.screening.facts import ApplicantFacts
 from leaselab_desktop.screening.measures import fmt_money
-from leaselab_desktop.screening.policy import Policy, load_policy
+from leaselab_desktop.screening.policy import BandsFactor, Policy, load_policy
 from leaselab_desktop.screening.scoring import (
     ceil_money,
     fmt_num,
@@ -25,6 +25,24 @@ ALL_DOCS = ["paystub", "bank_statement", "employment_letter", "government_id"]
 @pytest.fixture(scope="module")
 def policy() -> Policy:
     return load_policy()
+
+
+def band_points(policy: Policy, profile: str, code: str, value: float) -> float:
+    """The points of the first band of a ``bands`` factor that ``value`` falls in (README §4):
+    these tests check the interpreter, so the numbers come from the policy, and a rule change
+    edits the vectors beside the policy, not this file."""
+    factor = policy.profiles[profile].factor(code)
+    assert isinstance(factor, BandsFactor)
+    for band in factor.bands:
+        if (band.max is None or value <= band.max) and (band.min is None or value >= band.min):
+            return band.points
+    raise AssertionError("the last band always matches")
+
+
+def full_ratio(policy: Policy, profile: str = "default") -> float:
+    factor = policy.profiles[profile].factor("income_verification")
+    assert isinstance(factor, BandsFactor) and factor.bands[0].max is not None
+    return factor.bands[0].max
 
 
 def facts(**kw: Any) -> ApplicantFacts:
@@ -57,11 +75,12 @@ def test_income_factor_explains_source_and_standard_and_what_would_change(policy
     result = score(facts(), [], policy)
     income = result.factors[0]
     assert income.code == "income_verification"
-    assert income.points == 18  # 1850 / 5000 = 37 %
+    assert income.points == band_points(policy, "default", "income_verification", 0.37)  # 1850 / 5000
     assert "37 %" in income.explanation and "verified" in income.explanation
     assert income.source == "income documents and unit rent"
-    assert income.standard == "Rent at most 30 % of verified monthly income."
-    assert "Monthly income of at least $6,167 (rent ≤ 30 %)" in result.what_would_change
+    full = full_ratio(policy)
+    assert income.standard == f"Rent at most {fmt_pct(full)} of verified monthly income."
+    assert f"Monthly income of at least {ceil_money(1850 / full)} (rent ≤ {fmt_pct(full)})" in result.what_would_change
 
 
 def test_unverified_income_asks_for_pay_stubs(policy: Policy) -> None:
@@ -160,8 +179,10 @@ def test_the_profile_follows_the_property_region(policy: Policy, region: str | N
 
 def test_ontario_counts_assistance_towards_rent_to_income(policy: Policy) -> None:
     f = facts(verified_monthly_income=3000, public_assistance_monthly=1000, monthly_rent=1200)
-    assert score(f, [], policy).factors[0].points == 18  # 40 % of wages alone
-    assert score(f, [], policy, "ontario").factors[0].points == 30  # 30 % of wages + assistance
+    # default: 40 % of wages alone; ontario: 30 % of wages + assistance
+    assert score(f, [], policy).factors[0].points == band_points(policy, "default", "income_verification", 0.4)
+    assert score(f, [], policy, "ontario").factors[0].points == band_points(
+        policy, "ontario", "income_verification", 0.3)
 
 
 def test_summary_states_score_label_and_recommendation(policy: Policy) -> None:

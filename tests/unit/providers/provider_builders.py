@@ -12,8 +12,8 @@ def lead(**kw: Any) -> Lead:
     base: dict[str, Any] = dict(
         id="lead-1", site_id="site-1", first_name="Maya", last_name="Chen", email="maya@example.com",
         phone="416-555-0100", current_address="12 King St W, Toronto", employment_status="employed",
-        employer="Northwind Logistics", employment_start_date="2023-03-01", monthly_income=5200,
-        monthly_rent=1850, move_in_date="2026-12-01", message="I love the neighbourhood!",
+        employer="Northwind Logistics", employment_start_date="2023-03-01T00:00:00Z", monthly_income=5200,
+        monthly_rent=1850, move_in_date="2026-12-01T00:00:00Z", message="I love the neighbourhood!",
     )
     base.update(kw)
     return Lead.model_validate(base)

@@ -19,7 +19,7 @@ from leaselab_desktop.screening.scoring import score
 from leaselab_desktop.screening.signals import build_document_set
 
 LEAD = Lead(id="L1", first_name="Priya", last_name="Raman", employment_status="employed",
-            monthly_income=5500.0, monthly_rent=1500.0, employment_start_date="2022-01-01")
+            monthly_income=5500.0, monthly_rent=1500.0, employment_start_date="2022-01-01T00:00:00Z")
 
 
 def _stub_pdf(gross: str = "2,560.00", net: str = "1,981.70") -> bytes:

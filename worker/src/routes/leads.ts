@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { buildLeadListSql, encodeCursor, parseLeadQuery } from "../lead-query";
 import { LEAD_COLUMNS, LEAD_FROM, leadFileJson, leadJson, type Row } from "../mappers";
 import { plainError } from "../responses";
+import { leadTransition } from "../spec";
 import { FILE_TYPES, isoNow, md5Hex, newId, sha256Hex } from "../util";
 
 export const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
@@ -140,10 +141,7 @@ leadRoutes.post("/leads/:id/files", async (c) => {
       `INSERT INTO lead_files (id, lead_id, site_id, file_type, file_name, file_size, mime_type, r2_key, sha256, md5, uploaded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).bind(row.id, row.lead_id, row.site_id, row.file_type, row.file_name, row.file_size, row.mime_type, row.r2_key, row.sha256, row.md5, row.uploaded_at),
-    c.env.DB.prepare(
-      `UPDATE leads SET status = 'documents_received', updated_at = ?
-        WHERE id = ? AND site_id = ? AND status IN ('new', 'documents_pending')`,
-    ).bind(now, leadId, siteId),
+    leadTransition(c.env.DB, "documents_added", { id: leadId, siteId }, now),
     c.env.DB.prepare(
       "INSERT INTO lead_history (lead_id, site_id, action, detail, user_id, created_at) VALUES (?, ?, 'file_uploaded', ?, ?, ?)",
     ).bind(leadId, siteId, JSON.stringify({ file_id: id, sha256 }), c.req.header("X-User-Id") ?? null, now),

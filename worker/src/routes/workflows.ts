@@ -52,6 +52,8 @@ workflowRoutes.get("/ai-workflows/:id/events", async (c) => {
   }, waitUntil);
 });
 
+const LOST_MESSAGE = "The server stopped before this evaluation started; nothing was evaluated. Start it again.";
+
 workflowRoutes.post("/ai-workflows/:id/terminate", async (c) => {
   const run = await findRun(c.env.DB, c.get("siteId"), c.req.param("id"));
   if (!run) return aiError(c, 404, notFound.error, notFound.message);
@@ -59,7 +61,20 @@ workflowRoutes.post("/ai-workflows/:id/terminate", async (c) => {
   if (["complete", "errored", "terminated"].includes(before.status)) {
     return aiError(c, 409, "NotRunning", `The evaluation has already ended (${before.status}).`, { status: before.status });
   }
-  const instance = await c.env.AI_WORKFLOW.get(String(run.instance_id));
+  let instance: WorkflowInstance;
+  try {
+    instance = await c.env.AI_WORKFLOW.get(String(run.instance_id));
+  } catch {
+    // Admitted, but its instance was never created (the isolate died in between): it never ran.
+    // End it as lost, as the desktop's next start does, instead of failing with the engine's error.
+    const at = new Date().toISOString();
+    await c.env.DB.prepare(
+      `UPDATE ai_workflow_runs SET status = 'errored', completed_at = COALESCE(completed_at, ?), current_step = NULL,
+              error_name = 'Lost', error_message = ?, updated_at = ? WHERE instance_id = ? AND status IN ('queued', 'running')`,
+    ).bind(at, LOST_MESSAGE, at, run.instance_id).run();
+    return aiError(c, 409, "NotRunning", `This evaluation never started: there is nothing to stop. ${LOST_MESSAGE}`,
+      { status: "errored" });
+  }
   await instance.terminate();
   const now = new Date().toISOString();
   await c.env.DB.batch([

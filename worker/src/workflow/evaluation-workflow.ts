@@ -10,7 +10,7 @@ import type { LeadSnapshot } from "../ai/rules";
 import type { Env, EvaluationParams } from "../env";
 import { parseAndScore, fetchLead, loadDocuments, type DocumentsResult, type Draft } from "./steps";
 import { ProgressRecorder } from "./progress";
-import { STEP_CONFIG } from "../spec";
+import { leadTransition, STEP_CONFIG } from "../spec";
 import { recommendationName } from "../wording";
 
 // Names and retry/timeout configs (with the reason for each) are the shared spec's: the local
@@ -66,9 +66,9 @@ export class AiEvaluationWorkflow extends WorkflowEntrypoint<Env, EvaluationPara
       await tracked("update-lead", async () => {
         const now = new Date().toISOString();
         await this.env.DB.batch([
-          this.env.DB.prepare(
-            "UPDATE leads SET ai_score = ?, ai_label = ?, status = 'ai_evaluated', updated_at = ? WHERE id = ? AND site_id = ?",
-          ).bind(r.score, r.label, now, leadId, siteId),
+          this.env.DB.prepare("UPDATE leads SET ai_score = ?, ai_label = ?, updated_at = ? WHERE id = ? AND site_id = ?")
+            .bind(r.score, r.label, now, leadId, siteId),
+          leadTransition(this.env.DB, "evaluation_completed", { id: leadId, siteId }, now),
           this.env.DB.prepare(
             `INSERT INTO lead_history (lead_id, site_id, action, detail, user_id, created_at)
              SELECT ?, ?, 'ai_evaluated', ?, ?, ? WHERE NOT EXISTS
