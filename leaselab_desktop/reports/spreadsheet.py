@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from leaselab_desktop.domain.listing import LeadRows, shown_columns
+from leaselab_desktop.domain.wording import recommendation_name
 from leaselab_desktop.reports.decision import words
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -119,13 +120,16 @@ def lead_list_table(rows: LeadRows) -> tuple[list[str], list[list[object]]]:
                for key, (s, name) in shown.items() if key != "name"]
     header = [title for title, _, _ in fields]
     columns = [(rows.values[name], fmt) for _, name, fmt in fields]
-    table = [[_value(col[i], fmt) for col, fmt in columns] for i in range(len(rows))]
+    overridden = rows.values.get("overridden") or [False] * len(rows)
+    table = [[_value(col[i], fmt, bool(overridden[i])) for col, fmt in columns] for i in range(len(rows))]
     return header, table
 
 
-def _value(value: object, fmt: str) -> object:
+def _value(value: object, fmt: str, overridden: bool = False) -> object:
     if value is None or value == "":
         return None
+    if fmt == "recommendation" and isinstance(value, str):  # the list's words, the override marked
+        return recommendation_name(value) + (" (overridden)" if overridden else "")
     if fmt == "status" and isinstance(value, str):
         text = words(value)  # the list's wording: 'AI evaluated'
         return "AI" + text[2:] if text.startswith("Ai ") else text

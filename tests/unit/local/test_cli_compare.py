@@ -68,9 +68,15 @@ def test_refusals_read_plainly(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 def test_leads_xlsx_has_the_lists_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out_file = tmp_path / "leads.xlsx"
+    assert run(capsys, tmp_path / "d", "evaluate", SAME_UNIT[0])[0] == 0
     code, out, err = run(capsys, tmp_path / "d", "leads", "--xlsx", str(out_file))
     assert code == 0, err
     assert f"Saved 18 lead(s) to {out_file}" in out
     rows = CalamineWorkbook.from_path(str(out_file)).get_sheet_by_index(0).to_python()
-    assert rows[0] == ["Lead id", "Name", "Email", "Property / unit", "Status", "AI score", "Label", "Updated (UTC)"]
+    assert rows[0] == ["Lead id", "Name", "Email", "Label", "Recommendation", "AI score", "Status", "Property / unit",
+                       "Updated (UTC)"]
     assert len(rows) == 19 and {r[0] for r in rows[1:]} >= set(SAME_UNIT)
+    evaluated = next(r for r in rows if r[0] == SAME_UNIT[0])
+    # the recommendation in the list's words (never the code), a number for the score
+    assert evaluated[4] in ("Approve", "Approve with verification", "Decline", "Reject", "Manual review"), evaluated
+    assert isinstance(evaluated[5], int | float)
