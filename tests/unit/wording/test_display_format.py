@@ -53,3 +53,15 @@ def test_system_names_are_understood() -> None:
     assert set_display_locale("fr-CA").locale == "fr_CA"
     assert display_format().locale == "fr_CA"
     set_display_locale("en_US")
+
+
+def test_a_locale_whose_data_is_not_bundled_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frozen app ships CLDR data for en/fr/es only (packaging/leaselab.spec): another system
+    locale reads in en_US formats instead of failing."""
+    from babel import localedata
+
+    real = localedata.exists
+    monkeypatch.setattr(localedata, "exists", lambda name: not name.startswith("de") and real(name))
+    assert set_display_locale("de_DE.UTF-8").locale == "en_US"
+    assert fmt_money(5200) == "$5,200.00"
+    set_display_locale("en_US")
