@@ -123,7 +123,7 @@ LEAD_LIST: tuple[ListField, ...] = (
     ListField("places", None, "text", _place, repeats=True,
               shown=Shown("place", "Property / unit", "text")),
     ListField("stamps", "COALESCE(l.updated_at, l.created_at)", "epoch", _stamp,
-              shown=Shown("updated", "Updated", "number", "time", width_sample="Nov 25 20:35")),
+              shown=Shown("updated", "Updated", "number", "time", width_sample="Nov 25, 2026, 10:35 PM")),
 )
 
 

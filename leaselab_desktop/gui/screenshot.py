@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from leaselab_desktop.gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
-SIZE = QtCore.QSize(1600, 900)
+SIZE = QtCore.QSize(1600, 1000)
 
 
 class _UnreachableBackend:
@@ -138,6 +138,10 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     await window.monitor.check_once()  # the real usage again, not the staged quota states
     await settle(300)
     written.append(save(window, out_dir / "13-main-window-evaluated.png"))
+    window.resize(QtCore.QSize(1024, 700))  # the smallest window the console is made for
+    await settle(300)
+    written.append(save(window, out_dir / "16-main-window-evaluated-1024.png"))
+    window.resize(SIZE)
     return written
 
 

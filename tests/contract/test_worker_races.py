@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,7 @@ async def test_same_lead_races_never_waste_quota(cf: CloudflareBackend, worker: 
             by_lead.setdefault(t.lead_id, []).append(t)
         for tickets in by_lead.values():
             tickets.sort(key=lambda t: t.requested_at)
-            for earlier, later in zip(tickets, tickets[1:], strict=False):
+            for earlier, later in itertools.pairwise(tickets):
                 ended = (await cf.get_run(earlier.run_id)).completed_at
                 assert ended is not None and ended <= later.requested_at, (earlier, later, ended)
     finally:

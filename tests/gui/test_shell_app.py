@@ -219,7 +219,7 @@ def test_cli_screenshot_writes_every_state(tmp_path: Path) -> None:
     for expected in ("01-main-window.png", "02-lead-selected.png", "03-filtered-empty.png",
                      "05-quota-warning.png", "06-quota-blocked.png", "07-backend-down.png",
                      "08-error-panel.png", "09-settings-profiles.png", "11-settings-data-security.png",
-                     "12-main-window-dark.png", "13-main-window-evaluated.png"):
+                     "12-main-window-dark.png", "13-main-window-evaluated.png", "16-main-window-evaluated-1024.png"):
         assert expected in names
     image = QtGui.QImage(str(out / "01-main-window.png"))
     assert image.width() >= 1200 and image.height() >= 700

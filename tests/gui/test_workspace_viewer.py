@@ -222,3 +222,14 @@ async def test_viewer_screenshots(tasks: Any, tmp_path: Path) -> None:
         assert "vw-06-layout-1024x700.png" in names
         image = QtGui.QImage(str(shots[0]))
         assert (image.width(), image.height()) == (1600, 1000)
+
+
+async def test_header_shows_an_override_that_loads_after_the_card(tasks: Any, until: Any) -> None:
+    """The override trail arrives after the evaluation: the header repeats the final decision."""
+    fake = FakeBackend()
+    ev = fake.evaluations["lead_1"][0]
+    await fake.override(ev.evaluation_id, "reject", "Landlord reference contradicts the application.")
+    async with open_workspace(fake, tasks) as ws:
+        ws.show_lead("lead_1")
+        await until(lambda: "(overridden)" in ws.card.recommendation_chip.text())
+        await until(lambda: "Reject (overridden)" in ws.header.summary.text())

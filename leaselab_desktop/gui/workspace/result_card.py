@@ -26,6 +26,7 @@ from leaselab_desktop.gui.workspace.style import chip_qss, label_color, recommen
 
 class ResultCard(QtWidgets.QFrame):
     override_saved = QtSignal(object)  # Override
+    decision_changed = QtSignal()  # the recommendation shown changed (an override trail loaded)
     exported = QtSignal(object)  # Path
 
     def __init__(
@@ -211,6 +212,7 @@ class ResultCard(QtWidgets.QFrame):
         pal = self.palette()
         self.recommendation_chip.setText(recommendation_name(rec) + (" (overridden)" if overridden else ""))
         self.recommendation_chip.setStyleSheet(chip_qss(recommendation_color(rec, pal), pal))
+        self.decision_changed.emit()
 
     # ------------------------------------------------------------------ overrides
     async def load_overrides(self) -> list[Override]:

@@ -97,6 +97,7 @@ class LeadWorkspace(QtWidgets.QWidget):
         self.detail.documents.document_opened.connect(lambda _n: self.panes.show_pane(self.viewer))
         self.panel.run_started.connect(lambda _l, _r: self.reveal_run())
         self.card.override_saved.connect(lambda _o: self.header.refresh())
+        self.card.decision_changed.connect(self.header.refresh)  # e.g. the override trail loaded later
         for shown in (self.panel.timeline, self.panel.duplicate_banner, self.panel.quota_banner):
             shown.installEventFilter(self)  # whatever appears at the top of a run is scrolled to
         self.detail.documents.files_changed.connect(self._on_files_changed)
