@@ -16,6 +16,7 @@ from typing import Literal
 from leaselab_desktop.domain.listing import place_text
 from leaselab_desktop.domain.models import Evaluation, Factor, Lead, Override, Signal
 from leaselab_desktop.domain.spec import load_spec
+from leaselab_desktop.domain.wording import plain
 from leaselab_desktop.reports.decision import FinalDecision, final_decision, words
 
 MIN_APPLICANTS, MAX_APPLICANTS = 2, 4
@@ -247,7 +248,7 @@ def _codes_in_order(codes: Sequence[str]) -> list[str]:
 
 def _first_sentence(text: str) -> str:
     """A recorded reason's first sentence, without its final stop (it is quoted inside ours)."""
-    return re.split(r"(?<=[.;!?])\s+", text.strip(), maxsplit=1)[0].rstrip(".;!? ")
+    return re.split(r"(?<=[.;!?])\s+", plain(text).strip(), maxsplit=1)[0].rstrip(".;!? ")
 
 
 def _lower_first(text: str) -> str:

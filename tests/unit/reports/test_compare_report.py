@@ -126,3 +126,11 @@ def test_four_applicants_fit_and_many_signals_run_onto_more_pages() -> None:
     assert len(reader.pages) >= 2
     last = " ".join(reader.pages[-1].extract_text().split())
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in last
+
+
+def test_quoted_reasons_read_in_plain_words() -> None:
+    """A stored reason that names a signal by its code is quoted with the signal's name."""
+    from leaselab_desktop.reports.comparison import _first_sentence
+
+    quoted = _first_sentence("1 document signal(s) (1 high): implausible_income. Standard: none.")
+    assert quoted == "1 document signal(s) (1 high): Income unusually high for the job"
