@@ -133,14 +133,21 @@ async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:
     written += await _viewer_states(window, out_dir)
     written += await _dark_variant(window, out_dir)
     written += await _high_contrast_variant(window, out_dir)
-    # the light window once more, now that the workspace states have evaluated some leads
+    written += await _evaluated_window(window, out_dir)
+    return written
+
+
+async def _evaluated_window(window: MainWindow, out_dir: Path) -> list[Path]:
+    """The light window once more, now that the workspace states have evaluated some leads, at the
+    usual size and at 1024x700 (the smallest window the console is made for)."""
     window.notifier.toast.hide()
     await window.monitor.check_once()  # the real usage again, not the staged quota states
-    await settle(300)
-    written.append(save(window, out_dir / "13-main-window-evaluated.png"))
-    window.resize(QtCore.QSize(1024, 700))  # the smallest window the console is made for
-    await settle(300)
-    written.append(save(window, out_dir / "16-main-window-evaluated-1024.png"))
+    written = []
+    for size, name in ((SIZE, "13-main-window-evaluated.png"),
+                       (QtCore.QSize(1024, 700), "16-main-window-evaluated-1024.png")):
+        window.resize(size)
+        await settle(300)
+        written.append(save(window, out_dir / name))
     window.resize(SIZE)
     return written
 
