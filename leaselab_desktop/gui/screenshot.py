@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from leaselab_desktop.backends.errors import BackendUnavailable
 from leaselab_desktop.domain.models import Health, Usage
 from leaselab_desktop.gui.qt import QtCore, QtGui, QtWidgets
+from leaselab_desktop.gui.shots import save, settle
+from leaselab_desktop.gui.shots import wait_for as _wait
 
 if TYPE_CHECKING:
     from leaselab_desktop.gui.main_window import MainWindow
@@ -32,32 +34,6 @@ class _UnreachableBackend:
 
     async def usage(self) -> Usage:
         raise BackendUnavailable("Connection refused (the server did not answer).")
-
-
-async def settle(ms: int = 80) -> None:
-    """Let layouts, paints and queued tasks run (awaiting, never a nested loop)."""
-    end = asyncio.get_running_loop().time() + ms / 1000
-    while asyncio.get_running_loop().time() < end:
-        QtWidgets.QApplication.sendPostedEvents()
-        await asyncio.sleep(0.01)
-
-
-def save(widget: QtWidgets.QWidget, path: Path) -> Path:
-    pixmap = widget.grab()
-    if pixmap.isNull() or not pixmap.save(str(path), "PNG"):
-        raise OSError(f"could not write screenshot {path}")
-    log.info("screenshot %s", path)
-    return path
-
-
-async def _wait(predicate: Any, timeout: float = 30.0) -> bool:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            return False
-        await asyncio.sleep(0.02)
-    return True
 
 
 async def render_screenshots(window: MainWindow, out_dir: Path) -> list[Path]:

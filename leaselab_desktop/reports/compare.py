@@ -4,8 +4,6 @@ compliance report: the same fonts, a running header naming the unit and "Page N 
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import unescape
@@ -24,6 +22,7 @@ from leaselab_desktop.reports.compliance import (
     _text,
     _when,
 )
+from leaselab_desktop.reports.files import write_bytes_atomically
 
 _WIDTH = 6.9 * inch  # letter minus the 0.8 in margins
 _WHAT = 1.8 * inch
@@ -87,18 +86,7 @@ def write_comparison_pdf(
 ) -> Path:  # fmt: skip
     """Write atomically (temp file + replace): a failed export never leaves half a PDF."""
     data = build_comparison_pdf(comparison, generated_at=generated_at, generated_by=generated_by)
-    path = Path(path)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
-    fd, tmp = tempfile.mkstemp(prefix=".compare-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomically(Path(path), ".pdf", data)
 
 
 def default_name(comparison: Comparison, when: datetime | None = None) -> str:

@@ -9,8 +9,6 @@ and model, and the statement that no protected characteristic was used.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -31,6 +29,7 @@ from leaselab_desktop.domain.models import Evaluation, Lead, Override
 from leaselab_desktop.domain.timefmt import fmt_date, fmt_datetime, fmt_money
 from leaselab_desktop.domain.wording import plain, provider_name, severity_name
 from leaselab_desktop.reports.decision import adverse_items, final_decision, words
+from leaselab_desktop.reports.files import write_bytes_atomically
 
 NO_PROTECTED_CHARACTERISTICS = (
     "No protected characteristic was used in this evaluation. Protected characteristics and their "
@@ -303,15 +302,4 @@ def write_compliance_report(
     """Write the report atomically (temp file + replace): a failed export never leaves half a PDF."""
     data = build_compliance_report(lead, evaluation, overrides, generated_at=generated_at,
                                    generated_by=generated_by)
-    path = Path(path)
-    if path.suffix.lower() != ".pdf":
-        path = path.with_name(path.name + ".pdf")
-    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomically(Path(path), ".pdf", data)

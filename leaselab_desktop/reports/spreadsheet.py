@@ -10,10 +10,8 @@ same list goes to XLSX (``write_xlsx``), where such text is stored as a text cel
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import chain, islice
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import IO
 from leaselab_desktop.domain.listing import LeadRows, shown_columns
 from leaselab_desktop.domain.wording import recommendation_name
 from leaselab_desktop.reports.decision import words
+from leaselab_desktop.reports.files import write_atomically
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # What XML 1.0 cannot hold (openpyxl refuses it): control characters other than tab, LF and CR.
@@ -82,7 +81,7 @@ def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object
             ws.append([cell(v) for v in row])
         book.save(tmp)
 
-    return _atomic(Path(path), ".xlsx", save)
+    return write_atomically(Path(path), ".xlsx", save)
 
 
 def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Path:
@@ -92,22 +91,7 @@ def write_csv_file(path: Path, header: Sequence[str], rows: Iterable[Sequence[ob
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             write_csv(fh, header, rows)
 
-    return _atomic(Path(path), ".csv", save)
-
-
-def _atomic(path: Path, suffix: str, save: Callable[[str], None]) -> Path:
-    """Write through a temp file beside ``path`` and rename: a failed export leaves no half file."""
-    if path.suffix.lower() != suffix:
-        path = path.with_name(path.name + suffix)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(Path(path), ".csv", save)
 
 
 # -- the lead list, as the list shows it ---------------------------------------------------------

@@ -4,40 +4,18 @@ folder box after a real PDF export (into a temporary folder)."""
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from leaselab_desktop.application.evaluations import Evaluations
-from leaselab_desktop.gui.qt import QtCore, QtWidgets
+from leaselab_desktop.gui.qt import QtCore
+from leaselab_desktop.gui.shots import save as _save
+from leaselab_desktop.gui.shots import settle as _settle
+from leaselab_desktop.gui.shots import wait_for as _wait
 
 SIZES = ((1600, 1000), (1024, 700))
-
-
-async def _settle(ms: int = 150) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + ms / 1000
-    while loop.time() < end:
-        QtWidgets.QApplication.sendPostedEvents()
-        await asyncio.sleep(0.01)
-
-
-async def _wait(predicate: Any, timeout: float = 30.0) -> bool:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            return False
-        await asyncio.sleep(0.02)
-    return True
-
-
-def _save(widget: QtWidgets.QWidget, path: Path) -> Path:
-    if not widget.grab().save(str(path), "PNG"):
-        raise OSError(f"could not write screenshot {path}")
-    return path
 
 
 def _units(window: Any) -> tuple[list[str], list[str]]:

@@ -21,6 +21,9 @@ from leaselab_desktop.domain.timefmt import utcnow
 from leaselab_desktop.domain.vocab import WORKFLOW_STEPS
 from leaselab_desktop.domain.wording import current_provider, set_current_provider
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
+from leaselab_desktop.gui.shots import save as _save
+from leaselab_desktop.gui.shots import settle as _settle
+from leaselab_desktop.gui.shots import wait_for as _wait
 from leaselab_desktop.gui.workspace.override_dialog import OverrideDialog
 from leaselab_desktop.gui.workspace.timeline import run_error
 from leaselab_desktop.gui.workspace.workspace import LeadWorkspace
@@ -28,31 +31,6 @@ from leaselab_desktop.gui.workspace.workspace import LeadWorkspace
 Shot = Callable[..., None]  # shot(file name, widget=None): save the window (or widget) as PNG
 
 log = logging.getLogger(__name__)
-
-
-async def _settle(ms: int = 120) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + ms / 1000
-    while loop.time() < end:
-        QtWidgets.QApplication.sendPostedEvents()
-        await asyncio.sleep(0.01)
-
-
-async def _wait(predicate: Callable[[], Any], timeout: float = 30.0) -> bool:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            return False
-        await asyncio.sleep(0.02)
-    return True
-
-
-def _save(widget: QtWidgets.QWidget, path: Path) -> Path:
-    if not widget.grab().save(str(path), "PNG"):
-        raise OSError(f"could not write screenshot {path}")
-    log.info("screenshot %s", path)
-    return path
 
 
 def _snapshot(lead_id: str, upto: int, current: str, **step: Any) -> RunSnapshot:

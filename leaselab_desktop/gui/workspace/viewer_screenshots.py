@@ -4,43 +4,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from leaselab_desktop.domain.evidence import EvidenceMark
 from leaselab_desktop.gui.qt import QtCore, QtWidgets
+from leaselab_desktop.gui.shots import save as _save
+from leaselab_desktop.gui.shots import settle as _settle
+from leaselab_desktop.gui.shots import wait_for as _wait
 from leaselab_desktop.gui.workspace.workspace import LeadWorkspace
 
 log = logging.getLogger(__name__)
 SIZES = {"large": QtCore.QSize(1600, 1000), "laptop": QtCore.QSize(1366, 768), "small": QtCore.QSize(1024, 700)}
-
-
-async def _settle(ms: int = 150) -> None:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + ms / 1000
-    while loop.time() < end:
-        QtWidgets.QApplication.sendPostedEvents()
-        await asyncio.sleep(0.01)
-
-
-async def _wait(predicate: Callable[[], Any], timeout: float = 15.0) -> bool:
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not predicate():
-        if loop.time() > end:
-            return False
-        await asyncio.sleep(0.02)
-    return True
-
-
-def _save(widget: QtWidgets.QWidget, path: Path) -> Path:
-    if not widget.grab().save(str(path), "PNG"):
-        raise OSError(f"could not write screenshot {path}")
-    log.info("screenshot %s", path)
-    return path
 
 
 async def _open_document(ws: LeadWorkspace, suffixes: tuple[str, ...]) -> bool:
