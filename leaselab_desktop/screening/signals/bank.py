@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from leaselab_desktop.domain.models import Signal
 from leaselab_desktop.screening.facts import BankStatement, DocumentFacts
 from leaselab_desktop.screening.signals.common import money, signal
 
 TOLERANCE = 0.015
+# "Page 1 of 2", "page 1/2", and OCR's "Page1of2"
+_PAGE_OF = re.compile(r"(?i)\bpage\s*(\d{1,3})\s*(?:of|/|de|sur)\s*(\d{1,3})\b")
 
 
 def bank_balance_mismatch(doc: DocumentFacts) -> list[Signal]:
@@ -15,7 +19,8 @@ def bank_balance_mismatch(doc: DocumentFacts) -> list[Signal]:
         return []
     problems = (
         st.continuity_breaks + _summary(st)
-        + _running(st, complete="text_truncated" not in doc.metadata)
+        + _running(st, complete="text_truncated" not in doc.metadata and not _pages_missing(doc.text),
+                   ocr="ocr_pages" in doc.metadata)
     )
     if not problems:
         return []
@@ -45,7 +50,14 @@ def _summary(st: BankStatement) -> list[str]:
     ]
 
 
-def _running(st: BankStatement, complete: bool = True) -> list[str]:
+def _pages_missing(text: str) -> bool:
+    """The statement says "Page N of M" and no page read says it is page M: a photo of page 1 of 2
+    shows rows that continue on page 2, so its last row need not be the closing balance."""
+    marks = [(int(n), int(m)) for n, m in _PAGE_OF.findall(text or "") if 0 < int(n) <= int(m)]
+    return bool(marks) and max(n for n, _ in marks) < max(m for _, m in marks)
+
+
+def _running(st: BankStatement, complete: bool = True, ocr: bool = False) -> list[str]:
     if st.opening_balance is None or not st.transactions:
         return []
     if any(bal is None for _, _, bal in st.transactions):
@@ -55,6 +67,11 @@ def _running(st: BankStatement, complete: bool = True) -> list[str]:
     for desc, amount, balance in st.transactions:
         assert balance is not None
         expected = round(previous + amount, 2)
+        if ocr and abs(expected + balance) <= TOLERANCE and abs(balance) > TOLERANCE:
+            # OCR drops a minus sign or the parentheses around a negative balance: the digits agree,
+            # only the sign was not read, so the row adds up (and the next row starts from it)
+            previous = expected
+            continue
         if abs(expected - balance) > TOLERANCE:
             out.append(
                 f'Row "{desc}": {money(previous)} {"+" if amount >= 0 else "−"} '

@@ -287,6 +287,31 @@ def test_truncated_statement_skips_last_row_vs_closing() -> None:
     assert codes(detect_signals(LEAD, [whole], {})) == [("bank_balance_mismatch", "high")]
 
 
+@pytest.mark.parametrize(("text", "partial"), [
+    ("Statement ... Page 1 of 2", True), ("Page1of2 (OCR)", True), ("page 2/2", False),
+    ("Page 1 of 2 ... Page 2 of 2", False), ("no page marks", False),
+])
+def test_a_page_of_a_longer_statement_skips_last_row_vs_closing(text: str, partial: bool) -> None:
+    """A photo of page 1 of 2: the closing balance printed on page 1 is reached on page 2."""
+    st = BankStatement(opening_balance=100.0, closing_balance=900.0, transactions=[("PAYROLL", 500.0, 600.0)])
+    found = detect_signals(LEAD, [doc("b.heic", "bank_statement", bank_statement=st, text=text)], {})
+    assert (found == []) is partial
+
+
+def test_ocr_sign_lost_on_a_balance_is_not_a_break_but_a_real_break_still_is() -> None:
+    """OCR drops the parentheses of (1,230.58): digits that agree with the sum are not a forgery.
+    The same lost sign in a born-digital PDF (no OCR) still is."""
+    rows = [("RENT", -1500.0, -1000.0), ("GAS", -57.56, 1057.56), ("COFFEE", -5.85, -1063.41)]
+    st = BankStatement(opening_balance=500.0, closing_balance=-1063.41, transactions=rows)
+    ocr = doc("b.jpg", "bank_statement", bank_statement=st, metadata={"ocr_pages": "1"})
+    assert detect_signals(LEAD, [ocr], {}) == []
+    assert codes(detect_signals(LEAD, [doc("b.pdf", "bank_statement", bank_statement=st)], {})) == [
+        ("bank_balance_mismatch", "high")]
+    tampered = st.model_copy(update={"transactions": [*rows[:2], ("COFFEE", -5.85, -963.41)]})
+    ocr_tampered = doc("b.jpg", "bank_statement", bank_statement=tampered, metadata={"ocr_pages": "1"})
+    assert codes(detect_signals(LEAD, [ocr_tampered], {})) == [("bank_balance_mismatch", "high")]
+
+
 @pytest.mark.parametrize(
     ("kind", "severity"), [("changed", "high"), ("added", "medium"), ("signature", "low")]
 )
