@@ -22,6 +22,7 @@ from leaselab_desktop.config import (
     Settings,
     save_settings,
 )
+from leaselab_desktop.gui.choices import BACKEND_WORDS, PROVIDER_WORDS, VISION_WORDS, chosen, fill, pick
 from leaselab_desktop.gui.qt import QObject, Qt, QtGui, QtWidgets, Signal
 from leaselab_desktop.gui.workspace.uiload import child, load_form
 from leaselab_desktop.secrets import SecretStore, SecretStoreUnavailable
@@ -34,8 +35,7 @@ PROVIDER_KINDS = ("rules", "workers-ai", "openai-compatible")
 _PROVIDER_HINTS = {
     "rules": "Built-in, deterministic and offline. No settings needed.",
     "workers-ai": "Cloudflare Workers AI over its REST API. The token is kept in the keyring.",
-    "openai-compatible": "A server on this workstation (Ollama, LM Studio, llama.cpp) that speaks "
-    "the OpenAI chat API.",
+    "openai-compatible": "A server on this workstation (Ollama, LM Studio, llama.cpp) that speaks the OpenAI chat API.",
 }
 
 
@@ -122,8 +122,9 @@ class SettingsDialog(QObject):
             cancel.setAccessibleName("Close without saving")
         self.tabs.tabBar().setAccessibleName("Settings sections")
 
-        self.backend_kind.addItems(list(BACKEND_KINDS))
-        self.provider_kind.addItems(list(PROVIDER_KINDS))
+        fill(self.backend_kind, BACKEND_KINDS, lambda k: BACKEND_WORDS.get(k, k))
+        fill(self.provider_kind, PROVIDER_KINDS, lambda k: PROVIDER_WORDS.get(k, k))
+        fill(self.provider_vision, ("auto", "on", "off"), lambda v: VISION_WORDS[v])
         self._drafts: list[_ProfileDraft] = [
             _ProfileDraft(p.model_copy(), p.name) for p in settings.profiles
         ]
@@ -155,11 +156,11 @@ class SettingsDialog(QObject):
         self._refresh_profile_list(select=settings.active_profile)
         self._refresh_active_combo(settings.active_profile)
         prov = settings.provider
-        self.provider_kind.setCurrentText(prov.kind)
+        pick(self.provider_kind, prov.kind)
         self.account_id.setText(prov.account_id or "")
         self.provider_base_url.setText(prov.base_url or "")
         self.provider_model.setText(prov.model or "")
-        self.provider_vision.setCurrentText(prov.vision)
+        pick(self.provider_vision, prov.vision)
         has_ai_token = bool(self._secrets.get(PROVIDER_TOKEN_KEY))
         self.provider_token.setPlaceholderText(
             "A token is stored in the keyring (type to replace)" if has_ai_token else "Not set"
@@ -191,7 +192,8 @@ class SettingsDialog(QObject):
         row = self.profile_list.currentRow()
         self.profile_list.clear()
         for draft in self._drafts:
-            self.profile_list.addItem(f"{draft.profile.name}  ({draft.profile.backend})")
+            kind = draft.profile.backend
+            self.profile_list.addItem(f"{draft.profile.name}  ({BACKEND_WORDS.get(kind, kind)})")
         names = [d.profile.name for d in self._drafts]
         if select in names:
             row = names.index(select)
@@ -218,7 +220,7 @@ class SettingsDialog(QObject):
         self._current = None  # don't write back while filling
         p = draft.profile
         self.profile_name.setText(p.name)
-        self.backend_kind.setCurrentText(p.backend)
+        pick(self.backend_kind, p.backend)
         self.base_url.setText(p.base_url or "")
         self.site_id.setText(p.site_id)
         self.user_id.setText(p.user_id)
@@ -239,14 +241,14 @@ class SettingsDialog(QObject):
         old_name = draft.profile.name
         draft.profile = Profile(
             name=self.profile_name.text().strip(),
-            backend=self.backend_kind.currentText(),  # type: ignore[arg-type]
+            backend=chosen(self.backend_kind),  # type: ignore[arg-type]
             base_url=self.base_url.text().strip() or None,
             site_id=self.site_id.text().strip(),
             user_id=self.user_id.text().strip(),
         )
         draft.token = self.token.text()
-        if chosen := self.site_policy.currentData():
-            self._site_policies[draft.profile.site_id] = chosen
+        if policy := self.site_policy.currentData():
+            self._site_policies[draft.profile.site_id] = policy
         else:
             self._site_policies.pop(draft.profile.site_id, None)
         row = self._drafts.index(draft)
@@ -259,13 +261,13 @@ class SettingsDialog(QObject):
         self._update_enabled()
 
     def _update_enabled(self) -> None:
-        cloud = self.backend_kind.currentText() == "cloudflare"
+        cloud = chosen(self.backend_kind) == "cloudflare"
         self.base_url.setEnabled(cloud)
         # the server scores a Cloudflare site by its own site setting; this override is local only
         self.site_policy.setEnabled(not cloud)
 
     def _provider_changed(self, *_args: object) -> None:
-        kind = self.provider_kind.currentText()
+        kind = chosen(self.provider_kind)
         self.provider_hint.setText(_PROVIDER_HINTS.get(kind, ""))
         self.account_id.setEnabled(kind == "workers-ai")
         self.provider_token.setEnabled(kind == "workers-ai" and self._secrets.secure)
@@ -311,13 +313,13 @@ class SettingsDialog(QObject):
                 problems.append(f"Profile {label}: the user id is empty.")
             if p.backend == "cloudflare" and not (p.base_url and _valid_url(p.base_url)):
                 problems.append(f"Profile {label}: a Cloudflare profile needs an http(s) base URL.")
-        kind = self.provider_kind.currentText()
+        kind = chosen(self.provider_kind)
         provider = ProviderSettings(
             kind=kind,  # type: ignore[arg-type]
             account_id=self.account_id.text().strip() or None,
             base_url=self.provider_base_url.text().strip() or None,
             model=self.provider_model.text().strip() or None,
-            vision=self.provider_vision.currentText(),  # type: ignore[arg-type]
+            vision=chosen(self.provider_vision),  # type: ignore[arg-type]
         )
         if kind == "workers-ai" and not provider.account_id:
             problems.append("Workers AI needs the Cloudflare account id.")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from leaselab_desktop.config import Paths, Profile, Settings, load_settings, save_settings
+from leaselab_desktop.gui.choices import pick
 from leaselab_desktop.gui.errors import ErrorReporter
 from leaselab_desktop.gui.main_window import MainWindow
 from leaselab_desktop.gui.qt import Qt, QtWidgets
@@ -46,13 +47,13 @@ def test_opens_non_blocking_and_shows_current_values(qtbot, paths: Paths, secret
     assert dlg.active_profile.currentText() == "local"
     dlg.profile_list.setCurrentRow(1)
     assert dlg.profile_name.text() == "office"
-    assert dlg.backend_kind.currentText() == "cloudflare"
+    assert dlg.backend_kind.currentData() == "cloudflare"
     assert dlg.base_url.text() == "https://ll.example.workers.dev" and dlg.base_url.isEnabled()
     assert dlg.site_id.text() == "site_office"
     assert dlg.token_state.text() == "No token stored for this profile."
     assert dlg.data_dir.text() == str(paths.data_dir) and dlg.data_dir.isReadOnly()
     assert dlg.poll_min.value() == pytest.approx(0.5) and dlg.poll_max.value() == pytest.approx(15.0)
-    assert dlg.provider_kind.currentText() == "rules"
+    assert dlg.provider_kind.currentData() == "rules"
     assert not dlg.account_id.isEnabled() and not dlg.provider_model.isEnabled()
     for w in dlg.dialog.findChildren(QtWidgets.QLineEdit):
         if w.objectName() not in ("qt_spinbox_lineedit",):
@@ -67,11 +68,11 @@ def test_token_goes_to_keyring_never_to_settings_json(
     dlg.profile_list.setCurrentRow(1)
     dlg.token.setText("tok_super_secret_123")
     dlg.token.textEdited.emit("tok_super_secret_123")
-    dlg.provider_kind.setCurrentText("workers-ai")
+    pick(dlg.provider_kind, "workers-ai")
     dlg.account_id.setText("acc_42")
     dlg.provider_token.setText("cf_ai_secret_456")
-    assert dlg.provider_vision.currentText() == "auto"
-    dlg.provider_vision.setCurrentText("off")  # never send page images, whatever the model
+    assert dlg.provider_vision.currentData() == "auto"
+    pick(dlg.provider_vision, "off")  # never send page images, whatever the model
     with qtbot.waitSignal(dlg.saved) as blocker:
         dlg.save_button.click()
     saved, changed = blocker.args
@@ -117,9 +118,9 @@ def test_secure_keyring_is_named_without_warning(qtbot, paths: Paths, secrets: S
         (lambda d: (d.profile_list.setCurrentRow(1), d.profile_name.setText("local")), "Two profiles are named"),
         (lambda d: d.site_id.setText(""), "site id is empty"),
         (lambda d: d.profile_name.setText(""), "needs a name"),
-        (lambda d: (d.provider_kind.setCurrentText("openai-compatible"),
+        (lambda d: (pick(d.provider_kind, "openai-compatible"),
                     d.provider_base_url.setText("http://127.0.0.1:11434/v1")), "needs a model name"),
-        (lambda d: d.provider_kind.setCurrentText("workers-ai"), "needs the Cloudflare account id"),
+        (lambda d: pick(d.provider_kind, "workers-ai"), "needs the Cloudflare account id"),
         (lambda d: (d.poll_min.setValue(30.0), d.poll_max.setValue(5.0)), "must not exceed"),
     ],
 )
@@ -210,7 +211,7 @@ def test_a_site_can_override_the_province_policy_profile(qtbot, paths: Paths, se
     dlg = make(qtbot, paths, two_profiles(), secrets)
     dlg.profile_list.setCurrentRow(1)  # office, site_office: the server decides for a Cloudflare site
     assert not dlg.site_policy.isEnabled()
-    dlg.backend_kind.setCurrentText("local")
+    pick(dlg.backend_kind, "local")
     assert dlg.site_policy.isEnabled()
     assert dlg.site_policy.currentText() == "Follow the property's province or state"
     assert [dlg.site_policy.itemText(i) for i in range(dlg.site_policy.count())][1:] == [
@@ -224,4 +225,19 @@ def test_a_site_can_override_the_province_policy_profile(qtbot, paths: Paths, se
     settings, changed = saved.args
     assert settings.site_policy_profiles == {"site_office": "default"} and changed
     assert load_settings(paths).site_policy_profiles == {"site_office": "default"}
+    dlg.dialog.reject()
+
+
+def test_choices_read_as_words_and_store_ids(qtbot, paths: Paths, secrets: SecretStore) -> None:
+    """The agent reads 'Cloudflare Workers AI', never 'workers-ai'; the settings keep the id."""
+    dlg = make(qtbot, paths, two_profiles(), secrets)
+    ids = {"local", "cloudflare", "rules", "workers-ai", "openai-compatible", "auto", "on", "off"}
+    for combo in (dlg.backend_kind, dlg.provider_kind, dlg.provider_vision):
+        texts = [combo.itemText(i) for i in range(combo.count())]
+        assert not set(texts) & ids and all(t[0].isupper() for t in texts), texts
+        assert {combo.itemData(i) for i in range(combo.count())} <= ids
+    assert not any(f"({kind})" in dlg.profile_list.item(i).text()
+                   for i in range(dlg.profile_list.count()) for kind in ("local", "cloudflare"))
+    pick(dlg.provider_kind, "workers-ai")
+    assert dlg.provider_kind.currentText() == "Cloudflare Workers AI"
     dlg.dialog.reject()
