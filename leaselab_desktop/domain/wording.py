@@ -85,6 +85,14 @@ def recommendation_name(code: str | None) -> str:
     return "—" if not code else wording().recommendations.get(code) or _words(code)
 
 
+def lead_status_name(code: str | None) -> str:
+    """'ai_evaluated' -> 'AI evaluated': the lead list's and the exports' words for a lead status."""
+    if not code:
+        return ""
+    text = _words(code)
+    return "AI" + text[2:] if text.startswith("Ai ") else text
+
+
 def severity_name(code: str | None) -> str:
     return "—" if not code else wording().severities.get(code) or _words(code)
 

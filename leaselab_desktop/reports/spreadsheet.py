@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from leaselab_desktop.domain.listing import LeadRows, shown_columns
-from leaselab_desktop.domain.wording import recommendation_name
-from leaselab_desktop.reports.decision import words
+from leaselab_desktop.domain.wording import lead_status_name, recommendation_name
 from leaselab_desktop.reports.files import write_atomically
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -115,8 +114,8 @@ def _value(value: object, fmt: str, overridden: bool = False) -> object:
     if fmt == "recommendation" and isinstance(value, str):  # the list's words, the override marked
         return recommendation_name(value) + (" (overridden)" if overridden else "")
     if fmt == "status" and isinstance(value, str):
-        text = words(value)  # the list's wording: 'AI evaluated'
-        return "AI" + text[2:] if text.startswith("Ai ") else text
+        return lead_status_name(value)  # the list's wording: 'AI evaluated'
+
     if fmt == "time" and isinstance(value, int | float):
         return datetime.fromtimestamp(value, UTC).replace(tzinfo=None, microsecond=0)
     return value

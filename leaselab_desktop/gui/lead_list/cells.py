@@ -8,6 +8,7 @@ from datetime import datetime
 from leaselab_desktop.domain.models import RunSnapshot
 from leaselab_desktop.domain.timefmt import fmt_date, fmt_datetime
 from leaselab_desktop.domain.vocab import STEP_TITLES
+from leaselab_desktop.domain.wording import lead_status_name
 
 BATCH_TEXT = {  # the workspace's BatchController states
     "queued": "queued",
@@ -20,7 +21,8 @@ BATCH_TEXT = {  # the workspace's BatchController states
 }
 # Batch states of a run that is not over: while any row is in one, rows keep their place.
 LIVE_BATCH_STATES = frozenset({"queued", "running"})
-# The recommendation's tone: the label colour the result card gives it (green, blue, amber, red).
+# The recommendation's tone: the label colour it takes in the list's badge and on the result card
+# (green, blue, amber, red); gui/workspace/style.py reads this one table.
 RECOMMENDATION_TONE = {
     "approve": "A",
     "approve_with_conditions": "B",
@@ -31,10 +33,7 @@ RECOMMENDATION_TONE = {
 
 def format_status(status: str) -> str:
     """'ai_evaluated' -> 'AI evaluated'; unknown values are shown as they come, made readable."""
-    if not status:
-        return ""
-    text = status.replace("_", " ").capitalize()
-    return "AI" + text[2:] if text.startswith("Ai ") else text
+    return lead_status_name(status)
 
 
 def format_updated(value: datetime | None, now: datetime | None = None) -> str:

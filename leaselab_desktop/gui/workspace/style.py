@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from leaselab_desktop.domain.timefmt import fmt_datetime, fmt_money
+from leaselab_desktop.gui.lead_list.cells import RECOMMENDATION_TONE
 from leaselab_desktop.gui.qt import QtGui
 
 # (on a light window, on a dark window)
@@ -19,12 +20,6 @@ _LABEL = {
     "D": ("#c0261f", "#f28b82"),  # red
 }
 _SEVERITY = {"low": "B", "medium": "C", "high": "D"}
-_RECOMMENDATION = {
-    "approve": "A",
-    "approve_with_conditions": "B",
-    "approve_with_verification": "C",
-    "reject": "D",
-}
 _STEP = {"complete": "A", "running": "B", "retrying": "C", "errored": "D"}
 
 
@@ -47,7 +42,7 @@ def severity_color(severity: str | None, palette: QtGui.QPalette) -> QtGui.QColo
 
 
 def recommendation_color(rec: str | None, palette: QtGui.QPalette) -> QtGui.QColor:
-    return label_color(_RECOMMENDATION.get(rec or ""), palette)
+    return label_color(RECOMMENDATION_TONE.get(rec or ""), palette)
 
 
 def step_color(status: str, palette: QtGui.QPalette) -> QtGui.QColor:
