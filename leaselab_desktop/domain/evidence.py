@@ -1,7 +1,8 @@
 """Where on a document a signal's evidence lies, for drawing it on the page in the viewer.
 
 A signal names its document; some also know a region: image forensics writes the pasted region's
-box into the evidence text ("The region x 120–480, y 300–360 (pixels of the upright image) …"), and
+box into the evidence text ("The region x 120–480, y 300–360 (pixels of the upright image) …", or
+"(points of page 2 …)" for a scanned PDF page), and
 a signal that carries structured ``page`` / ``box`` attributes (layout facts keep page and box) is
 used as it is. Signals without a region are not drawn. Qt-free: the viewer scales the boxes.
 """
@@ -17,8 +18,8 @@ from leaselab_desktop.domain.models import Signal
 
 Unit = Literal["px", "pt"]  # image pixels (upright) | PDF points of the page
 
-_PIXEL_BOX = re.compile(
-    r"\bx\s*(\d+)\s*[–-]\s*(\d+),\s*y\s*(\d+)\s*[–-]\s*(\d+)\s*\(pixels", re.IGNORECASE
+_REGION_BOX = re.compile(
+    r"\bx\s*(\d+)\s*[–-]\s*(\d+),\s*y\s*(\d+)\s*[–-]\s*(\d+)\s*\((pixels|points)", re.IGNORECASE
 )
 _PAGE = re.compile(r"\bpage\s+(\d+)\b", re.IGNORECASE)
 
@@ -54,13 +55,14 @@ def mark_of(sig: Signal) -> EvidenceMark | None:
         page, box = found
         unit: Unit = "px" if getattr(sig, "unit", "pt") == "px" else "pt"
         return _valid(EvidenceMark(page, box, unit, title, sig.evidence, sig.severity))
-    hit = _PIXEL_BOX.search(sig.evidence or "")
+    hit = _REGION_BOX.search(sig.evidence or "")
     if hit is None:
         return None
-    x0, x1, y0, y1 = (float(v) for v in hit.groups())
+    x0, x1, y0, y1 = (float(v) for v in hit.groups()[:4])
     page_hit = _PAGE.search(sig.evidence)
     page = int(page_hit.group(1)) - 1 if page_hit else 0
-    return _valid(EvidenceMark(max(page, 0), (x0, y0, x1, y1), "px", title, sig.evidence, sig.severity))
+    unit = "pt" if hit.group(5).lower() == "points" else "px"
+    return _valid(EvidenceMark(max(page, 0), (x0, y0, x1, y1), unit, title, sig.evidence, sig.severity))
 
 
 def _valid(mark: EvidenceMark) -> EvidenceMark | None:

@@ -31,6 +31,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from leaselab_desktop.screening.documents.paper_patch import whiter_patches
+from leaselab_desktop.screening.documents.pixel_blocks import (
+    Box,
+    Cell,
+    Patch,
+    box_of,
+    components,
+    gray,
+    on_edge,
+    quiet_mean,
+    residuals,
+    ring_of,
+)
+
 CUSTOM_TABLE_MAKES = (
     "apple", "canon", "nikon", "sony", "fujifilm", "olympus", "om digital", "panasonic", "pentax",
     "ricoh", "leica",
@@ -47,9 +61,6 @@ SURE_NOISE = 0.2  # an image with clear sensor noise (scans, most photos) ...
 SURE_RATIO = 0.05  # ... and a region with almost none of it: medium, not low
 DOUBLE_JPEG_SCORE = 5.5  # periodicity above this: compressed twice (single saves stay under 3.7)
 WHITE_CLIP = 249  # paper blown to white and glare show no noise either: unusable, not "clean"
-_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-
-Box = tuple[int, int, int, int]
 
 
 @dataclass
@@ -127,100 +138,29 @@ def double_compression(data: bytes) -> float | None:
     return float(np.median(scores)) if scores else None
 
 
-def _gray(rgb: np.ndarray) -> np.ndarray:
-    if rgb.ndim == 2:
-        return rgb.astype(np.float32)
-    return rgb[..., :3].astype(np.float32) @ _LUMA
-
-
-def _residuals(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """|second difference| along rows and along columns: zero on flat areas and on linear ramps
-    (lighting, vignetting). Sensor noise shows in both; a printed pattern of lines (a card's
-    guilloche, table rules) only across its lines, so the smaller of the two is the noise."""
-    across = np.full(g.shape, np.nan, dtype=np.float32)
-    down = np.full(g.shape, np.nan, dtype=np.float32)
-    across[:, 1:-1] = np.abs(g[:, 1:-1] - (g[:, :-2] + g[:, 2:]) / 2)
-    down[1:-1, :] = np.abs(g[1:-1, :] - (g[:-2, :] + g[2:, :]) / 2)
-    return across, down
-
-
-def _quiet_mean(residual: np.ndarray, window: int, step: int) -> np.ndarray:
-    """Per window (``window`` px square, every ``step`` px): the mean of its quieter half, or NaN
-    when over half its pixels are unusable. The quieter half is paper between the print, so
-    print edges (the loud half) do not raise it; unlike a percentile it does not collapse to 0
-    on the quantised residual of a JPEG."""
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    views = sliding_window_view(np.nan_to_num(residual, nan=np.inf), (window, window))[::step, ::step]
-    cells = views.reshape(views.shape[0], views.shape[1], -1)
-    k = window * window // 2
-    quiet = np.partition(cells, k, axis=-1)[..., :k]
-    usable = np.isfinite(quiet).all(axis=-1)
-    return np.where(usable, np.where(np.isfinite(quiet), quiet, 0).mean(axis=-1), np.nan).astype(np.float32)
+def block_size(shape: tuple[int, ...]) -> int:
+    """Blocks of ~0.6 % of the short side (at least 8 px): a typed amount spans a strip of them."""
+    return max(8, min(shape[0], shape[1]) // 160)
 
 
 def noise_map(rgb: np.ndarray) -> NoiseMap:
-    gray = _gray(rgb)
-    block = max(8, min(gray.shape) // 160)
-    if gray.shape[0] < 4 * block or gray.shape[1] < 4 * block:  # a sliver or a thumbnail
+    g = gray(rgb)
+    block = block_size(g.shape)
+    if g.shape[0] < 4 * block or g.shape[1] < 4 * block:  # a sliver or a thumbnail
         return NoiseMap(block=block, floor=np.full((1, 1), np.nan, dtype=np.float32), median=0.0)
-    across, down = _residuals(gray)
-    clipped = (gray < 12) | (gray > WHITE_CLIP)  # ink clipped at black carries no noise
+    across, down = residuals(g)
+    clipped = (g < 12) | (g > WHITE_CLIP)  # ink clipped at black carries no noise
     across[clipped] = down[clipped] = np.nan
     step = block
-    floor = np.minimum(_quiet_mean(across, block, step), _quiet_mean(down, block, step))
+    floor = np.minimum(quiet_mean(across, block, step), quiet_mean(down, block, step))
     valid = floor[~np.isnan(floor)]
     return NoiseMap(block=step, floor=floor, median=float(np.median(valid)) if valid.size else 0.0)
 
 
-def _components(mask: np.ndarray) -> list[list[tuple[int, int]]]:
-    """8-connected groups of True cells (the block grid is small: a plain flood fill)."""
-    seen = np.zeros_like(mask, dtype=bool)
-    groups = []
-    for start in zip(*np.nonzero(mask), strict=True):
-        if seen[start]:
-            continue
-        seen[start] = True
-        stack, group = [start], []
-        while stack:
-            y, x = stack.pop()
-            group.append((int(y), int(x)))
-            for yy in range(max(0, y - 1), min(mask.shape[0], y + 2)):
-                for xx in range(max(0, x - 1), min(mask.shape[1], x + 2)):
-                    if mask[yy, xx] and not seen[yy, xx]:
-                        seen[yy, xx] = True
-                        stack.append((yy, xx))
-        groups.append(group)
-    return groups
-
-
-@dataclass
-class Patch:
-    box: Box
-    level: float  # the region's median noise floor
-    sure: bool  # far below the image's noise, in an image with clear sensor noise
-
-
-def _grow(mask: np.ndarray, steps: int) -> np.ndarray:
-    grown = mask.copy()
-    for _ in range(steps):
-        g = grown.copy()
-        g[1:, :] |= grown[:-1, :]
-        g[:-1, :] |= grown[1:, :]
-        g[:, 1:] |= grown[:, :-1]
-        g[:, :-1] |= grown[:, 1:]
-        grown = g
-    return grown
-
-
-def _ring(floor: np.ndarray, group: list[tuple[int, int]]) -> float:
-    """The median noise floor of the blocks around a group (the 2nd and 3rd block out: the 1st
-    straddles the edge): ordinary around a pasted patch, which ends abruptly; low around glare or
-    an over-smoothed area, which fades out."""
-    inside = np.zeros(floor.shape, dtype=bool)
-    for y, x in group:
-        inside[y, x] = True
-    around = floor[_grow(inside, 3) & ~_grow(inside, 1)]
+def _ring(floor: np.ndarray, group: list[Cell]) -> float:
+    """The median noise floor of the blocks around a group: ordinary around a pasted patch, which
+    ends abruptly; low around glare or an over-smoothed area, which fades out."""
+    around = floor[ring_of(floor.shape, group)]
     around = around[~np.isnan(around)]
     return float(np.median(around)) if around.size else 0.0
 
@@ -241,25 +181,36 @@ def pasted_region(noise: NoiseMap) -> Patch | None:
         # only too-clean blocks: dense print raises a block's floor as noise would, so "too noisy"
         # cannot be told from text; a patch of typed digits on clean paper is quiet
         odd = usable & (floor < PATCH_RATIO * noise.median) & (z < PATCH_Z)
-    ny, nx = floor.shape
-    best: list[tuple[int, int]] | None = None
-    for group in _components(odd):
-        ys, xs = [g[0] for g in group], [g[1] for g in group]
-        # blocks on the image's edge: the fill a scanner's deskew adds, a margin, a desk corner
-        if min(ys) == 0 or min(xs) == 0 or max(ys) == ny - 1 or max(xs) == nx - 1:
+    best: list[Cell] | None = None
+    for group in components(odd):
+        if on_edge(floor.shape, group):
             continue
         fits = PATCH_MIN_BLOCKS <= len(group) <= PATCH_MAX_SHARE * usable.sum()
         if fits and (best is None or len(group) > len(best)):
             best = group
     if best is None:
         return None
-    ys, xs = [g[0] for g in best], [g[1] for g in best]
-    b = noise.block
     level = float(np.median([floor[g] for g in best]))
     ring = _ring(floor, best)
     sure = (noise.median >= SURE_NOISE and level < SURE_RATIO * noise.median and len(best) >= SURE_MIN_BLOCKS
             and ring >= RING_RATIO * noise.median)
-    return Patch((min(xs) * b, min(ys) * b, (max(xs) + 1) * b, (max(ys) + 1) * b), level, sure)
+    return Patch(box_of(best, noise.block), level, sure)
+
+
+def find_patches(rgb: np.ndarray) -> tuple[NoiseMap, list[Patch]]:
+    """The image's noise map and its pasted-looking regions: the noise check's region, or, when
+    that is not sure, the regions whiter than an evenly lit page's paper (``paper_patch``: a
+    clean white paste that the noise check skips as clipped), the most telling first."""
+    noise = noise_map(rgb)
+    if noise.median < MIN_PHOTO_NOISE:
+        return noise, []  # a screenshot or render: no paper, no sensor noise to compare with
+    found = pasted_region(noise)
+    if found is not None and found.sure:
+        return noise, [found]
+    whiter = whiter_patches(gray(rgb), noise.block)
+    if whiter and (whiter[0].sure or found is None):
+        return noise, [p for p in whiter if p.sure] or whiter[:1]
+    return noise, [found] if found else []
 
 
 def inspect_image(data: bytes, rgb: np.ndarray) -> dict[str, str]:
@@ -267,7 +218,7 @@ def inspect_image(data: bytes, rgb: np.ndarray) -> dict[str, str]:
     out: dict[str, str] = {}
     with contextlib.suppress(Exception):  # the tables are a bonus; the pixels are checked below
         out.update(jpeg_encoder(data))
-    noise = noise_map(rgb)
+    noise, patches = find_patches(rgb)
     out["forensic_noise_floor"] = f"{noise.median:.2f}"
     if noise.median >= MIN_PHOTO_NOISE:  # flat renders give degenerate histograms
         with contextlib.suppress(Exception):
@@ -275,25 +226,37 @@ def inspect_image(data: bytes, rgb: np.ndarray) -> dict[str, str]:
             if score is not None:
                 out["forensic_double_jpeg"] = f"{score:.1f}"
     out["image_kind"] = "photo or scan" if noise.median >= MIN_PHOTO_NOISE else "screenshot or render"
-    found = pasted_region(noise)
-    if found is not None:
-        x0, y0, x1, y1 = found.box
-        out["forensic_patch_box"] = f"{x0},{y0},{x1},{y1}"
-        out["forensic_patch_noise"] = f"{found.level:.2f}"
-        out["forensic_patch_sure"] = "yes" if found.sure else "no"
+    if patches:
+        first = patches[0]
+        out["forensic_patch_box"] = _box_text(first.box)
+        out["forensic_patch_kind"] = first.kind
+        out["forensic_patch_sure"] = "yes" if first.sure else "no"
+        if first.kind == "whiter":
+            out["forensic_patch_white"] = f"{first.level:.0f}"
+            out["forensic_paper_white"] = f"{first.paper or 0:.0f}"
+        else:
+            out["forensic_patch_noise"] = f"{first.level:.2f}"
+        if len(patches) > 1:
+            out["forensic_patch_boxes"] = ";".join(_box_text(p.box) for p in patches)
     return out
+
+
+def _box_text(box: Box) -> str:
+    return ",".join(str(v) for v in box)
 
 
 def patch_boxes(rgb: np.ndarray) -> list[Box]:
     """Pasted-looking regions of an upright image (for the preview, which has the pixels)."""
-    found = pasted_region(noise_map(rgb))
-    return [found.box] if found else []
+    return [p.box for p in find_patches(rgb)[1]]
 
 
 def suspicious_boxes(metadata: dict[str, str]) -> list[Box]:
     """Boxes recorded at intake (pixels of the upright image)."""
-    raw = metadata.get("forensic_patch_box")
+    raw = metadata.get("forensic_patch_boxes") or metadata.get("forensic_patch_box")
     if not raw:
         return []
-    x0, y0, x1, y1 = (int(v) for v in raw.split(","))
-    return [(x0, y0, x1, y1)]
+    boxes = []
+    for part in raw.split(";"):
+        x0, y0, x1, y1 = (int(v) for v in part.split(","))
+        boxes.append((x0, y0, x1, y1))
+    return boxes

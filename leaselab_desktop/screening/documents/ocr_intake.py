@@ -148,6 +148,7 @@ def inspect_pdf_pages(data: bytes, indexes: list[int]) -> dict[str, str]:
             with Image.open(io.BytesIO(raw)) as img:
                 rgb = np.asarray(img.convert("RGB"))
             result = {**inspect_image(raw, rgb), "forensic_page": str(index + 1)}
+            _boxes_to_points(result, images[0].get_bounds(), page.get_height(), rgb.shape)
             if not found or ("forensic_patch_box" in result and "forensic_patch_box" not in found):
                 found = result
             if found.get("forensic_patch_sure") == "yes":
@@ -155,6 +156,29 @@ def inspect_pdf_pages(data: bytes, indexes: list[int]) -> dict[str, str]:
     finally:
         pdf.close()
     return found
+
+
+def _boxes_to_points(
+    found: dict[str, str], pos: tuple[float, float, float, float], page_height: float, shape: tuple[int, ...]
+) -> None:
+    """Pasted-region boxes from the embedded image's pixels to the page's points (from its top-left
+    corner), where the viewer draws a PDF page; ``forensic_patch_unit`` says so."""
+    from leaselab_desktop.screening.documents.image_forensics import suspicious_boxes
+
+    boxes = suspicious_boxes(found)
+    if not boxes:
+        return
+    left, bottom, right, top = pos
+    sx, sy = (right - left) / shape[1], (top - bottom) / shape[0]
+    down = page_height - top  # the image's top edge, from the page's top
+    to_pt = [
+        (round(left + x0 * sx), round(down + y0 * sy), round(left + x1 * sx), round(down + y1 * sy))
+        for x0, y0, x1, y1 in boxes
+    ]
+    found["forensic_patch_box"] = ",".join(str(v) for v in to_pt[0])
+    if "forensic_patch_boxes" in found:
+        found["forensic_patch_boxes"] = ";".join(",".join(str(v) for v in b) for b in to_pt)
+    found["forensic_patch_unit"] = "pt"
 
 
 def _apply(facts: DocumentFacts, frames: Frames, pages: list[int]) -> list[PageWords]:

@@ -4,9 +4,9 @@
   Photoshop's segments, or libjpeg tables under a camera's EXIF *and* a second sign (periodic DCT
   histograms of a second compression, or a pasted region); low on one sign alone: phones' share,
   export and "reduce size" paths and messaging apps re-encode photos with libjpeg and keep EXIF.
-- ``pasted_region``: a region with no sensor noise inside a photo or scan; medium when the pixel
-  check is sure (a strip of many blocks almost free of the image's clear noise), else low. Its box
-  is in the evidence and drawn on the document preview.
+- ``pasted_region``: a region with no sensor noise inside a photo or scan, or one whiter than the
+  bare paper of an evenly lit scan; medium when the pixel check is sure (a strip of many blocks),
+  else low. Its box is in the evidence and drawn on the document preview.
 - ``image_screenshot`` (low): a screenshot or digital render, not a photo or scan of the paper.
 """
 
@@ -73,12 +73,30 @@ def pasted_region(doc: DocumentFacts) -> list[Signal]:
         return []
     x0, y0, x1, y1 = box.split(",")
     sure = doc.metadata.get("forensic_patch_sure") == "yes"
+    page = doc.metadata.get("forensic_page")
+    unit = f"points of page {page}, from its top-left corner" if doc.metadata.get("forensic_patch_unit") == "pt" \
+        else "pixels of the upright image"
+    where = f"The region x {x0}–{x1}, y {y0}–{y1} ({unit})"
+    others = len((doc.metadata.get("forensic_patch_boxes") or "").split(";")) - 1
+    more = f" {others} more region{'s' if others > 1 else ''} like it {'are' if others > 1 else 'is'} outlined too." \
+        if others > 0 else ""
+    on_page = f" of the scanned page {page}" if page and unit.startswith("pixels") else ""
+    if doc.metadata.get("forensic_patch_kind") == "whiter":
+        evidence = (
+            f"{where}{on_page} is whiter than the paper it sits on (level "
+            f"{doc.metadata.get('forensic_patch_white', '?')} against {doc.metadata.get('forensic_paper_white', '?')} "
+            "for the bare paper of this evenly lit scan) and ends abruptly. Print only darkens paper, so this is "
+            "a piece of another image pasted over the scan, or something stuck on the page before it was scanned."
+        )
+    else:
+        evidence = (
+            f"{where}{on_page} has a noise level of {doc.metadata.get('forensic_patch_noise', '?')} against "
+            f"{doc.metadata.get('forensic_noise_floor', '?')} for the rest of the image: it carries no camera or "
+            "scanner noise, as content pasted or typed over the picture would."
+        )
     return [signal(
         "pasted_region", "medium" if sure else "low", doc,
-        f"The region x {x0}–{x1}, y {y0}–{y1} (pixels of the upright image) has a noise level of "
-        f"{doc.metadata.get('forensic_patch_noise', '?')} against {doc.metadata.get('forensic_noise_floor', '?')} "
-        "for the rest of the image: it carries no camera or scanner noise, as content pasted or typed "
-        "over the picture would. The region is outlined in the document preview.",
+        f"{evidence} The region is outlined in the document preview.{more}",
         "Part of the image looks pasted in.",
     )]
 
