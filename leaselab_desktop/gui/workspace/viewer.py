@@ -270,7 +270,8 @@ class DocumentViewer(QtWidgets.QWidget):
             box = (float(x0), float(y0), float(x1), float(y1))
             if not any(m.unit == "px" and _overlaps(m.box, box) for m in marks):
                 marks.append(EvidenceMark(0, box, "px", _PASTED, "Found by the pixel check when the "
-                                          "document was opened: this region has no camera or scanner noise."))
+                                          "document was opened: this region has none of the camera's or "
+                                          "scanner's noise, or is whiter than the paper it sits on."))
         return [(n, m) for n, m in enumerate(marks, 1) if m.page == r.page]
 
     def _place_page(self, r: Rendered) -> None:

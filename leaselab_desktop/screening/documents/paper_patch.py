@@ -13,8 +13,8 @@ a group of blocks counts only when:
   looked for, and its brightest area is a lamp's reflection, not a paste);
 - it is whiter than the paper by more than the paper's own spread, and the paper is not already at
   full white (a blown-out scan has nothing whiter);
-- it is compact, does not touch the image's edge, and the blocks around it are ordinary paper
-  (it ends abruptly, where a glare fades out);
+- it is compact, does not touch the image's edge, and the blocks around it are no whiter than the
+  paper (it ends abruptly, where a reflection fades out);
 - whiter blocks are rare on the page: a form printed with a tint over most of it has white fields
   (which are its real paper) all over, a pasted amount is a few strips.
 
@@ -73,15 +73,17 @@ def whiter_patches(g: np.ndarray, block: int) -> list[Patch]:
     for group in components(whiter):
         if len(group) < MIN_BLOCKS or fill_of(group) < MIN_FILL or on_edge(levels.shape, group):
             continue
-        if not _ordinary(levels[ring_of(levels.shape, group)], white, spread):
+        if not _abrupt(levels[ring_of(levels.shape, group)], white, spread):
             continue
         level = float(np.median(levels[mask_of(levels.shape, group)]))
         found.append(Patch(box_of(group, block), level, len(group) >= SURE_BLOCKS, "whiter", paper=white))
     return sorted(found, key=_area, reverse=True)
 
 
-def _ordinary(around: np.ndarray, white: float, spread: float) -> bool:
-    return around.size > 0 and abs(float(np.median(around)) - white) <= max(3.0, 2 * spread)
+def _abrupt(around: np.ndarray, white: float, spread: float) -> bool:
+    """The blocks around it are no whiter than the paper (they may be darker: print, a shaded
+    table row): the region ends at its edge, where a bright reflection fades out."""
+    return around.size > 0 and float(np.median(around)) <= white + max(2.0, 2 * spread)
 
 
 def _area(patch: Patch) -> int:
