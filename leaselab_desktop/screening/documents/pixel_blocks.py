@@ -66,7 +66,8 @@ def block_levels(g: np.ndarray, block: int, percentile: float) -> np.ndarray:
 
     views = sliding_window_view(g, (block, block))[::block, ::block]
     cells = views.reshape(views.shape[0], views.shape[1], -1)
-    return np.percentile(cells, percentile, axis=-1).astype(np.float32)
+    levels: np.ndarray = np.percentile(cells, percentile, axis=-1).astype(np.float32)
+    return levels
 
 
 def components(mask: np.ndarray) -> list[list[Cell]]:
@@ -112,7 +113,8 @@ def mask_of(shape: tuple[int, ...], group: list[Cell]) -> np.ndarray:
 def ring_of(shape: tuple[int, ...], group: list[Cell]) -> np.ndarray:
     """The blocks around a group, the 2nd and 3rd out (the 1st straddles its edge)."""
     inside = mask_of(shape, group)
-    return grow(inside, 3) & ~grow(inside, 1)
+    ring: np.ndarray = grow(inside, 3) & ~grow(inside, 1)
+    return ring
 
 
 def on_edge(shape: tuple[int, ...], group: list[Cell]) -> bool:
