@@ -123,6 +123,35 @@ async def test_evidence_is_outlined_scaled_with_a_numbered_legend(viewer: Any) -
     assert not viewer.canvas.placed_marks() and not viewer.legend.isVisible()
 
 
+async def test_a_scanned_pdf_pages_pasted_amount_is_outlined_where_it_is(viewer: Any, until: Any) -> None:
+    """A copier's image-only statement (corpus, not ours) with amounts pasted on both pages: the
+    real pixel check's signal is drawn on the page it names, over the pasted amount, in points."""
+    from leaselab_desktop.domain.evidence import marks_for
+    from leaselab_desktop.screening.documents import analyse_file
+    from leaselab_desktop.screening.signals.image_forensics import image_forensic_signals
+
+    path = CORPUS / "scans" / "bank_us_paren_forged_pasted_patch_image_pdf.pdf"
+    data = path.read_bytes()
+    facts = analyse_file("f", path.name, "bank_statement", data)
+    signals = [s for s in image_forensic_signals(facts) if s.code == "pasted_region"]
+    assert [s.severity for s in signals] == ["medium"] and "(points of page 1" in signals[0].evidence
+    await viewer.show_document(path.name, data, marks_for(signals, path.name))
+    await until(lambda: bool(viewer.canvas.placed_marks()))
+    marks = viewer.canvas.placed_marks()
+    # the box is where the recorded points say, scaled to the page as drawn
+    x0, y0, x1, y1 = (int(v) for v in facts.metadata["forensic_patch_box"].split(","))
+    per_point = viewer.canvas.display_width / 612  # a US Letter page, 612 points wide
+    assert marks[0].rect.left() == pytest.approx(x0 * per_point, abs=2)
+    assert marks[0].rect.top() == pytest.approx(y0 * per_point, abs=2)
+    assert x1 > 612 * 0.75  # on the right-hand money column, where the pasted amount is
+    _key(viewer, QtCore.Qt.Key.Key_End)  # page 2's paste is not claimed by page 1's signal
+    await until(lambda: viewer.page == 1 and not viewer.canvas.placed_marks())
+    _key(viewer, QtCore.Qt.Key.Key_Home)
+    await until(lambda: viewer.page == 0 and bool(viewer.canvas.placed_marks()))
+    if os.environ.get("LEASELAB_SHOTS"):
+        viewer.grab().save(str(Path(os.environ["LEASELAB_SHOTS"]) / "viewer-scanned-pdf-pasted.png"))
+
+
 async def test_open_in_another_app_writes_a_private_copy(viewer: Any, until: Any) -> None:
     data = TWO_PAGES.read_bytes()
     await viewer.show_document("statement: 2026/10.pdf", data)
