@@ -139,7 +139,7 @@ async def test_a_scanned_pdf_pages_pasted_amount_is_outlined_where_it_is(viewer:
     await until(lambda: bool(viewer.canvas.placed_marks()))
     marks = viewer.canvas.placed_marks()
     # the box is where the recorded points say, scaled to the page as drawn
-    x0, y0, x1, y1 = (int(v) for v in facts.metadata["forensic_patch_box"].split(","))
+    x0, y0, x1, _ = (int(v) for v in facts.metadata["forensic_patch_box"].split(","))
     per_point = viewer.canvas.display_width / 612  # a US Letter page, 612 points wide
     assert marks[0].rect.left() == pytest.approx(x0 * per_point, abs=2)
     assert marks[0].rect.top() == pytest.approx(y0 * per_point, abs=2)
