@@ -1,8 +1,8 @@
 """Scoring: a pure function of (facts, signals, policy, profile) → ScoreResult.
 
 The rule language is documented in ``resources/policy/README.md``; the Cloudflare worker implements
-the same interpreter in TypeScript, and the golden vectors in ``resources/policy/vectors/`` pin both. Every
-number goes through ``round_half_up`` exactly where the README says, so both agree to the point.
+the same interpreter in TypeScript, and the golden vectors in ``resources/policy/vectors.json`` pin
+both. Every number goes through ``round_half_up`` exactly where the README says, so both agree to the point.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
  * The screening policy interpreter, ported from leaselab_desktop/screening/scoring.py.
  * It reads the ONE policy file (resources/policy/policy.json, bundled at build time through this
  * relative import) and turns facts + signals into factors, score, label and recommendation.
- * The golden vectors in resources/policy/vectors/ pin both implementations (see test/vectors.test.ts).
+ * The golden vectors in resources/policy/vectors.json pin both implementations (see test/vectors.test.ts).
  */
 import policyJson from "../../resources/policy/policy.json";
 import {
