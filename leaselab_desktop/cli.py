@@ -81,12 +81,14 @@ async def _leads(ctx: Context) -> int:
 
         write_csv(sys.stdout, *lead_list_table(LeadRows.from_leads(page.items)))
         return 0
+    from leaselab_desktop.domain.wording import lead_status_name
+
     print(f"{'ID':<22} {'NAME':<24} {'PROPERTY / UNIT':<28} {'STATUS':<20} {'SCORE':>5} LABEL")
-    for lead in page.items:
+    for lead in page.items:  # the ID stays: it is what evaluate, compare and the rest take
         where = f"{lead.property_name or ''} {lead.unit_name or ''}".strip()
         score = "" if lead.ai_score is None else str(lead.ai_score)
-        print(f"{lead.id:<22} {lead.full_name[:24]:<24} {where[:28]:<28} {lead.status:<20} {score:>5} "
-              f"{lead.ai_label or ''}")
+        status = lead_status_name(lead.status)[:20]
+        print(f"{lead.id:<22} {lead.full_name[:24]:<24} {where[:28]:<28} {status:<20} {score:>5} {lead.ai_label or ''}")
     return 0
 
 

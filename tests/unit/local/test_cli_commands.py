@@ -54,5 +54,16 @@ def test_evaluate_then_the_refusals_read_plainly(capsys: pytest.CaptureFixture[s
     assert code == 0 and "Score " in out  # a finished run: its result
 
 
+def test_the_lead_table_names_statuses_in_words(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = tmp_path / "d"
+    _, listed, _ = run(capsys, data, "leads", "--json")
+    code, out, _ = run(capsys, data, "leads")
+    lines = out.splitlines()
+    assert code == 0 and lines[0].split()[:2] == ["ID", "NAME"] and len(lines) == len(json.loads(listed)) + 1
+    assert "Documents received" in out
+    codes = {lead["status"] for lead in json.loads(listed)}
+    assert not any(code in line for line in lines[1:] for code in codes if "_" in code)
+
+
 def test_no_runs_yet(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert run(capsys, tmp_path / "d", "runs") == (0, "No evaluation runs yet.\n", "")
