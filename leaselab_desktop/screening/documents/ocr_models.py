@@ -11,6 +11,7 @@ import functools
 import importlib.util
 import math
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,7 @@ class Models:
     cls: Any | None
     characters: list[str]  # index → character; 0 is the CTC blank
     run_options: Any = None
+    workers: int = 1  # recogniser batches run side by side, one onnxruntime thread each
 
     @classmethod
     def load(cls_, threads: int) -> Models:
@@ -120,13 +122,17 @@ class Models:
         except ImportError as exc:
             raise ModelsMissing(f"onnxruntime is not installed ({exc})") from exc
         folder = model_dir()
-        rec = _session(folder / REC_MODEL, threads)
+        # The detector runs once per page on one large input: onnxruntime's own threads split it
+        # well. The recogniser runs many small batches (4 × 48 × ~320): split inside one run, the
+        # second thread mostly waits, so the batches run side by side instead (~30% less time per
+        # page on 2 cores, same text; a session's run is thread-safe).
+        rec = _session(folder / REC_MODEL, 1)
         chars = rec.get_modelmeta().custom_metadata_map["character"].splitlines()
         cls_path = folder / CLS_MODEL
         return cls_(
             det=_session(folder / DET_MODEL, threads), rec=rec,
             cls=_session(cls_path, threads) if cls_path.is_file() else None,
-            characters=["blank", *chars, " "], run_options=_run_options(),
+            characters=["blank", *chars, " "], run_options=_run_options(), workers=threads,
         )  # fmt: skip
 
     def detect(self, img: Image.Image) -> list[Quad]:
@@ -141,18 +147,30 @@ class Models:
     def recognise(self, crops: list[Image.Image]) -> list[tuple[str, float]]:
         """Text and mean character confidence of each line crop (CTC greedy decoding)."""
         results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
-        name = self.rec.get_inputs()[0].name
-        for batch in _batches(crops):
-            ratio = max(REC_WIDTH / REC_HEIGHT, *(crops[i].width / crops[i].height for i in batch))
-            tensor = np.stack([_padded(crops[i], REC_HEIGHT, int(REC_HEIGHT * ratio)) for i in batch])
-            (pred,) = self.rec.run(None, {name: tensor}, self.run_options)
-            for i, row_idx, row_prob in zip(batch, pred.argmax(axis=2), pred.max(axis=2), strict=True):
-                keep = np.ones(len(row_idx), dtype=bool)
-                keep[1:] = row_idx[1:] != row_idx[:-1]
-                keep &= row_idx != 0
-                text = "".join(self.characters[k] for k in row_idx[keep])
-                results[i] = (text, float(row_prob[keep].mean()) if keep.any() else 0.0)
+        batches = _batches(crops)
+        if self.workers > 1 and len(batches) > 1:
+            # a pool per page, not a lasting one: no thread outlives the call
+            with ThreadPoolExecutor(min(self.workers, len(batches)), thread_name_prefix="ocr-rec") as pool:
+                done = list(pool.map(lambda batch: self._recognise_batch(crops, batch), batches))
+        else:
+            done = [self._recognise_batch(crops, batch) for batch in batches]
+        for batch, texts in zip(batches, done, strict=True):
+            for i, text in zip(batch, texts, strict=True):
+                results[i] = text
         return results
+
+    def _recognise_batch(self, crops: list[Image.Image], batch: list[int]) -> list[tuple[str, float]]:
+        ratio = max(REC_WIDTH / REC_HEIGHT, *(crops[i].width / crops[i].height for i in batch))
+        tensor = np.stack([_padded(crops[i], REC_HEIGHT, int(REC_HEIGHT * ratio)) for i in batch])
+        (pred,) = self.rec.run(None, {self.rec.get_inputs()[0].name: tensor}, self.run_options)
+        out = []
+        for row_idx, row_prob in zip(pred.argmax(axis=2), pred.max(axis=2), strict=True):
+            keep = np.ones(len(row_idx), dtype=bool)
+            keep[1:] = row_idx[1:] != row_idx[:-1]
+            keep &= row_idx != 0
+            text = "".join(self.characters[k] for k in row_idx[keep])
+            out.append((text, float(row_prob[keep].mean()) if keep.any() else 0.0))
+        return out
 
     def upside_down(self, crops: list[Image.Image]) -> list[tuple[bool, float]]:
         """For each crop: whether the angle classifier reads it as turned 180°, and its score."""
