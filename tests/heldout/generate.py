@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from heldout_gen import fpdf_docs, forge, story_docs, typst_docs
+from heldout_gen import forge, fpdf_docs, story_docs, typst_docs
 from heldout_gen.data import (
     CA_RATES,
     EMPLOYERS,

@@ -235,6 +235,16 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
             [(40, "Year to Date"), (140, "21,700.00"), (260, "5,617.15"), (400, "16,082.85")],
         ]
     ],
+    "stub_period_bottom_aligned": [
+        [
+            [(40, "Pay Statement")],
+            [(300, "March 16, 2026 to")],
+            [(40, "Employee Name"), (140, "Anjali Rao"), (220, "Pay Period"), (300, "March 31, 2026")],
+            [(40, "Position"), (140, "Hygienist"), (220, "Payment Date"), (300, "March 31, 2026")],
+            [(40, "Gross Pay"), (300, "2,562.50")],
+            [(40, "Net Pay"), (300, "1,888.81")],
+        ]
+    ],
     "bank_member_fdic": [
         [
             [(40, "Lakeside Home Savings"), (420, "Account Statement")],
@@ -250,7 +260,10 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
         ]
     ],
 }
-ROW_TOPS = {"stub_transposed_summary": [40.0, 62.0, 76.0, 89.0, 110.0, 124.0, 146.0, 160.0, 174.0]}
+ROW_TOPS = {
+    "stub_transposed_summary": [40.0, 62.0, 76.0, 89.0, 110.0, 124.0, 146.0, 160.0, 174.0],
+    "stub_period_bottom_aligned": [40.0, 70.0, 82.0, 100.0, 124.0, 138.0],
+}
 
 
 def _stub(reading: paystub.StubReading) -> dict[str, Any]:

@@ -45,7 +45,8 @@ def _retype(doc: pymupdf.Document, edits: list[tuple[str, str]], mod_date: str) 
     for page in doc:
         for old, new in edits:
             for rect in page.search_for(old):
-                page.draw_rect(rect + (-0.5, -0.5, 0.5, 0.5), color=None, fill=(1, 1, 1), overlay=True)
+                cover = pymupdf.Rect(rect.x0 - 0.5, rect.y0 - 0.5, rect.x1 + 0.5, rect.y1 + 0.5)
+                page.draw_rect(cover, color=None, fill=(1, 1, 1), overlay=True)
                 size = rect.height * 0.78
                 width = pymupdf.get_text_length(new, fontname="helv", fontsize=size)
                 page.insert_text((rect.x1 - width, rect.y1 - rect.height * 0.22), new, fontname="helv",

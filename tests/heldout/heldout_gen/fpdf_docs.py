@@ -5,6 +5,7 @@ statement with Debit and Credit columns over two pages."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+
 from fpdf import FPDF
 
 from .data import Statement, Stub, us

@@ -28,7 +28,7 @@ def _render(body: str, made: date, title: str) -> bytes:
     buf = io.BytesIO()
     writer = pymupdf.DocumentWriter(buf)
     page = pymupdf.paper_rect("letter")
-    where = page + (50, 50, -50, -50)
+    where = pymupdf.Rect(page.x0 + 50, page.y0 + 50, page.x1 - 50, page.y1 - 50)
     more = True
     while more:
         device = writer.begin_page(page)

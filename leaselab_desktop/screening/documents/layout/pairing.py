@@ -269,18 +269,33 @@ def _texts(lines: Sequence[Line], labels: Sequence[str], stop: Sequence[str]) ->
                 yield Found(below.text, cell, below, "below")
 
 
-def _wrapped(lines: Sequence[Line], line: Line, label: Cell, value: Cell) -> Cell | None:
-    """The rest of ``value`` wrapped onto the next line of a narrow table cell ("March 16, 2026 to
-    March 31," / "2026"): starts under the value, closer than half a line (rows are further
-    apart), with nothing under the label."""
-    if line.index + 1 >= len(lines):
+def _unwrapped(lines: Sequence[Line], line: Line, label: Cell, value: Cell,
+               found: list[str]) -> tuple[list[str], Cell]:
+    """``found`` with the value's cell read whole when a narrow table cell wrapped it ("March 16,
+    2026 to March 31," / "2026"): its rest on the next line (cells aligned at the top) or its start
+    on the line before (aligned at the bottom), when that gives more dates."""
+    own = len(dates_in(value.text))
+    for step in (1, -1):
+        other = _wrapped(lines, line, label, value, step)
+        if other is None:
+            continue
+        text = f"{value.text} {other.text}" if step == 1 else f"{other.text} {value.text}"
+        if len(dates_in(text)) > own:
+            return found[: len(found) - own] + dates_in(text), other
+    return found, value
+
+
+def _wrapped(lines: Sequence[Line], line: Line, label: Cell, value: Cell, step: int) -> Cell | None:
+    """The cell continuing ``value`` on the line after (``step`` 1) or before (-1): in the value's
+    column, closer than half a line (table rows are further apart), with nothing over the label."""
+    k = line.index + step
+    if not 0 <= k < len(lines):
         return None
-    nxt = lines[line.index + 1]
-    if nxt.page != line.page or nxt.top - line.bottom > 0.5 * line.height:
+    other = lines[k]
+    gap = other.top - line.bottom if step == 1 else line.top - other.bottom
+    if other.page != line.page or gap > 0.5 * line.height or any(c.overlaps(label) for c in other.cells):
         return None
-    if any(c.overlaps(label) for c in nxt.cells):
-        return None
-    return next((c for c in nxt.cells if c.overlaps(value) and abs(c.x0 - value.x0) < line.height), None)
+    return next((c for c in other.cells if c.overlaps(value) and abs(c.x0 - value.x0) < line.height), None)
 
 
 def _is_value(text: str, stop: Sequence[str]) -> bool:
@@ -309,10 +324,8 @@ def find_dates(lines: Sequence[Line], labels: Sequence[str]) -> Found | None:
                 else:
                     found += more
                     last = other
-            wrapped = _wrapped(lines, line, cell, last) if last is not cell else None
-            if wrapped is not None and len(dates_in(f"{last.text} {wrapped.text}")) > len(dates_in(last.text)):
-                found = found[: len(found) - len(dates_in(last.text))] + dates_in(f"{last.text} {wrapped.text}")
-                last = wrapped
+            if last is not cell:
+                found, last = _unwrapped(lines, line, cell, last, found)
             if found:
                 return Found(found, cell, last, "same line")
             below = _below(lines, line, cell, want_text=True)

@@ -228,14 +228,30 @@ function* texts(lines: readonly Line[], labels: readonly string[], stop: readonl
   }
 }
 
-/** The rest of `value` wrapped onto the next line of a narrow table cell ("March 16, 2026 to
- * March 31," / "2026"): starts under the value, closer than half a line, nothing under the label. */
-function wrapped(lines: readonly Line[], line: Line, label: Cell, value: Cell): Cell | null {
-  if (line.index + 1 >= lines.length) return null;
-  const next = lines[line.index + 1];
-  if (next.page !== line.page || next.top - line.bottom > 0.5 * line.height) return null;
-  if (next.cells.some((c) => c.overlaps(label))) return null;
-  return next.cells.find((c) => c.overlaps(value) && Math.abs(c.x0 - value.x0) < line.height) ?? null;
+/** `found` with the value's cell read whole when a narrow table cell wrapped it ("March 16, 2026 to
+ * March 31," / "2026"): its rest on the next line (cells aligned at the top) or its start on the
+ * line before (aligned at the bottom), when that gives more dates. */
+function unwrapped(lines: readonly Line[], line: Line, label: Cell, value: Cell, found: string[]): [string[], Cell] {
+  const own = datesIn(value.text).length;
+  for (const step of [1, -1]) {
+    const other = wrapped(lines, line, label, value, step);
+    if (other === null) continue;
+    const text = step === 1 ? `${value.text} ${other.text}` : `${other.text} ${value.text}`;
+    const joined = datesIn(text);
+    if (joined.length > own) return [[...found.slice(0, found.length - own), ...joined], other];
+  }
+  return [found, value];
+}
+
+/** The cell continuing `value` on the line after (`step` 1) or before (-1): in the value's column,
+ * closer than half a line (table rows are further apart), with nothing over the label. */
+function wrapped(lines: readonly Line[], line: Line, label: Cell, value: Cell, step: number): Cell | null {
+  const k = line.index + step;
+  if (k < 0 || k >= lines.length) return null;
+  const other = lines[k];
+  const gap = step === 1 ? other.top - line.bottom : line.top - other.bottom;
+  if (other.page !== line.page || gap > 0.5 * line.height || other.cells.some((c) => c.overlaps(label))) return null;
+  return other.cells.find((c) => c.overlaps(value) && Math.abs(c.x0 - value.x0) < line.height) ?? null;
 }
 
 function isValue(text: string, stop: readonly string[]): boolean {
@@ -262,12 +278,7 @@ export function findDatesAfter(lines: readonly Line[], labels: readonly string[]
         found.push(...more);
         last = other;
       }
-      const wrap = last !== cell ? wrapped(lines, line, cell, last) : null;
-      if (wrap !== null) {
-        const own = datesIn(last.text).length;
-        const joined = datesIn(`${last.text} ${wrap.text}`);
-        if (joined.length > own) [found, last] = [[...found.slice(0, found.length - own), ...joined], wrap];
-      }
+      if (last !== cell) [found, last] = unwrapped(lines, line, cell, last, found);
       if (found.length) return { value: found, label: cell, cell: last, how: "same line" };
       const under = below(lines, line, cell, true);
       if (under !== null && datesIn(under.text).length) return { value: datesIn(under.text), label: cell, cell: under, how: "below" };
