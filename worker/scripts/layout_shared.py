@@ -147,11 +147,13 @@ SPLITS: list[tuple[str, str]] = [
 ]
 
 
-def _page(rows: list[list[tuple[float, str]]], page: int = 0, pitch: float = 14.0) -> PageWords:
-    """Words of a page from rows of (x, cell text): 5 points a character, 10 points high."""
+def _page(rows: list[list[tuple[float, str]]], page: int = 0, pitch: float = 14.0,
+          tops: list[float] | None = None) -> PageWords:
+    """Words of a page from rows of (x, cell text): 5 points a character, 10 points high; rows
+    ``pitch`` apart, or at ``tops`` (a value wrapped onto a line closer than a row)."""
     words: list[Word] = []
     for r, cells in enumerate(rows):
-        top = 40.0 + r * pitch
+        top = tops[r] if tops else 40.0 + r * pitch
         for x, cell in cells:
             at = x
             for w in cell.split():
@@ -217,6 +219,50 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
             [(40, "Solde de fermeture"), (440, "4 471,48")],
         ]
     ],
+    # held-out layouts (tests/heldout): a title beside the letterhead, a pay period wrapped in its
+    # cell, a transposed summary (Gross Pay | Total Deductions | Net Pay across, Current / Year to
+    # Date down)
+    "stub_transposed_summary": [
+        [
+            [(40, "Harbour Lane Outfitters LLC"), (420, "EARNINGS STATEMENT")],
+            [(40, "Employee"), (140, "Dana Whitcombe"), (300, "Check Date"), (400, "04/17/2026")],
+            [(40, "Department"), (140, "Outdoor Retail"), (300, "Pay Period"), (400, "March 29, 2026 to April 11,")],
+            [(400, "2026")],
+            [(40, "Earnings"), (300, "Current"), (420, "Year to Date")],
+            [(40, "Regular Salary"), (300, "3,100.00"), (420, "21,700.00")],
+            [(140, "Gross Pay"), (260, "Total Deductions"), (400, "Net Pay")],
+            [(40, "Current"), (140, "3,100.00"), (260, "802.45"), (400, "2,297.55")],
+            [(40, "Year to Date"), (140, "21,700.00"), (260, "5,617.15"), (400, "16,082.85")],
+        ]
+    ],
+    "stub_period_bottom_aligned": [
+        [
+            [(40, "Pay Statement")],
+            [(300, "March 16, 2026 to")],
+            [(40, "Employee Name"), (140, "Anjali Rao"), (220, "Pay Period"), (300, "March 31, 2026")],
+            [(40, "Position"), (140, "Hygienist"), (220, "Payment Date"), (300, "March 31, 2026")],
+            [(40, "Gross Pay"), (300, "2,562.50")],
+            [(40, "Net Pay"), (300, "1,888.81")],
+        ]
+    ],
+    "bank_member_fdic": [
+        [
+            [(40, "Lakeside Home Savings"), (420, "Account Statement")],
+            [(40, "Member FDIC")],
+            [(40, "Priscilla Overton")],
+            [(40, "48 Juniper Court")],
+            [(40, "Statement Period"), (160, "April 1, 2026 through April 30, 2026")],
+            [(40, "Beginning Balance"), (400, "910.00")],
+            [(40, "Date"), (100, "Description"), (330, "Amount"), (440, "Balance")],
+            [(40, "04/03"), (100, "PAYROLL DEPOSIT"), (330, "+1,500.00"), (440, "2,410.00")],
+            [(40, "04/09"), (100, "GROCERY"), (330, "-75.25"), (440, "2,334.75")],
+            [(40, "Ending Balance"), (400, "2,334.75")],
+        ]
+    ],
+}
+ROW_TOPS = {
+    "stub_transposed_summary": [40.0, 62.0, 76.0, 89.0, 110.0, 124.0, 146.0, 160.0, 174.0],
+    "stub_period_bottom_aligned": [40.0, 70.0, 82.0, 100.0, 124.0, 138.0],
 }
 
 
@@ -244,7 +290,7 @@ def _bank(reading: bank.BankReading) -> dict[str, Any]:
 def cases_json() -> dict[str, Any]:
     pages: dict[str, Any] = {}
     for name, spec in PAGES.items():
-        words = [_page(rows, page=i) for i, rows in enumerate(spec)]
+        words = [_page(rows, page=i, tops=ROW_TOPS.get(name)) for i, rows in enumerate(spec)]
         built = lines.build_lines(words)
         reading = _stub(paystub.read_paystub(built)) if name.startswith("stub") else _bank(bank.read_bank(built))
         pages[name] = {

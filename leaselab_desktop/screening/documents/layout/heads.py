@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from leaselab_desktop.screening.documents.layout import vocab
-from leaselab_desktop.screening.documents.layout.lines import Line
+from leaselab_desktop.screening.documents.layout.lines import Cell, Line
 from leaselab_desktop.screening.documents.layout.pairing import Found, split_label
 from leaselab_desktop.screening.documents.layout.text import compact, find_amounts, uncamel
 
@@ -26,23 +26,28 @@ def letterhead(lines: Sequence[Line], reach: int = 5) -> Found | None:
     company suffix (Inc., Ltd., LLC…) or set larger than the text around it."""
     heights = sorted(c.bottom - c.top for line in lines[:40] for c in line.cells)
     usual = heights[len(heights) // 2] if heights else 0.0
-    candidates: list[tuple[Line, bool]] = []
+    candidates: list[tuple[Cell, bool]] = []
     for line in lines[:reach]:
-        text = line.text
-        if line.page != 0 or find_amounts(text):
+        if line.page != 0 or find_amounts(line.text):
             break  # the figures begin: no letterhead below them
-        if len(line.cells) != 1 or any(ch.isdigit() for ch in text):
+        # the document's title may share the letterhead's row ("Acme LLC ... EARNINGS STATEMENT")
+        cells = [c for c in line.cells if not _is_title(c.key)] if len(line.cells) > 1 else line.cells
+        if len(cells) != 1 or any(ch.isdigit() for ch in cells[0].text):
             continue
+        text = cells[0].text
         key = compact(text)
-        if not key or any(t in key for t in _TITLES) or split_label(text, vocab.STOPS) is not None:
+        if not key or _is_title(key) or split_label(text, vocab.STOPS) is not None:
             continue
-        candidates.append((line, line.cells[0].bottom - line.cells[0].top >= 1.2 * usual))
-    pick = next((ln for ln, _ in candidates if _COMPANY.search(uncamel(ln.text))), None)
-    pick = pick or next((ln for ln, big in candidates if big), None)
+        candidates.append((cells[0], cells[0].bottom - cells[0].top >= 1.2 * usual))
+    pick = next((c for c, _ in candidates if _COMPANY.search(uncamel(c.text))), None)
+    pick = pick or next((c for c, big in candidates if big), None)
     if pick is None:
         return None
-    cell = pick.cells[0]
-    return Found(cell.text.strip(), cell, cell, "letterhead")
+    return Found(pick.text.strip(), pick, pick, "letterhead")
+
+
+def _is_title(key: str) -> bool:
+    return any(t in key for t in _TITLES)
 
 
 _PERSON = re.compile(r"^(?:[A-ZÀ-Ý][\w'’.\-]*\s+){1,3}[A-ZÀ-Ý][\w'’\-]+$")

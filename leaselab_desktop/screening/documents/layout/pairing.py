@@ -8,7 +8,7 @@ rest is not a letter, so "Net" never matches "Netflix".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -140,6 +140,11 @@ def _role(header: Line | None, cell: Cell) -> str | None:
 
 
 def _below(lines: Sequence[Line], line: Line, label: Cell, want_text: bool) -> Cell | None:
+    found = _below_at(lines, line, label, want_text)
+    return found[1] if found else None
+
+
+def _below_at(lines: Sequence[Line], line: Line, label: Cell, want_text: bool) -> tuple[Line, Cell] | None:
     for other in lines[line.index + 1: line.index + 4]:
         if other.page != line.page or other.top - line.bottom > BELOW_REACH * line.height:
             return None
@@ -147,11 +152,41 @@ def _below(lines: Sequence[Line], line: Line, label: Cell, want_text: bool) -> C
             if not cell.overlaps(label):
                 continue
             if want_text and cell.text and not cell.amount_only:
-                return cell
+                return other, cell
             if not want_text and cell.amount_only:
-                return cell
+                return other, cell
             return None
     return None
+
+
+def _row_role(row: Line, cell: Cell) -> str | None:
+    """A row header's say on the amounts of its row: "Year to date" → ytd, "Current" → current."""
+    head = row.cells[0]
+    if head is cell or head.amount_only:
+        return None
+    if head.key in YTD_MARKS or any(head.key.startswith(m) for m in YTD_MARKS):
+        return "ytd"
+    return "current" if head.key in CURRENT_HEADERS else None
+
+
+def _column_below(lines: Sequence[Line], line: Line, label: Cell) -> list[tuple[float, Cell, str | None]]:
+    """The amounts under a label that heads a column. A transposed summary (Gross Pay | Deductions |
+    Net Pay across, rows headed Current / Year to date) gives one per row, each with its row's
+    role; without row headers only the first amount below counts, as before."""
+    first = _below_at(lines, line, label, want_text=False)
+    if first is None:
+        return []
+    row, cell = first
+    out = [(cell.amounts[0], cell, _row_role(row, cell))]
+    for other in lines[row.index + 1: row.index + 4]:
+        if other.page != row.page or other.top - row.bottom > BELOW_REACH * row.height:
+            break
+        under = next((c for c in other.cells if c.overlaps(label)), None)
+        if under is None or not under.amount_only:
+            break
+        out.append((under.amounts[0], under, _row_role(other, under)))
+        row = other
+    return out if any(role for _, _, role in out) else [(out[0][0], out[0][1], None)]
 
 
 def find_amount(
@@ -184,10 +219,9 @@ def amount_at(
     values += [(v, c, _role(header, c)) for c in _segment(line, i) for v, _, _ in find_amounts(c.text)]
     how = "same line"
     if not values:
-        below = _below(lines, line, cell, want_text=False)
-        if below is None:
+        values, how = _column_below(lines, line, cell), "below"
+        if not values:
             return None
-        values, how = [(below.amounts[0], below, None)], "below"
     if is_ytd:
         return Found(values[0][0], cell, values[0][1], how) if want_ytd else None
     roles = [r for _, _, r in values]
@@ -202,9 +236,20 @@ def amount_at(
     return Found(values[0][0], cell, values[0][1], how)
 
 
-def find_text(lines: Sequence[Line], labels: Sequence[str], stop: Sequence[str] = ()) -> Found | None:
+def find_text(
+    lines: Sequence[Line], labels: Sequence[str], stop: Sequence[str] = (),
+    accept: Callable[[str], bool] | None = None,
+) -> Found | None:
     """Text after a label: same cell ("Employee: Jane Doe"), next cell, or the cell below.
-    ``stop`` labels are other fields' labels: a cell starting with one is not this value."""
+    ``stop`` labels are other fields' labels: a cell starting with one is not this value.
+    ``accept`` judges a value: one it refuses does not end the search (the next label may hold it)."""
+    for found in _texts(lines, labels, stop):
+        if accept is None or (isinstance(found.value, str) and accept(found.value)):
+            return found
+    return None
+
+
+def _texts(lines: Sequence[Line], labels: Sequence[str], stop: Sequence[str]) -> Iterator[Found]:
     for line in lines:
         for i, cell in enumerate(line.cells):
             split = split_label(cell.text, labels)
@@ -212,15 +257,45 @@ def find_text(lines: Sequence[Line], labels: Sequence[str], stop: Sequence[str] 
                 continue  # "… our employee, we confirm …" is prose, not a label
             rest = split[0]
             if rest and not find_amounts(rest) and _is_value(rest, stop):
-                return Found(rest, cell, cell, "same cell")
+                yield Found(rest, cell, cell, "same cell")
+                continue
             if rest:
                 continue
             if i + 1 < len(line.cells) and _is_value(line.cells[i + 1].text, stop):
-                return Found(line.cells[i + 1].text, cell, line.cells[i + 1], "cell to the right")
+                yield Found(line.cells[i + 1].text, cell, line.cells[i + 1], "cell to the right")
+                continue
             below = _below(lines, line, cell, want_text=True)
             if below is not None and _is_value(below.text, stop):
-                return Found(below.text, cell, below, "below")
-    return None
+                yield Found(below.text, cell, below, "below")
+
+
+def _unwrapped(lines: Sequence[Line], line: Line, label: Cell, value: Cell,
+               found: list[str]) -> tuple[list[str], Cell]:
+    """``found`` with the value's cell read whole when a narrow table cell wrapped it ("March 16,
+    2026 to March 31," / "2026"): its rest on the next line (cells aligned at the top) or its start
+    on the line before (aligned at the bottom), when that gives more dates."""
+    own = len(dates_in(value.text))
+    for step in (1, -1):
+        other = _wrapped(lines, line, label, value, step)
+        if other is None:
+            continue
+        text = f"{value.text} {other.text}" if step == 1 else f"{other.text} {value.text}"
+        if len(dates_in(text)) > own:
+            return found[: len(found) - own] + dates_in(text), other
+    return found, value
+
+
+def _wrapped(lines: Sequence[Line], line: Line, label: Cell, value: Cell, step: int) -> Cell | None:
+    """The cell continuing ``value`` on the line after (``step`` 1) or before (-1): in the value's
+    column, closer than half a line (table rows are further apart), with nothing over the label."""
+    k = line.index + step
+    if not 0 <= k < len(lines):
+        return None
+    other = lines[k]
+    gap = other.top - line.bottom if step == 1 else line.top - other.bottom
+    if other.page != line.page or gap > 0.5 * line.height or any(c.overlaps(label) for c in other.cells):
+        return None
+    return next((c for c in other.cells if c.overlaps(value) and abs(c.x0 - value.x0) < line.height), None)
 
 
 def _is_value(text: str, stop: Sequence[str]) -> bool:
@@ -249,6 +324,8 @@ def find_dates(lines: Sequence[Line], labels: Sequence[str]) -> Found | None:
                 else:
                     found += more
                     last = other
+            if last is not cell:
+                found, last = _unwrapped(lines, line, cell, last, found)
             if found:
                 return Found(found, cell, last, "same line")
             below = _below(lines, line, cell, want_text=True)

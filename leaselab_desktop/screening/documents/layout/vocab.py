@@ -35,6 +35,7 @@ DEDUCTION_LINES = _labels(
 PAY_DATE = _labels(
     "paydate", "datepaid", "paymentdate", "chequedate", "checkdate", "depositdate", "datedepaie",
     "datedepaiement", "datedeversement", "datedudepot", "datedelapaie", "advicedate",
+    "dateduversement", "datedupaiement",
 )
 PERIOD = _labels("payperiod", "period", "periodedepaie", "periode", "periodedepaye", "paiepour")
 PERIOD_START = _labels(

@@ -6,7 +6,7 @@
 import { addressName } from "./heads";
 import type { Cell, Line } from "./lines";
 import { findAmount, findDatesAfter, findText, splitLabel, type Found } from "./pairing";
-import { compact, datesIn, daysBetween, findAmounts, findDates, fold, MONTH_NAMES } from "./text";
+import { compact, datesIn, daysBetween, findAmounts, findDates, fold, MONTH_NAMES, uncamel } from "./text";
 import * as vocab from "./vocab";
 
 const INCOME = /payroll|salary|directdep|wages|pension|paie|salaire|depotdirect|paycheque|paycheck|employer/;
@@ -63,9 +63,15 @@ export function readBank(lines: readonly Line[]): BankReading {
   const assistance = st.transactions.filter(([d, a]) => a > 0 && ASSISTANCE.test(compact(d))).reduce((n, [, a]) => n + a, 0);
   st.recurring_income_monthly = income ? Math.round((income / months) * 100) / 100 : null;
   st.assistance_monthly = assistance ? Math.round((assistance / months) * 100) / 100 : null;
-  const holder = findText(lines, vocab.HOLDER, vocab.STOPS) ?? addressName(lines);
+  const holder = findText(lines, vocab.HOLDER, vocab.STOPS, fullName) ?? addressName(lines);
   if (holder && typeof holder.value === "string") st.holder = holder.value;
   return st;
+}
+
+/** An account holder is named with two words or more; one word after a holder-like label is
+ * something else ("Member FDIC": the bank's deposit insurer, not its customer). */
+function fullName(value: string): boolean {
+  return uncamel(value).replace(/,/g, " ").trim().split(/\s+/).filter(Boolean).length >= 2;
 }
 
 function isIncome(desc: string): boolean {

@@ -1,6 +1,6 @@
 /** What the top of page one says without labels (port of layout/heads.py): the issuer's
  * letterhead and the addressee's name above their street address. */
-import type { Line } from "./lines";
+import type { Cell, Line } from "./lines";
 import { splitLabel, type Found } from "./pairing";
 import { compact, findAmounts, uncamel } from "./text";
 import { STOPS } from "./vocab";
@@ -13,20 +13,23 @@ const TITLES = ["stub", "statement", "payslip", "advice", "releve", "talon", "bu
 export function letterhead(lines: readonly Line[], reach = 5): Found | null {
   const heights = lines.slice(0, 40).flatMap((l) => l.cells.map((c) => c.bottom - c.top)).sort((a, b) => a - b);
   const usual = heights.length ? heights[Math.floor(heights.length / 2)] : 0;
-  const candidates: [Line, boolean][] = [];
+  const candidates: [Cell, boolean][] = [];
   for (const line of lines.slice(0, reach)) {
-    const text = line.text;
-    if (line.page !== 0 || findAmounts(text).length) break;
-    if (line.cells.length !== 1 || /\d/.test(text)) continue;
+    if (line.page !== 0 || findAmounts(line.text).length) break;
+    // the document's title may share the letterhead's row ("Acme LLC ... EARNINGS STATEMENT")
+    const cells = line.cells.length > 1 ? line.cells.filter((c) => !isTitle(c.key)) : line.cells;
+    if (cells.length !== 1 || /\d/.test(cells[0].text)) continue;
+    const text = cells[0].text;
     const key = compact(text);
-    if (!key || TITLES.some((t) => key.includes(t)) || splitLabel(text, STOPS) !== null) continue;
-    candidates.push([line, line.cells[0].bottom - line.cells[0].top >= 1.2 * usual]);
+    if (!key || isTitle(key) || splitLabel(text, STOPS) !== null) continue;
+    candidates.push([cells[0], cells[0].bottom - cells[0].top >= 1.2 * usual]);
   }
-  const pick = candidates.find(([ln]) => COMPANY.test(uncamel(ln.text)))?.[0] ?? candidates.find(([, big]) => big)?.[0];
+  const pick = candidates.find(([c]) => COMPANY.test(uncamel(c.text)))?.[0] ?? candidates.find(([, big]) => big)?.[0];
   if (!pick) return null;
-  const cell = pick.cells[0];
-  return { value: cell.text.trim(), label: cell, cell, how: "letterhead" };
+  return { value: pick.text.trim(), label: pick, cell: pick, how: "letterhead" };
 }
+
+const isTitle = (key: string): boolean => TITLES.some((t) => key.includes(t));
 
 const PERSON = /^(?:[A-ZÀ-Ý][\p{L}\p{N}_'’.\-]*\s+){1,3}[A-ZÀ-Ý][\p{L}\p{N}_'’\-]+$/u;
 const STREET = /^\d{1,6}[A-Za-z]?[\s,-]*[A-Za-zÀ-ÿ]/;

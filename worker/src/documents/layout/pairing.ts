@@ -113,16 +113,45 @@ function role(header: Line | null, cell: Cell): string | null {
 }
 
 export function below(lines: readonly Line[], line: Line, label: Cell, wantText: boolean): Cell | null {
+  return belowAt(lines, line, label, wantText)?.[1] ?? null;
+}
+
+function belowAt(lines: readonly Line[], line: Line, label: Cell, wantText: boolean): [Line, Cell] | null {
   for (const other of lines.slice(line.index + 1, line.index + 4)) {
     if (other.page !== line.page || other.top - line.bottom > BELOW_REACH * line.height) return null;
     for (const cell of other.cells) {
       if (!cell.overlaps(label)) continue;
-      if (wantText && cell.text && !cell.amountOnly) return cell;
-      if (!wantText && cell.amountOnly) return cell;
+      if (wantText && cell.text && !cell.amountOnly) return [other, cell];
+      if (!wantText && cell.amountOnly) return [other, cell];
       return null;
     }
   }
   return null;
+}
+
+/** A row header's say on the amounts of its row: "Year to date" → ytd, "Current" → current. */
+function rowRole(row: Line, cell: Cell): string | null {
+  const head = row.cells[0];
+  if (head === cell || head.amountOnly) return null;
+  if (YTD_MARKS.includes(head.key) || YTD_MARKS.some((m) => head.key.startsWith(m))) return "ytd";
+  return CURRENT_HEADERS.includes(head.key) ? "current" : null;
+}
+
+/** The amounts under a label that heads a column: in a transposed summary (rows headed Current /
+ * Year to date) one per row with its row's role; without row headers only the first below. */
+function columnBelow(lines: readonly Line[], line: Line, label: Cell): [number, Cell, string | null][] {
+  const first = belowAt(lines, line, label, false);
+  if (first === null) return [];
+  let [row, cell] = first;
+  const out: [number, Cell, string | null][] = [[cell.amounts[0], cell, rowRole(row, cell)]];
+  for (const other of lines.slice(row.index + 1, row.index + 4)) {
+    if (other.page !== row.page || other.top - row.bottom > BELOW_REACH * row.height) break;
+    const under = other.cells.find((c) => c.overlaps(label));
+    if (under === undefined || !under.amountOnly) break;
+    out.push([under.amounts[0], under, rowRole(other, under)]);
+    row = other;
+  }
+  return out.some(([, , r]) => r) ? out : [[out[0][0], out[0][1], null]];
 }
 
 /** The first labelled amount (the current one, or with `ytd` the year-to-date one). */
@@ -150,9 +179,8 @@ export function amountAt(lines: readonly Line[], line: Line, i: number, rest: st
   for (const c of segment(line, i)) for (const [v] of findAmounts(c.text)) values.push([v, c, role(header, c)]);
   let how = "same line";
   if (!values.length) {
-    const under = below(lines, line, cell, false);
-    if (under === null) return null;
-    values = [[under.amounts[0], under, null]];
+    values = columnBelow(lines, line, cell);
+    if (!values.length) return null;
     how = "below";
   }
   if (isYtd) return wantYtd ? { value: values[0][0], label: cell, cell: values[0][1], how } : null;
@@ -167,24 +195,63 @@ export function amountAt(lines: readonly Line[], line: Line, i: number, rest: st
   return { value: values[0][0], label: cell, cell: values[0][1], how };
 }
 
-/** Text after a label: same cell, next cell, or the cell below; `stop` labels are other fields'. */
-export function findText(lines: readonly Line[], labels: readonly string[], stop: readonly string[] = []): Found | null {
+/** Text after a label: same cell, next cell, or the cell below; `stop` labels are other fields'.
+ * `accept` judges a value: one it refuses does not end the search (the next label may hold it). */
+export function findText(
+  lines: readonly Line[], labels: readonly string[], stop: readonly string[] = [], accept?: (value: string) => boolean,
+): Found | null {
+  for (const found of texts(lines, labels, stop)) {
+    if (accept === undefined || (typeof found.value === "string" && accept(found.value))) return found;
+  }
+  return null;
+}
+
+function* texts(lines: readonly Line[], labels: readonly string[], stop: readonly string[]): Generator<Found> {
   for (const line of lines) {
     for (let i = 0; i < line.cells.length; i++) {
       const cell = line.cells[i];
       const split = splitLabel(cell.text, labels);
       if (split === null || split[1] || cell.text.trimEnd().endsWith(",")) continue;
       const rest = split[0];
-      if (rest && !findAmounts(rest).length && isValue(rest, stop)) return { value: rest, label: cell, cell, how: "same cell" };
+      if (rest && !findAmounts(rest).length && isValue(rest, stop)) {
+        yield { value: rest, label: cell, cell, how: "same cell" };
+        continue;
+      }
       if (rest) continue;
       if (i + 1 < line.cells.length && isValue(line.cells[i + 1].text, stop)) {
-        return { value: line.cells[i + 1].text, label: cell, cell: line.cells[i + 1], how: "cell to the right" };
+        yield { value: line.cells[i + 1].text, label: cell, cell: line.cells[i + 1], how: "cell to the right" };
+        continue;
       }
       const under = below(lines, line, cell, true);
-      if (under !== null && isValue(under.text, stop)) return { value: under.text, label: cell, cell: under, how: "below" };
+      if (under !== null && isValue(under.text, stop)) yield { value: under.text, label: cell, cell: under, how: "below" };
     }
   }
-  return null;
+}
+
+/** `found` with the value's cell read whole when a narrow table cell wrapped it ("March 16, 2026 to
+ * March 31," / "2026"): its rest on the next line (cells aligned at the top) or its start on the
+ * line before (aligned at the bottom), when that gives more dates. */
+function unwrapped(lines: readonly Line[], line: Line, label: Cell, value: Cell, found: string[]): [string[], Cell] {
+  const own = datesIn(value.text).length;
+  for (const step of [1, -1]) {
+    const other = wrapped(lines, line, label, value, step);
+    if (other === null) continue;
+    const text = step === 1 ? `${value.text} ${other.text}` : `${other.text} ${value.text}`;
+    const joined = datesIn(text);
+    if (joined.length > own) return [[...found.slice(0, found.length - own), ...joined], other];
+  }
+  return [found, value];
+}
+
+/** The cell continuing `value` on the line after (`step` 1) or before (-1): in the value's column,
+ * closer than half a line (table rows are further apart), with nothing over the label. */
+function wrapped(lines: readonly Line[], line: Line, label: Cell, value: Cell, step: number): Cell | null {
+  const k = line.index + step;
+  if (k < 0 || k >= lines.length) return null;
+  const other = lines[k];
+  const gap = step === 1 ? other.top - line.bottom : line.top - other.bottom;
+  if (other.page !== line.page || gap > 0.5 * line.height || other.cells.some((c) => c.overlaps(label))) return null;
+  return other.cells.find((c) => c.overlaps(value) && Math.abs(c.x0 - value.x0) < line.height) ?? null;
 }
 
 function isValue(text: string, stop: readonly string[]): boolean {
@@ -200,7 +267,7 @@ export function findDatesAfter(lines: readonly Line[], labels: readonly string[]
       const cell = line.cells[i];
       const split = splitLabel(cell.text, labels);
       if (split === null || split[1]) continue;
-      const found = datesIn(split[0]);
+      let found = datesIn(split[0]);
       let last = cell;
       for (const other of line.cells.slice(i + 1)) {
         const more = datesIn(other.text);
@@ -211,6 +278,7 @@ export function findDatesAfter(lines: readonly Line[], labels: readonly string[]
         found.push(...more);
         last = other;
       }
+      if (last !== cell) [found, last] = unwrapped(lines, line, cell, last, found);
       if (found.length) return { value: found, label: cell, cell: last, how: "same line" };
       const under = below(lines, line, cell, true);
       if (under !== null && datesIn(under.text).length) return { value: datesIn(under.text), label: cell, cell: under, how: "below" };
