@@ -1,7 +1,8 @@
 """Writes (or checks) the layout reading's shared files from the Python layout package.
 
-- ``resources/documents/layout-vocab.json``: the labels and words both runtimes read (the worker
-  bundles it; ``tests/unit/documents/test_layout_shared.py`` checks ``layout/vocab.py`` against it).
+The labels and words both runtimes read are not written here: ``resources/documents/layout-vocab.json``
+is their one copy (``layout/vocab.py`` loads it, the worker bundles it); edit it by hand.
+
 - ``resources/documents/layout-cases.json``: inputs and what the Python reading makes of them
   (amounts, dates, label splits, and whole pages of words → pay stub / bank facts); the worker's
   ``test/layout.test.ts`` expects the same from its port, so the two readings cannot drift apart.
@@ -23,76 +24,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from leaselab_desktop.screening.documents.layout import bank, letter, lines, pairing, paystub, vocab  # noqa: E402
+from leaselab_desktop.screening.documents.layout import bank, lines, pairing, paystub, vocab  # noqa: E402
 from leaselab_desktop.screening.documents.layout import text as ltext  # noqa: E402
 from leaselab_desktop.screening.documents.words import PageWords, Word  # noqa: E402
 
-VOCAB = REPO / "resources" / "documents" / "layout-vocab.json"
 CASES = REPO / "resources" / "documents" / "layout-cases.json"
 CORPUS_SIGNALS = REPO / "worker" / "test" / "corpus-python-signals.json"
-
-LABEL_LISTS = (
-    "GROSS",
-    "NET",
-    "TOTAL_DEDUCTIONS",
-    "DEDUCTION_LINES",
-    "PAY_DATE",
-    "PERIOD",
-    "PERIOD_START",
-    "PERIOD_END",
-    "FREQUENCY",
-    "EMPLOYER",
-    "EMPLOYEE",
-    "OPENING",
-    "CLOSING",
-    "CARRIED",
-    "TOTAL_DEPOSITS",
-    "TOTAL_WITHDRAWALS",
-    "STATEMENT_PERIOD",
-    "HOLDER",
-    "ID_NAME",
-)
-STOP_PARTS = ("GROSS", "NET", "PAY_DATE", "PERIOD", "EMPLOYER", "EMPLOYEE", "FREQUENCY")
-
-
-def _sorted(names: tuple[str, ...] | list[str]) -> list[str]:
-    return sorted(set(names), key=lambda s: (-len(s), s))
-
-
-def vocab_json() -> dict[str, Any]:
-    parts = {s for k in STOP_PARTS for s in getattr(vocab, k)}
-    return {
-        "about": (
-            "Labels and words of the layout reading, as compact strings (folded: lower case, no accents, "
-            "letters and digits only), for Canadian (EN/FR) and US pay stubs, bank statements and employment "
-            "letters. Read by the worker (worker/src/documents/layout/vocab.ts); the Python layout package "
-            "(leaselab_desktop/screening/documents/layout/vocab.py) must say the same "
-            "(tests/unit/documents/test_layout_shared.py). Regenerate with worker/scripts/layout_shared.py. "
-            "'labels' lists are matched longest first; STOPS = stop_extra + GROSS, NET, PAY_DATE, PERIOD, "
-            "EMPLOYER, EMPLOYEE, FREQUENCY."
-        ),
-        "labels": {k: _sorted(getattr(vocab, k)) for k in LABEL_LISTS},
-        "stop_extra": _sorted([s for s in vocab.STOPS if s not in parts]),
-        "letter_salary": list(letter.SALARY_LABELS),
-        "letter_start": list(letter.START_LABELS),
-        "ytd_marks": list(pairing.YTD_MARKS),
-        "current_headers": list(pairing.CURRENT_HEADERS),
-        "columns": {
-            "date": list(vocab.COL_DATE),
-            "desc": list(vocab.COL_DESC),
-            "debit": list(vocab.COL_DEBIT),
-            "credit": list(vocab.COL_CREDIT),
-            "amount": list(vocab.COL_AMOUNT),
-            "balance": list(vocab.COL_BALANCE),
-        },
-        "paystub_words": list(vocab.PAYSTUB_WORDS),
-        "bank_words": list(vocab.BANK_WORDS),
-        "letter_words": list(vocab.LETTER_WORDS),
-        "id_words": list(vocab.ID_WORDS),
-        "single_split": sorted(vocab.SINGLE_SPLIT),
-        "split_extra": ["thisperiod", "yeartodate", "currentperiod", "cetteperiode"],
-    }
-
 
 AMOUNTS = [
     "$4,250.00",
@@ -308,7 +245,7 @@ def main() -> int:
     parser.add_argument("--corpus", action="store_true", help="also the corpus signals (about a minute)")
     args = parser.parse_args()
     stale = []
-    files: list[tuple[Path, dict[str, Any]]] = [(VOCAB, vocab_json()), (CASES, cases_json())]
+    files: list[tuple[Path, dict[str, Any]]] = [(CASES, cases_json())]
     if args.corpus:
         files.append((CORPUS_SIGNALS, corpus_signals_json()))
     for path, content in files:
