@@ -158,7 +158,12 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
 
 
 def _stub(reading: paystub.StubReading) -> dict[str, Any]:
-    return {**reading.stub.model_dump(), "employee": reading.employee, "itemised": reading.itemised}
+    return {
+        **reading.stub.model_dump(),
+        "employee": reading.employee,
+        "itemised": reading.itemised,
+        "withholdings": [w.model_dump() for w in reading.withholdings],
+    }
 
 
 def _bank(reading: bank.BankReading) -> dict[str, Any]:

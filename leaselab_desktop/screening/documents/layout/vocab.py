@@ -59,6 +59,7 @@ class Vocabulary(BaseModel):
     id_words: list[str]
     single_split: list[str]
     split_extra: list[str]
+    withholding: dict[str, list[str]]
 
     @field_validator("labels")
     @classmethod
@@ -139,6 +140,12 @@ LETTER_SALARY = tuple(_V.letter_salary)
 LETTER_START = tuple(_V.letter_start)
 YTD_MARKS = tuple(_V.ytd_marks)
 CURRENT_HEADERS = tuple(_V.current_headers)
+
+# Statutory contribution lines (CPP, EI, Social Security, …): (label, kind), longest label first so
+# "cpp2" is not read as "cpp" and "ficamedicare" not as "fica".
+WITHHOLDING = tuple(
+    sorted(((s, k) for k, v in _V.withholding.items() for s in set(v)), key=lambda p: (-len(p[0]), p[0]))
+)
 
 # Single words that head a table column; any other label splits a run of words only when it is
 # two words or more ("Pay date"), so a name like "Harbourfront Dental Group" is never cut.
