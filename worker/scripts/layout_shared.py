@@ -123,6 +123,36 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
             [(40, "Brut cumulatif"), (400, "11 626,31 $")],
         ]
     ],
+    "stub_us_withholding": [
+        [
+            [(40, "Evergreen Freight Co.")],
+            [(40, "Employee"), (140, "Jordan Okafor"), (300, "Pay date"), (400, "2026-03-20")],
+            [(40, "Pay period"), (140, "2026-03-02 to 2026-03-15")],
+            [(40, "Earnings"), (300, "Current"), (420, "YTD")],
+            [(40, "Gross pay"), (300, "4,000.00"), (420, "24,000.00")],
+            [(40, "Federal withholding"), (300, "480.00"), (420, "2,880.00")],
+            [(40, "Social Security"), (140, "(OASDI)"), (300, "124.00"), (420, "744.00")],
+            [(40, "FICA Medicare"), (300, "29.00"), (420, "174.00")],
+            [(40, "Additional Medicare"), (300, "0.00"), (420, "0.00")],
+            [(40, "Net pay"), (300, "3,367.00"), (420, "20,202.00")],
+        ]
+    ],
+    "stub_qc_withholding": [
+        [
+            [(40, "Boulangerie Saint-Laurent ltée")],
+            [(40, "Nom de l'employé"), (180, "Marc-André Tremblay")],
+            [(40, "Période de paie"), (180, "du 1er au 14 mars 2026")],
+            [(40, "Date de paie"), (180, "20 mars 2026")],
+            [(40, "Gains"), (300, "Courant"), (420, "Cumulatif")],
+            [(40, "Salaire brut"), (300, "2 382,00"), (420, "11 910,00")],
+            [(40, "Impôt du Québec"), (300, "290,00"), (420, "1 450,00")],
+            [(40, "Cotisation RRQ"), (300, "143,83"), (420, "719,15")],
+            [(40, "RRQ2"), (300, "0,00"), (420, "0,00")],
+            [(40, "Assurance-emploi"), (300, "30,97"), (420, "154,85")],
+            [(40, "RQAP"), (300, "10,24"), (420, "51,20")],
+            [(40, "Salaire net"), (300, "1 906,96"), (420, "9 534,80")],
+        ]
+    ],
     "bank_two_pages": [
         [
             [(40, "Maple Trust Bank")],
@@ -155,6 +185,51 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
         ]
     ],
 }
+
+
+# Withholding lines as a stub prints them, and what withholding_mismatch makes of them: the worker's
+# port (worker/src/documents/statutory.ts) must give the same signals, word for word.
+_W = [["cpp", "CPP", 110.99, None], ["ei", "EI", 32.6, None]]  # the contributions of a 2,000.00 gross
+WITHHOLDING_SIGNALS: list[dict[str, Any]] = [
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 2000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 12000.0, "withholdings": _W},
+    {"gross": 3000.0, "pay_frequency": None, "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2019-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": None, "period_end": "2025-03-15", "ytd_gross": None,
+     "withholdings": _W},
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-11-20", "ytd_gross": None, "withholdings": _W},
+    {"gross": 9000.0, "pay_frequency": "monthly", "pay_date": "2026-11-30", "ytd_gross": 99000.0,
+     "withholdings": [["cpp", "CPP", 37.15, 4230.45], ["ei", "EI", 0.0, 1123.07]]},
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+     "withholdings": [["cpp", "CPP", 110.99, None], ["cpp2", "CPP2", 4.0, None]]},
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+     "withholdings": [["cpp", "CPP", 110.99, None], ["cpp2", "CPP2", 0.0, None]]},
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+     "withholdings": [["cpp", "CPP", 5.95, None]]},
+    {"gross": 3382.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 20292.0,
+     "withholdings": [["qpp", "RRQ", 143.83, None], ["ei", "Assurance-emploi", 30.97, None],
+                      ["qpip", "RQAP", 10.24, None]]},
+    {"gross": 3000.0, "pay_frequency": "weekly", "pay_date": "2026-03-20", "ytd_gross": 33000.0,
+     "withholdings": [["social_security", "Social Security (OASDI)", 124.0, 1364.0],
+                      ["medicare", "Medicare", 29.0, None]]},
+    {"gross": 7500.0, "pay_frequency": "semimonthly", "pay_date": "2026-03-15", "ytd_gross": 37500.0,
+     "withholdings": [["social_security", "FICA", 372.0, None], ["medicare", "FICA Medicare", 87.0, None]]},
+]
+
+
+def _withholding_signals() -> list[list[Any]]:
+    from leaselab_desktop.screening.facts import DocumentFacts, PayStub, Withholding
+    from leaselab_desktop.screening.signals.withholding import withholding_mismatch
+
+    out: list[list[Any]] = []
+    for case in WITHHOLDING_SIGNALS:
+        stub = PayStub(**{k: v for k, v in case.items() if k != "withholdings"})
+        held = [Withholding(kind=k, label=label, amount=a, ytd=y) for k, label, a, y in case["withholdings"]]
+        doc = DocumentFacts(
+            file_id="f", file_name="stub.pdf", sha256="", md5="", size=1, pay_stub=stub, withholdings=held
+        )
+        out.append([case, [[s.code, s.severity, s.evidence, s.message] for s in withholding_mismatch(doc)]])
+    return out
 
 
 def _stub(reading: paystub.StubReading) -> dict[str, Any]:
@@ -205,6 +280,7 @@ def cases_json() -> dict[str, Any]:
             [t, k, list(r) if (r := pairing.split_label(t, getattr(vocab, k))) is not None else None] for t, k in SPLITS
         ],
         "pages": pages,
+        "withholding_signals": _withholding_signals(),
     }
 
 

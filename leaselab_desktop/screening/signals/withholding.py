@@ -38,17 +38,18 @@ def withholding_mismatch(doc: DocumentFacts, table: Statutory | None = None) -> 
     if not day or not _figures_trusted(doc, stub, table.tolerance.min_confidence):
         return []
     kinds = {w.kind for w in doc.withholdings}
-    problems = [p for w in doc.withholdings if (p := _check(table, w, _table_kind(w.kind, kinds), stub, day))]
+    paid = {w.kind for w in doc.withholdings if w.amount > 0}
+    problems = [p for w in doc.withholdings if (p := _check(table, w, _table_kind(w.kind, kinds, paid), stub, day))]
     if not problems:
         return []
     return [signal("withholding_mismatch", "medium", doc, " ".join(problems), MESSAGE)]
 
 
-def _table_kind(kind: str, kinds: set[str]) -> str | None:
+def _table_kind(kind: str, kinds: set[str], paid: set[str]) -> str | None:
     if kind == "ei":  # the lower Quebec rate unless the stub shows CPP (outside Quebec) and no QPP/QPIP
         return "ei" if "cpp" in kinds and not kinds & {"qpp", "qpip"} else "ei_quebec"
-    if kind in ("cpp", "qpp") and f"{kind}2" in kinds:
-        return None  # a second contribution: earnings are past the yearly maximum
+    if kind in ("cpp", "qpp") and f"{kind}2" in paid:
+        return None  # a second contribution is paid: earnings are past the yearly maximum
     return kind if kind in NAMES else None
 
 
