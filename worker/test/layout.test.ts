@@ -62,6 +62,7 @@ describe("layout reading of whole pages agrees with Python", () => {
 describe("the shared vocabulary", () => {
   it("holds compact labels only, and the stop words include every field's labels", () => {
     for (const list of Object.values(vocabJson.labels)) for (const label of list) expect(label).toBe(compact(label));
+    for (const list of Object.values(vocabJson.withholding)) for (const label of list) expect(label).toBe(compact(label));
     for (const label of [...LABELS.GROSS, ...LABELS.EMPLOYER, ...vocabJson.stop_extra]) expect(STOPS).toContain(label);
     expect(LABELS.GROSS.indexOf("grosspay")).toBeLessThan(LABELS.GROSS.indexOf("gross"));
   });

@@ -19,6 +19,7 @@ from types import ModuleType
 import pytest
 
 from leaselab_desktop.screening.documents.layout import letter, pairing, vocab
+from leaselab_desktop.screening.documents.layout.text import compact
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -46,6 +47,15 @@ def test_python_labels_are_the_json_ones_longest_first() -> None:
     assert "salairebrut" in vocab.SPLIT_PHRASES and "nomcomplet" not in vocab.SPLIT_PHRASES  # ID_NAME only
     assert tuple(stored["ytd_marks"]) == pairing.YTD_MARKS
     assert tuple(stored["letter_salary"]) == letter.SALARY_LABELS
+
+
+def test_withholding_labels_are_compact_and_each_names_one_kind() -> None:
+    stored = json.loads(VOCAB_FILE.read_text(encoding="utf-8"))["withholding"]
+    every = [label for labels in stored.values() for label in labels]
+    assert every == [compact(label) for label in every]
+    assert len(every) == len(set(every)), "a label listed under two kinds"
+    order = [pair for pair in vocab.WITHHOLDING if pair[0] in ("cpp2", "cpp", "ficamedicare", "fica")]
+    assert order == [("ficamedicare", "medicare"), ("cpp2", "cpp2"), ("fica", "social_security"), ("cpp", "cpp")]
 
 
 def test_the_generator_no_longer_writes_the_vocabulary() -> None:
