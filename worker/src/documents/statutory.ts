@@ -5,7 +5,9 @@
  * stub whose gross was raised while its contributions were left as they were prints contributions
  * well below what that gross requires. Only a contribution below the tolerant range is flagged, and
  * anything unsure (unknown year or frequency, a yearly maximum that may have been reached, a figure
- * that looks like another column's) is skipped: a false flag costs an honest applicant.
+ * that looks like another column's) is skipped: a false flag costs an honest applicant. The worker
+ * reads text layers only, so the Python rule's OCR conditions (confidence, gross − deductions = net)
+ * do not arise here.
  */
 import table from "../../../resources/documents/statutory-withholding.json";
 import type { Signal } from "../scoring";
