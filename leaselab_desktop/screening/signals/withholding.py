@@ -61,9 +61,9 @@ def _figures_trusted(doc: DocumentFacts, stub: PayStub, min_confidence: float) -
     source = doc.fact_sources.get("gross")
     if source is None or source.confidence >= 1.0:
         return True
-    if source.confidence < min_confidence or stub.deductions is None or stub.net is None:
+    if source.confidence < min_confidence or None in (stub.gross, stub.deductions, stub.net):
         return False
-    return abs(stub.gross - stub.deductions - stub.net) <= 0.05  # type: ignore[operator]
+    return abs((stub.gross or 0.0) - (stub.deductions or 0.0) - (stub.net or 0.0)) <= 0.05
 
 
 def _check(table: Statutory, w: Withholding, kind: str | None, stub: PayStub, day: str) -> str | None:
