@@ -40,6 +40,7 @@ class Tolerance(BaseModel):
     min_ratio: float
     max_reached_share: float
     min_confidence: float
+    period_days: dict[str, tuple[int, int]]  # the span of a pay period, first to last day inclusive
 
 
 class Statutory(BaseModel):

@@ -190,29 +190,38 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
 # Withholding lines as a stub prints them, and what withholding_mismatch makes of them: the worker's
 # port (worker/src/documents/statutory.ts) must give the same signals, word for word.
 _W = [["cpp", "CPP", 110.99, None], ["ei", "EI", 32.6, None]]  # the contributions of a 2,000.00 gross
+_BIWEEKLY = {"pay_frequency": "biweekly", "period_start": "2026-03-02", "period_end": "2026-03-15"}
 WITHHOLDING_SIGNALS: list[dict[str, Any]] = [
-    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
-    {"gross": 2000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 12000.0, "withholdings": _W},
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 2000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 12000.0, "withholdings": _W},
     {"gross": 3000.0, "pay_frequency": None, "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
-    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2019-03-20", "ytd_gross": 18000.0, "withholdings": _W},
-    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": None, "period_end": "2025-03-15", "ytd_gross": None,
-     "withholdings": _W},
-    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-11-20", "ytd_gross": None, "withholdings": _W},
-    {"gross": 9000.0, "pay_frequency": "monthly", "pay_date": "2026-11-30", "ytd_gross": 99000.0,
+    # a frequency the pay period does not confirm: CPP (its exemption depends on it) is not checked
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    # a frequency the pay period contradicts: nothing is checked
+    {"gross": 3000.0, "pay_frequency": "weekly", "period_start": "2026-03-01", "period_end": "2026-03-31",
+     "pay_date": "2026-04-03", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2019-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 3000.0, "pay_frequency": "biweekly", "period_start": "2025-03-02", "period_end": "2025-03-15",
+     "pay_date": None, "ytd_gross": None, "withholdings": _W},
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-11-20", "ytd_gross": None, "withholdings": _W},
+    {"gross": 9000.0, "pay_frequency": "monthly", "period_start": "2026-11-01", "period_end": "2026-11-30",
+     "pay_date": "2026-11-30", "ytd_gross": 99000.0,
      "withholdings": [["cpp", "CPP", 37.15, 4230.45], ["ei", "EI", 0.0, 1123.07]]},
-    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 18000.0,
      "withholdings": [["cpp", "CPP", 110.99, None], ["cpp2", "CPP2", 4.0, None]]},
-    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 18000.0,
      "withholdings": [["cpp", "CPP", 110.99, None], ["cpp2", "CPP2", 0.0, None]]},
-    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 18000.0,
      "withholdings": [["cpp", "CPP", 5.95, None]]},
-    {"gross": 3382.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 20292.0,
+    {"gross": 3382.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 20292.0,
      "withholdings": [["qpp", "RRQ", 143.83, None], ["ei", "Assurance-emploi", 30.97, None],
                       ["qpip", "RQAP", 10.24, None]]},
-    {"gross": 3000.0, "pay_frequency": "weekly", "pay_date": "2026-03-20", "ytd_gross": 33000.0,
+    {"gross": 3000.0, "pay_frequency": "weekly", "period_start": "2026-03-09", "period_end": "2026-03-15",
+     "pay_date": "2026-03-20", "ytd_gross": 33000.0,
      "withholdings": [["social_security", "Social Security (OASDI)", 124.0, 1364.0],
                       ["medicare", "Medicare", 29.0, None]]},
-    {"gross": 7500.0, "pay_frequency": "semimonthly", "pay_date": "2026-03-15", "ytd_gross": 37500.0,
+    {"gross": 7500.0, "pay_frequency": "semimonthly", "period_start": "2026-03-01", "period_end": "2026-03-15",
+     "pay_date": "2026-03-15", "ytd_gross": 37500.0,
      "withholdings": [["social_security", "FICA", 372.0, None], ["medicare", "FICA Medicare", 87.0, None]]},
 ]
 

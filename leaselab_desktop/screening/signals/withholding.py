@@ -13,6 +13,7 @@ import math
 from datetime import date
 
 from leaselab_desktop.domain.models import Signal
+from leaselab_desktop.screening.documents.parse_common import days_between
 from leaselab_desktop.screening.facts import DocumentFacts, PayStub, Withholding
 from leaselab_desktop.screening.signals.common import money, signal
 from leaselab_desktop.screening.statutory import Statutory, expected_range, statutory
@@ -37,9 +38,17 @@ def withholding_mismatch(doc: DocumentFacts, table: Statutory | None = None) -> 
     table = table or statutory()
     if not day or not _figures_trusted(doc, stub, table.tolerance.min_confidence):
         return []
+    confirmed = _frequency_confirmed(stub, table)
+    if confirmed is False:
+        return []  # the pay period contradicts the frequency: one of them is misread
     kinds = {w.kind for w in doc.withholdings}
     paid = {w.kind for w in doc.withholdings if w.amount > 0}
-    problems = [p for w in doc.withholdings if (p := _check(table, w, _table_kind(w.kind, kinds, paid), stub, day))]
+    problems = [
+        p
+        for w in doc.withholdings
+        if (confirmed or w.kind not in ("cpp", "qpp"))  # their exemption depends on the frequency
+        and (p := _check(table, w, _table_kind(w.kind, kinds, paid), stub, day))
+    ]
     if not problems:
         return []
     return [signal("withholding_mismatch", "medium", doc, " ".join(problems), MESSAGE)]
@@ -51,6 +60,15 @@ def _table_kind(kind: str, kinds: set[str], paid: set[str]) -> str | None:
     if kind in ("cpp", "qpp") and f"{kind}2" in paid:
         return None  # a second contribution is paid: earnings are past the yearly maximum
     return kind if kind in NAMES else None
+
+
+def _frequency_confirmed(stub: PayStub, table: Statutory) -> bool | None:
+    """Whether the pay period's length fits the pay frequency; None without both period dates."""
+    span = days_between(stub.period_start, stub.period_end)
+    days = table.tolerance.period_days.get(stub.pay_frequency or "")
+    if span is None or days is None:
+        return None
+    return days[0] <= span + 1 <= days[1]
 
 
 def _figures_trusted(doc: DocumentFacts, stub: PayStub, min_confidence: float) -> bool:

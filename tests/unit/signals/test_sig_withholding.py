@@ -164,3 +164,17 @@ def test_a_figure_far_below_any_rate_is_taken_for_another_column_not_a_forgery()
     doc = _facts(1.0)
     doc.withholdings = [Withholding(kind="cpp", label="CPP", amount=5.95)]  # the rate column
     assert withholding_mismatch(doc) == []
+
+
+def test_cpp_is_checked_only_when_the_pay_period_confirms_the_frequency() -> None:
+    """A frequency found only as a word in the text may be wrong, and CPP's exemption depends on it;
+    EI's does not. A pay period that contradicts the frequency stops the whole check."""
+    doc = _facts(1.0)
+    assert doc.pay_stub is not None and doc.pay_stub.period_start is None
+    evidence = withholding_mismatch(doc)[0].evidence
+    assert '"EI"' in evidence and '"CPP"' not in evidence
+    doc.pay_stub.period_start, doc.pay_stub.period_end = "2026-03-02", "2026-03-15"
+    evidence = withholding_mismatch(doc)[0].evidence
+    assert '"EI"' in evidence and '"CPP"' in evidence
+    doc.pay_stub.period_end = "2026-03-31"  # a month, on a stub read as bi-weekly
+    assert withholding_mismatch(doc) == []

@@ -11,6 +11,7 @@ export interface PayStub {
   ytd_gross: number | null;
   pay_frequency: string | null;
   pay_date: string | null;
+  period_start?: string | null;
   period_end?: string | null;
 }
 

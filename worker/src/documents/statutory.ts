@@ -13,6 +13,7 @@ import table from "../../../resources/documents/statutory-withholding.json";
 import type { Signal } from "../scoring";
 import type { PayStub, Withholding } from "./figures";
 import type { DocumentFacts } from "./inspect";
+import { daysBetween } from "./layout/text";
 
 interface Contribution {
   rate: number;
@@ -25,6 +26,7 @@ const YEARS = table.years as Record<string, Record<string, Contribution>>;
 const PERIODS = table.periods_per_year as Record<string, number>;
 const TOL = table.tolerance;
 const EXEMPT_SHARE = TOL.exempt_share as Record<string, number>;
+const PERIOD_DAYS = TOL.period_days as Record<string, number[]>;
 
 const NAMES: Record<string, string> = {
   cpp: "CPP", qpp: "QPP", ei: "EI", ei_quebec: "EI (Quebec rate)", social_security: "Social Security", medicare: "Medicare",
@@ -87,15 +89,28 @@ function check(w: Withholding, kind: string | null, stub: PayStub, day: string):
     `${NAMES[kind]} at ${rate} %${exempt} would be between ${money(exp.low)} and ${money(exp.high)}.`;
 }
 
+/** Whether the pay period's length fits the pay frequency; null without both period dates. */
+function frequencyConfirmed(stub: PayStub): boolean | null {
+  const span = daysBetween(stub.period_start, stub.period_end);
+  const days = PERIOD_DAYS[stub.pay_frequency ?? ""];
+  if (span === null || !days) return null;
+  return days[0] <= span + 1 && span + 1 <= days[1];
+}
+
 export function withholdingMismatch(doc: DocumentFacts): Signal[] {
   const stub = doc.pay_stub;
   const withholdings = doc.withholdings ?? [];
   if (!stub || !withholdings.length || !stub.gross || stub.gross <= 0 || !stub.pay_frequency) return [];
   const day = stub.pay_date || stub.period_end;
   if (!day) return [];
+  const confirmed = frequencyConfirmed(stub);
+  if (confirmed === false) return []; // the pay period contradicts the frequency: one of them is misread
   const kinds = new Set(withholdings.map((w) => w.kind));
   const paid = new Set(withholdings.filter((w) => w.amount > 0).map((w) => w.kind));
-  const problems = withholdings.map((w) => check(w, tableKind(w.kind, kinds, paid), stub, day)).filter((p): p is string => !!p);
+  const problems = withholdings
+    .filter((w) => confirmed || (w.kind !== "cpp" && w.kind !== "qpp")) // their exemption depends on the frequency
+    .map((w) => check(w, tableKind(w.kind, kinds, paid), stub, day))
+    .filter((p): p is string => !!p);
   if (!problems.length) return [];
   return [{ code: "withholding_mismatch", severity: "medium", document: doc.file_name, evidence: problems.join(" "), message: MESSAGE }];
 }

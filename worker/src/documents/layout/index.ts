@@ -85,6 +85,7 @@ function readStub(facts: LayoutFacts, lines: readonly Line[]): void {
     ytd_gross: s.ytd_gross ?? old?.ytd_gross ?? null,
     pay_frequency: s.pay_frequency ?? old?.pay_frequency ?? null,
     pay_date: s.pay_date ?? old?.pay_date ?? null,
+    period_start: s.period_start ?? old?.period_start ?? null,
     period_end: s.period_end ?? old?.period_end ?? null,
   };
   if (got.itemised && s.deductions !== null) facts.metadata.deductions_source = "itemised lines (no total printed)";
