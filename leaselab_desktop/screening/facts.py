@@ -29,6 +29,16 @@ class PayStub(BaseModel):
     employer: str | None = None
 
 
+class Withholding(BaseModel):
+    """A statutory contribution line a pay stub prints (CPP, QPP, EI, Social Security, Medicare…)."""
+
+    kind: str  # cpp | cpp2 | qpp | qpp2 | ei | qpip | social_security | medicare | medicare_additional
+    label: str  # as printed
+    amount: float  # this period
+    ytd: float | None = None
+    confidence: float = 1.0  # 1.0 for a PDF text layer; the lower OCR score of label and amount
+
+
 class FactSource(BaseModel):
     """Where a fact was read: page (0-based), box (x0, top, x1, bottom in the page's unit) and the
     reader's confidence (1.0 for a PDF text layer; the OCR score otherwise)."""
@@ -75,6 +85,7 @@ class DocumentFacts(BaseModel):
     stated_annual_salary: float | None = None  # employment letter
     employment_start: str | None = None  # employment letter, ISO date
     pay_stub: PayStub | None = None
+    withholdings: list[Withholding] = Field(default_factory=list)  # pay stub, layout reading only
     bank_statement: BankStatement | None = None
     monthly_income_estimate: float | None = None  # what this document alone supports
     public_assistance_monthly: float | None = None  # e.g. Ontario Works / ODSP deposits

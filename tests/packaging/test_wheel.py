@@ -67,7 +67,8 @@ def _clean_venv(tmp: Path) -> tuple[Path, Path]:
 def test_the_wheel_carries_resources_and_ui(tmp_path: Path) -> None:
     names = zipfile.ZipFile(_build_wheel(tmp_path)).namelist()
     for required in ("policy/policy.json", "spec/workflow.json", "prompts/extract_system.txt",
-                     "demo/generator.py", "icons/app-256.png", "styles/app.qss"):  # fmt: skip
+                     "demo/generator.py", "icons/app-256.png", "styles/app.qss",
+                     "documents/layout-vocab.json", "documents/statutory-withholding.json"):  # fmt: skip
         assert f"leaselab_desktop/_data/resources/{required}" in names, required
     assert any(n.startswith("leaselab_desktop/_data/ui/") and n.endswith(".ui") for n in names)
     assert "leaselab_desktop/store/migrations/0001_initial.sql" in names

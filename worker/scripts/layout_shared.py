@@ -1,7 +1,8 @@
 """Writes (or checks) the layout reading's shared files from the Python layout package.
 
-- ``resources/documents/layout-vocab.json``: the labels and words both runtimes read (the worker
-  bundles it; ``tests/unit/documents/test_layout_shared.py`` checks ``layout/vocab.py`` against it).
+The labels and words both runtimes read are not written here: ``resources/documents/layout-vocab.json``
+is their one copy (``layout/vocab.py`` loads it, the worker bundles it); edit it by hand.
+
 - ``resources/documents/layout-cases.json``: inputs and what the Python reading makes of them
   (amounts, dates, label splits, and whole pages of words → pay stub / bank facts); the worker's
   ``test/layout.test.ts`` expects the same from its port, so the two readings cannot drift apart.
@@ -23,76 +24,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from leaselab_desktop.screening.documents.layout import bank, letter, lines, pairing, paystub, vocab  # noqa: E402
+from leaselab_desktop.screening.documents.layout import bank, lines, pairing, paystub, vocab  # noqa: E402
 from leaselab_desktop.screening.documents.layout import text as ltext  # noqa: E402
 from leaselab_desktop.screening.documents.words import PageWords, Word  # noqa: E402
 
-VOCAB = REPO / "resources" / "documents" / "layout-vocab.json"
 CASES = REPO / "resources" / "documents" / "layout-cases.json"
 CORPUS_SIGNALS = REPO / "worker" / "test" / "corpus-python-signals.json"
-
-LABEL_LISTS = (
-    "GROSS",
-    "NET",
-    "TOTAL_DEDUCTIONS",
-    "DEDUCTION_LINES",
-    "PAY_DATE",
-    "PERIOD",
-    "PERIOD_START",
-    "PERIOD_END",
-    "FREQUENCY",
-    "EMPLOYER",
-    "EMPLOYEE",
-    "OPENING",
-    "CLOSING",
-    "CARRIED",
-    "TOTAL_DEPOSITS",
-    "TOTAL_WITHDRAWALS",
-    "STATEMENT_PERIOD",
-    "HOLDER",
-    "ID_NAME",
-)
-STOP_PARTS = ("GROSS", "NET", "PAY_DATE", "PERIOD", "EMPLOYER", "EMPLOYEE", "FREQUENCY")
-
-
-def _sorted(names: tuple[str, ...] | list[str]) -> list[str]:
-    return sorted(set(names), key=lambda s: (-len(s), s))
-
-
-def vocab_json() -> dict[str, Any]:
-    parts = {s for k in STOP_PARTS for s in getattr(vocab, k)}
-    return {
-        "about": (
-            "Labels and words of the layout reading, as compact strings (folded: lower case, no accents, "
-            "letters and digits only), for Canadian (EN/FR) and US pay stubs, bank statements and employment "
-            "letters. Read by the worker (worker/src/documents/layout/vocab.ts); the Python layout package "
-            "(leaselab_desktop/screening/documents/layout/vocab.py) must say the same "
-            "(tests/unit/documents/test_layout_shared.py). Regenerate with worker/scripts/layout_shared.py. "
-            "'labels' lists are matched longest first; STOPS = stop_extra + GROSS, NET, PAY_DATE, PERIOD, "
-            "EMPLOYER, EMPLOYEE, FREQUENCY."
-        ),
-        "labels": {k: _sorted(getattr(vocab, k)) for k in LABEL_LISTS},
-        "stop_extra": _sorted([s for s in vocab.STOPS if s not in parts]),
-        "letter_salary": list(letter.SALARY_LABELS),
-        "letter_start": list(letter.START_LABELS),
-        "ytd_marks": list(pairing.YTD_MARKS),
-        "current_headers": list(pairing.CURRENT_HEADERS),
-        "columns": {
-            "date": list(vocab.COL_DATE),
-            "desc": list(vocab.COL_DESC),
-            "debit": list(vocab.COL_DEBIT),
-            "credit": list(vocab.COL_CREDIT),
-            "amount": list(vocab.COL_AMOUNT),
-            "balance": list(vocab.COL_BALANCE),
-        },
-        "paystub_words": list(vocab.PAYSTUB_WORDS),
-        "bank_words": list(vocab.BANK_WORDS),
-        "letter_words": list(vocab.LETTER_WORDS),
-        "id_words": list(vocab.ID_WORDS),
-        "single_split": sorted(vocab.SINGLE_SPLIT),
-        "split_extra": ["thisperiod", "yeartodate", "currentperiod", "cetteperiode"],
-    }
-
 
 AMOUNTS = [
     "$4,250.00",
@@ -188,6 +125,36 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
             [(40, "Brut cumulatif"), (400, "11 626,31 $")],
         ]
     ],
+    "stub_us_withholding": [
+        [
+            [(40, "Evergreen Freight Co.")],
+            [(40, "Employee"), (140, "Jordan Okafor"), (300, "Pay date"), (400, "2026-03-20")],
+            [(40, "Pay period"), (140, "2026-03-02 to 2026-03-15")],
+            [(40, "Earnings"), (300, "Current"), (420, "YTD")],
+            [(40, "Gross pay"), (300, "4,000.00"), (420, "24,000.00")],
+            [(40, "Federal withholding"), (300, "480.00"), (420, "2,880.00")],
+            [(40, "Social Security"), (140, "(OASDI)"), (300, "124.00"), (420, "744.00")],
+            [(40, "FICA Medicare"), (300, "29.00"), (420, "174.00")],
+            [(40, "Additional Medicare"), (300, "0.00"), (420, "0.00")],
+            [(40, "Net pay"), (300, "3,367.00"), (420, "20,202.00")],
+        ]
+    ],
+    "stub_qc_withholding": [
+        [
+            [(40, "Boulangerie Saint-Laurent ltée")],
+            [(40, "Nom de l'employé"), (180, "Marc-André Tremblay")],
+            [(40, "Période de paie"), (180, "du 1er au 14 mars 2026")],
+            [(40, "Date de paie"), (180, "20 mars 2026")],
+            [(40, "Gains"), (300, "Courant"), (420, "Cumulatif")],
+            [(40, "Salaire brut"), (300, "2 382,00"), (420, "11 910,00")],
+            [(40, "Impôt du Québec"), (300, "290,00"), (420, "1 450,00")],
+            [(40, "Cotisation RRQ"), (300, "143,83"), (420, "719,15")],
+            [(40, "RRQ2"), (300, "0,00"), (420, "0,00")],
+            [(40, "Assurance-emploi"), (300, "30,97"), (420, "154,85")],
+            [(40, "RQAP"), (300, "10,24"), (420, "51,20")],
+            [(40, "Salaire net"), (300, "1 906,96"), (420, "9 534,80")],
+        ]
+    ],
     "bank_two_pages": [
         [
             [(40, "Maple Trust Bank")],
@@ -266,8 +233,67 @@ ROW_TOPS = {
 }
 
 
+# Withholding lines as a stub prints them, and what withholding_mismatch makes of them: the worker's
+# port (worker/src/documents/statutory.ts) must give the same signals, word for word.
+_W = [["cpp", "CPP", 110.99, None], ["ei", "EI", 32.6, None]]  # the contributions of a 2,000.00 gross
+_BIWEEKLY = {"pay_frequency": "biweekly", "period_start": "2026-03-02", "period_end": "2026-03-15"}
+WITHHOLDING_SIGNALS: list[dict[str, Any]] = [
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 2000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 12000.0, "withholdings": _W},
+    {"gross": 3000.0, "pay_frequency": None, "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    # a frequency the pay period does not confirm: CPP (its exemption depends on it) is not checked
+    {"gross": 3000.0, "pay_frequency": "biweekly", "pay_date": "2026-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    # a frequency the pay period contradicts: nothing is checked
+    {"gross": 3000.0, "pay_frequency": "weekly", "period_start": "2026-03-01", "period_end": "2026-03-31",
+     "pay_date": "2026-04-03", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2019-03-20", "ytd_gross": 18000.0, "withholdings": _W},
+    {"gross": 3000.0, "pay_frequency": "biweekly", "period_start": "2025-03-02", "period_end": "2025-03-15",
+     "pay_date": None, "ytd_gross": None, "withholdings": _W},
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-11-20", "ytd_gross": None, "withholdings": _W},
+    {"gross": 9000.0, "pay_frequency": "monthly", "period_start": "2026-11-01", "period_end": "2026-11-30",
+     "pay_date": "2026-11-30", "ytd_gross": 99000.0,
+     "withholdings": [["cpp", "CPP", 37.15, 4230.45], ["ei", "EI", 0.0, 1123.07]]},
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+     "withholdings": [["cpp", "CPP", 110.99, None], ["cpp2", "CPP2", 4.0, None]]},
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+     "withholdings": [["cpp", "CPP", 110.99, None], ["cpp2", "CPP2", 0.0, None]]},
+    {"gross": 3000.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 18000.0,
+     "withholdings": [["cpp", "CPP", 5.95, None]]},
+    {"gross": 3382.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 20292.0,
+     "withholdings": [["qpp", "RRQ", 143.83, None], ["ei", "Assurance-emploi", 30.97, None],
+                      ["qpip", "RQAP", 10.24, None]]},
+    {"gross": 3000.0, "pay_frequency": "weekly", "period_start": "2026-03-09", "period_end": "2026-03-15",
+     "pay_date": "2026-03-20", "ytd_gross": 33000.0,
+     "withholdings": [["social_security", "Social Security (OASDI)", 124.0, 1364.0],
+                      ["medicare", "Medicare", 29.0, None]]},
+    {"gross": 7500.0, "pay_frequency": "semimonthly", "period_start": "2026-03-01", "period_end": "2026-03-15",
+     "pay_date": "2026-03-15", "ytd_gross": 37500.0,
+     "withholdings": [["social_security", "FICA", 372.0, None], ["medicare", "FICA Medicare", 87.0, None]]},
+]
+
+
+def _withholding_signals() -> list[list[Any]]:
+    from leaselab_desktop.screening.facts import DocumentFacts, PayStub, Withholding
+    from leaselab_desktop.screening.signals.withholding import withholding_mismatch
+
+    out: list[list[Any]] = []
+    for case in WITHHOLDING_SIGNALS:
+        stub = PayStub(**{k: v for k, v in case.items() if k != "withholdings"})
+        held = [Withholding(kind=k, label=label, amount=a, ytd=y) for k, label, a, y in case["withholdings"]]
+        doc = DocumentFacts(
+            file_id="f", file_name="stub.pdf", sha256="", md5="", size=1, pay_stub=stub, withholdings=held
+        )
+        out.append([case, [[s.code, s.severity, s.evidence, s.message] for s in withholding_mismatch(doc)]])
+    return out
+
+
 def _stub(reading: paystub.StubReading) -> dict[str, Any]:
-    return {**reading.stub.model_dump(), "employee": reading.employee, "itemised": reading.itemised}
+    return {
+        **reading.stub.model_dump(),
+        "employee": reading.employee,
+        "itemised": reading.itemised,
+        "withholdings": [w.model_dump() for w in reading.withholdings],
+    }
 
 
 def _bank(reading: bank.BankReading) -> dict[str, Any]:
@@ -309,6 +335,7 @@ def cases_json() -> dict[str, Any]:
             [t, k, list(r) if (r := pairing.split_label(t, getattr(vocab, k))) is not None else None] for t, k in SPLITS
         ],
         "pages": pages,
+        "withholding_signals": _withholding_signals(),
     }
 
 
@@ -354,7 +381,7 @@ def main() -> int:
     parser.add_argument("--corpus", action="store_true", help="also the corpus signals (about a minute)")
     args = parser.parse_args()
     stale = []
-    files: list[tuple[Path, dict[str, Any]]] = [(VOCAB, vocab_json()), (CASES, cases_json())]
+    files: list[tuple[Path, dict[str, Any]]] = [(CASES, cases_json())]
     if args.corpus:
         files.append((CORPUS_SIGNALS, corpus_signals_json()))
     for path, content in files:

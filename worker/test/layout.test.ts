@@ -14,8 +14,9 @@ import { splitLabel } from "../src/documents/layout/pairing";
 import { readPaystub } from "../src/documents/layout/paystub";
 import { compact, dateOrder, findAmounts, findDates } from "../src/documents/layout/text";
 import { LABELS, STOPS } from "../src/documents/layout/vocab";
-import { inspectDocument } from "../src/documents/inspect";
+import { inspectDocument, type DocumentFacts } from "../src/documents/inspect";
 import { detectSignals } from "../src/documents/signals";
+import { withholdingMismatch } from "../src/documents/statutory";
 import { changeKind, earlierRevision, textChanges } from "../src/documents/revisions";
 import { overdrawn, pdfWords, type PageWords, type Word } from "../src/documents/words";
 import { makePdf } from "./pdf-fixture";
@@ -49,7 +50,7 @@ describe("layout reading of whole pages agrees with Python", () => {
       expect(lines.map((l) => l.cells.map((cell) => cell.text))).toEqual(c.lines);
       if (name.startsWith("stub")) {
         const got = readPaystub(lines);
-        close({ ...got.stub, employee: got.employee, itemised: got.itemised }, c.read);
+        close({ ...got.stub, employee: got.employee, itemised: got.itemised, withholdings: got.withholdings }, c.read);
       } else {
         const { holder, ...rest } = readBank(lines);
         close({ ...rest, holder }, c.read);
@@ -61,8 +62,25 @@ describe("layout reading of whole pages agrees with Python", () => {
 describe("the shared vocabulary", () => {
   it("holds compact labels only, and the stop words include every field's labels", () => {
     for (const list of Object.values(vocabJson.labels)) for (const label of list) expect(label).toBe(compact(label));
+    for (const list of Object.values(vocabJson.withholding)) for (const label of list) expect(label).toBe(compact(label));
     for (const label of [...LABELS.GROSS, ...LABELS.EMPLOYER, ...vocabJson.stop_extra]) expect(STOPS).toContain(label);
     expect(LABELS.GROSS.indexOf("grosspay")).toBeLessThan(LABELS.GROSS.indexOf("gross"));
+  });
+});
+
+describe("statutory withholding agrees with Python", () => {
+  it("the same withholding_mismatch signals, word for word, on the shared cases", () => {
+    type Case = Record<string, unknown> & { withholdings: [string, string, number, number | null][] };
+    for (const [input, want] of cases.withholding_signals as unknown as [Case, string[][]][]) {
+      const { withholdings, ...stub } = input;
+      const doc = {
+        file_name: "stub.pdf", pay_stub: { period_end: null, ...stub },
+        withholdings: withholdings.map(([kind, label, amount, ytd]) => ({ kind, label, amount, ytd, confidence: 1 })),
+      } as unknown as DocumentFacts;
+      const got = withholdingMismatch(doc).map((s) => [s.code, s.severity, s.evidence, s.message]);
+      expect(got, JSON.stringify(input)).toEqual(want);
+    }
+    expect((cases.withholding_signals as unknown[][]).filter(([, w]) => (w as unknown[]).length).length).toBeGreaterThan(2);
   });
 });
 

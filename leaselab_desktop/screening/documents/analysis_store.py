@@ -30,7 +30,7 @@ from leaselab_desktop.sealing import Sealer, is_sealed
 log = logging.getLogger(__name__)
 
 # Bump when anything in documents/ changes what an analysis produces for the same input.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: pay stubs carry their statutory withholding lines
 _ENVELOPE = 1
 
 

@@ -38,13 +38,14 @@ from leaselab_desktop.screening.signals.read_errors import (
     key_fact_unread,
     read_error_signals,
 )
+from leaselab_desktop.screening.signals.withholding import withholding_mismatch
 
 SIGNAL_CODES: tuple[str, ...] = (
     "editing_software", "date_mismatch", "incremental_revision", "paystub_arithmetic",
     "ytd_discontinuity", "name_mismatch", "income_mismatch", "bank_balance_mismatch",
     "file_reused", "implausible_income", "document_unreadable", "document_encrypted",
     "document_mislabelled", "document_empty", "document_oversized", "unsupported_format",
-    "employer_mismatch", "font_mismatch", "key_fact_unread", *IMAGE_FORENSIC_CODES,
+    "employer_mismatch", "font_mismatch", "key_fact_unread", "withholding_mismatch", *IMAGE_FORENSIC_CODES,
 )
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -91,6 +92,7 @@ def detect_signals(
         out += incremental_revision(doc)
         out += font_mismatch(doc)
         out += paystub_arithmetic(doc)
+        out += withholding_mismatch(doc)
         out += bank_balance_mismatch(doc)
         out += image_forensic_signals(doc)
         out += key_fact_unread(doc)

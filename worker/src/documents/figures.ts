@@ -11,6 +11,17 @@ export interface PayStub {
   ytd_gross: number | null;
   pay_frequency: string | null;
   pay_date: string | null;
+  period_start?: string | null;
+  period_end?: string | null;
+}
+
+/** A statutory contribution line a pay stub prints (CPP, QPP, EI, Social Security, Medicare…). */
+export interface Withholding {
+  kind: string;
+  label: string;
+  amount: number;
+  ytd: number | null;
+  confidence: number;
 }
 
 export interface BankFacts {
@@ -35,6 +46,7 @@ export interface Figures {
   stated_annual_salary?: number | null;
   employment_start?: string | null;
   pay_stub?: PayStub | null;
+  withholdings?: Withholding[];
   bank_statement?: BankFacts | null;
   monthly_income_estimate?: number | null;
   public_assistance_monthly?: number | null;

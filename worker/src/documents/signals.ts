@@ -1,7 +1,7 @@
 /**
  * Byte-level and arithmetic signals over a lead's documents, with the same codes and severities as
  * the Python detectors: file_reused, editing_software, date_mismatch, incremental_revision,
- * paystub_arithmetic, read errors. Most severe first.
+ * paystub_arithmetic, withholding_mismatch (statutory.ts), read errors. Most severe first.
  */
 import type { Signal } from "../scoring";
 import { sha256Hex } from "../util";
@@ -9,6 +9,7 @@ import { bankBalanceMismatch, ytdDiscontinuity } from "./arithmetic";
 import { implausibleIncome, incomeMismatch, nameMatch, nameMismatch, type Applicant } from "./identity";
 import type { DocumentFacts } from "./inspect";
 import { parsePdfDate } from "./pdf";
+import { withholdingMismatch } from "./statutory";
 import { unreadKeyFacts } from "../ai/rules";
 
 const HIGH_EDITORS = new RegExp(
@@ -155,7 +156,7 @@ export function detectSignals(docs: DocumentFacts[], reused: Record<string, stri
   const out: Signal[] = [];
   for (const d of docs) out.push(...readErrorSignals(d));
   for (const d of docs) {
-    out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d), ...bankBalanceMismatch(d), ...fontMismatch(d), ...keyFactUnread(d));
+    out.push(...editingSoftware(d), ...dateMismatch(d), ...incrementalRevision(d), ...paystubArithmetic(d), ...withholdingMismatch(d), ...bankBalanceMismatch(d), ...fontMismatch(d), ...keyFactUnread(d));
   }
   out.push(...ytdDiscontinuity(docs));
   if (lead) out.push(...nameMismatch(lead, docs), ...incomeMismatch(lead, docs), ...implausibleIncome(lead, docs));

@@ -124,6 +124,7 @@ def _read_paystub(facts: DocumentFacts, lines: list[Line]) -> dict[str, FactSour
         facts.pay_stub = stub
     facts.employer = stub.employer or facts.employer
     facts.name_on_document = _person(got.employee) or facts.name_on_document
+    facts.withholdings = got.withholdings
     facts.monthly_income_estimate = monthly_from_stub(stub) or facts.monthly_income_estimate
     return got.sources
 

@@ -34,10 +34,8 @@ _SALARY = re.compile(r"salaire\s*annuel|annual\s*(?:base\s*)?(?:salary|compensat
                      r"|r[ée]mun[ée]ration\s*annuelle|traitement\s*annuel", re.IGNORECASE)
 _START = re.compile(r"depuis\s+le|date\s+d['’]embauche|date\s+of\s+hire|hire\s+date|start\s+date"
                     r"|since|effective", re.IGNORECASE)
-SALARY_LABELS = ("annualbasesalary", "annualsalary", "basesalary", "salaireannuel",
-                 "salaireannueldebase", "remunerationannuelle", "annualcompensation")
-START_LABELS = ("dateofhire", "hiredate", "startdate", "datedembauche", "datedentree",
-                "employmentstartdate", "employedsince", "enposte")
+SALARY_LABELS = vocab.LETTER_SALARY
+START_LABELS = vocab.LETTER_START
 
 
 @dataclass

@@ -12,15 +12,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from leaselab_desktop.screening.documents.layout import vocab
 from leaselab_desktop.screening.documents.layout.lines import Cell, Line
 from leaselab_desktop.screening.documents.layout.text import compact, dates_in, find_amounts, fold
 from leaselab_desktop.screening.facts import FactSource
 
-YTD_MARKS = ("ytd", "yeartodate", "cumulatif", "cumulannuel", "cumul", "depuisledebutdelannee")
-CURRENT_HEADERS = (
-    "current", "thisperiod", "currentperiod", "currentamount", "amount", "montant", "courant",
-    "periodecourante", "cetteperiode", "periode", "paiecourante", "thispay",
-)
+YTD_MARKS = vocab.YTD_MARKS  # column headers, from the shared vocabulary
+CURRENT_HEADERS = vocab.CURRENT_HEADERS
 TABLE_GAP = 1.3  # a row gap this many times the usual pitch separates two tables
 BELOW_REACH = 3.0  # a value below its label sits within this many line heights
 _CONNECTORS = ("", "to", "au", "a", "through", "thru", "until", "jusquau")

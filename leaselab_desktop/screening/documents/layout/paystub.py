@@ -19,8 +19,9 @@ from leaselab_desktop.screening.documents.layout.pairing import (
     split_label,
 )
 from leaselab_desktop.screening.documents.layout.text import compact, dates_in, find_amounts
+from leaselab_desktop.screening.documents.layout.withholding import read_withholdings
 from leaselab_desktop.screening.documents.parse_common import days_between
-from leaselab_desktop.screening.facts import FactSource, PayStub
+from leaselab_desktop.screening.facts import FactSource, PayStub, Withholding
 
 _FREQ_WORDS = (  # compact words, most specific first ("biweekly" before "weekly")
     ("biweekly", ("biweekly", "everytwoweeks", "fortnightly", "auxdeuxsemaines", "bihebdomadaire",
@@ -37,6 +38,7 @@ class StubReading:
     employee: str | None = None
     itemised: bool = False
     sources: dict[str, FactSource] = field(default_factory=dict)
+    withholdings: list[Withholding] = field(default_factory=list)
 
 
 def read_paystub(lines: Sequence[Line]) -> StubReading:
@@ -71,6 +73,7 @@ def read_paystub(lines: Sequence[Line]) -> StubReading:
     stub.employer = employer if isinstance(employer, str) else None
     name = take("employee", find_text(lines, vocab.EMPLOYEE, stop=stops) or address_name(lines))
     out.employee = name if isinstance(name, str) else None
+    out.withholdings = read_withholdings(lines)
     return out
 
 

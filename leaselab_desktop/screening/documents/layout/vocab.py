@@ -1,163 +1,165 @@
-"""Labels, as compact strings (see ``text.compact``), for Canadian (EN/FR) and US pay stubs and bank
-statements. Longest first within a field so "grosspay" wins over "gross"."""
+"""Labels, as compact strings (see ``text.compact``), for Canadian (EN/FR) and US pay stubs, bank
+statements and employment letters. The one copy is ``resources/documents/layout-vocab.json``, which
+the worker bundles too, so the two readings cannot disagree on a label: edit the JSON, not this
+module. Label lists are matched longest first so "grosspay" wins over "gross"."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from leaselab_desktop.resources import resources_dir
+
+LABEL_LISTS = (
+    "GROSS",
+    "NET",
+    "TOTAL_DEDUCTIONS",
+    "DEDUCTION_LINES",
+    "PAY_DATE",
+    "PERIOD",
+    "PERIOD_START",
+    "PERIOD_END",
+    "FREQUENCY",
+    "EMPLOYER",
+    "EMPLOYEE",
+    "OPENING",
+    "CLOSING",
+    "CARRIED",
+    "TOTAL_DEPOSITS",
+    "TOTAL_WITHDRAWALS",
+    "STATEMENT_PERIOD",
+    "HOLDER",
+    "ID_NAME",
+)
+COLUMNS = ("date", "desc", "debit", "credit", "amount", "balance")
+# STOPS (words that start another field, never part of a name) = these lists + ``stop_extra``.
+STOP_PARTS = ("GROSS", "NET", "PAY_DATE", "PERIOD", "EMPLOYER", "EMPLOYEE", "FREQUENCY")
+
+
+class VocabularyError(RuntimeError):
+    """The vocabulary file is missing or is not what the layout reading needs."""
+
+
+class Vocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: str
+    labels: dict[str, list[str]]
+    stop_extra: list[str]
+    letter_salary: list[str]
+    letter_start: list[str]
+    ytd_marks: list[str]
+    current_headers: list[str]
+    columns: dict[str, list[str]]
+    paystub_words: list[str]
+    bank_words: list[str]
+    letter_words: list[str]
+    id_words: list[str]
+    single_split: list[str]
+    split_extra: list[str]
+    withholding: dict[str, list[str]]
+
+    @field_validator("labels")
+    @classmethod
+    def _every_list(cls, labels: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = [k for k in LABEL_LISTS if not labels.get(k)]
+        if missing:
+            raise ValueError("missing or empty label lists: " + ", ".join(missing))
+        return labels
+
+    @field_validator("columns")
+    @classmethod
+    def _every_column(cls, columns: dict[str, list[str]]) -> dict[str, list[str]]:
+        missing = [k for k in COLUMNS if not columns.get(k)]
+        if missing:
+            raise ValueError("missing or empty columns: " + ", ".join(missing))
+        return columns
+
+
+def vocabulary_path() -> Path:
+    return resources_dir() / "documents" / "layout-vocab.json"
+
+
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
+    where = path or vocabulary_path()
+    try:
+        return Vocabulary.model_validate(json.loads(where.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise VocabularyError(f"the layout vocabulary could not be read from {where}: {exc}") from exc
+    except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
+        raise VocabularyError(f"the layout vocabulary in {where} is malformed: {exc}") from exc
+
 
 def _labels(*names: str) -> tuple[str, ...]:
-    return tuple(sorted(set(names), key=len, reverse=True))
+    """Longest first, then alphabetical: the order the worker sorts them in."""
+    return tuple(sorted(set(names), key=lambda s: (-len(s), s)))
 
 
-GROSS = _labels(
-    "grosspay", "grossearnings", "totalgrosspay", "totalgross", "grossamount", "grosswages",
-    "grossincome", "totalearnings", "gross", "currentgross", "salairebrut", "remunerationbrute",
-    "paiebrute", "gainsbruts", "totaldesgains", "totaldesgainsbruts", "revenubrut", "brut",
-)
-NET = _labels(
-    "netpay", "netamount", "netearnings", "netdeposit", "takehomepay", "takehome",
-    "amountdeposited", "net", "netcheque", "netcheck", "salairenet", "paienette", "montantnet",
-    "netapayer", "montantdepose", "remunerationnette",
-)
-TOTAL_DEDUCTIONS = _labels(
-    "totaldeductions", "totaltaxesanddeductions", "deductionstotal", "totalwithholdings",
-    "totaltaxes", "totaldesretenues", "totalretenues", "retenuestotales", "totaldesdeductions",
-    "deductions", "retenues", "totaldeduct", "totdeductions", "totded",  # abbreviated on narrow stubs
-)
-DEDUCTION_LINES = _labels(
-    "federaltax", "federalincometax", "provincialtax", "provincialincometax", "quebecincometax",
-    "incometax", "taxwithheld", "cpp", "cpp2",
-    "qpp", "rrq", "ei", "employmentinsurance", "ae", "assuranceemploi", "rqap", "qpip",
-    "impotfederal", "impotprovincial", "impotduquebec", "impotsurlerevenu", "fica", "socialsecurity",
-    "medicare", "oasdi", "statetax", "stateincometax", "sdi", "localtax", "rrsp", "reer",
-    "pension", "uniondues", "cotisationsyndicale", "groupbenefits", "benefits", "health", "dental",
-    "fedwithholding", "federalwithholding",
-)
-PAY_DATE = _labels(
-    "paydate", "datepaid", "paymentdate", "chequedate", "checkdate", "depositdate", "datedepaie",
-    "datedepaiement", "datedeversement", "datedudepot", "datedelapaie", "advicedate",
-    "dateduversement", "datedupaiement",
-)
-PERIOD = _labels("payperiod", "period", "periodedepaie", "periode", "periodedepaye", "paiepour")
-PERIOD_START = _labels(
-    "periodstart", "periodbeginning", "periodbegin", "periodfrom", "startdate", "debutdeperiode",
-    "debutdelaperiode", "du", "payperiodstart", "payperiodbegin", "payperiodbeginning",
-    "payperiodfrom", "periodstartdate", "periodbegindate",
-)
-PERIOD_END = _labels(
-    "periodend", "periodending", "periodto", "enddate", "findeperiode", "findelaperiode", "au",
-    "payperiodend", "payperiodending", "payperiodto", "periodenddate", "periodendingdate",
-)
-FREQUENCY = _labels(
-    "payfrequency", "frequency", "frequencedepaie", "frequencedepaye", "frequence", "payschedule",
-    "paycycle", "periodicite", "periodicitedepaie",
-)
-EMPLOYER = _labels(
-    "employer", "employername", "company", "companyname", "employeur", "nomdelemployeur",
-    "entreprise", "payer",
-)
-EMPLOYEE = _labels(
-    "employee", "employeename", "employe", "employename", "nomdelemploye", "name", "nom",
-    "nomdemploye", "nomdeemploye", "nomdelemployee", "nomdelemployeee", "nomdusalarie",
-    "payto", "paytotheorderof", "salarie",
-)
-# Words that mark the start of another field: never an employee's or employer's name.
-STOPS = _labels(
-    *GROSS, *NET, *PAY_DATE, *PERIOD, *EMPLOYER, *EMPLOYEE, *FREQUENCY, "employeeid", "employeeno",
-    "employeenumber", "empno", "empid", "matricule", "nodemploye", "noemploye", "numerodemploye",
-    "numeroemploye", "sin", "nas", "ssn", "id", "address", "adresse", "department", "departement",
-    "position", "poste", "jobtitle", "titre", "mode", "paymentmethod", "modedepaiement",
-    "periodending", "periodbeginning", "periodend", "periodstart", "checkdate", "accountnumber",
-    "numerodecompte", "transit", "branch", "succursale", "account", "compte",
-)
+_V = load_vocabulary()
+_L = {k: _labels(*v) for k, v in _V.labels.items()}
 
-OPENING = _labels(
-    "openingbalance", "beginningbalance", "previousbalance", "balanceforward", "startingbalance",
-    "balancebroughtforward", "broughtforward", "soldedouverture", "soldeprecedent",
-    "soldeanterieur", "soldededebut", "soldeinitial", "ancien solde".replace(" ", ""),
-)
-CLOSING = _labels(
-    "closingbalance", "endingbalance", "newbalance", "balanceatendofperiod", "balanceatend",
-    "finalbalance", "soldedefermeture", "soldefinal", "nouveausolde", "soldedecloture",
-    "soldedefin", "soldealafin",
-)
-CARRIED = _labels(
-    "balancecarriedforward", "carriedforward", "balancebroughtforward", "broughtforward",
-    "balanceforward", "soldereporte", "report", "areporter", "reporte",
-)
-TOTAL_DEPOSITS = _labels(
-    "totaldeposits", "totalcredits", "depositsandcredits", "depositsandothercredits",
-    "totaldesdepots", "totaldepots", "depotstotaux", "totaldescredits",
-)
-TOTAL_WITHDRAWALS = _labels(
-    "totalwithdrawals", "totaldebits", "withdrawalsanddebits", "withdrawalsandotherdebits",
-    "totaldesretraits", "totalretraits", "totaldesdebits",
-)
-STATEMENT_PERIOD = _labels(
-    "statementperiod", "period", "statementdates", "statementfrom", "periodedureleve",
-    "periode", "relevedu", "foraperiodof", "from", "du",
-)
-HOLDER = _labels(
-    "accountholder", "name", "customer", "customername", "preparedfor", "client", "titulaire",
-    "titulaireducompte", "nomduclient", "nom", "member", "membre", "accountowner", "owner",
-    "accountholdername", "primaryaccountholder", "statementfor",
-)
+GROSS = _L["GROSS"]
+NET = _L["NET"]
+TOTAL_DEDUCTIONS = _L["TOTAL_DEDUCTIONS"]
+DEDUCTION_LINES = _L["DEDUCTION_LINES"]
+PAY_DATE = _L["PAY_DATE"]
+PERIOD = _L["PERIOD"]
+PERIOD_START = _L["PERIOD_START"]
+PERIOD_END = _L["PERIOD_END"]
+FREQUENCY = _L["FREQUENCY"]
+EMPLOYER = _L["EMPLOYER"]
+EMPLOYEE = _L["EMPLOYEE"]
+OPENING = _L["OPENING"]
+CLOSING = _L["CLOSING"]
+CARRIED = _L["CARRIED"]
+TOTAL_DEPOSITS = _L["TOTAL_DEPOSITS"]
+TOTAL_WITHDRAWALS = _L["TOTAL_WITHDRAWALS"]
+STATEMENT_PERIOD = _L["STATEMENT_PERIOD"]
+HOLDER = _L["HOLDER"]
+ID_NAME = _L["ID_NAME"]
+STOPS = _labels(*(s for k in STOP_PARTS for s in _L[k]), *_V.stop_extra)
 
-# Column headers of transaction tables.
-COL_DATE = ("date", "transactiondate", "postingdate", "dateoperation", "dateoper")
-COL_DESC = ("description", "details", "transaction", "libelle", "operation", "particulars", "memo")
-COL_DEBIT = ("withdrawals", "withdrawal", "debits", "debit", "retraits", "retrait", "paid out",
-             "moneyout", "chequesanddebits", "withdrawalsdebits")
-COL_CREDIT = ("deposits", "deposit", "credits", "credit", "depots", "depot", "paidin", "moneyin",
-              "depositscredits")
-COL_AMOUNT = ("amount", "montant", "amountcad", "amount$")
-COL_BALANCE = ("balance", "solde", "runningbalance", "balancecad", "balance$")
+# Column headers of transaction tables (in the file's order: the first that matches wins).
+COL_DATE = tuple(_V.columns["date"])
+COL_DESC = tuple(_V.columns["desc"])
+COL_DEBIT = tuple(_V.columns["debit"])
+COL_CREDIT = tuple(_V.columns["credit"])
+COL_AMOUNT = tuple(_V.columns["amount"])
+COL_BALANCE = tuple(_V.columns["balance"])
 
 # Document kinds from compact text: each hit counts once.
-PAYSTUB_WORDS = (
-    "netpay", "grosspay", "earningsstatement", "paystub", "payperiod", "deductions", "paydate",
-    "ytd", "yeartodate", "takehome", "salairebrut", "salairenet", "periodedepaie", "retenues",
-    "talondepaie", "bulletindepaie", "relevedepaie", "datedepaie", "cumul", "paystatement",
-    "payslip", "grossearnings",
-)
-BANK_WORDS = (
-    "openingbalance", "closingbalance", "statementperiod", "accountstatement", "beginningbalance",
-    "endingbalance", "accountnumber", "transactions", "bankstatement", "withdrawals", "deposits",
-    "soldedouverture", "soldedefermeture", "relevedecompte", "retraits", "depots", "nouveausolde",
-    "soldeprecedent", "numerodecompte",
+PAYSTUB_WORDS = tuple(_V.paystub_words)
+BANK_WORDS = tuple(_V.bank_words)
+LETTER_WORDS = tuple(_V.letter_words)
+ID_WORDS = tuple(_V.id_words)
+
+# Employment letters' table labels; YTD and current-period column headers of pay stubs.
+LETTER_SALARY = tuple(_V.letter_salary)
+LETTER_START = tuple(_V.letter_start)
+YTD_MARKS = tuple(_V.ytd_marks)
+CURRENT_HEADERS = tuple(_V.current_headers)
+
+# Statutory contribution lines (CPP, EI, Social Security, …): (label, kind), longest label first so
+# "cpp2" is not read as "cpp" and "ficamedicare" not as "fica".
+WITHHOLDING = tuple(
+    sorted(((s, k) for k, v in _V.withholding.items() for s in set(v)), key=lambda p: (-len(p[0]), p[0]))
 )
 
 # Single words that head a table column; any other label splits a run of words only when it is
 # two words or more ("Pay date"), so a name like "Harbourfront Dental Group" is never cut.
-SINGLE_SPLIT = frozenset({
-    "hours", "current", "ytd", "withdrawals", "deposits", "balance", "amount", "debits", "credits",
-    "retraits", "depots", "solde", "montant", "cumul", "description", "heures", "employee",
-    "employer", "employeur", "deductions", "retenues", "earnings",
-})
-
-
-def _phrases() -> frozenset[str]:
-    every = (GROSS + NET + TOTAL_DEDUCTIONS + DEDUCTION_LINES + PAY_DATE + PERIOD + PERIOD_START
-             + PERIOD_END + FREQUENCY + EMPLOYER + EMPLOYEE + STOPS + OPENING + CLOSING + CARRIED
-             + TOTAL_DEPOSITS + TOTAL_WITHDRAWALS + STATEMENT_PERIOD + HOLDER + COL_DATE + COL_DESC
-             + COL_DEBIT + COL_CREDIT + COL_AMOUNT + COL_BALANCE
-             + ("thisperiod", "yeartodate", "currentperiod", "cetteperiode"))
-    return frozenset(p for p in every if len(p) >= 5)
-
+SINGLE_SPLIT = frozenset(_V.single_split)
 
 # Labels and column headers that start a new cell even when set close to the text before them
-# (a tightly spaced table's header row comes out as one run of words).
-SPLIT_PHRASES = _phrases()
-LETTER_WORDS = (
-    "verificationofemployment", "employmentverification", "confirmationofemployment",
-    "employmentconfirmation", "attestationdemploi", "lettredemploi", "confirmationdemploi",
-    "attestationdetravail", "proofofemployment",
-)
-ID_WORDS = (
-    "driverslicence", "driverslicense", "permisdeconduire", "identificationcard", "idcard",
-    "permanentresidentcard", "carteder", "passport", "passeport", "carteassurancemaladie",
-    "healthcard", "cartedidentite", "photocard", "carteavecphoto",
-)
-ID_NAME = _labels(
-    "name", "nom", "nomname", "namenom", "surnamenom", "nomsurname", "surname", "fullname",
-    "nomcomplet", "lastnamefirstname", "nomprenom", "holder", "titulaire",
+# (a tightly spaced table's header row comes out as one run of words). Not ID_NAME: ID cards only.
+SPLIT_PHRASES = frozenset(
+    p
+    for p in (
+        *(s for k in LABEL_LISTS if k != "ID_NAME" for s in _L[k]),
+        *STOPS,
+        *(s for c in COLUMNS for s in _V.columns[c]),
+        *_V.split_extra,
+    )
+    if len(p) >= 5
 )

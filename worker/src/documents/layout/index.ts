@@ -85,11 +85,14 @@ function readStub(facts: LayoutFacts, lines: readonly Line[]): void {
     ytd_gross: s.ytd_gross ?? old?.ytd_gross ?? null,
     pay_frequency: s.pay_frequency ?? old?.pay_frequency ?? null,
     pay_date: s.pay_date ?? old?.pay_date ?? null,
+    period_start: s.period_start ?? old?.period_start ?? null,
+    period_end: s.period_end ?? old?.period_end ?? null,
   };
   if (got.itemised && s.deductions !== null) facts.metadata.deductions_source = "itemised lines (no total printed)";
   if (Object.values(s).some((v) => v !== null)) facts.pay_stub = stub;
   facts.employer = s.employer || facts.employer;
   facts.name_on_document = person(got.employee) || facts.name_on_document;
+  facts.withholdings = got.withholdings;
   const perYear = PERIODS_PER_YEAR[stub.pay_frequency ?? ""];
   const monthly = stub.gross !== null && perYear ? Math.round((stub.gross * perYear / 12) * 100) / 100 : null;
   facts.monthly_income_estimate = monthly || facts.monthly_income_estimate;

@@ -4,6 +4,8 @@ import { addressName, letterhead } from "./heads";
 import { amountAt, findAmount, findDatesAfter, findText, splitLabel, type Found } from "./pairing";
 import { compact, daysBetween } from "./text";
 import * as vocab from "./vocab";
+import { readWithholdings } from "./withholding";
+import type { Withholding } from "../figures";
 
 const FREQ_WORDS: [string, string[]][] = [
   ["biweekly", ["biweekly", "everytwoweeks", "fortnightly", "auxdeuxsemaines", "bihebdomadaire", "auxquinzejours"]],
@@ -28,6 +30,7 @@ export interface StubReading {
   stub: StubFacts;
   employee: string | null;
   itemised: boolean;
+  withholdings: Withholding[];
 }
 
 const num = (v: Found | null) => (v && typeof v.value === "number" ? Math.abs(v.value) : null);
@@ -52,7 +55,10 @@ export function readPaystub(lines: readonly Line[]): StubReading {
   const employer = findText(lines, vocab.EMPLOYER, vocab.STOPS) ?? letterhead(lines);
   stub.employer = employer && typeof employer.value === "string" ? employer.value : null;
   const name = findText(lines, vocab.EMPLOYEE, vocab.STOPS) ?? addressName(lines);
-  return { stub, employee: name && typeof name.value === "string" ? name.value : null, itemised };
+  return {
+    stub, employee: name && typeof name.value === "string" ? name.value : null, itemised,
+    withholdings: readWithholdings(lines),
+  };
 }
 
 function itemisedDeductions(lines: readonly Line[]): number[] {

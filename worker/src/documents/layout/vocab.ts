@@ -31,3 +31,9 @@ export const SPLIT_PHRASES = new Set<string>(
   [...Object.values(LABELS).filter((_, i) => Object.keys(LABELS)[i] !== "ID_NAME").flat(), ...STOPS,
     ...COLUMNS.flatMap(([, names]) => names), ...vocab.split_extra].filter((p) => p.length >= 5),
 );
+
+/** Statutory contribution lines (CPP, EI, Social Security, …): [label, kind], longest label first
+ * so "cpp2" is not read as "cpp" and "ficamedicare" not as "fica". */
+export const WITHHOLDING: [string, string][] = Object.entries(vocab.withholding)
+  .flatMap(([kind, labels]) => [...new Set(labels)].map((label): [string, string] => [label, kind]))
+  .sort(([a], [b]) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));

@@ -1,0 +1,95 @@
+"""Statutory payroll contributions (``resources/documents/statutory-withholding.json``, which the
+worker reads too): rates, yearly exemption and maximums of CPP, QPP, EI, US Social Security and
+Medicare, and the tolerances of the ``withholding_mismatch`` check; plus the range a pay period's
+contribution may fall in for a given gross."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from leaselab_desktop.resources import resources_dir
+
+
+class StatutoryError(RuntimeError):
+    """The statutory-withholding file is missing or malformed."""
+
+
+class Contribution(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rate: float
+    basic_exemption: float
+    max_earnings: float | None
+    max_contribution: float | None
+    source: str
+    checked: bool
+
+
+class Tolerance(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: str
+    rounding: float
+    exemption_slack: float
+    exempt_share: dict[str, float]
+    min_ratio: float
+    max_reached_share: float
+    min_confidence: float
+    period_days: dict[str, tuple[int, int]]  # the span of a pay period, first to last day inclusive
+
+
+class Statutory(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: str
+    years: dict[str, dict[str, Contribution]]
+    periods_per_year: dict[str, int]
+    tolerance: Tolerance
+
+
+def statutory_path() -> Path:
+    return resources_dir() / "documents" / "statutory-withholding.json"
+
+
+def load_statutory(path: Path | None = None) -> Statutory:
+    where = path or statutory_path()
+    try:
+        return Statutory.model_validate(json.loads(where.read_text(encoding="utf-8")))
+    except OSError as exc:
+        raise StatutoryError(f"the statutory withholding table could not be read from {where}: {exc}") from exc
+    except (ValueError, ValidationError) as exc:
+        raise StatutoryError(f"the statutory withholding table in {where} is malformed: {exc}") from exc
+
+
+@cache
+def statutory() -> Statutory:
+    return load_statutory()
+
+
+@dataclass(frozen=True)
+class Expected:
+    low: float  # the least this period's contribution may be, every tolerance given
+    high: float  # the full rate on the whole gross (rounded up)
+    exemption: float  # the pay period's even share of the yearly exemption
+
+
+def expected_range(table: Statutory, kind: str, year: str, gross: float, frequency: str) -> Expected | None:
+    """What a pay period's ``kind`` contribution should be on ``gross``; None when the year, kind or
+    frequency is not in the table."""
+    rules = table.years.get(year, {}).get(kind)
+    periods = table.periods_per_year.get(frequency)
+    if rules is None or not periods:
+        return None
+    tol = table.tolerance
+    exemption = rules.basic_exemption / periods
+    contributory = gross * (1 - tol.exempt_share.get(kind, 0.0)) - tol.exemption_slack * exemption
+    low = max(0.0, rules.rate * contributory - tol.rounding)
+    high = rules.rate * gross + tol.rounding
+    if rules.max_contribution is not None:
+        high = min(high, rules.max_contribution)
+    return Expected(round(low, 2), round(high, 2), round(exemption, 2))
