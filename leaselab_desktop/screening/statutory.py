@@ -5,14 +5,14 @@ contribution may fall in for a given gross."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from leaselab_desktop.resources import resources_dir
+from leaselab_desktop.screening.resource_json import read_model
 
 
 class StatutoryError(RuntimeError):
@@ -57,13 +57,7 @@ def statutory_path() -> Path:
 
 
 def load_statutory(path: Path | None = None) -> Statutory:
-    where = path or statutory_path()
-    try:
-        return Statutory.model_validate(json.loads(where.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise StatutoryError(f"the statutory withholding table could not be read from {where}: {exc}") from exc
-    except (ValueError, ValidationError) as exc:
-        raise StatutoryError(f"the statutory withholding table in {where} is malformed: {exc}") from exc
+    return read_model(Statutory, path or statutory_path(), StatutoryError, "the statutory withholding table")
 
 
 @cache

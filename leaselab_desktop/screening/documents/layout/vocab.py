@@ -5,12 +5,12 @@ module. Label lists are matched longest first so "grosspay" wins over "gross".""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 from leaselab_desktop.resources import resources_dir
+from leaselab_desktop.screening.resource_json import read_model
 
 LABEL_LISTS = (
     "GROSS",
@@ -61,21 +61,14 @@ class Vocabulary(BaseModel):
     split_extra: list[str]
     withholding: dict[str, list[str]]
 
-    @field_validator("labels")
+    @field_validator("labels", "columns")
     @classmethod
-    def _every_list(cls, labels: dict[str, list[str]]) -> dict[str, list[str]]:
-        missing = [k for k in LABEL_LISTS if not labels.get(k)]
+    def _none_empty(cls, lists: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
+        wanted, what = (LABEL_LISTS, "label lists") if info.field_name == "labels" else (COLUMNS, "columns")
+        missing = [k for k in wanted if not lists.get(k)]
         if missing:
-            raise ValueError("missing or empty label lists: " + ", ".join(missing))
-        return labels
-
-    @field_validator("columns")
-    @classmethod
-    def _every_column(cls, columns: dict[str, list[str]]) -> dict[str, list[str]]:
-        missing = [k for k in COLUMNS if not columns.get(k)]
-        if missing:
-            raise ValueError("missing or empty columns: " + ", ".join(missing))
-        return columns
+            raise ValueError(f"missing or empty {what}: " + ", ".join(missing))
+        return lists
 
 
 def vocabulary_path() -> Path:
@@ -83,13 +76,7 @@ def vocabulary_path() -> Path:
 
 
 def load_vocabulary(path: Path | None = None) -> Vocabulary:
-    where = path or vocabulary_path()
-    try:
-        return Vocabulary.model_validate(json.loads(where.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise VocabularyError(f"the layout vocabulary could not be read from {where}: {exc}") from exc
-    except (ValueError, ValidationError) as exc:  # JSONDecodeError is a ValueError
-        raise VocabularyError(f"the layout vocabulary in {where} is malformed: {exc}") from exc
+    return read_model(Vocabulary, path or vocabulary_path(), VocabularyError, "the layout vocabulary")
 
 
 def _labels(*names: str) -> tuple[str, ...]:
