@@ -8,8 +8,9 @@
  * (corpus-python-signals.json, written by `scripts/layout_shared.py --corpus`).
  */
 import { describe, expect, it } from "vitest";
-import { inspectDocument, type DocumentFacts } from "../src/documents/inspect";
+import { inspectDocument } from "../src/documents/inspect";
 import { detectSignals } from "../src/documents/signals";
+import { inlinedBytes, readFacts, same } from "./corpus-facts";
 import corpus from "../../tests/corpus/expected.json";
 import knownGaps from "./corpus-known-gaps.json";
 import python from "./corpus-python-signals.json";
@@ -32,39 +33,13 @@ interface Entry {
 const inlined = import.meta.glob("../../tests/corpus/files/{paystubs,bank,letters}/*.pdf", {
   eager: true, query: "?inline", import: "default",
 }) as Record<string, string>;
-const bytesOf = (rel: string): Uint8Array => {
-  const url = inlined[`../../tests/corpus/${rel}`];
-  if (!url) throw new Error(`${rel} is not in the corpus glob`);
-  const bin = atob(url.slice(url.indexOf(",") + 1));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-};
+const bytesOf = (rel: string): Uint8Array => inlinedBytes(inlined, "../../tests/corpus", rel);
 
 const FIELDS: Record<string, string[]> = {
   paystub: ["gross", "net", "pay_date", "pay_frequency", "employer", "name"],
   bank_statement: ["closing_balance", "period_start", "period_end", "name"],
   employment_letter: ["employer", "name", "annual_salary"],
 };
-const AMOUNTS = new Set(["gross", "net", "closing_balance", "annual_salary"]);
-
-const words = (v: string) =>
-  v.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim().split(" ").sort().join(" ");
-
-function same(field: string, want: unknown, got: unknown): boolean {
-  if (got === null || got === undefined) return false;
-  if (AMOUNTS.has(field)) return Math.abs(Number(got) - Number(want)) < 0.005;
-  if (field === "name" || field === "employer") return words(String(got)) === words(String(want));
-  return String(got).trim().toLowerCase() === String(want).trim().toLowerCase();
-}
-
-function read(doc: DocumentFacts): Record<string, unknown> {
-  const stub = doc.pay_stub ?? null;
-  const bank = (doc.bank_statement ?? null) as (Record<string, unknown> & { closing_balance: number | null }) | null;
-  return {
-    gross: stub?.gross, net: stub?.net, pay_date: stub?.pay_date, pay_frequency: stub?.pay_frequency,
-    employer: doc.employer, name: doc.name_on_document, closing_balance: bank?.closing_balance,
-    period_start: bank?.period_start, period_end: bank?.period_end, annual_salary: doc.stated_annual_salary,
-  };
-}
 
 const inspect = (rel: string, declared: string, id: string) =>
   inspectDocument({ id, file_name: rel, file_type: declared, r2_key: rel, sha256: "", mime_type: null }, bytesOf(rel));
@@ -87,7 +62,7 @@ describe("independent corpus through the worker's document reading", () => {
         employment_status: e.lead.employer ? "employed" : null };
       const signals = detectSignals(docs, {}, lead).filter((s) => s.document === e.path);
       const raised = signals.filter((s) => RAISES.has(s.severity));
-      const got = read(doc);
+      const got = readFacts(doc);
       for (const f of FIELDS[e.family] ?? []) {
         if (!(f in e.facts)) continue;
         fields++;

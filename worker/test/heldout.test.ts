@@ -6,8 +6,9 @@
  * (tests/unit/corpus/test_heldout.py), and the port must too.
  */
 import { describe, expect, it } from "vitest";
-import { inspectDocument, type DocumentFacts } from "../src/documents/inspect";
+import { inspectDocument } from "../src/documents/inspect";
 import { detectSignals } from "../src/documents/signals";
+import { inlinedBytes, readFacts, same } from "./corpus-facts";
 import heldout from "../../tests/heldout/expected.json";
 
 interface Entry {
@@ -24,12 +25,7 @@ interface Entry {
 const inlined = import.meta.glob("../../tests/heldout/files/{paystubs,bank,letters}/*.pdf", {
   eager: true, query: "?inline", import: "default",
 }) as Record<string, string>;
-const bytesOf = (rel: string): Uint8Array => {
-  const url = inlined[`../../tests/heldout/${rel}`];
-  if (!url) throw new Error(`${rel} is not in the held-out glob`);
-  const bin = atob(url.slice(url.indexOf(",") + 1));
-  return Uint8Array.from(bin, (c) => c.charCodeAt(0));
-};
+const bytesOf = (rel: string): Uint8Array => inlinedBytes(inlined, "../../tests/heldout", rel);
 
 const FIELDS: Record<string, string[]> = {
   // the worker's pay stub facts carry no period (its reading does: test/layout.test.ts compares it)
@@ -37,30 +33,6 @@ const FIELDS: Record<string, string[]> = {
   bank_statement: ["closing_balance", "opening_balance", "period_start", "period_end", "name"],
   employment_letter: ["employer", "name", "annual_salary"],
 };
-const AMOUNTS = new Set(["gross", "net", "deductions", "ytd_gross", "closing_balance", "opening_balance", "annual_salary"]);
-
-const words = (v: string) =>
-  v.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim().split(" ").sort().join(" ");
-
-function same(field: string, want: unknown, got: unknown): boolean {
-  if (got === null || got === undefined) return false;
-  if (AMOUNTS.has(field)) return Math.abs(Number(got) - Number(want)) < 0.005;
-  if (field === "name" || field === "employer") return words(String(got)) === words(String(want));
-  return String(got).trim().toLowerCase() === String(want).trim().toLowerCase();
-}
-
-function read(doc: DocumentFacts): Record<string, unknown> {
-  const stub = (doc.pay_stub ?? null) as Record<string, unknown> | null;
-  const bank = (doc.bank_statement ?? null) as Record<string, unknown> | null;
-  return {
-    gross: stub?.gross, net: stub?.net, deductions: stub?.deductions, ytd_gross: stub?.ytd_gross,
-    pay_date: stub?.pay_date, pay_frequency: stub?.pay_frequency,
-    period_start: bank?.period_start, period_end: bank?.period_end,
-    employer: doc.employer, name: doc.name_on_document, closing_balance: bank?.closing_balance,
-    opening_balance: bank?.opening_balance, annual_salary: doc.stated_annual_salary,
-  };
-}
-
 const RAISES = new Set(["medium", "high"]);
 const entries = (heldout.entries as Entry[]).filter((e) => e.medium === "digital");
 
@@ -76,7 +48,7 @@ describe("held-out corpus through the worker's document reading", () => {
       const lead = { first_name: e.lead.first_name, last_name: e.lead.last_name, monthly_income: e.lead.monthly_income,
         employment_status: e.lead.employer ? "employed" : null };
       const signals = detectSignals([doc], {}, lead).filter((s) => s.document === e.path);
-      const got = read(doc);
+      const got = readFacts(doc);
       for (const f of FIELDS[e.family] ?? []) {
         if (!same(f, e.facts[f], got[f])) misses.push(`${e.path}#${f}=${JSON.stringify(got[f])}`);
       }
