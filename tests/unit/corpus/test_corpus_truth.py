@@ -14,20 +14,12 @@ from typing import Any
 import pytest
 
 from leaselab_desktop.screening.signals import SIGNAL_CODES
+from tests.unit.corpus.corpus_schema import DIGITAL_TOOLS, FAMILIES, MAGIC
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-FAMILIES = {
-    "paystub": {"gross", "net", "deductions", "ytd_gross", "pay_date", "period_start", "period_end",
-                "pay_frequency", "employer", "name"},
-    "bank_statement": {"closing_balance", "opening_balance", "period_start", "period_end", "name", "transactions"},
-    "employment_letter": {"employer", "name", "annual_salary", "start_date"},
-    "government_id": {"name", "id_number", "date_of_birth", "expiry"},
-}
-DIGITAL_TOOLS = {"reportlab", "docx_libreoffice", "xlsx_libreoffice", "qt_qtextdocument", "html_weasyprint"}
 RASTER_TOOLS = {"raster_scan", "raster_image_pdf", "raster_photo", "raster_heic", "raster_screenshot"}
 FORGERIES = {"edited_amount", "broken_arithmetic", "ytd_jump", "name_swap", "broken_running_balance",
              "page2_discontinuity", "pasted_patch"}
-MAGIC = {"pdf": (b"%PDF-",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MAX_FILE = 2 * 1024 * 1024
 MAX_TOTAL = 25 * 1000 * 1000

@@ -15,17 +15,9 @@ import pytest
 from leaselab_desktop.screening.documents import analyse_file
 from leaselab_desktop.screening.facts import DocumentFacts
 from leaselab_desktop.screening.signals import SIGNAL_CODES
+from tests.unit.corpus.corpus_schema import DIGITAL_TOOLS, FAMILIES, MAGIC
 
 HELDOUT = Path(__file__).resolve().parents[2] / "heldout"
-FACTS = {
-    "paystub": {"gross", "net", "deductions", "ytd_gross", "pay_date", "period_start", "period_end",
-                "pay_frequency", "employer", "name"},
-    "bank_statement": {"closing_balance", "opening_balance", "period_start", "period_end", "name", "transactions"},
-    "employment_letter": {"employer", "name", "annual_salary", "start_date"},
-}
-# tools of tests/corpus: none of them may make a held-out file
-CORPUS_TOOLS = {"reportlab", "docx_libreoffice", "xlsx_libreoffice", "qt_qtextdocument", "html_weasyprint"}
-MAGIC = {"pdf": b"%PDF-", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n"}
 MAX_TOTAL = 3 * 1000 * 1000
 
 
@@ -54,8 +46,9 @@ def test_every_listed_file_exists_with_its_hash_and_nothing_is_unlisted() -> Non
 def test_entries_follow_the_corpus_schema_and_use_other_tools() -> None:
     for e in ENTRIES:
         where = e["path"]
-        assert set(e["facts"]) == FACTS[e["family"]], where
-        assert e["tool"] not in CORPUS_TOOLS and e.get("source_tool") not in CORPUS_TOOLS, where
+        assert set(e["facts"]) == FAMILIES[e["family"]], where
+        # no tool of tests/corpus may make a held-out file
+        assert e["tool"] not in DIGITAL_TOOLS and e.get("source_tool") not in DIGITAL_TOOLS, where
         assert (e["medium"] == "scanned") == ("source_tool" in e), where
         assert e["clean"] == (e["forgery"] is None) == (e["expected_signals"] == []), where
         assert set(e["expected_signals"]) <= set(SIGNAL_CODES), where
