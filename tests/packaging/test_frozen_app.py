@@ -98,11 +98,12 @@ def test_bundle_has_what_the_app_needs_and_not_what_it_does_not(frozen: ModuleTy
     assert has("keyring/backends/") or has("keyring-")  # backends + entry-point metadata
     for unused in ("Qt6Quick", "Qt6Qml", "Qt6WebEngine", "Qt63D", "Qt6Multimedia", "libqgtk3"):
         assert not has(unused), unused
-    # OCR runs offline: the three ONNX models are in the bundle; OpenCV and rapidocr's Python code
-    # (which imports it) are not: the app runs the models with onnxruntime, numpy and Pillow
-    for model in ("det_infer.onnx", "rec_infer.onnx", "cls_infer.onnx"):
-        assert has("rapidocr_onnxruntime/models/ch_") and has(model), model
-    assert not has("rapidocr_onnxruntime/main") and not has("shapely") and not has("pillow_heif")
+    # OCR runs offline: the app's three ONNX models are in the bundle; OpenCV, rapidocr's Python
+    # code (which imports it) and its unfused models are not: the app runs its models with
+    # onnxruntime, numpy and Pillow
+    for model in ("det.onnx", "rec.onnx", "cls.onnx"):
+        assert has(f"resources/ocr/{model}"), model
+    assert not has("rapidocr_onnxruntime/") and not has("shapely") and not has("pillow_heif")
     if not frozen.app_modules_importing("cv2"):
         assert not has("cv2/") and not has("opencv_python")
 

@@ -1,10 +1,10 @@
-"""OCR of page images with the PP-OCRv4 models that ship inside the rapidocr-onnxruntime wheel.
+"""OCR of page images with the PP-OCRv4 models the app ships (``resources/ocr``, from rapidocr-onnxruntime).
 
 Why our own pipeline: rapidocr's Python code does its image work with OpenCV, which costs ~170 MB
 of the frozen app (cv2, its OpenBLAS and FFmpeg) for a resize, a rotation and DB post-processing.
 The models run on onnxruntime directly (``ocr_models``), the pre/post-processing is numpy, Pillow
-and pyclipper (``ocr_boxes``). Nothing is downloaded: the three ONNX models are the wheel's package
-data. The models are loaded once, lazily, under a lock, and one page runs at a time (two cores;
+and pyclipper (``ocr_boxes``). Nothing is downloaded: the three ONNX models are package data.
+The models are loaded once, lazily, under a lock, and one page runs at a time (two cores;
 onnxruntime's own threads do the rest).
 
 Per page: detection runs on a downscaled copy (the expensive part), recognition on crops of the
@@ -64,7 +64,7 @@ def engine() -> Models:
             if _engine is None:
                 try:
                     _engine = Models.load(THREADS)
-                except ModelsMissing as exc:  # e.g. Python 3.13, for which rapidocr 1.4.x has no wheel
+                except ModelsMissing as exc:  # no onnxruntime for this Python, or a broken install
                     raise OcrUnavailable(f"OCR is not installed ({exc})") from exc
     return _engine
 
