@@ -117,3 +117,17 @@ def test_double_compression_without_camera_exif() -> None:
     single = io.BytesIO()
     Image.fromarray(rgb).save(single, "JPEG", quality=90)  # the same content saved once
     assert _forensic(single.getvalue())[0] == []
+
+
+def test_the_five_coefficients_are_those_of_the_full_8x8_dct() -> None:
+    """double_compression computes only the coefficients it scores, by one matrix product: each
+    must equal the one a full two-dimensional DCT of the block gives."""
+    import numpy as np
+
+    from leaselab_desktop.screening.documents.image_forensics import _DCT, _DQ_BASIS, _DQ_FREQUENCIES
+
+    blocks = np.random.default_rng(7).uniform(-128, 127, (50, 8, 8))
+    full = _DCT @ blocks @ _DCT.T
+    fast = blocks.reshape(-1, 64) @ _DQ_BASIS
+    for j, (u, v) in enumerate(_DQ_FREQUENCIES):
+        assert np.allclose(fast[:, j], full[:, u, v], atol=1e-9)
