@@ -51,10 +51,12 @@ def quiet_mean(residual: np.ndarray, window: int, step: int) -> np.ndarray:
     on the quantised residual of a JPEG."""
     from numpy.lib.stride_tricks import sliding_window_view
 
-    views = sliding_window_view(np.nan_to_num(residual, nan=np.inf), (window, window))[::step, ::step]
-    cells = views.reshape(views.shape[0], views.shape[1], -1)
+    views = sliding_window_view(np.where(np.isnan(residual), np.float32(np.inf), residual), (window, window))
+    grid = views[::step, ::step]
+    cells = np.array(grid).reshape(grid.shape[0], grid.shape[1], -1)
     k = window * window // 2
-    quiet = np.partition(cells, k, axis=-1)[..., :k]
+    cells.partition(k, axis=-1)  # in place: the copy above is the only one made
+    quiet = cells[..., :k]
     usable = np.isfinite(quiet).all(axis=-1)
     return np.where(usable, np.where(np.isfinite(quiet), quiet, 0).mean(axis=-1), np.nan).astype(np.float32)
 
