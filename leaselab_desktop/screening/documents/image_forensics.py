@@ -147,8 +147,9 @@ def block_size(shape: tuple[int, ...]) -> int:
     return max(8, min(shape[0], shape[1]) // 160)
 
 
-def noise_map(rgb: np.ndarray) -> NoiseMap:
-    g = gray(rgb)
+def noise_map(image: np.ndarray) -> NoiseMap:
+    """Per-block noise floors of an RGB image or of its grey levels (H×W)."""
+    g = gray(image)
     block = block_size(g.shape)
     if g.shape[0] < 4 * block or g.shape[1] < 4 * block:  # a sliver or a thumbnail
         return NoiseMap(block=block, floor=np.full((1, 1), np.nan, dtype=np.float32), median=0.0)
@@ -205,13 +206,14 @@ def find_patches(rgb: np.ndarray) -> tuple[NoiseMap, list[Patch]]:
     """The image's noise map and its pasted-looking regions: the noise check's region, or, when
     that is not sure, the regions whiter than an evenly lit page's paper (``paper_patch``: a
     clean white paste that the noise check skips as clipped), the most telling first."""
-    noise = noise_map(rgb)
+    g = gray(rgb)  # once: both checks read grey levels
+    noise = noise_map(g)
     if noise.median < MIN_PHOTO_NOISE:
         return noise, []  # a screenshot or render: no paper, no sensor noise to compare with
     found = pasted_region(noise)
     if found is not None and found.sure:
         return noise, [found]
-    whiter = whiter_patches(gray(rgb), noise.block)
+    whiter = whiter_patches(g, noise.block)
     if whiter and (whiter[0].sure or found is None):
         return noise, [p for p in whiter if p.sure] or whiter[:1]
     return noise, [found] if found else []
