@@ -22,6 +22,7 @@ def test_every_year_holds_every_contribution_and_its_figures_agree() -> None:
         assert set(kinds) == {"cpp", "qpp", "ei", "ei_quebec", "social_security", "medicare"}, year
         for kind, c in kinds.items():
             assert 0 < c.rate < 0.1 and c.source, (year, kind)
+            assert c.checked, f"{year} {kind}: check the figures against the source, then mark them checked"
             if c.max_earnings is None:
                 assert c.max_contribution is None
                 continue
