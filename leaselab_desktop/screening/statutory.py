@@ -1,7 +1,7 @@
 """Statutory payroll contributions (``resources/documents/statutory-withholding.json``, which the
-worker reads too): rates, yearly exemption and maximums of CPP, QPP, EI, US Social Security and
-Medicare, and the tolerances of the ``withholding_mismatch`` check; plus the range a pay period's
-contribution may fall in for a given gross."""
+worker reads too): rates, yearly exemption and maximums of CPP, QPP, EI, QPIP, US Social Security
+and Medicare, the tolerances and the words of the ``withholding_mismatch`` check; plus the range a
+pay period's contribution may fall in for a given gross."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from leaselab_desktop.resources import resources_dir
 from leaselab_desktop.screening.resource_json import read_model
@@ -43,13 +43,31 @@ class Tolerance(BaseModel):
     period_days: dict[str, tuple[int, int]]  # the span of a pay period, first to last day inclusive
 
 
+class Wording(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    about: str
+    message: str
+    names: dict[str, str]  # contribution kind → its name in the evidence
+    paid: dict[str, str]  # pay frequency → how it reads after "paid"
+
+
 class Statutory(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     about: str
     years: dict[str, dict[str, Contribution]]
+    wording: Wording
     periods_per_year: dict[str, int]
     tolerance: Tolerance
+
+    @model_validator(mode="after")
+    def _every_kind_and_frequency_has_words(self) -> Statutory:
+        unnamed = sorted({k for kinds in self.years.values() for k in kinds} - set(self.wording.names))
+        wordless = sorted(set(self.periods_per_year) - set(self.wording.paid))
+        if unnamed or wordless:
+            raise ValueError(f"wording lacks names for {unnamed} and words for {wordless}")
+        return self
 
 
 def statutory_path() -> Path:

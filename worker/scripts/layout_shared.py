@@ -262,6 +262,10 @@ WITHHOLDING_SIGNALS: list[dict[str, Any]] = [
     {"gross": 3382.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 20292.0,
      "withholdings": [["qpp", "RRQ", 143.83, None], ["ei", "Assurance-emploi", 30.97, None],
                       ["qpip", "RQAP", 10.24, None]]},
+    # the same Quebec stub with every contribution fitting its gross (QPP 6.3 %, EI 1.30 %, QPIP 0.43 %)
+    {"gross": 3382.0, **_BIWEEKLY, "pay_date": "2026-03-20", "ytd_gross": 20292.0,
+     "withholdings": [["qpp", "RRQ", 204.58, None], ["ei", "Assurance-emploi", 43.97, None],
+                      ["qpip", "RQAP", 14.54, None]]},
     {"gross": 3000.0, "pay_frequency": "weekly", "period_start": "2026-03-09", "period_end": "2026-03-15",
      "pay_date": "2026-03-20", "ytd_gross": 33000.0,
      "withholdings": [["social_security", "Social Security (OASDI)", 124.0, 1364.0],

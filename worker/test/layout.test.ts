@@ -8,6 +8,7 @@
 import { describe, expect, it } from "vitest";
 import cases from "../../resources/documents/layout-cases.json";
 import vocabJson from "../../resources/documents/layout-vocab.json";
+import statutoryJson from "../../resources/documents/statutory-withholding.json";
 import { readBank } from "../src/documents/layout/bank";
 import { buildLines } from "../src/documents/layout/lines";
 import { splitLabel } from "../src/documents/layout/pairing";
@@ -81,6 +82,12 @@ describe("statutory withholding agrees with Python", () => {
       expect(got, JSON.stringify(input)).toEqual(want);
     }
     expect((cases.withholding_signals as unknown[][]).filter(([, w]) => (w as unknown[]).length).length).toBeGreaterThan(2);
+  });
+
+  it("has words for every contribution and pay frequency of the shared table", () => {
+    const names = Object.keys(statutoryJson.wording.names);
+    for (const kinds of Object.values(statutoryJson.years)) for (const kind of Object.keys(kinds)) expect(names).toContain(kind);
+    expect(Object.keys(statutoryJson.wording.paid).sort()).toEqual(Object.keys(statutoryJson.periods_per_year).sort());
   });
 });
 

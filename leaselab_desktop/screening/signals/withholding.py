@@ -1,6 +1,6 @@
-"""Statutory withholding that does not fit the gross pay: CPP/QPP, EI, Social Security and Medicare
-are fixed shares of gross, so a stub whose gross (and net) was raised while its contributions were
-left as they were prints contributions well below what that gross requires.
+"""Statutory withholding that does not fit the gross pay: CPP/QPP, EI, QPIP, Social Security and
+Medicare are fixed shares of gross, so a stub whose gross (and net) was raised while its
+contributions were left as they were prints contributions well below what that gross requires.
 
 Only a contribution below the tolerant range is flagged, and only when every figure is trusted:
 the year and pay frequency are known and in the table, no yearly maximum may have been reached
@@ -17,17 +17,6 @@ from leaselab_desktop.screening.documents.parse_common import days_between
 from leaselab_desktop.screening.facts import DocumentFacts, PayStub, Withholding
 from leaselab_desktop.screening.signals.common import money, signal
 from leaselab_desktop.screening.statutory import Statutory, expected_range, statutory
-
-NAMES = {
-    "cpp": "CPP",
-    "qpp": "QPP",
-    "ei": "EI",
-    "ei_quebec": "EI (Quebec rate)",
-    "social_security": "Social Security",
-    "medicare": "Medicare",
-}
-PAID = {"weekly": "weekly", "biweekly": "every two weeks", "semimonthly": "twice a month", "monthly": "monthly"}
-MESSAGE = "Tax withheld does not fit the gross pay: the gross may have been raised after the stub was made."
 
 
 def withholding_mismatch(doc: DocumentFacts, table: Statutory | None = None) -> list[Signal]:
@@ -47,19 +36,19 @@ def withholding_mismatch(doc: DocumentFacts, table: Statutory | None = None) -> 
         p
         for w in doc.withholdings
         if (confirmed or w.kind not in ("cpp", "qpp"))  # their exemption depends on the frequency
-        and (p := _check(table, w, _table_kind(w.kind, kinds, paid), stub, day))
+        and (p := _check(table, w, _table_kind(w.kind, kinds, paid, table), stub, day))
     ]
     if not problems:
         return []
-    return [signal("withholding_mismatch", "medium", doc, " ".join(problems), MESSAGE)]
+    return [signal("withholding_mismatch", "medium", doc, " ".join(problems), table.wording.message)]
 
 
-def _table_kind(kind: str, kinds: set[str], paid: set[str]) -> str | None:
+def _table_kind(kind: str, kinds: set[str], paid: set[str], table: Statutory) -> str | None:
     if kind == "ei":  # the lower Quebec rate unless the stub shows CPP (outside Quebec) and no QPP/QPIP
         return "ei" if "cpp" in kinds and not kinds & {"qpp", "qpip"} else "ei_quebec"
     if kind in ("cpp", "qpp") and f"{kind}2" in paid:
         return None  # a second contribution is paid: earnings are past the yearly maximum
-    return kind if kind in NAMES else None
+    return kind if kind in table.wording.names else None
 
 
 def _frequency_confirmed(stub: PayStub, table: Statutory) -> bool | None:
@@ -94,12 +83,12 @@ def _check(table: Statutory, w: Withholding, kind: str | None, stub: PayStub, da
         return None  # fits, or so far below that it is likely another column's figure
     if _maximum_may_be_reached(table, kind, w, stub, day):
         return None
-    rules = table.years[day[:4]][kind]
-    rate = f"{rules.rate * 100:.2f}".rstrip("0").rstrip(".")
+    rules, words = table.years[day[:4]][kind], table.wording
+    rate = f"{rules.rate * 100:.3f}".rstrip("0").rstrip(".")
     exempt = f" above the period's {money(exp.exemption)} exemption" if exp.exemption else ""
     return (
         f'"{w.label}" is {money(w.amount)}; on a gross pay of {money(stub.gross)} paid '
-        f"{PAID.get(stub.pay_frequency, stub.pay_frequency)}, {NAMES[kind]} at {rate} %{exempt} "
+        f"{words.paid.get(stub.pay_frequency, stub.pay_frequency)}, {words.names[kind]} at {rate} %{exempt} "
         f"would be between {money(exp.low)} and {money(exp.high)}."
     )
 

@@ -19,7 +19,7 @@ def test_every_year_holds_every_contribution_and_its_figures_agree() -> None:
     table = statutory()
     assert {"2025", "2026"} <= set(table.years)
     for year, kinds in table.years.items():
-        assert set(kinds) == {"cpp", "qpp", "ei", "ei_quebec", "social_security", "medicare"}, year
+        assert set(kinds) == {"cpp", "qpp", "ei", "ei_quebec", "qpip", "social_security", "medicare"}, year
         for kind, c in kinds.items():
             assert 0 < c.rate < 0.1 and c.source, (year, kind)
             assert c.checked, f"{year} {kind}: check the figures against the source, then mark them checked"
@@ -63,3 +63,15 @@ def test_the_table_is_found_through_the_resources_locator(tmp_path: Path, monkey
     (tmp_path / "documents" / "statutory-withholding.json").unlink()
     with pytest.raises(StatutoryError, match=re.escape(str(tmp_path))):
         load_statutory()
+
+
+def test_a_contribution_or_frequency_without_words_is_refused(tmp_path: Path) -> None:
+    """The evidence names every contribution it checks and says how often the pay is: a kind added
+    under ``years`` (or a frequency) without its words would otherwise fail mid-evaluation."""
+    data = json.loads(FILE.read_text(encoding="utf-8"))
+    del data["wording"]["names"]["qpip"]
+    del data["wording"]["paid"]["monthly"]
+    broken = tmp_path / "statutory-withholding.json"
+    broken.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(StatutoryError, match=r"names for \['qpip'\] and words for \['monthly'\]"):
+        load_statutory(broken)

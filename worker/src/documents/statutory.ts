@@ -1,6 +1,6 @@
 /**
  * Statutory withholding that does not fit the gross pay (port of screening/statutory.py and
- * screening/signals/withholding.py). CPP/QPP, EI, Social Security and Medicare are fixed shares of
+ * screening/signals/withholding.py). CPP/QPP, EI, QPIP, Social Security and Medicare are fixed shares of
  * gross (resources/documents/statutory-withholding.json, which the desktop app reads too), so a
  * stub whose gross was raised while its contributions were left as they were prints contributions
  * well below what that gross requires. Only a contribution below the tolerant range is flagged, and
@@ -28,11 +28,11 @@ const TOL = table.tolerance;
 const EXEMPT_SHARE = TOL.exempt_share as Record<string, number>;
 const PERIOD_DAYS = TOL.period_days as Record<string, number[]>;
 
-const NAMES: Record<string, string> = {
-  cpp: "CPP", qpp: "QPP", ei: "EI", ei_quebec: "EI (Quebec rate)", social_security: "Social Security", medicare: "Medicare",
-};
-const PAID: Record<string, string> = { weekly: "weekly", biweekly: "every two weeks", semimonthly: "twice a month", monthly: "monthly" };
-const MESSAGE = "Tax withheld does not fit the gross pay: the gross may have been raised after the stub was made.";
+// the signal's words, shared with the desktop app (the file's "wording"; the desktop's loader and
+// test/layout.test.ts check that every contribution has a name and every frequency a word)
+const NAMES = table.wording.names as Record<string, string>;
+const PAID = table.wording.paid as Record<string, string>;
+const MESSAGE = table.wording.message;
 
 const round2 = (x: number) => Number(x.toFixed(2));
 const money = (x: number) => `${x < 0 ? "-" : ""}$${Math.abs(x).toFixed(2).replace(/\B(?=(\d{3})+(?!\d))/g, ",")}`;
@@ -83,7 +83,7 @@ function check(w: Withholding, kind: string | null, stub: PayStub, day: string):
   if (kind === null || exp === null || w.amount <= 0 || w.confidence < TOL.min_confidence) return null;
   if (w.amount >= exp.low || w.amount < TOL.min_ratio * exp.low) return null;
   if (maximumMayBeReached(kind, w, stub, day)) return null;
-  const rate = (YEARS[day.slice(0, 4)][kind].rate * 100).toFixed(2).replace(/0+$/, "").replace(/\.$/, "");
+  const rate = (YEARS[day.slice(0, 4)][kind].rate * 100).toFixed(3).replace(/0+$/, "").replace(/\.$/, "");
   const exempt = exp.exemption ? ` above the period's ${money(exp.exemption)} exemption` : "";
   return `"${w.label}" is ${money(w.amount)}; on a gross pay of ${money(gross)} paid ${PAID[freq] ?? freq}, ` +
     `${NAMES[kind]} at ${rate} %${exempt} would be between ${money(exp.low)} and ${money(exp.high)}.`;
