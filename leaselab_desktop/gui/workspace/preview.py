@@ -8,14 +8,13 @@ file raises PreviewError with a message for the agent, never another exception.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from leaselab_desktop.domain.filetypes import sniff
+from leaselab_desktop.domain.pdfium_lock import PDFIUM_LOCK
 from leaselab_desktop.gui.qt import QtCore, QtGui
 
 _MAX_PIXELS = 40_000_000
-_PDFIUM_LOCK = threading.Lock()  # pdfium is not thread-safe: one render at a time, process-wide
 
 
 class PreviewError(Exception):
@@ -39,7 +38,7 @@ def render_pdf_page(data: bytes, page: int, target_width: int = 900) -> Rendered
     """Render one page (0-based) to RGBA. Raises PreviewError with a readable reason."""
     import pypdfium2 as pdfium
 
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:  # shared with the analysis threads (domain/pdfium_lock.py)
         try:
             doc = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:

@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 
+from leaselab_desktop.domain.pdfium_lock import PDFIUM_LOCK
 from leaselab_desktop.screening.documents.limits import Limits
 from leaselab_desktop.screening.documents.ocr import OcrPage, OcrUnavailable, read_page
 from leaselab_desktop.screening.documents.words import PageWords
@@ -55,39 +56,42 @@ def image_only_pages(data: bytes, limit: int = MAX_OCR_PAGES) -> list[int]:
     """0-based indexes of PDF pages with (almost) no text layer, at most ``limit``."""
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        found = []
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            chars = len(textpage.get_text_range().strip())
-            textpage.close()
-            page.close()
-            if chars < MIN_PAGE_CHARS:
-                found.append(index)
-                if len(found) >= limit:
-                    break
-        return found
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:  # see domain/pdfium_lock.py: every pdfium object is closed inside it
+        pdf = pdfium.PdfDocument(data)
+        try:
+            found = []
+            for index in range(len(pdf)):
+                page = pdf[index]
+                textpage = page.get_textpage()
+                chars = len(textpage.get_text_range().strip())
+                textpage.close()
+                page.close()
+                if chars < MIN_PAGE_CHARS:
+                    found.append(index)
+                    if len(found) >= limit:
+                        break
+            return found
+        finally:
+            pdf.close()
 
 
 def render_pages(data: bytes, indexes: list[int]) -> list[np.ndarray]:
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        out = []
-        for index in indexes:
-            page = pdf[index]
-            width, height = page.get_size()
-            scale = RENDER_MAX_SIDE / max(width, height, 1.0)
-            out.append(np.asarray(page.render(scale=scale).to_pil().convert("RGB")))
-            page.close()
-        return out
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            out = []
+            for index in indexes:
+                page = pdf[index]
+                width, height = page.get_size()
+                bitmap = page.render(scale=RENDER_MAX_SIDE / max(width, height, 1.0))
+                out.append(np.asarray(bitmap.to_pil().convert("RGB")))  # a copy: the bitmap closes
+                bitmap.close()
+                page.close()
+            return out
+        finally:
+            pdf.close()
 
 
 Frames = list[tuple[np.ndarray, bool]]  # upright RGB pixels, and whether the orientation is known
@@ -129,33 +133,51 @@ def inspect_pdf_pages(data: bytes, indexes: list[int]) -> dict[str, str]:
     bytes a copier wrapped, not a re-rendered page: resampling would wipe the noise and the JPEG
     traces). The findings of the first page with a pasted-looking region, else of the first page;
     ``forensic_page`` names it (1-based)."""
-    import pypdfium2 as pdfium
     from PIL import Image
 
     from leaselab_desktop.screening.documents.image_forensics import inspect_image
 
     found: dict[str, str] = {}
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for index in indexes:
-            page = pdf[index]
-            images = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=1))
-            if len(images) != 1:  # a page of several pictures is not one scan
-                continue
-            buf = io.BytesIO()
-            images[0].extract(buf)
-            raw = buf.getvalue()
-            with Image.open(io.BytesIO(raw)) as img:
-                rgb = np.asarray(img.convert("RGB"))
-            result = {**inspect_image(raw, rgb), "forensic_page": str(index + 1)}
-            _boxes_to_points(result, images[0].get_bounds(), page.get_height(), rgb.shape)
-            if not found or ("forensic_patch_box" in result and "forensic_patch_box" not in found):
-                found = result
-            if found.get("forensic_patch_sure") == "yes":
-                break
-    finally:
-        pdf.close()
+    for index, (raw, bounds, page_height) in zip(indexes, _page_images(data, indexes), strict=True):
+        if raw is None:  # a page of several pictures is not one scan
+            continue
+        with Image.open(io.BytesIO(raw)) as img:
+            rgb = np.asarray(img.convert("RGB"))
+        result = {**inspect_image(raw, rgb), "forensic_page": str(index + 1)}
+        _boxes_to_points(result, bounds, page_height, rgb.shape)
+        if not found or ("forensic_patch_box" in result and "forensic_patch_box" not in found):
+            found = result
+        if found.get("forensic_patch_sure") == "yes":
+            break
     return found
+
+
+PageImage = tuple[bytes | None, tuple[float, float, float, float], float]  # bytes, bounds, page height
+
+
+def _page_images(data: bytes, indexes: list[int]) -> list[PageImage]:
+    """Each page's one embedded image as stored (None when it has several or none), its bounds in
+    PDF points and the page's height: read under the pdfium lock, checked after it."""
+    import pypdfium2 as pdfium
+
+    out: list[PageImage] = []
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            for index in indexes:
+                page = pdf[index]
+                images = list(page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+                raw, bounds = None, (0.0, 0.0, 0.0, 0.0)
+                if len(images) == 1:
+                    buf = io.BytesIO()
+                    images[0].extract(buf)
+                    left, bottom, right, top = images[0].get_bounds()
+                    raw, bounds = buf.getvalue(), (float(left), float(bottom), float(right), float(top))
+                out.append((raw, bounds, float(page.get_height())))
+                page.close()
+        finally:
+            pdf.close()
+    return out
 
 
 def _boxes_to_points(
