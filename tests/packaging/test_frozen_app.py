@@ -109,8 +109,9 @@ def test_bundle_has_what_the_app_needs_and_not_what_it_does_not(frozen: ModuleTy
 
 
 def test_frozen_app_stays_within_its_size_budget(frozen: ModuleType, dist: Path) -> None:
-    """Measured on Linux: 294 MB (PySide6 97, onnxruntime 35, numpy 41, Pillow 17, the OCR models
-    16, cryptography 12, HEIC decoding 4; OpenCV, rapidocr's code and pillow-heif's encoder out)."""
+    """Measured on Linux: 294 MB, 296.8 MB on 2026-12-03 with the OCR models in resources/ocr
+    (PySide6 97, onnxruntime 35, numpy 41, Pillow 17, the OCR models 16, cryptography 12, HEIC
+    decoding 4; OpenCV, rapidocr's code and models and pillow-heif's encoder out)."""
     folder, _ = frozen.app_paths(dist)
     size = frozen.folder_size(folder)
     print(f"one-folder build: {size / 1e6:.1f} MB unpacked")
