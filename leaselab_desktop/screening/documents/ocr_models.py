@@ -1,15 +1,18 @@
-"""The PP-OCRv4 models the app ships in ``resources/ocr/``, run with onnxruntime directly.
+"""The PP-OCRv4 models of the rapidocr-onnxruntime wheel, run with onnxruntime directly.
 
-They are the models of the rapidocr-onnxruntime wheel, rewritten with fewer operations by
-``scripts/fuse_ocr_models.py`` (same outputs to float rounding, ~18% less time; ``models.json``
-records where each came from). The recogniser's character list is the model's own metadata.
-Tensors are prepared with numpy + Pillow exactly as PaddleOCR prepares them: BGR channel order,
-scaled to [-1, 1].
+Preferred: ``resources/ocr/``, the same models rewritten with fewer operations by
+``scripts/fuse_ocr_models.py`` (same outputs to float rounding, ~18% less time). They are derived
+files, not committed: ``scripts/_venv.sh`` writes them when it sets up the venv, and a build
+bundles them from there. Without them the wheel's own files are run. The recogniser's character
+list is the model's own metadata. Tensors are prepared with numpy + Pillow exactly as PaddleOCR
+prepares them: BGR channel order, scaled to [-1, 1].
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import importlib.util
 import math
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -34,16 +37,33 @@ class ModelsMissing(RuntimeError):
     """The OCR model files (or onnxruntime itself) are not installed."""
 
 
-def model_dir() -> Path:
-    """``resources/ocr``, wherever the resources are (checkout, wheel or frozen bundle)."""
+WHEEL_PACKAGE = "rapidocr_onnxruntime"
+WHEEL_MODELS = ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ch_ppocr_mobile_v2.0_cls_infer.onnx")
+Names = tuple[str, str, str]  # detector, recogniser, classifier files
+
+
+def model_files() -> tuple[Path, Names]:
+    """The folder and file names of the models to run: ``resources/ocr`` when its three rewritten
+    files are there (checkout, wheel or frozen bundle), else the rapidocr wheel's originals."""
+    names: Names = (DET_MODEL, REC_MODEL, CLS_MODEL)
+    places: list[tuple[Path, Names]] = []
+    with contextlib.suppress(FileNotFoundError):  # no resources folder: the wheel's, if any
+        places.append((resources_dir() / "ocr", names))
+    places += [(folder, WHEEL_MODELS) for folder in _wheel_model_dirs()]
+    for folder, files in places:
+        if all((folder / name).is_file() for name in files):
+            return folder, files
+    raise ModelsMissing(f"the OCR models are not installed (neither resources/ocr nor {WHEEL_PACKAGE} has them)")
+
+
+def _wheel_model_dirs() -> list[Path]:
     try:
-        folder = resources_dir() / "ocr"
-    except FileNotFoundError as exc:
-        raise ModelsMissing(str(exc)) from exc
-    missing = [name for name in (DET_MODEL, REC_MODEL, CLS_MODEL) if not (folder / name).is_file()]
-    if missing:
-        raise ModelsMissing(f"the OCR models are not installed ({', '.join(missing)} not in {folder})")
-    return folder
+        spec = importlib.util.find_spec(WHEEL_PACKAGE)  # locates it; does not run its __init__ (OpenCV)
+    except (ImportError, ValueError):
+        return []
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    return [Path(p) / "models" for p in spec.submodule_search_locations]
 
 
 def _session(path: Path, threads: int) -> Any:
@@ -116,11 +136,12 @@ class Models:
             import onnxruntime  # noqa: F401
         except ImportError as exc:
             raise ModelsMissing(f"onnxruntime is not installed ({exc})") from exc
-        return cls_.from_folder(model_dir(), threads)
+        folder, names = model_files()
+        return cls_.from_folder(folder, threads, names)
 
     @classmethod
     def from_folder(
-        cls_, folder: Path, threads: int, names: tuple[str, str, str] = (DET_MODEL, REC_MODEL, CLS_MODEL)
+        cls_, folder: Path, threads: int, names: Names = (DET_MODEL, REC_MODEL, CLS_MODEL)
     ) -> Models:
         """The three models of ``folder`` (``names``: detector, recogniser, classifier files)."""
         det_name, rec_name, cls_name = names

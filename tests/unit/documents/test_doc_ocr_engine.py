@@ -100,6 +100,7 @@ def test_crop_straightens_a_tilted_quad_and_stands_vertical_text_up() -> None:
 
 def test_missing_models_say_ocr_is_unavailable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ocr_models, "resources_dir", lambda: tmp_path)  # no ocr/ folder in it
+    monkeypatch.setattr(ocr_models, "_wheel_model_dirs", lambda: [tmp_path / "models"])  # nor a wheel
     monkeypatch.setattr(ocr, "_engine", None)
     with pytest.raises(ocr.OcrUnavailable, match="not installed"):
         ocr.read_page(np.zeros((50, 50, 3), dtype=np.uint8))
