@@ -31,7 +31,8 @@ CHILD = textwrap.dedent("""
                 data = files[(k + i) % len(files)]
                 pages = ocr_intake.image_only_pages(data)
                 ocr_intake.render_pages(data, [0])
-                ocr_intake.inspect_pdf_pages(data, pages[:1]) if pages and k == 0 else None
+                if pages and k == 0:  # one thread also extracts scanned images (forensics)
+                    ocr_intake.inspect_pdf_pages(data, pages[:1])
                 render_pdf_page(data, 0, 300)  # the viewer's rendering, on its own thread
         except Exception as exc:
             failed.append(repr(exc))
