@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -36,14 +35,17 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGE = "rapidocr_onnxruntime"
+sys.path.insert(0, str(ROOT))
+from leaselab_desktop.screening.documents import ocr_models  # noqa: E402  (names and where the wheel is)
+
 # output name → (source file in the wheel's models/, whether it is rewritten)
 MODELS = {
-    "det.onnx": ("ch_PP-OCRv4_det_infer.onnx", True),
-    "rec.onnx": ("ch_PP-OCRv4_rec_infer.onnx", True),
-    "cls.onnx": ("ch_ppocr_mobile_v2.0_cls_infer.onnx", False),
+    out: (src, out != ocr_models.CLS_MODEL)
+    for out, src in zip((ocr_models.DET_MODEL, ocr_models.REC_MODEL, ocr_models.CLS_MODEL), ocr_models.WHEEL_MODELS,
+                        strict=True)
 }
-CHECK_SHAPES = {"det.onnx": (1, 3, 736, 1024), "rec.onnx": (4, 3, 48, 320), "cls.onnx": (4, 3, 48, 192)}
+CHECK_SHAPES = {ocr_models.DET_MODEL: (1, 3, 736, 1024), ocr_models.REC_MODEL: (4, 3, 48, 320),
+                ocr_models.CLS_MODEL: (4, 3, 48, 192)}
 
 
 def sha256(path: Path) -> str:
@@ -51,10 +53,10 @@ def sha256(path: Path) -> str:
 
 
 def wheel_models() -> Path:
-    spec = importlib.util.find_spec(PACKAGE)  # found, not imported (its __init__ needs OpenCV)
-    if spec is None or not spec.submodule_search_locations:
-        sys.exit(f"{PACKAGE} is not installed; pass --source DIR")
-    return Path(next(iter(spec.submodule_search_locations))) / "models"
+    found = ocr_models._wheel_model_dirs()
+    if not found:
+        sys.exit("rapidocr-onnxruntime is not installed; pass --source DIR")
+    return found[0]
 
 
 def installed_version() -> str:

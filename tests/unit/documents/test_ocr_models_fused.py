@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import importlib.util
 import json
 from pathlib import Path
 
@@ -31,10 +30,10 @@ def _sha256(path: Path) -> str:
 
 
 def _wheel_models() -> Path:
-    spec = importlib.util.find_spec("rapidocr_onnxruntime")
-    if spec is None or not spec.submodule_search_locations:
+    found = ocr_models._wheel_model_dirs()
+    if not found:
         pytest.skip("rapidocr-onnxruntime is not installed on this Python (it has no wheel for 3.13+)")
-    return Path(next(iter(spec.submodule_search_locations))) / "models"
+    return found[0]
 
 
 def _shipped() -> Path:
