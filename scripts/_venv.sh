@@ -34,7 +34,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 fi
 # The OCR models the app runs (resources/ocr/*.onnx, ~16 MB, not committed): derived from the
 # rapidocr wheel's by scripts/fuse_ocr_models.py (needs onnx, a test dependency; no wheel for 3.13+).
-if [ ! -f "$ROOT/resources/ocr/rec.onnx" ] && "$VENV/bin/python" -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("onnx") and u.find_spec("rapidocr_onnxruntime")))' >/dev/null 2>&1; then
-  "$VENV/bin/python" "$ROOT/scripts/fuse_ocr_models.py" >/dev/null
+# Written again when a file is missing or is not the one models.json records (the rewrite changed).
+if "$VENV/bin/python" -c 'import importlib.util as u, sys; sys.exit(not (u.find_spec("onnx") and u.find_spec("rapidocr_onnxruntime")))' >/dev/null 2>&1; then
+  "$VENV/bin/python" "$ROOT/scripts/fuse_ocr_models.py" --if-stale >/dev/null
 fi
 export PATH="$VENV/bin:$PATH"

@@ -1,5 +1,5 @@
 """Derive the app's OCR models (``resources/ocr/``) from the PP-OCRv4 models in the rapidocr-onnxruntime
-wheel: the same networks, written with fewer operations, so onnxruntime runs them about 18% faster.
+wheel: the same networks, written with fewer operations, so onnxruntime runs them about a third faster.
 
     pip install onnx==1.23.2            # a developer tool's dependency, not the app's
     python scripts/fuse_ocr_models.py [--source DIR] [--out resources/ocr]
@@ -11,10 +11,18 @@ with the hashes recorded in ``models.json``).
 Why: PaddleOCR's export writes every block of the PP-LCNetV3 backbone (detector and recogniser) as
 Conv → Mul(scale) → Add(bias) → hardswish spelled out as Add(3), Clip(0, 6), Mul, Div(6). Profiled
 on onnxruntime 1.32, those element-wise operations were a third of the recogniser's time, and
-onnxruntime's own optimiser left them in place. Two rewrites, both exact in real arithmetic:
+onnxruntime's own optimiser left them in place. Three rewrites, all exact in real arithmetic:
 
 1. a scalar affine right after a Conv goes into the Conv: weights × scale, bias × scale + bias;
-2. hardswish becomes HardSigmoid(alpha=1/6, beta=0.5) × x, two operations instead of four.
+2. hardswish becomes HardSigmoid(alpha=1/6, beta=0.5) × x, two operations instead of four
+   (onnxruntime then fuses it into the Conv as its activation);
+3. the scalar affine after the activation (PP-LCNetV3's "learnable affine block") becomes a 1×1
+   depthwise Conv (weight = scale, bias = shift on every channel). As Mul and Add with a scalar,
+   onnxruntime ran it in plain NCHW layout, so every block converted its tensor out of and back into
+   the blocked layout its convolutions use (ReorderOutput/ReorderInput: 10 % of the recogniser's
+   time); as a Conv it stays in that layout. It cannot go into the next Conv's weights: that Conv
+   pads with zeros, and a folded shift would add it on the padding too. Measured: recogniser
+   91 → 79 ms per batch of 4 lines, detector 212 → 139 ms per page.
 
 The outputs match the originals to float rounding: the script checks it with onnxruntime before
 writing, and the test suite checks the recognised text and detected boxes on real page images.
@@ -167,6 +175,32 @@ def fuse_hardswish(g: Graph) -> tuple[int, dict[int, list[Any]]]:
     return len(replaced), replaced
 
 
+def affine_as_depthwise_conv(g: Graph) -> tuple[int, dict[int, list[Any]]]:
+    """Conv → x × HardSigmoid(x) → Mul(s) → Add(b) (a scalar affine of the activation): the Mul and
+    Add become one 1×1 Conv with ``group`` = channels, weight s and bias b on every channel."""
+    from onnx import helper
+
+    channels = {n.output[0]: g.values[n.input[1]].shape[0] for n in g.nodes
+                if n.op_type == "Conv" and n.input[1] in g.values}
+    made_by = {out: n for n in g.nodes for out in n.output}
+    replaced: dict[int, list[Any]] = {}
+    for mul in [n for n in g.nodes if n.op_type == "Mul"]:
+        x = next((i for i in mul.input if i not in g.values), "")
+        scale = g.scalar_operand(mul, x) if x else None
+        add = g.sole_consumer(mul.output[0], "Add") if scale is not None else None
+        shift = g.scalar_operand(add, mul.output[0]) if add is not None else None
+        swish = made_by.get(x)
+        width = [channels[i] for i in swish.input if i in channels] if swish is not None else []
+        if shift is None or swish is None or swish.op_type != "Mul" or not width:
+            continue
+        name = add.output[0]
+        weight = g.add_initializer(f"{name}.dw_w", np.full((width[0], 1, 1, 1), scale, np.float32))
+        bias = g.add_initializer(f"{name}.dw_b", np.full((width[0],), shift, np.float32))
+        replaced[id(add)] = [helper.make_node("Conv", [x, weight, bias], [name], group=width[0], kernel_shape=[1, 1])]
+        g.gone.add(id(mul))
+    return len(replaced), replaced
+
+
 def rewrite(source: Path, target: Path) -> dict[str, int]:
     import onnx
 
@@ -175,9 +209,12 @@ def rewrite(source: Path, target: Path) -> dict[str, int]:
     folded = fold_affine_into_conv(g)
     fused, replaced = fuse_hardswish(g)
     g.write_back(replaced)
+    g = Graph(model)  # the affine after the activation is found on the rewritten graph
+    as_conv, replaced = affine_as_depthwise_conv(g)
+    g.write_back(replaced)
     onnx.checker.check_model(model)
     onnx.save(model, str(target))
-    return {"affine_folded_into_conv": folded, "hardswish_fused": fused}
+    return {"affine_folded_into_conv": folded, "hardswish_fused": fused, "affine_as_depthwise_conv": as_conv}
 
 
 def same_outputs(original: Path, derived: Path, shape: tuple[int, ...]) -> float:
@@ -192,12 +229,27 @@ def same_outputs(original: Path, derived: Path, shape: tuple[int, ...]) -> float
     return float(np.abs(out[0] - out[1]).max())
 
 
+def up_to_date(out: Path) -> bool:
+    """Every model file in ``out`` is there with the hash its ``models.json`` records."""
+    try:
+        recorded = json.loads((out / "models.json").read_text(encoding="utf-8"))["models"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return set(recorded) == set(MODELS) and all(
+        (out / name).is_file() and sha256(out / name) == entry.get("sha256") for name, entry in recorded.items()
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--source", type=Path, help="the wheel's models/ folder (default: the installed one)")
     parser.add_argument("--source-version", help="the version of the wheel --source came from")
     parser.add_argument("--out", type=Path, default=ROOT / "resources" / "ocr")
+    parser.add_argument("--if-stale", action="store_true",
+                        help="write nothing when every file in --out already has the SHA-256 models.json records")
     args = parser.parse_args()
+    if args.if_stale and up_to_date(args.out):
+        return
     source: Path = args.source or wheel_models()
     args.out.mkdir(parents=True, exist_ok=True)
     record: dict[str, Any] = {"source_package": f"rapidocr-onnxruntime {args.source_version or installed_version()}",

@@ -1,7 +1,7 @@
 """The PP-OCRv4 models of the rapidocr-onnxruntime wheel, run with onnxruntime directly.
 
 Preferred: ``resources/ocr/``, the same models rewritten with fewer operations by
-``scripts/fuse_ocr_models.py`` (same outputs to float rounding, ~18% less time). They are derived
+``scripts/fuse_ocr_models.py`` (same outputs to float rounding, about a third less time). They are derived
 files, not committed: ``scripts/_venv.sh`` writes them when it sets up the venv, and a build
 bundles them from there. Without them the wheel's own files are run. The recogniser's character
 list is the model's own metadata. Tensors are prepared with numpy + Pillow exactly as PaddleOCR
