@@ -134,16 +134,26 @@ class Graph:
             self.graph.initializer.remove(init)
 
 
+def scalar_affine(g: Graph, tensor: str) -> tuple[Any, float, Any, float] | None:
+    """``tensor`` → Mul(scale) → Add(shift), each the sole user of the one before: (mul, scale,
+    add, shift), else None."""
+    mul = g.sole_consumer(tensor, "Mul")
+    scale = g.scalar_operand(mul, tensor) if mul is not None else None
+    if mul is None or scale is None:
+        return None
+    add = g.sole_consumer(mul.output[0], "Add")
+    shift = g.scalar_operand(add, mul.output[0]) if add is not None else None
+    return None if shift is None else (mul, scale, add, shift)
+
+
 def fold_affine_into_conv(g: Graph) -> int:
     """Conv → Mul(s) → Add(b), each the sole user of the one before: W·s and B·s + b in the Conv."""
     folded = 0
     for conv in [n for n in g.nodes if n.op_type == "Conv"]:
-        mul = g.sole_consumer(conv.output[0], "Mul")
-        scale = g.scalar_operand(mul, conv.output[0]) if mul is not None else None
-        add = g.sole_consumer(mul.output[0], "Add") if scale is not None else None
-        shift = g.scalar_operand(add, mul.output[0]) if add is not None else None
-        if shift is None or conv.input[1] not in g.values:
+        chain = scalar_affine(g, conv.output[0])
+        if chain is None or conv.input[1] not in g.values:
             continue
+        mul, scale, add, shift = chain
         weight = g.values[conv.input[1]]
         bias = g.values[conv.input[2]] if len(conv.input) > 2 else np.zeros(weight.shape[0], np.float32)
         conv.input[:] = [
@@ -168,8 +178,10 @@ def fuse_hardswish(g: Graph) -> tuple[int, dict[int, list[Any]]]:
             continue
         clip = g.sole_consumer(add.output[0], "Clip")
         bounds = [float(g.values[i].ravel()[0]) for i in clip.input[1:] if i in g.values] if clip else []
-        mul = g.sole_consumer(clip.output[0], "Mul") if bounds == [0.0, 6.0] else None
-        div = g.sole_consumer(mul.output[0], "Div") if mul is not None and x in mul.input else None
+        mul = g.sole_consumer(clip.output[0], "Mul") if clip is not None and bounds == [0.0, 6.0] else None
+        if mul is None or x not in mul.input:
+            continue
+        div = g.sole_consumer(mul.output[0], "Div")
         if div is None or g.scalar_operand(div, mul.output[0]) != 6.0 or div.input[0] != mul.output[0]:
             continue
         gate = f"{div.output[0]}.gate"
@@ -202,18 +214,15 @@ def affine_after_activation(g: Graph) -> tuple[int, int, dict[int, list[Any]]]:
 
     channels = {n.output[0]: g.values[n.input[1]].shape[0] for n in g.nodes
                 if n.op_type == "Conv" and n.input[1] in g.values}
-    made_by = {out: n for n in g.nodes for out in n.output}
     replaced: dict[int, list[Any]] = {}
     folded = 0
-    for mul in [n for n in g.nodes if n.op_type == "Mul"]:
-        x = next((i for i in mul.input if i not in g.values), "")
-        scale = g.scalar_operand(mul, x) if x else None
-        add = g.sole_consumer(mul.output[0], "Add") if scale is not None else None
-        shift = g.scalar_operand(add, mul.output[0]) if add is not None else None
-        swish = made_by.get(x)
-        width = [channels[i] for i in swish.input if i in channels] if swish is not None else []
-        if shift is None or swish is None or swish.op_type != "Mul" or not width:
+    for swish in [n for n in g.nodes if n.op_type == "Mul"]:
+        width = [channels[i] for i in swish.input if i in channels]  # x × gate, x a Conv's output
+        chain = scalar_affine(g, swish.output[0]) if width else None
+        if chain is None:
             continue
+        mul, scale, add, shift = chain
+        x = swish.output[0]
         name = add.output[0]
         users = g.consumers(name)
         if name not in g.outputs and len(users) == 1 and _pointwise(g, users[0]):

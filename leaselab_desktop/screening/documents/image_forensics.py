@@ -43,6 +43,7 @@ from leaselab_desktop.screening.documents.pixel_blocks import (
     quiet_mean,
     residuals,
     ring_of,
+    side_by_side,
 )
 
 CUSTOM_TABLE_MAKES = (
@@ -157,7 +158,7 @@ def noise_map(image: np.ndarray) -> NoiseMap:
     clipped = (g < 12) | (g > WHITE_CLIP)  # ink clipped at black carries no noise
     across[clipped] = down[clipped] = np.nan
     step = block
-    floor = np.minimum(quiet_mean(across, block, step), quiet_mean(down, block, step))
+    floor = np.minimum(*side_by_side(lambda: quiet_mean(across, block, step), lambda: quiet_mean(down, block, step)))
     valid = floor[~np.isnan(floor)]
     return NoiseMap(block=step, floor=floor, median=float(np.median(valid)) if valid.size else 0.0)
 
@@ -207,13 +208,13 @@ def find_patches(rgb: np.ndarray) -> tuple[NoiseMap, list[Patch]]:
     that is not sure, the regions whiter than an evenly lit page's paper (``paper_patch``: a
     clean white paste that the noise check skips as clipped), the most telling first."""
     g = gray(rgb)  # once: both checks read grey levels
-    noise = noise_map(g)
+    # the paper check is computed beside the noise map (it is needed unless the noise check is sure)
+    noise, whiter = side_by_side(lambda: noise_map(g), lambda: whiter_patches(g, block_size(g.shape)))
     if noise.median < MIN_PHOTO_NOISE:
         return noise, []  # a screenshot or render: no paper, no sensor noise to compare with
     found = pasted_region(noise)
     if found is not None and found.sure:
         return noise, [found]
-    whiter = whiter_patches(g, noise.block)
     if whiter and (whiter[0].sure or found is None):
         return noise, [p for p in whiter if p.sure] or whiter[:1]
     return noise, [found] if found else []
@@ -224,13 +225,11 @@ def inspect_image(data: bytes, rgb: np.ndarray) -> dict[str, str]:
     out: dict[str, str] = {}
     with contextlib.suppress(Exception):  # the tables are a bonus; the pixels are checked below
         out.update(jpeg_encoder(data))
-    noise, patches = find_patches(rgb)
+    # the JPEG's own coefficients are scored beside the pixel checks; kept for photos and scans only
+    (noise, patches), score = side_by_side(lambda: find_patches(rgb), lambda: _double_score(data))
     out["forensic_noise_floor"] = f"{noise.median:.2f}"
-    if noise.median >= MIN_PHOTO_NOISE:  # flat renders give degenerate histograms
-        with contextlib.suppress(Exception):
-            score = double_compression(data)
-            if score is not None:
-                out["forensic_double_jpeg"] = f"{score:.1f}"
+    if noise.median >= MIN_PHOTO_NOISE and score is not None:  # flat renders give degenerate histograms
+        out["forensic_double_jpeg"] = f"{score:.1f}"
     out["image_kind"] = "photo or scan" if noise.median >= MIN_PHOTO_NOISE else "screenshot or render"
     if patches:
         first = patches[0]
@@ -245,6 +244,13 @@ def inspect_image(data: bytes, rgb: np.ndarray) -> dict[str, str]:
         if len(patches) > 1:
             out["forensic_patch_boxes"] = ";".join(_box_text(p.box) for p in patches)
     return out
+
+
+def _double_score(data: bytes) -> float | None:
+    try:
+        return double_compression(data)
+    except Exception:  # a bonus check: a JPEG its decoder cannot take is judged by its pixels alone
+        return None
 
 
 def _box_text(box: Box) -> str:

@@ -4,9 +4,15 @@ blocks and the region they make."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+
+A = TypeVar("A")
+B = TypeVar("B")
 
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
@@ -25,6 +31,15 @@ class Patch:
     sure: bool
     kind: str = "noise"
     paper: float | None = None  # "whiter": the page's own paper level
+
+
+def side_by_side(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
+    """Both results, ``second`` computed on a thread of its own meanwhile. The pixel checks run on
+    one core after OCR has used both; numpy lets go of the GIL in its array work, so two independent
+    parts of a check take the two cores (same results; the thread ends with the call)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="pixel-check") as pool:
+        later = pool.submit(second)
+        return first(), later.result()
 
 
 def gray(rgb: np.ndarray) -> np.ndarray:
@@ -63,13 +78,22 @@ def quiet_mean(residual: np.ndarray, window: int, step: int) -> np.ndarray:
 
 def block_levels(g: np.ndarray, block: int, percentile: float) -> np.ndarray:
     """A percentile of the grey levels of each ``block`` px square (the grid ``quiet_mean`` uses
-    with ``step == block``)."""
+    with ``step == block``), as ``np.percentile`` computes it (linear between the two nearest
+    ranks) but from one sort of all blocks: numpy's vectorised sort is ~3× faster than
+    ``np.percentile``, which selects block by block. ``test_pixel_blocks`` pins them equal."""
     from numpy.lib.stride_tricks import sliding_window_view
 
     views = sliding_window_view(g, (block, block))[::block, ::block]
-    cells = views.reshape(views.shape[0], views.shape[1], -1)
-    levels: np.ndarray = np.percentile(cells, percentile, axis=-1).astype(np.float32)
-    return levels
+    cells = np.sort(views.reshape(views.shape[0], views.shape[1], -1), axis=-1)
+    rank = percentile / 100 * (cells.shape[-1] - 1)
+    below = int(np.floor(rank))
+    above = min(below + 1, cells.shape[-1] - 1)
+    t = rank - below
+    lower, upper = cells[..., below], cells[..., above]
+    step = upper - lower
+    # numpy's own lerp: from the lower rank under half way, from the upper one past it
+    levels: np.ndarray = lower + step * np.float32(t) if t < 0.5 else upper - step * np.float32(1 - t)
+    return levels.astype(np.float32)
 
 
 def components(mask: np.ndarray) -> list[list[Cell]]:
