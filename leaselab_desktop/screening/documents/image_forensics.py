@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from leaselab_desktop.screening.documents.ocr_models import release_memory
 from leaselab_desktop.screening.documents.paper_patch import whiter_patches
 from leaselab_desktop.screening.documents.pixel_blocks import (
     Box,
@@ -226,7 +227,10 @@ def inspect_image(data: bytes, rgb: np.ndarray) -> dict[str, str]:
     with contextlib.suppress(Exception):  # the tables are a bonus; the pixels are checked below
         out.update(jpeg_encoder(data))
     # the JPEG's own coefficients are scored beside the pixel checks; kept for photos and scans only
-    (noise, patches), score = side_by_side(lambda: find_patches(rgb), lambda: _double_score(data))
+    try:
+        (noise, patches), score = side_by_side(lambda: find_patches(rgb), lambda: _double_score(data))
+    finally:
+        release_memory()  # the helper thread's heap holds a copy of the image's blocks until trimmed
     out["forensic_noise_floor"] = f"{noise.median:.2f}"
     if noise.median >= MIN_PHOTO_NOISE and score is not None:  # flat renders give degenerate histograms
         out["forensic_double_jpeg"] = f"{score:.1f}"

@@ -59,9 +59,9 @@ def _paper(levels: np.ndarray) -> tuple[float, float]:
 
 def whiter_patches(g: np.ndarray, block: int) -> list[Patch]:
     """Pasted-looking regions whiter than an evenly lit page's paper, largest first."""
-    levels = block_levels(g, block, PAPER_PERCENTILE)
-    if min(levels.shape) < 8:
+    if min(g.shape[:2]) < 8 * block:  # under 8 blocks across: no paper to compare with (a thumbnail)
         return []
+    levels = block_levels(g, block, PAPER_PERCENTILE)
     white, spread = _paper(levels)
     step = max(WHITER_BY, 3 * spread)
     if spread > EVEN_PAPER or white + step >= 255:
