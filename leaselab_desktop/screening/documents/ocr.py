@@ -28,6 +28,7 @@ from PIL import Image
 
 from leaselab_desktop.screening.documents.ocr_boxes import Quad, crop, reading_order
 from leaselab_desktop.screening.documents.ocr_models import Models, ModelsMissing, release_memory
+from leaselab_desktop.screening.documents.ocr_spaces import with_word_spaces
 from leaselab_desktop.screening.documents.words import PageWords, Word
 
 DET_MAX_SIDE = 1024  # detection input (px): ~1.0 s CPU per phone-photo page in all, vs 1.2 s at 1152
@@ -150,8 +151,11 @@ def _read(models: Models, img: Image.Image, upright_known: bool) -> Read:
         rotation = (rotation + 180) % 360
         img = _rotate(img, 180)
         boxes = _detect(models, img)
-    recognised = models.recognise([crop(img, b) for b in boxes]) if boxes else []
-    return img, rotation, boxes, recognised
+    crops = [crop(img, b) for b in boxes]
+    recognised = models.recognise(crops) if boxes else []
+    # the recogniser drops the spaces of lines in capitals; the gaps in their ink still show them
+    texts = [(with_word_spaces(r.text, r.centres, c), r.score) for r, c in zip(recognised, crops, strict=True)]
+    return img, rotation, boxes, texts
 
 
 def read_page(rgb: np.ndarray, page: int = 0, upright_known: bool = False) -> OcrPage:
