@@ -21,7 +21,6 @@ import math
 import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -152,19 +151,11 @@ def _read(models: Models, img: Image.Image, upright_known: bool) -> Read:
         rotation = (rotation + 180) % 360
         img = _rotate(img, 180)
         boxes = _detect(models, img)
-    crops = _crops(img, boxes)
+    crops = [crop(img, b) for b in boxes]
     recognised = models.recognise(crops) if boxes else []
     # the recogniser drops the spaces of lines in capitals; the gaps in their ink still show them
     texts = [(with_word_spaces(r.text, r.centres, c), r.score) for r, c in zip(recognised, crops, strict=True)]
     return img, rotation, boxes, texts
-
-
-def _crops(img: Image.Image, boxes: list[Quad]) -> list[Image.Image]:
-    """Each box's pixels, cut on both cores (Pillow's warp lets go of the GIL; a page has ~50)."""
-    if THREADS < 2 or len(boxes) < 8:
-        return [crop(img, b) for b in boxes]
-    with ThreadPoolExecutor(2, thread_name_prefix="ocr-crop") as pool:
-        return list(pool.map(lambda box: crop(img, box), boxes))
 
 
 def read_page(rgb: np.ndarray, page: int = 0, upright_known: bool = False) -> OcrPage:
