@@ -185,7 +185,7 @@ def _too_thin(rows: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> bool:
     axis-aligned rectangle, sides e ≤ 2 and E, encloses the region, so the best one (s ≤ l) has
     s·l ≤ 2E, and its diagonal spans the region, s² + l² ≥ E²; s ≥ 3 would give l ≤ 2E/3 and
     s² + l² ≤ 8E²/9."""
-    return int(rows.max() - rows.min()) <= 2 or int((ends - 1).max() - starts.min()) <= 2
+    return int(rows.max() - rows.min()) <= 5 or int((ends - 1).max() - starts.min()) <= 5
 
 
 def _clockwise(pts: np.ndarray) -> np.ndarray:
