@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +35,34 @@ def _harness() -> Any:
     return worker_server
 
 
+_started: list[Any] = []  # the session's worker servers, for the failure report below
+
+
 @pytest.fixture(scope="session")
 def worker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The worker under wrangler dev, started once: (base_url, token, site_id, other-site token)."""
     harness = _harness()
     with harness.run_worker_dev(tmp_path_factory.mktemp("wrangler")) as info:
-        yield info
+        _started.append(info)
+        try:
+            yield info
+        finally:
+            _started.remove(info)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A test that fails after the worker's runtime died says so, with wrangler's log: otherwise a
+    dead workerd only shows as a client timeout."""
+    report = yield
+    if report.failed:
+        for server in _started:
+            died = server.runtime_died()
+            if died:
+                report.sections.append(("worker runtime", f"{died}\n--- wrangler.log tail ---\n{server.log_tail(40)}"))
+    return report
 
 
 @contextlib.asynccontextmanager

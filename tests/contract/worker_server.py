@@ -53,6 +53,8 @@ NPM_CI_TIMEOUT_S = 600.0
 WRANGLER_TIMEOUT_S = 240.0
 START_TIMEOUT_S = 120.0
 STOP_GRACE_S = 10.0
+# how workerd's own crash handler and V8's fatal-error hook begin their lines in wrangler's output
+CRASH_MARKERS = ("*** Received signal", "V8 fatal error", "Fatal error in")
 
 
 class WorkerStartError(RuntimeError):
@@ -86,6 +88,14 @@ class WorkerServer:
 
     def log_tail(self, lines: int = 60) -> str:
         return _tail(self.log_path, lines)
+
+    def runtime_died(self) -> str | None:
+        """Why the worker can no longer answer, if it cannot: wrangler exited, or workerd (its
+        runtime, which wrangler does not restart) crashed; None while both run."""
+        if self.process is not None and self.process.poll() is not None:
+            return f"wrangler dev exited with code {self.process.returncode}"
+        crash = next((line for line in _tail(self.log_path, 400).splitlines() if line.startswith(CRASH_MARKERS)), None)
+        return f"workerd crashed: {crash}" if crash else None
 
     def execute_sql(self, sql: str) -> str:
         """Run SQL on the worker's local D1 (e.g. to set a site's usage). Slow: one wrangler call."""

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from leaselab_desktop.screening.documents.ocr_models import release_memory
+from leaselab_desktop.screening.documents.heap import release_memory
 from leaselab_desktop.screening.documents.paper_patch import whiter_patches
 from leaselab_desktop.screening.documents.pixel_blocks import (
     Box,

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from leaselab_desktop.screening.documents.heap import release_memory
 from leaselab_desktop.screening.documents.ocr_boxes import Quad, crop, reading_order
-from leaselab_desktop.screening.documents.ocr_models import Models, ModelsMissing, release_memory
+from leaselab_desktop.screening.documents.ocr_models import Models, ModelsMissing
 from leaselab_desktop.screening.documents.ocr_spaces import with_word_spaces
 from leaselab_desktop.screening.documents.words import PageWords, Word
 

@@ -11,10 +11,8 @@ prepares them: BGR channel order, scaled to [-1, 1].
 from __future__ import annotations
 
 import contextlib
-import functools
 import importlib.util
 import math
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +81,7 @@ def _session(path: Path, threads: int) -> Any:
     # Memory (measured on a 1248×736 detector input): without onnxruntime's arena, glibc keeps the
     # freed activations of every run in per-thread heaps (peak 510 MB over a dozen pages); with
     # the arena, shrunk after each run (RUN_OPTIONS), and the heap trimmed after each page
-    # (release_memory), the peak is ~320 MB and the process falls back to ~160 MB between pages.
+    # (``heap.release_memory``), the peak is ~320 MB and the process falls back to ~160 MB between pages.
     opts.enable_cpu_mem_arena = True
     opts.enable_mem_pattern = False  # input shapes differ on every page: no plan to reuse
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
@@ -101,27 +99,6 @@ def _run_options() -> Any:
     run = ort.RunOptions()
     run.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")  # free it after each run
     return run
-
-
-def release_memory() -> None:
-    """Hand the C heap's free pages back to the system (glibc keeps them otherwise; elsewhere the
-    allocator already does)."""
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Any:
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-    import ctypes.util
-
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):  # musl has no malloc_trim: nothing to do
-        return None
 
 
 def _to_tensor(img: Image.Image) -> np.ndarray:
