@@ -15,8 +15,10 @@ from PIL import Image, ImageDraw
 
 from leaselab_desktop.screening.documents import ocr, ocr_models
 from leaselab_desktop.screening.documents.ocr_boxes import (
+    MIN_SIZE,
     _labels,
     _runs,
+    _too_thin,
     boxes_from_map,
     crop,
     min_area_rect,
@@ -48,6 +50,30 @@ def test_min_area_rect_of_a_rotated_rectangle() -> None:
 def test_min_area_rect_of_degenerate_point_sets() -> None:
     assert min_area_rect(np.array([[3, 4]]))[1] == 0
     assert min_area_rect(np.array([[0, 0], [10, 0], [20, 0]]))[1] == 0  # a straight line
+
+
+def test_regions_skipped_as_too_thin_are_ones_the_rectangle_fit_would_drop() -> None:
+    """Random regions of the map (tilted strokes, blobs, diagonals) 1 to 40 px long: every one
+    ``_too_thin`` skips has a minimum-area rectangle with a short side under ``MIN_SIZE``, and
+    thin ones exist among them (the check does skip)."""
+    rng = np.random.default_rng(11)
+    skipped = 0
+    for _ in range(3000):
+        prob = np.zeros((48, 48), dtype=np.float32)
+        _bar(prob, (24 + rng.uniform(-3, 3), 24 + rng.uniform(-3, 3)), rng.uniform(1, 40), rng.uniform(0.5, 4),
+             rng.uniform(0, 180))
+        rows, starts, ends = _runs(prob > 0.3)
+        if len(rows) == 0:
+            continue
+        labels = _labels(rows, starts, ends, prob.shape[1])
+        for label in np.unique(labels):
+            sel = labels == label
+            if not _too_thin(rows[sel], starts[sel], ends[sel]):
+                continue
+            skipped += 1
+            pts = np.concatenate([np.stack([starts[sel], rows[sel]], 1), np.stack([ends[sel] - 1, rows[sel]], 1)])
+            assert min_area_rect(pts)[1] < MIN_SIZE
+    assert skipped > 300
 
 
 def test_boxes_from_map_finds_separate_level_and_tilted_lines() -> None:
