@@ -11,7 +11,9 @@ Per page: detection runs on a downscaled copy (the expensive part), recognition 
 full-resolution image (small text stays legible). Orientation: pages whose text lines stand
 upright are turned 90°, and unless the caller knows the page is upright (EXIF orientation, a PDF
 page), a handful of lines go through the angle classifier to catch a page upside down. Skew: box
-corners are rotated back by the median line angle, so a skewed photo yields level lines.
+corners are rotated back by the median line angle, so a skewed photo yields level lines. A line
+read with little confidence is read once more from a crop trimmed at the top and bottom (a box
+reaches into its neighbours; on single-spaced print their ink confuses the recogniser).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from PIL import Image
 
 from leaselab_desktop.screening.documents.heap import release_memory
 from leaselab_desktop.screening.documents.ocr_boxes import Quad, crop, reading_order
-from leaselab_desktop.screening.documents.ocr_models import Models, ModelsMissing
+from leaselab_desktop.screening.documents.ocr_models import Models, ModelsMissing, Reading
 from leaselab_desktop.screening.documents.ocr_spaces import with_word_spaces
 from leaselab_desktop.screening.documents.words import PageWords, Word
 
@@ -36,6 +38,10 @@ DET_MAX_SIDE = 1024  # detection input (px): ~1.0 s CPU per phone-photo page in 
 REC_MAX_SIDE = 2400  # recognition crops come from the image at most this large
 MIN_SCORE = 0.5  # recogniser score below which a line is dropped (rapidocr's own default)
 MAX_ASPECT = 4  # detection input is padded to at most this long:short ratio
+RETRY_SCORE = 0.85  # a line read with less confidence is read again from a tighter crop
+RETRY_GAIN = 0.05  # ... and that reading kept when its confidence is at least this much higher
+TRIM = 0.15  # share of a line crop's height trimmed from its top and from its bottom for that
+TRIM_MIN_HEIGHT = 12  # px: a thinner crop is left as it is (a trim would cut into its letters)
 CLS_SAMPLE = 8  # lines the angle classifier looks at to decide "upside down"
 THREADS = max(1, min(4, os.cpu_count() or 1))  # onnxruntime's threads for one page (2 here)
 
@@ -154,9 +160,29 @@ def _read(models: Models, img: Image.Image, upright_known: bool) -> Read:
         boxes = _detect(models, img)
     crops = [crop(img, b) for b in boxes]
     recognised = models.recognise(crops) if boxes else []
+    _reread_weak(models, crops, recognised)
     # the recogniser drops the spaces of lines in capitals; the gaps in their ink still show them
     texts = [(with_word_spaces(r.text, r.centres, c), r.score) for r, c in zip(recognised, crops, strict=True)]
     return img, rotation, boxes, texts
+
+
+def _reread_weak(models: Models, crops: list[Image.Image], recognised: list[Reading]) -> None:
+    """Lines read with little confidence, read again from a crop with its top and bottom trimmed;
+    the better reading is kept (in place). A detected box reaches into the lines above and below
+    by design (DB's "unclip"); on single-spaced print, or a page photographed at an angle, the
+    neighbours' ascenders and descenders enter the crop and the recogniser loses the line."""
+    weak = [i for i, r in enumerate(recognised) if r.score < RETRY_SCORE and crops[i].height >= TRIM_MIN_HEIGHT]
+    if not weak:
+        return
+    tight = [_trimmed(crops[i]) for i in weak]
+    for i, narrow, again in zip(weak, tight, models.recognise(tight), strict=True):
+        if again.score >= recognised[i].score + RETRY_GAIN:
+            crops[i], recognised[i] = narrow, again
+
+
+def _trimmed(line: Image.Image) -> Image.Image:
+    cut = round(line.height * TRIM)
+    return line.crop((0, cut, line.width, line.height - cut))
 
 
 def read_page(rgb: np.ndarray, page: int = 0, upright_known: bool = False) -> OcrPage:
