@@ -57,7 +57,7 @@ def pytest_runtest_makereport(
     """A test that fails after the worker's runtime died says so, with wrangler's log: otherwise a
     dead workerd only shows as a client timeout."""
     report = yield
-    if report.failed:
+    if report.failed and (item.get_closest_marker("worker") or "worker" in getattr(item, "fixturenames", ())):
         for server in _started:
             died = server.runtime_died()
             if died:

@@ -54,7 +54,7 @@ WRANGLER_TIMEOUT_S = 240.0
 START_TIMEOUT_S = 120.0
 STOP_GRACE_S = 10.0
 # how workerd's own crash handler and V8's fatal-error hook begin their lines in wrangler's output
-CRASH_MARKERS = ("*** Received signal", "V8 fatal error", "Fatal error in")
+CRASH_MARKERS = ("*** Received signal", "V8 fatal error", "# Fatal error in")
 
 
 class WorkerStartError(RuntimeError):
@@ -170,7 +170,12 @@ def _wrangler(args: list[str], log: Path) -> str:
 
 
 def _ensure_node_modules(log: Path) -> None:
-    if (WORKER_DIR / "node_modules" / "wrangler" / "bin" / "wrangler.js").is_file():
+    """``npm ci`` when node_modules is missing or older than the lock file (a checkout that pulled
+    a new pin, such as workerd's, must not keep running the old runtime)."""
+    marker = WORKER_DIR / "node_modules" / ".package-lock.json"
+    wrangler_js = WORKER_DIR / "node_modules" / "wrangler" / "bin" / "wrangler.js"
+    lock = WORKER_DIR / "package-lock.json"
+    if wrangler_js.is_file() and marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
         return
     npm = shutil.which("npm")
     if not npm:

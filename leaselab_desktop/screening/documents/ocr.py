@@ -176,8 +176,16 @@ def _reread_weak(models: Models, crops: list[Image.Image], recognised: list[Read
         return
     tight = [_trimmed(crops[i]) for i in weak]
     for i, narrow, again in zip(weak, tight, models.recognise(tight), strict=True):
-        if again.score >= recognised[i].score + RETRY_GAIN:
+        if again.score >= recognised[i].score + RETRY_GAIN and _keeps_figures(recognised[i].text, again.text):
             crops[i], recognised[i] = narrow, again
+
+
+def _keeps_figures(first: str, second: str) -> bool:
+    """Whether ``second`` has every digit, comma and full stop of ``first``, in order. The tighter
+    crop is there to recover what the neighbours' ink hid, not to change figures already read:
+    the trim can cut a comma's tail, and "1,299.38" then reads "1.299.38"."""
+    rest = iter(ch for ch in second if ch.isdigit() or ch in ",.")
+    return all(ch in rest for ch in first if ch.isdigit() or ch in ",.")
 
 
 def _trimmed(line: Image.Image) -> Image.Image:
