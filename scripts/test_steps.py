@@ -68,13 +68,17 @@ STEPS: list[Step] = [
 ]  # fmt: skip
 
 
+def worker_packages_stale(worker: Path = WORKER) -> bool:
+    """Whether worker/node_modules is missing or older than the lock file (a pulled pin, such as
+    workerd's, is not installed yet). The contract harness asks the same when pytest runs alone."""
+    marker = worker / "node_modules" / ".package-lock.json"
+    lock = worker / "package-lock.json"
+    return not (marker.is_file() and marker.stat().st_mtime > lock.stat().st_mtime)
+
+
 def install_worker_packages() -> None:
     """`npm ci` when worker/node_modules is missing or older than the lock file."""
-    if _no_worker():
-        return
-    marker = WORKER / "node_modules" / ".package-lock.json"
-    lock = WORKER / "package-lock.json"
-    if marker.is_file() and marker.stat().st_mtime > lock.stat().st_mtime:
+    if _no_worker() or not worker_packages_stale():
         return
     subprocess.run([_tool("npm"), "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=WORKER, check=True)
 

@@ -25,6 +25,7 @@ are disabled through wrangler's environment variables.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import secrets
@@ -41,7 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKER_DIR = REPO_ROOT / "worker"
@@ -170,17 +171,26 @@ def _wrangler(args: list[str], log: Path) -> str:
 
 
 def _ensure_node_modules(log: Path) -> None:
-    """``npm ci`` when node_modules is missing or older than the lock file (a checkout that pulled
-    a new pin, such as workerd's, must not keep running the old runtime)."""
-    marker = WORKER_DIR / "node_modules" / ".package-lock.json"
-    wrangler_js = WORKER_DIR / "node_modules" / "wrangler" / "bin" / "wrangler.js"
-    lock = WORKER_DIR / "package-lock.json"
-    if wrangler_js.is_file() and marker.is_file() and marker.stat().st_mtime >= lock.stat().st_mtime:
+    """``npm ci`` when node_modules is missing or older than the lock file, by the test command's
+    own rule (a checkout that pulled a new pin, such as workerd's, must not run the old runtime)."""
+    if not _test_steps().worker_packages_stale(WORKER_DIR):
         return
     npm = shutil.which("npm")
     if not npm:
         raise WorkerStartError("worker/node_modules is missing and npm is not installed")
     _run([npm, "ci", "--no-audit", "--no-fund"], log, NPM_CI_TIMEOUT_S, "npm ci")
+
+
+def _test_steps() -> Any:
+    """``scripts/test_steps.py`` (a script, not a package: loaded from its path, once)."""
+    name = "leaselab_test_steps"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO_ROOT / "scripts" / "test_steps.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # its dataclasses look their module up while being defined
+        spec.loader.exec_module(module)
+    return sys.modules[name]
 
 
 def _free_port() -> int:

@@ -184,8 +184,12 @@ def _keeps_figures(first: str, second: str) -> bool:
     """Whether ``second`` has every digit, comma and full stop of ``first``, in order. The tighter
     crop is there to recover what the neighbours' ink hid, not to change figures already read:
     the trim can cut a comma's tail, and "1,299.38" then reads "1.299.38"."""
-    rest = iter(ch for ch in second if ch.isdigit() or ch in ",.")
-    return all(ch in rest for ch in first if ch.isdigit() or ch in ",.")
+    rest = iter(_figures(second))
+    return all(ch in rest for ch in _figures(first))  # a subsequence: `in` consumes the iterator
+
+
+def _figures(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit() or ch in ",.")
 
 
 def _trimmed(line: Image.Image) -> Image.Image:
