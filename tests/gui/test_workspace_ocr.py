@@ -68,3 +68,17 @@ def test_preview_shows_a_heic_photo(qapp) -> None:  # type: ignore[no-untyped-de
     shown = render(pb.heic_photo(seed=2))
     assert shown.width > 1000 and shown.height > shown.width  # an upright portrait page
     assert not to_pixmap(shown).isNull()
+
+
+def test_preview_shows_the_ink_of_a_16_bit_scan(qapp) -> None:  # type: ignore[no-untyped-def]
+    """A 16-bit greyscale PNG (pypng's, in the held-out corpus) is shown as scanned, not blank white:
+    Pillow's own conversion clips its samples at 255."""
+    import numpy as np
+
+    from leaselab_desktop.gui.workspace.preview import render, to_pixmap
+
+    scan = Path(__file__).resolve().parents[1] / "heldout" / "files" / "scans" / "stub_us_fpdf_clean_b_scan16.png"
+    shown = render(scan.read_bytes())
+    rgba = np.frombuffer(shown.rgba, dtype=np.uint8).reshape(shown.height, shown.width, 4)
+    assert rgba[..., 0].min() < 60 and 200 < float(np.median(rgba[..., 0])) < 250  # dark ink on grey paper
+    assert not to_pixmap(shown).isNull()

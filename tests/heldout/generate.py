@@ -72,7 +72,7 @@ class Corpus:
         path = self.out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        fmt = {".pdf": "pdf", ".jpg": "jpeg", ".png": "png"}[path.suffix]
+        fmt = {".pdf": "pdf", ".jpg": "jpeg", ".png": "png", ".tif": "tiff"}[path.suffix]
         clean = entry.get("forgery") is None
         row = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
                "family": entry.pop("family"), "layout": entry.pop("layout"), "tool": entry.pop("tool")}
@@ -105,6 +105,7 @@ def paystubs(c: Corpus) -> dict[str, tuple[bytes, Stub]]:
     c.add("files/paystubs/stub_us_fpdf_clean_a.pdf", us_a_pdf, layout="stub_us_fpdf", tool="fpdf2",
           facts=stub_facts(us_a), lead=stub_lead(us_a), **fam)
     us_b_pdf = fpdf_docs.stub_us(us_b)
+    made["us_b"] = (us_b_pdf, us_b)
     c.add("files/paystubs/stub_us_fpdf_clean_b.pdf", us_b_pdf, layout="stub_us_fpdf", tool="fpdf2",
           facts=stub_facts(us_b), lead=stub_lead(us_b), **fam)
     broken = replace(us_a, net=us_a.net + Decimal("275.00"))
@@ -127,7 +128,9 @@ def paystubs(c: Corpus) -> dict[str, tuple[bytes, Stub]]:
           layout="stub_ca_typst", tool="typst", facts=stub_facts(ca_other), lead=stub_lead(ca),
           forgery="name_swap", signals=["name_mismatch"], **fam)
 
-    c.add("files/paystubs/stub_qc_story_clean_a.pdf", story_docs.stub_qc(qc), layout="stub_qc_story",
+    qc_pdf = story_docs.stub_qc(qc)
+    made["qc"] = (qc_pdf, qc)
+    c.add("files/paystubs/stub_qc_story_clean_a.pdf", qc_pdf, layout="stub_qc_story",
           tool="pymupdf_story", facts=stub_facts(qc), lead=stub_lead(qc), **fam)
     qc_broken = replace(qc, net=qc.net + Decimal("150.00"))
     c.add("files/paystubs/stub_qc_story_forged_broken_arithmetic.pdf", story_docs.stub_qc(qc_broken),
@@ -191,7 +194,9 @@ def letters(c: Corpus) -> None:
 
 
 def scans(c: Corpus, stubs: dict[str, tuple[bytes, Stub]], banks: dict[str, tuple[bytes, Statement]]) -> None:
-    """Clean pages as a scanner returns them: 300 dpi JPEG, 200 dpi PNG, 200 dpi image-only PDF."""
+    """Clean pages as a scanner returns them: 300 dpi JPEG, 200 dpi PNG, 200 dpi image-only PDF, and
+    the deeper and shallower files of scanner software: a 16-bit greyscale PNG (pypng), a multi-page
+    16-bit TIFF (tifffile) and a 1-bit black-and-white TIFF (tifffile)."""
     pdf, s = stubs["us_a"]
     img = forge.scan(forge.page_image(pdf, 0, 300), seed=301, skew=forge.skew_for(301))
     c.add("files/scans/stub_us_fpdf_clean_a_scan300.jpg", forge.jpeg(img, 70, 300), layout="stub_us_fpdf",
@@ -209,6 +214,27 @@ def scans(c: Corpus, stubs: dict[str, tuple[bytes, Stub]], banks: dict[str, tupl
           forge.image_pdf(pages, (612, 792), "D:20260401083000+00'00'"), layout="bank_ca_drcr_fpdf",
           tool="raster_image_pdf_200", source_tool="fpdf2", medium="scanned", family="bank_statement",
           facts=bank_facts(st), lead=lead(st.holder, "Salish Health Authority", Decimal("1876.20") * 26 / 12))
+    scans_deep(c, stubs, banks)
+
+
+def scans_deep(c: Corpus, stubs: dict[str, tuple[bytes, Stub]], banks: dict[str, tuple[bytes, Statement]]) -> None:
+    """Sample depths other than 8 bits (Pillow opens 16-bit grey as mode I;16, 1-bit as mode 1)."""
+    pdf, s = stubs["us_b"]
+    levels = forge.scan_levels(forge.page_image(pdf, 0, 200), seed=216, skew=forge.skew_for(216), noise=0.0)
+    c.add("files/scans/stub_us_fpdf_clean_b_scan16.png", forge.png16(levels), layout="stub_us_fpdf",
+          tool="raster_png16_pypng", source_tool="fpdf2", medium="scanned", family="paystub",
+          facts=stub_facts(s), lead=stub_lead(s))
+    pdf, st = banks["keiko"]  # two pages: the closing balance is on the second
+    pages = [forge.scan_levels(forge.page_image(pdf, i, 200), seed=220 + i, skew=forge.skew_for(220 + i), noise=0.0)
+             for i in range(forge.page_count(pdf))]
+    c.add("files/scans/bank_ca_drcr_fpdf_clean_a_feeder16.tif", forge.tiff16(pages, 200),
+          layout="bank_ca_drcr_fpdf", tool="raster_tiff16_tifffile", source_tool="fpdf2", medium="scanned",
+          family="bank_statement", facts=bank_facts(st),
+          lead=lead(st.holder, "Salish Health Authority", Decimal("1876.20") * 26 / 12))
+    pdf, s = stubs["qc"]
+    c.add("files/scans/stub_qc_story_clean_a_bw300.tif", forge.bilevel_tiff(forge.page_image(pdf, 0, 300), 300),
+          layout="stub_qc_story", tool="raster_bilevel_tifffile", source_tool="pymupdf_story", medium="scanned",
+          family="paystub", facts=stub_facts(s), lead=stub_lead(s))
 
 
 def main() -> int:

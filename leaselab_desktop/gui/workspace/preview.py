@@ -78,11 +78,13 @@ def decode_image(data: bytes) -> Rendered:
 
     from PIL import Image, ImageOps, UnidentifiedImageError
 
+    from leaselab_desktop.domain.pixels import eight_bit
+
     Image.MAX_IMAGE_PIXELS = _MAX_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as im:
             im.load()
-            upright = ImageOps.exif_transpose(im) or im
+            upright = eight_bit(ImageOps.exif_transpose(im) or im)  # a 16-bit scan is not shown blank
             rgba = upright.convert("RGBA")
             boxes = _patch_boxes(upright)
     except Image.DecompressionBombError as exc:

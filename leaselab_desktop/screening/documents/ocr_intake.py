@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 
 from leaselab_desktop.domain.pdfium_lock import PDFIUM_LOCK
+from leaselab_desktop.domain.pixels import eight_bit
 from leaselab_desktop.screening.documents.limits import Limits
 from leaselab_desktop.screening.documents.ocr import OcrPage, OcrUnavailable, read_page
 from leaselab_desktop.screening.documents.words import PageWords
@@ -48,7 +49,7 @@ def image_frames(data: bytes, limits: Limits) -> list[tuple[np.ndarray, bool]]:
         for index in range(min(int(getattr(img, "n_frames", 1) or 1), MAX_OCR_PAGES)):
             img.seek(index)
             upright = ImageOps.exif_transpose(img) if index == 0 else img
-            frames.append((np.asarray(upright.convert("RGB")), known))
+            frames.append((np.asarray(eight_bit(upright).convert("RGB")), known))  # 16-bit scans too
     return frames
 
 
@@ -142,7 +143,7 @@ def inspect_pdf_pages(data: bytes, indexes: list[int]) -> dict[str, str]:
         if raw is None:  # a page of several pictures is not one scan
             continue
         with Image.open(io.BytesIO(raw)) as img:
-            rgb = np.asarray(img.convert("RGB"))
+            rgb = np.asarray(eight_bit(img).convert("RGB"))
         result = {**inspect_image(raw, rgb), "forensic_page": str(index + 1)}
         _boxes_to_points(result, bounds, page_height, rgb.shape)
         if not found or ("forensic_patch_box" in result and "forensic_patch_box" not in found):

@@ -64,14 +64,64 @@ def page_image(pdf: bytes, page: int, dpi: int) -> Image.Image:
     return img
 
 
+def page_count(pdf: bytes) -> int:
+    doc = pymupdf.open("pdf", pdf)
+    count = doc.page_count
+    doc.close()
+    return count
+
+
 def scan(img: Image.Image, seed: int, skew: float, noise: float = 6.0) -> Image.Image:
     """Flatbed look: paper tone, a small rotation, soft focus and sensor noise (seeded)."""
+    return Image.fromarray(np.clip(scan_levels(img, seed, skew, noise), 0, 255).astype(np.uint8), "L")
+
+
+def scan_levels(img: Image.Image, seed: int, skew: float, noise: float) -> np.ndarray:
+    """``scan``'s grey levels before they are rounded to 8 bits (0..255, float)."""
     rng = np.random.default_rng(seed)
     paper = Image.eval(img, lambda v: int(22 + v * 0.88))  # ink not quite black, paper not white
     turned = paper.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=235)
     soft = turned.filter(ImageFilter.GaussianBlur(0.6))
-    arr = np.asarray(soft, dtype=np.float32) + rng.normal(0, noise, (soft.height, soft.width))
-    return Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "L")
+    return np.asarray(soft, dtype=np.float32) + rng.normal(0, noise, (soft.height, soft.width))
+
+
+def sixteen_bit(levels: np.ndarray) -> np.ndarray:
+    """0..255 grey levels as a 16-bit scanner writes them (0..65535)."""
+    return np.clip(np.rint(levels * 257.0), 0, 65535).astype(np.uint16)
+
+
+def png16(levels: np.ndarray) -> bytes:
+    """A 16-bit greyscale PNG written by pypng (a pure-Python encoder, not Pillow's), as
+    ``scanimage --format=png --depth 16`` returns a page."""
+    import png as pypng
+
+    rows = sixteen_bit(levels)
+    buf = io.BytesIO()
+    pypng.Writer(rows.shape[1], rows.shape[0], greyscale=True, bitdepth=16, compression=9).write(buf, rows)
+    return buf.getvalue()
+
+
+def tiff16(pages: list[np.ndarray], dpi: int) -> bytes:
+    """A multi-page 16-bit greyscale TIFF (deflate) written by tifffile: a sheet feeder's scan."""
+    import tifffile
+
+    buf = io.BytesIO()
+    with tifffile.TiffWriter(buf) as tif:
+        for levels in pages:
+            tif.write(sixteen_bit(levels), photometric="minisblack", compression="zlib",
+                      resolution=(dpi, dpi), resolutionunit="INCH", software="Sheet Feeder 40")
+    return buf.getvalue()
+
+
+def bilevel_tiff(img: Image.Image, dpi: int, threshold: int = 150) -> bytes:
+    """A 1-bit black-and-white TIFF written by tifffile: an office scanner's "B&W text" mode."""
+    import tifffile
+
+    ink = np.asarray(img) >= threshold  # True = white (min-is-black)
+    buf = io.BytesIO()
+    tifffile.imwrite(buf, ink, photometric="minisblack", compression="zlib", resolution=(dpi, dpi),
+                     resolutionunit="INCH", software="Office Scanner B&W")
+    return buf.getvalue()
 
 
 def jpeg(img: Image.Image, quality: int, dpi: int) -> bytes:

@@ -11,4 +11,6 @@ FAMILIES = {
     "government_id": {"name", "id_number", "date_of_birth", "expiry"},
 }
 DIGITAL_TOOLS = {"reportlab", "docx_libreoffice", "xlsx_libreoffice", "qt_qtextdocument", "html_weasyprint"}
-MAGIC = {"pdf": (b"%PDF-",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",)}
+MAGIC = {
+    "pdf": (b"%PDF-",), "jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",), "tiff": (b"II*\x00", b"MM\x00*"),
+}
