@@ -203,7 +203,7 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
         if img.error is None:
             frames, ocr_words = ocr_image(facts, data, limits)
             if frames:
-                facts.metadata.update(inspect_image(data, frames[0][0]))
+                facts.metadata.update(inspect_image(data, frames[0]))
         else:
             facts.metadata["text_layer"] = "none (the image could not be decoded)"
     else:  # text
@@ -215,8 +215,9 @@ def _extract(facts: DocumentFacts, fmt: str, data: bytes, limits: Limits) -> Non
     if facts.text.strip():
         parse_content(facts)
     if fmt == "pdf" and facts.error is None:
-        scanned = {p.page: p for p in ocr_words}
-        pages = [p if p.words else scanned.pop(p.page, p) for p in pdf_words(data, limits)]
+        # a page read by OCR is read from its picture (its text layer is none, or a stamp on it)
+        scanned = {p.page: p for p in ocr_words if p.words}
+        pages = [scanned.pop(p.page, p) for p in pdf_words(data, limits)]
         pages += list(scanned.values())
         if any(p.words for p in pages):
             read_document(facts, pages)

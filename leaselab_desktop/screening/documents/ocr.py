@@ -9,9 +9,10 @@ onnxruntime's own threads do the rest).
 
 Per page: detection runs on a downscaled copy (the expensive part), recognition on crops of the
 full-resolution image (small text stays legible). Orientation: pages whose text lines stand
-upright are turned 90°, and unless the caller knows the page is upright (EXIF orientation, a PDF
-page), a handful of lines go through the angle classifier to catch a page upside down. Skew: box
-corners are rotated back by the median line angle, so a skewed photo yields level lines. A line
+upright are turned 90°, and a handful of lines go through the angle classifier to catch a page
+upside down (on every page: a phone held flat over a desk writes an EXIF orientation that may be
+wrong). Skew: box corners are rotated back by the page's line angle, so a skewed photo yields
+level lines. A line
 read with little confidence is read once more from a crop trimmed at the top and bottom (a box
 reaches into its neighbours; on single-spaced print their ink confuses the recogniser).
 """
@@ -152,15 +153,18 @@ def _skew(boxes: list[Quad]) -> float:
 Read = tuple[Image.Image, int, list[Quad], list[tuple[str, float]]]  # page, rotation, boxes, texts
 
 
-def _read(models: Models, img: Image.Image, upright_known: bool) -> Read:
-    """Upright the page, then find and read its lines: (page, rotation, boxes, texts)."""
+def _read(models: Models, img: Image.Image) -> Read:
+    """Upright the page, then find and read its lines: (page, rotation, boxes, texts). The angle
+    classifier looks at every page, also a photo whose EXIF orientation says it is upright: a
+    phone held flat over a document on a desk cannot tell which way is up, and writes "upright"
+    for a page photographed upside down or sideways."""
     boxes = _detect(models, img)
     rotation = 0
     if boxes and _mostly_vertical(boxes):
         rotation = 90
         img = _rotate(img, 90)
         boxes = _detect(models, img)
-    if boxes and not upright_known and _upside_down(models, img, boxes):
+    if boxes and _upside_down(models, img, boxes):
         rotation = (rotation + 180) % 360
         img = _rotate(img, 180)
         boxes = _detect(models, img)
@@ -203,7 +207,7 @@ def _trimmed(line: Image.Image) -> Image.Image:
     return line.crop((0, cut, line.width, line.height - cut))
 
 
-def read_page(rgb: np.ndarray, page: int = 0, upright_known: bool = False) -> OcrPage:
+def read_page(rgb: np.ndarray, page: int = 0) -> OcrPage:
     """OCR one page image (RGB uint8, H×W×3). Coordinates of the words are pixels of the upright,
     deskewed page, with a top-left origin."""
     start = time.perf_counter()
@@ -213,7 +217,7 @@ def read_page(rgb: np.ndarray, page: int = 0, upright_known: bool = False) -> Oc
     img, _ = _scaled(Image.fromarray(np.ascontiguousarray(rgb), "RGB"), REC_MAX_SIDE)
     with _run_lock:
         try:
-            img, rotation, boxes, recognised = _read(models, img, upright_known)
+            img, rotation, boxes, recognised = _read(models, img)
         finally:
             release_memory()
     w, h = img.size

@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 from leaselab_desktop.domain.pdfium_lock import PDFIUM_LOCK
-from leaselab_desktop.domain.pixels import eight_bit
+from leaselab_desktop.domain.pixels import page_rgb
 from leaselab_desktop.screening.documents.limits import Limits
 from leaselab_desktop.screening.documents.ocr import OcrPage, OcrUnavailable, read_page
 from leaselab_desktop.screening.documents.words import PageWords
@@ -23,7 +23,8 @@ from leaselab_desktop.screening.facts import DocumentFacts
 MAX_OCR_PAGES = 10  # pages of one document read by OCR (a pay stub or statement is 1–4 pages)
 RENDER_MAX_SIDE = 2000  # px: a letter page at ~180 dpi, plenty for 8-pt print
 MIN_PAGE_CHARS = 16  # a PDF page with fewer text-layer characters is treated as image-only
-_EXIF_ORIENTATION = 0x0112
+STAMP_CHARS = 200  # ... as is one with fewer, over a picture covering SCAN_COVER of the page
+SCAN_COVER = 0.6  # (a digital pay stub or statement page holds 500+ characters)
 
 
 def register_heif() -> None:
@@ -33,28 +34,30 @@ def register_heif() -> None:
     register_heif_opener()
 
 
-def image_frames(data: bytes, limits: Limits) -> list[tuple[np.ndarray, bool]]:
-    """Each frame of an image as upright RGB, with whether its orientation is known (an EXIF
-    orientation tag was present and applied; HEIF applies its own rotation on decode)."""
+def image_frames(data: bytes, limits: Limits) -> list[np.ndarray]:
+    """Each frame of an image as upright RGB (as its EXIF orientation says; HEIF applies its own
+    rotation on decode), whatever its sample depth and transparency (``domain.pixels.page_rgb``)."""
     from PIL import Image, ImageOps
 
     register_heif()
-    frames: list[tuple[np.ndarray, bool]] = []
+    frames: list[np.ndarray] = []
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         img = Image.open(io.BytesIO(data))
         if img.width * img.height > limits.max_image_pixels:
             raise ValueError("image too large")
-        known = _EXIF_ORIENTATION in img.getexif() or (img.format or "").upper() in ("HEIF", "HEIC")
         for index in range(min(int(getattr(img, "n_frames", 1) or 1), MAX_OCR_PAGES)):
             img.seek(index)
             upright = ImageOps.exif_transpose(img) if index == 0 else img
-            frames.append((np.asarray(eight_bit(upright).convert("RGB")), known))  # 16-bit scans too
+            frames.append(np.asarray(page_rgb(upright)))
     return frames
 
 
 def image_only_pages(data: bytes, limit: int = MAX_OCR_PAGES) -> list[int]:
-    """0-based indexes of PDF pages with (almost) no text layer, at most ``limit``."""
+    """0-based indexes of the PDF pages that are pictures of a page, at most ``limit``: pages with
+    (almost) no text layer, and pages whose text is no more than a stamp over a picture that
+    covers most of the page (``STAMP_CHARS``, ``SCAN_COVER``): e-signature services print their
+    envelope id on every page, fax machines a header line, scanner apps a footer."""
     import pypdfium2 as pdfium
 
     with PDFIUM_LOCK:  # see domain/pdfium_lock.py: every pdfium object is closed inside it
@@ -66,14 +69,27 @@ def image_only_pages(data: bytes, limit: int = MAX_OCR_PAGES) -> list[int]:
                 textpage = page.get_textpage()
                 chars = len(textpage.get_text_range().strip())
                 textpage.close()
-                page.close()
-                if chars < MIN_PAGE_CHARS:
+                if chars < MIN_PAGE_CHARS or (chars < STAMP_CHARS and _picture_share(page) >= SCAN_COVER):
                     found.append(index)
-                    if len(found) >= limit:
-                        break
+                page.close()
+                if len(found) >= limit:
+                    break
             return found
         finally:
             pdf.close()
+
+
+def _picture_share(page: object) -> float:
+    """The share of the page's area its largest picture covers (0 when it has none)."""
+    import pypdfium2 as pdfium
+
+    width, height = page.get_size()  # type: ignore[attr-defined]
+    largest = 0.0
+    for obj in page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_IMAGE]):  # type: ignore[attr-defined]
+        left, bottom, right, top = obj.get_bounds()
+        covered = (min(right, width) - max(left, 0.0)) * (min(top, height) - max(bottom, 0.0))
+        largest = max(largest, covered)
+    return largest / (width * height) if width > 0 and height > 0 else 0.0
 
 
 def render_pages(data: bytes, indexes: list[int]) -> list[np.ndarray]:
@@ -95,7 +111,7 @@ def render_pages(data: bytes, indexes: list[int]) -> list[np.ndarray]:
             pdf.close()
 
 
-Frames = list[tuple[np.ndarray, bool]]  # upright RGB pixels, and whether the orientation is known
+Frames = list[np.ndarray]  # upright RGB pixels, page by page
 
 
 def ocr_image(facts: DocumentFacts, data: bytes, limits: Limits) -> tuple[Frames, list[PageWords]]:
@@ -119,7 +135,7 @@ def ocr_pdf(facts: DocumentFacts, data: bytes) -> list[PageWords]:
     """OCR the image-only pages of a PDF, append their text; returns their words."""
     try:
         indexes = image_only_pages(data)
-        frames = [(rgb, False) for rgb in render_pages(data, indexes)]  # a scan may be upside down
+        frames = render_pages(data, indexes)
     except Exception as exc:
         facts.metadata["ocr_error"] = f"The PDF pages could not be rendered for OCR ({type(exc).__name__})."
         return []
@@ -143,7 +159,7 @@ def inspect_pdf_pages(data: bytes, indexes: list[int]) -> dict[str, str]:
         if raw is None:  # a page of several pictures is not one scan
             continue
         with Image.open(io.BytesIO(raw)) as img:
-            rgb = np.asarray(eight_bit(img).convert("RGB"))
+            rgb = np.asarray(page_rgb(img))
         result = {**inspect_image(raw, rgb), "forensic_page": str(index + 1)}
         _boxes_to_points(result, bounds, page_height, rgb.shape)
         if not found or ("forensic_patch_box" in result and "forensic_patch_box" not in found):
@@ -207,7 +223,7 @@ def _boxes_to_points(
 def _apply(facts: DocumentFacts, frames: Frames, pages: list[int]) -> list[PageWords]:
     try:
         read: list[OcrPage] = [
-            read_page(rgb, page=page, upright_known=known) for (rgb, known), page in zip(frames, pages, strict=True)
+            read_page(rgb, page=page) for rgb, page in zip(frames, pages, strict=True)
         ]
     except OcrUnavailable as exc:
         facts.metadata["ocr_error"] = str(exc)

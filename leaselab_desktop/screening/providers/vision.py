@@ -84,7 +84,7 @@ def _frames(doc: DocumentFacts, data: bytes, caps: ImageCaps) -> list[object]:
 
     if doc.detected_format == "pdf":
         return list(render_pages(data, list(range(min(doc.pages or 1, caps.pdf_pages)))))
-    return [rgb for rgb, _ in image_frames(data, DEFAULT_LIMITS)[:1]]
+    return list(image_frames(data, DEFAULT_LIMITS)[:1])
 
 
 def page_images(

@@ -69,7 +69,7 @@ def test_a_16_bit_scan_decodes_to_its_own_grey_levels(encode: Any) -> None:
     page = _page()
     data = encode(page.astype(np.uint16) * 257)  # 8-bit levels spread over 16 bits, as a scanner does
     assert is_wide(Image.open(io.BytesIO(data)).mode)
-    ((rgb, _known),) = image_frames(data, DEFAULT_LIMITS)
+    (rgb,) = image_frames(data, DEFAULT_LIMITS)
     assert rgb.shape == (*page.shape, 3)
     assert np.array_equal(rgb[..., 0], page) and np.array_equal(rgb[..., 2], page)  # not clipped to white
 

@@ -152,8 +152,8 @@ def test_a_photo_is_read_without_opencv_or_rapidocr_code() -> None:
         from leaselab_desktop.screening.documents.ocr import read_page
         from leaselab_desktop.screening.documents.ocr_intake import image_frames
         data = pb.phone_photo_jpeg(seed=3, orientation=1, skew_deg=2.0)
-        (rgb, known), = image_frames(data, DEFAULT_LIMITS)
-        page = read_page(rgb, upright_known=known)
+        (rgb,) = image_frames(data, DEFAULT_LIMITS)
+        page = read_page(rgb)
         text = "\\n".join(page.lines)
         assert "3,250.00" in text and "2,603.00" in text and "Priya" in text, text
         loaded = [m for m in sys.modules if m.startswith(("rapidocr_onnxruntime", "cv2")) and sys.modules[m]]
