@@ -65,6 +65,19 @@ DATES = [
     "Pay date: March 20, 2026",
     "31/02/2026",
 ]
+DATE_ORDERS = [
+    "03/15/2026 and 04/01/2026",
+    "15/03/2026",
+    "01/02/2026",
+    "4410 Commerce Street, Dallas, TX 75226 Pay Date: 03/12/2026",  # a US address: month first
+    "Pay Date: 03/12/2026 Social Security 69.87 Medicare 16.34",  # US payroll words
+    "SocialSecurity 69.87 03/12/2026",  # OCR: no space
+    "Toronto ON M5S 1G2 Pay Date: 03/12/2026",  # a Canadian postal code: day first
+    "CPP 180.42 EI 53.30 Social Security 03/12/2026",  # Canadian and US words: day first
+    "15/03/2026 Dallas, TX 75226",  # the date itself says
+    "Certificate of notification 03/12/2026",  # "fica" inside words is no US word
+    "Dallas, TX 75226",  # no numeric date
+]
 SPLITS: list[tuple[str, str]] = [
     ("Gross Pay", "GROSS"),
     ("Gross Pay: $4,250.00", "GROSS"),
@@ -212,6 +225,32 @@ PAGES: dict[str, list[list[list[tuple[float, str]]]]] = {
             [(40, "Net Pay"), (300, "1,888.81")],
         ]
     ],
+    # probed with documents from outside the corpora: a copy mark after the address, "Member of"
+    # a deposit insurer in a sentence, the holder's address block beside the statement period
+    "stub_employee_copy_mark": [
+        [
+            [(40, "NORTHGATE LOGISTICS INC."), (420, "PAY STATEMENT")],
+            [(40, "2250 Dundas Street West, Mississauga, ON L5K 1R2"), (420, "EMPLOYEE COPY")],
+            [(40, "Employee:"), (100, "Priya Raman"), (300, "Employee ID:"), (380, "40718")],
+            [(40, "Pay Date:"), (100, "March 20, 2026")],
+            [(40, "Gross Pay"), (400, "3,250.00")],
+            [(40, "Total Deductions"), (400, "790.04")],
+            [(40, "NET PAY"), (400, "2,459.96")],
+        ]
+    ],
+    "bank_member_of_sentence": [
+        [
+            [(40, "MAPLE RIVER CREDIT UNION"), (420, "ACCOUNT STATEMENT")],
+            [(40, "Member of Deposit Insurance Corporation of Ontario")],
+            [(40, "Priya Raman"), (300, "Statement Period:"), (400, "February 1, 2026 to February 28, 2026")],
+            [(40, "45 Harbord Street, Apt 3"), (300, "Account Number:"), (400, "0042-118845-7")],
+            [(40, "Toronto ON M5S 1G2")],
+            [(40, "Date"), (100, "Description"), (330, "Withdrawals"), (400, "Deposits"), (470, "Balance")],
+            [(40, "2026-02-01"), (100, "Opening Balance"), (470, "2,418.77")],
+            [(40, "2026-02-02"), (100, "Rent e-Transfer"), (330, "1,850.00"), (470, "568.77")],
+            [(40, "Closing Balance"), (470, "568.77")],
+        ]
+    ],
     "bank_member_fdic": [
         [
             [(40, "Lakeside Home Savings"), (420, "Account Statement")],
@@ -333,7 +372,7 @@ def cases_json() -> dict[str, Any]:
         "(worker/test/layout.test.ts). Regenerate with worker/scripts/layout_shared.py.",
         "amounts": [[t, [list(a) for a in ltext.find_amounts(t)]] for t in AMOUNTS],
         "dates": [[t, [list(d) for d in ltext.find_dates(t)]] for t in DATES],
-        "date_order": [[t, ltext.date_order(t)] for t in ("03/15/2026 and 04/01/2026", "15/03/2026", "01/02/2026")],
+        "date_order": [[t, ltext.date_order(t)] for t in DATE_ORDERS],
         "compact": [[t, ltext.compact(t)] for t in ("Salaire brut :", "Employé(e)", "Période de paie", "Net\u00a0pay")],
         "split_label": [
             [t, k, list(r) if (r := pairing.split_label(t, getattr(vocab, k))) is not None else None] for t, k in SPLITS

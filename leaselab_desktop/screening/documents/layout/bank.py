@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from leaselab_desktop.screening.documents.layout import vocab
-from leaselab_desktop.screening.documents.layout.heads import address_name
+from leaselab_desktop.screening.documents.layout.heads import address_name, full_name
 from leaselab_desktop.screening.documents.layout.lines import Cell, Line
 from leaselab_desktop.screening.documents.layout.pairing import (
     Found,
@@ -24,7 +24,6 @@ from leaselab_desktop.screening.documents.layout.text import (
     dates_in,
     find_amounts,
     fold,
-    uncamel,
 )
 from leaselab_desktop.screening.documents.layout.text import find_dates as find_dates_at
 from leaselab_desktop.screening.documents.parse_common import days_between
@@ -91,17 +90,11 @@ def read_bank(lines: Sequence[Line]) -> BankReading:
     assistance = sum(a for d, a, _ in st.transactions if a > 0 and _ASSISTANCE.search(compact(d)))
     st.recurring_income_monthly = round(income / months, 2) if income else None
     out.assistance_monthly = round(assistance / months, 2) if assistance else None
-    holder = find_text(lines, vocab.HOLDER, stop=vocab.STOPS, accept=_full_name) or address_name(lines)
+    holder = find_text(lines, vocab.HOLDER, stop=vocab.STOPS, accept=full_name) or address_name(lines)
     if holder is not None and isinstance(holder.value, str):
         out.holder = holder.value
         out.sources["name"] = holder.source()
     return out
-
-
-def _full_name(value: str) -> bool:
-    """An account holder is named with two words or more; one word after a holder-like label is
-    something else ("Member FDIC": the bank's deposit insurer, not its customer)."""
-    return len(uncamel(value).replace(",", " ").split()) >= 2
 
 
 def _is_income(desc: str) -> bool:

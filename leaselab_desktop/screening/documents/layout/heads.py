@@ -55,17 +55,30 @@ _STREET = re.compile(r"^\d{1,6}[A-Za-z]?[\s,-]*[A-Za-zÀ-ÿ]")  # "930 Pine St",
 _ISSUER = re.compile(r"bank|banque|credit|union|trust|caisse|financial|savings|payroll", re.I)
 
 
+def full_name(value: str) -> bool:
+    """A person after a name label (employee, account holder) is named with two words or more, the
+    first capitalised. One word is something else ("Member FDIC": the bank's deposit insurer;
+    "EMPLOYEE COPY": which copy of the stub this is), and a name does not start in lower case
+    ("Member of Deposit Insurance Corporation of Ontario": a sentence)."""
+    words = uncamel(value).replace(",", " ").split()
+    return len(words) >= 2 and words[0][:1].isupper()
+
+
 def address_name(lines: Sequence[Line], reach: int = 12) -> Found | None:
-    """A person's name printed alone on a line just above a street address ("Sofia Castellanos" /
-    "930 Pine St"), as statements and pay stubs address their holder without a label."""
+    """A person's name printed just above a street address ("Sofia Castellanos" / "930 Pine St"),
+    as statements and pay stubs address their holder without a label: alone on its line, or as
+    the first box of it, left-aligned with the street, when the statement's period or account
+    number sits beside the address block."""
     top = [ln for ln in lines[1:reach] if ln.page == 0]  # line one is the issuer's letterhead
     for line, below in pairwise(top):
-        text = uncamel(line.text.strip())  # OCR: "SofiaCastellanos"
-        if len(line.cells) != 1 or not _PERSON.match(text) or _COMPANY.search(text):
+        cell, street = line.cells[0], below.cells[0]
+        text = uncamel(cell.text.strip())  # OCR: "SofiaCastellanos"
+        if not _PERSON.match(text) or _COMPANY.search(text):
             continue
         if _ISSUER.search(text) or split_label(text, vocab.STOPS) is not None:
             continue
-        if _STREET.match(below.text.strip()) and not find_amounts(below.text):
-            cell = line.cells[0]
+        if len(line.cells) > 1 and abs(cell.x0 - street.x0) > cell.bottom - cell.top:
+            continue  # beside other boxes, the name and the street start at the same x
+        if _STREET.match(street.text.strip()) and not find_amounts(street.text):
             return Found(text, cell, cell, "address block")
     return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from leaselab_desktop.screening.documents.layout import vocab
-from leaselab_desktop.screening.documents.layout.heads import address_name, letterhead
+from leaselab_desktop.screening.documents.layout.heads import address_name, full_name, letterhead
 from leaselab_desktop.screening.documents.layout.lines import Line
 from leaselab_desktop.screening.documents.layout.pairing import (
     Found,
@@ -71,7 +71,7 @@ def read_paystub(lines: Sequence[Line]) -> StubReading:
     stops = vocab.STOPS
     employer = take("employer", find_text(lines, vocab.EMPLOYER, stop=stops) or letterhead(lines))
     stub.employer = employer if isinstance(employer, str) else None
-    name = take("employee", find_text(lines, vocab.EMPLOYEE, stop=stops) or address_name(lines))
+    name = take("employee", find_text(lines, vocab.EMPLOYEE, stop=stops, accept=full_name) or address_name(lines))
     out.employee = name if isinstance(name, str) else None
     out.withholdings = read_withholdings(lines)
     return out

@@ -88,12 +88,37 @@ def find_dates(text: str) -> list[tuple[str, int, int]]:
 _NUMERIC_RE = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d{2}(?!\d)")
 
 
+# Where a document is from, when its numeric dates do not say: a US state and ZIP code ("Dallas,
+# TX 75226") or US payroll words, and no Canadian postal code ("M5S 1G2") or contribution words.
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
+    "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
+_US_ZIP_RE = re.compile(rf"(?<![A-Za-z])(?:{_US_STATES}),?\s+\d{{5}}(?:-\d{{4}})?(?!\d)")
+_CA_POSTAL_RE = re.compile(
+    r"(?<![A-Za-z0-9])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d(?![A-Za-z0-9])"
+)
+_US_WORDS_RE = re.compile(r"\b(?:social ?security|medicare|fica|oasdi|401 ?\(?k\)?)(?![a-z])")
+_CA_WORDS_RE = re.compile(r"\b(?:cpp|qpp|rrq|rqap|qpip|ei|employment ?insurance|assurance[- ]?emploi)\b")
+
+
 def date_order(text: str) -> str:
-    """ "mdy" when the text's numeric dates can only be month first, else "dmy"."""
+    """ "mdy" when the text's numeric dates can only be month first, or, when none of them says
+    (every day and month 12 or less: "03/12/2026"), when the document is from the United States;
+    else "dmy"."""
     pairs = [(int(a), int(b)) for a, b in _NUMERIC_RE.findall(text)]
     if any(b > 12 for _, b in pairs) and not any(a > 12 for a, _ in pairs):
         return "mdy"
+    if pairs and not any(a > 12 or b > 12 for a, b in pairs) and _from_the_us(text):
+        return "mdy"
     return "dmy"
+
+
+def _from_the_us(text: str) -> bool:
+    folded = fold(text)
+    us = bool(_US_ZIP_RE.search(text) or _US_WORDS_RE.search(folded))
+    canadian = bool(_CA_POSTAL_RE.search(text) or _CA_WORDS_RE.search(folded))
+    return us and not canadian
 
 
 def dates_in(text: str) -> list[str]:

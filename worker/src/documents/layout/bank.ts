@@ -3,7 +3,7 @@
  * totals, the statement period, and the transaction table (Date | Description | Withdrawals |
  * Deposits | Balance, or one signed Amount column), across pages, with balances carried forward.
  */
-import { addressName } from "./heads";
+import { addressName, fullName } from "./heads";
 import type { Cell, Line } from "./lines";
 import { findAmount, findDatesAfter, findText, splitLabel, type Found } from "./pairing";
 import { compact, datesIn, daysBetween, findAmounts, findDates, fold, MONTH_NAMES, uncamel } from "./text";
@@ -66,12 +66,6 @@ export function readBank(lines: readonly Line[]): BankReading {
   const holder = findText(lines, vocab.HOLDER, vocab.STOPS, fullName) ?? addressName(lines);
   if (holder && typeof holder.value === "string") st.holder = holder.value;
   return st;
-}
-
-/** An account holder is named with two words or more; one word after a holder-like label is
- * something else ("Member FDIC": the bank's deposit insurer, not its customer). */
-function fullName(value: string): boolean {
-  return uncamel(value).replace(/,/g, " ").trim().split(/\s+/).filter(Boolean).length >= 2;
 }
 
 function isIncome(desc: string): boolean {

@@ -35,16 +35,28 @@ const PERSON = /^(?:[A-ZÀ-Ý][\p{L}\p{N}_'’.\-]*\s+){1,3}[A-ZÀ-Ý][\p{L}\p{N
 const STREET = /^\d{1,6}[A-Za-z]?[\s,-]*[A-Za-zÀ-ÿ]/;
 const ISSUER = /bank|banque|credit|union|trust|caisse|financial|savings|payroll/i;
 
-/** A person's name alone on a line just above a street address. */
+/** A person after a name label (employee, account holder) is named with two words or more, the first
+ * capitalised. One word is something else ("Member FDIC": the bank's deposit insurer; "EMPLOYEE COPY":
+ * which copy of the stub this is), and a name does not start in lower case ("Member of Deposit
+ * Insurance Corporation of Ontario": a sentence). */
+export function fullName(value: string): boolean {
+  const words = uncamel(value).replace(/,/g, " ").trim().split(/\s+/).filter(Boolean);
+  return words.length >= 2 && words[0][0] !== undefined && words[0][0] !== words[0][0].toLowerCase();
+}
+
+/** A person's name just above a street address: alone on its line, or as the first box of it,
+ * left-aligned with the street (a period or an account number beside the address block). */
 export function addressName(lines: readonly Line[], reach = 12): Found | null {
   const top = lines.slice(1, reach).filter((l) => l.page === 0);
   for (let i = 0; i + 1 < top.length; i++) {
     const [line, under] = [top[i], top[i + 1]];
-    const text = uncamel(line.text.trim());
-    if (line.cells.length !== 1 || !PERSON.test(text) || COMPANY.test(text)) continue;
+    const [cell, street] = [line.cells[0], under.cells[0]];
+    const text = uncamel(cell.text.trim());
+    if (!PERSON.test(text) || COMPANY.test(text)) continue;
     if (ISSUER.test(text) || splitLabel(text, STOPS) !== null) continue;
-    if (STREET.test(under.text.trim()) && !findAmounts(under.text).length) {
-      const cell = line.cells[0];
+    // beside other boxes (a period, an account number), the name and the street start at the same x
+    if (line.cells.length > 1 && Math.abs(cell.x0 - street.x0) > cell.bottom - cell.top) continue;
+    if (STREET.test(street.text.trim()) && !findAmounts(street.text).length) {
       return { value: text, label: cell, cell, how: "address block" };
     }
   }

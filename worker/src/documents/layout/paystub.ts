@@ -1,6 +1,6 @@
 /** Pay-stub facts from lines and cells (port of layout/paystub.py). */
 import type { Line } from "./lines";
-import { addressName, letterhead } from "./heads";
+import { addressName, fullName, letterhead } from "./heads";
 import { amountAt, findAmount, findDatesAfter, findText, splitLabel, type Found } from "./pairing";
 import { compact, daysBetween } from "./text";
 import * as vocab from "./vocab";
@@ -54,7 +54,7 @@ export function readPaystub(lines: readonly Line[]): StubReading {
   stub.pay_frequency = frequency(lines, stub.period_start, stub.period_end);
   const employer = findText(lines, vocab.EMPLOYER, vocab.STOPS) ?? letterhead(lines);
   stub.employer = employer && typeof employer.value === "string" ? employer.value : null;
-  const name = findText(lines, vocab.EMPLOYEE, vocab.STOPS) ?? addressName(lines);
+  const name = findText(lines, vocab.EMPLOYEE, vocab.STOPS, fullName) ?? addressName(lines);
   return {
     stub, employee: name && typeof name.value === "string" ? name.value : null, itemised,
     withholdings: readWithholdings(lines),

@@ -99,11 +99,30 @@ function toIso(g: Record<string, string | undefined>): string | null {
 
 const NUMERIC_RE = /(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](?:19|20)\d{2}(?!\d)/g;
 
-/** "mdy" when the text's numeric dates can only be month first, else "dmy". */
+// Where a document is from, when its numeric dates do not say: a US state and ZIP code ("Dallas,
+// TX 75226") or US payroll words, and no Canadian postal code ("M5S 1G2") or contribution words.
+const US_STATES =
+  "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|" +
+  "OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY";
+const US_ZIP_RE = new RegExp(String.raw`(?<![A-Za-z])(?:${US_STATES}),?\s+\d{5}(?:-\d{4})?(?!\d)`);
+const CA_POSTAL_RE = /(?<![A-Za-z0-9])[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d(?![A-Za-z0-9])/;
+const US_WORDS_RE = /\b(?:social ?security|medicare|fica|oasdi|401 ?\(?k\)?)(?![a-z])/;
+const CA_WORDS_RE = /\b(?:cpp|qpp|rrq|rqap|qpip|ei|employment ?insurance|assurance[- ]?emploi)\b/;
+
+/** "mdy" when the text's numeric dates can only be month first, or, when none of them says (every
+ * day and month 12 or less: "03/12/2026"), when the document is from the United States; else "dmy". */
 export function dateOrder(text: string): "dmy" | "mdy" {
   const pairs = [...text.matchAll(NUMERIC_RE)].map((m) => [+m[1], +m[2]]);
   if (pairs.some(([, b]) => b > 12) && !pairs.some(([a]) => a > 12)) return "mdy";
+  if (pairs.length && !pairs.some(([a, b]) => a > 12 || b > 12) && fromTheUs(text)) return "mdy";
   return "dmy";
+}
+
+function fromTheUs(text: string): boolean {
+  const folded = fold(text);
+  const us = US_ZIP_RE.test(text) || US_WORDS_RE.test(folded);
+  const canadian = CA_POSTAL_RE.test(text) || CA_WORDS_RE.test(folded);
+  return us && !canadian;
 }
 
 export const datesIn = (text: string): string[] => findDates(text).map((d) => d[0]);
