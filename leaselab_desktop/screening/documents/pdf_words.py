@@ -11,6 +11,7 @@ from leaselab_desktop.screening.documents.words import PageWords, Word
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)  # malformed input is reported, not logged
 OVERLAP = 0.4  # two glyphs sharing this much of their width are one drawn over the other
+BACKGROUND_SHARE = 0.5  # a white box under more than this share of the page's glyphs is a page fill
 
 
 def pdf_words(data: bytes, limits: Limits) -> list[PageWords]:
@@ -75,9 +76,21 @@ def overdrawn(
                     over.add(top)
     if over:
         for rect in rects or []:
-            if _white(rect):
+            if _white(rect) and not _background(rect, chars):
                 hidden |= _whited_out(chars, rect, over)
     return hidden
+
+
+def _background(rect: dict[str, Any], chars: list[dict[str, Any]]) -> bool:
+    """A white box under most of the page's text is its background (a page fill, drawn first), not
+    an editor's white-out over a figure: what is inside it was never covered."""
+    inside = sum(1 for ch in chars if _within(ch, rect))
+    return inside > BACKGROUND_SHARE * len(chars)
+
+
+def _within(ch: dict[str, Any], rect: dict[str, Any]) -> bool:
+    return bool(rect["x0"] - 0.5 <= (ch["x0"] + ch["x1"]) / 2 <= rect["x1"] + 0.5
+                and rect["top"] - 0.5 <= (ch["top"] + ch["bottom"]) / 2 <= rect["bottom"] + 0.5)
 
 
 def _white(rect: dict[str, Any]) -> bool:
@@ -89,11 +102,7 @@ def _white(rect: dict[str, Any]) -> bool:
 
 
 def _whited_out(chars: list[dict[str, Any]], rect: dict[str, Any], over: set[int]) -> set[int]:
-    inside = [
-        (order, ch) for order, ch in enumerate(chars)
-        if rect["x0"] - 0.5 <= (ch["x0"] + ch["x1"]) / 2 <= rect["x1"] + 0.5
-        and rect["top"] - 0.5 <= (ch["top"] + ch["bottom"]) / 2 <= rect["bottom"] + 0.5
-    ]
+    inside = [(order, ch) for order, ch in enumerate(chars) if _within(ch, rect)]
     later = [order for order, _ in inside if order in over]
     if not later:
         return set()

@@ -109,3 +109,31 @@ def test_full_name() -> None:
     assert full_name("Émilie Gagnon")
     assert not full_name("FDIC") and not full_name("COPY")
     assert not full_name("of Deposit Insurance Corporation of Ontario")
+
+
+def test_a_white_page_fill_under_a_kerned_pair_hides_nothing() -> None:
+    """Generators paint a white page first. One kerned pair on the page ("y." with the full stop
+    tucked under the y) reads as a glyph drawn over another, as an editor's new figure is; the
+    white box it sits in was then taken for a white-out, and every glyph drawn before it hidden."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(0, 0, letter[0], letter[1], stroke=0, fill=1)  # the page fill, drawn first
+    c.setFillColorRGB(0, 0, 0)
+    y = 740.0
+    for row in _stub("EMPLOYEE COPY"):
+        for x, text in row:
+            c.setFont("Helvetica", 10)
+            c.drawString(x, y, text)
+        y -= 18
+    c.drawString(40, y - 20, "Questions? Ask Payroll")
+    kern = 40 + stringWidth("Questions? Ask Payroll", "Helvetica", 10) - 3.0
+    c.drawString(kern, y - 20, ".")  # under the "l"'s right half: a kerned full stop
+    c.save()
+    f = analyse_file("s", "stub.pdf", "paystub", buf.getvalue())
+    assert f.pay_stub is not None and (f.pay_stub.gross, f.pay_stub.net) == (3250.0, 2459.96)
+    assert f.name_on_document == "Priya Raman" and f.employer == "NORTHGATE LOGISTICS INC."
