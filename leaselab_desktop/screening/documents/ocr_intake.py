@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,7 +21,12 @@ from leaselab_desktop.screening.documents.ocr import OcrPage, OcrUnavailable, re
 from leaselab_desktop.screening.documents.words import PageWords
 from leaselab_desktop.screening.facts import DocumentFacts
 
+if TYPE_CHECKING:
+    from PIL import Image
+
 MAX_OCR_PAGES = 10  # pages of one document read by OCR (a pay stub or statement is 1–4 pages)
+MIN_DPI_RATIO = 1.3  # resolutions across and down further apart than this are made equal
+MAX_SQUARED_PIXELS = 40_000_000  # ... unless the stretched image would be larger
 RENDER_MAX_SIDE = 2000  # px: a letter page at ~180 dpi, plenty for 8-pt print
 MIN_PAGE_CHARS = 16  # a PDF page with fewer text-layer characters is treated as image-only
 STAMP_CHARS = 200  # ... as is one with fewer, over a picture covering SCAN_COVER of the page
@@ -48,9 +54,29 @@ def image_frames(data: bytes, limits: Limits) -> list[np.ndarray]:
             raise ValueError("image too large")
         for index in range(min(int(getattr(img, "n_frames", 1) or 1), MAX_OCR_PAGES)):
             img.seek(index)
-            upright = ImageOps.exif_transpose(img) if index == 0 else img
+            square = _square_pixels(img)
+            upright = ImageOps.exif_transpose(square) if index == 0 else square
             frames.append(np.asarray(page_rgb(upright)))
     return frames
+
+
+def _square_pixels(img: Image.Image) -> Image.Image:
+    """The image with as many pixels per inch down as across. A fax in normal mode is 204 × 98 dpi:
+    its letters, twice as tall in pixels as on paper, read as "NO RTHGATE LOG ISTICS I NC."."""
+    from PIL import Image
+
+    dpi = img.info.get("dpi")
+    try:
+        across, down = (float(v) for v in dpi)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return img
+    if across <= 0 or down <= 0 or max(across, down) < MIN_DPI_RATIO * min(across, down):
+        return img
+    size = (round(img.width * max(1.0, down / across)), round(img.height * max(1.0, across / down)))
+    if size[0] * size[1] > MAX_SQUARED_PIXELS:
+        return img
+    source = img.convert("L") if img.mode == "1" else img  # greys: the stretch keeps strokes smooth
+    return source.resize(size, Image.Resampling.BILINEAR)
 
 
 def image_only_pages(data: bytes, limit: int = MAX_OCR_PAGES) -> list[int]:

@@ -133,3 +133,20 @@ def test_held_out_multi_page_16_bit_tiff_statement_is_read_to_its_last_page() ->
     assert f.error is None and f.metadata["ocr_pages"] == "1,2"
     assert f.bank_statement is not None
     assert f.bank_statement.closing_balance == entry["facts"]["closing_balance"]
+
+
+@pytest.mark.slow
+def test_a_fax_in_normal_mode_is_read_with_square_pixels() -> None:
+    """A fax in normal mode samples 204 dpi across and 98 dpi down (a bilevel G4 TIFF): letters
+    are half as tall in pixels as they are wide. The page is stretched back before OCR."""
+    import photo_builders as pb
+
+    page = pb.reportlab_page(scale=204 / 72).convert("L")  # 204 dpi both ways
+    fax = page.resize((page.width, round(page.height * 98 / 204)), Image.Resampling.BOX)
+    buf = io.BytesIO()
+    fax.point(lambda v: 255 if v > 150 else 0).convert("1").save(buf, "TIFF", compression="group4", dpi=(204, 98))
+    (rgb,) = image_frames(buf.getvalue(), DEFAULT_LIMITS)
+    assert rgb.shape[0] == pytest.approx(page.height, abs=2) and rgb.shape[1] == page.width
+    f = analyse_file("f", "fax.tif", "paystub", buf.getvalue())
+    assert f.pay_stub is not None and (f.pay_stub.gross, f.pay_stub.net) == (3250.0, 2603.0)
+    assert f.name_on_document == "Priya Raman"
