@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from typing import Any
 
 from leaselab_desktop.screening.documents.limits import Limits
@@ -34,10 +35,61 @@ def pdf_words(data: bytes, limits: Limits) -> list[PageWords]:
                     )
                     for w in view.extract_words(keep_blank_chars=False, use_text_flow=False)
                 ]
+                words += form_words(page.annots, index, words)
                 out.append(PageWords(index, float(page.width), float(page.height), "text", words))
                 page.close()  # frees the page's parsed objects (long statements)
     except Exception:  # pdfminer raises many kinds of errors on damaged files
         return []
+    return out
+
+
+def form_words(annots: list[dict[str, Any]], page: int, drawn: list[Word]) -> list[Word]:
+    """The values typed into a fillable form's text fields, as words where the field shows them.
+    A filled form keeps them in its fields, not in the page's text: a pay stub template filled
+    in by a small employer read as labels with no figures. A field whose place already holds
+    page text (a flattened form) adds nothing."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    out: list[Word] = []
+    for annot in annots:
+        data = annot.get("data") or {}
+        parent = resolve1(data.get("Parent")) or {}
+        field = {**(parent if isinstance(parent, dict) else {}), **data}
+        value = resolve1(field.get("V"))
+        if str(resolve1(field.get("FT"))) != "/'Tx'" or not isinstance(value, bytes | str) or not value:
+            continue
+        text = decode_text(value) if isinstance(value, bytes) else value
+        x0, top, x1, bottom = (float(annot[k]) for k in ("x0", "top", "x1", "bottom"))
+        if not text.strip() or any(x0 <= (w.x0 + w.x1) / 2 <= x1 and top <= (w.top + w.bottom) / 2 <= bottom
+                                   for w in drawn):
+            continue
+        out += _field_words(" ".join(text.split()), x0, top, x1, bottom, field, page)
+    return out
+
+
+def _field_words(text: str, x0: float, top: float, x1: float, bottom: float, field: dict[str, Any],
+                 page: int) -> list[Word]:
+    """Words of a field's one-line value, placed as the field aligns it (``Q``: 0 left, 1 centre,
+    2 right) in its font size (``DA``: "/Helv 9 Tf"), at Helvetica's half an em a character."""
+    from pdfminer.pdftypes import resolve1
+
+    appearance = resolve1(field.get("DA"))
+    sizes = re.findall(rb"([\d.]+)\s+Tf", appearance) if isinstance(appearance, bytes) else []
+    size = float(sizes[-1]) if sizes and float(sizes[-1]) > 0 else min(bottom - top, 12.0) * 0.75
+    per_char = 0.5 * size
+    width = min(x1 - x0 - 4.0, per_char * len(text))
+    align = resolve1(field.get("Q"))
+    start = x1 - 2.0 - width if align == 2 else (x0 + x1 - width) / 2 if align == 1 else x0 + 2.0
+    step = width / max(len(text), 1)
+    middle = (top + bottom) / 2
+    out: list[Word] = []
+    pos = 0
+    for token in text.split():
+        begin = text.index(token, pos)
+        pos = begin + len(token)
+        out.append(Word(text=token, page=page, x0=start + begin * step, top=middle - size / 2,
+                        x1=start + pos * step, bottom=middle + size / 2))
     return out
 
 

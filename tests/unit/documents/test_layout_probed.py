@@ -137,3 +137,31 @@ def test_a_white_page_fill_under_a_kerned_pair_hides_nothing() -> None:
     f = analyse_file("s", "stub.pdf", "paystub", buf.getvalue())
     assert f.pay_stub is not None and (f.pay_stub.gross, f.pay_stub.net) == (3250.0, 2459.96)
     assert f.name_on_document == "Priya Raman" and f.employer == "NORTHGATE LOGISTICS INC."
+
+
+def test_the_values_of_a_filled_form_are_read_where_its_fields_show_them() -> None:
+    """A fillable pay stub template (reportlab's AcroForm text fields), filled in: the figures live
+    in the fields, not in the page's text."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=letter)
+    c.setFont("Helvetica-Bold", 12)
+    c.drawString(40, 740, "NORTHGATE LOGISTICS INC.")
+    c.setFont("Helvetica", 10)
+    fields = [("Employee:", "employee", "Priya Raman"), ("Pay Date:", "pay_date", "March 20, 2026"),
+              ("Gross Pay", "gross", "3,250.00"), ("Total Deductions", "deductions", "790.04"),
+              ("Net Pay", "net", "2,459.96")]
+    y = 700.0
+    for label, name, value in fields:
+        c.drawString(40, y, label)
+        c.acroForm.textfield(name=name, value=value, x=200, y=y - 3, width=150, height=14, fontName="Helvetica",
+                             fontSize=9, borderWidth=0)
+        y -= 22
+    c.save()
+    f = analyse_file("s", "filled.pdf", "paystub", buf.getvalue())
+    assert f.pay_stub is not None
+    assert (f.pay_stub.gross, f.pay_stub.deductions, f.pay_stub.net, f.pay_stub.pay_date) == (
+        3250.0, 790.04, 2459.96, "2026-03-20")
+    assert f.name_on_document == "Priya Raman"
