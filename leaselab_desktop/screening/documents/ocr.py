@@ -33,7 +33,7 @@ from leaselab_desktop.screening.documents.heap import release_memory
 from leaselab_desktop.screening.documents.ocr_boxes import Quad, crop, reading_order
 from leaselab_desktop.screening.documents.ocr_models import Models, ModelsMissing, Reading
 from leaselab_desktop.screening.documents.ocr_spaces import with_word_spaces
-from leaselab_desktop.screening.documents.words import PageWords, Word
+from leaselab_desktop.screening.documents.words import PageWords, Word, split_line
 
 DET_MAX_SIDE = 1024  # detection input (px): ~1.0 s CPU per phone-photo page in all, vs 1.2 s at 1152
 REC_MAX_SIDE = 2400  # recognition crops come from the image at most this large
@@ -248,23 +248,6 @@ def _deskewed(box: np.ndarray, skew: float, w: int, h: int) -> np.ndarray:
     x0, top = np.clip(pts.min(axis=0), 0, [w, h])
     x1, bottom = np.clip(pts.max(axis=0), 0, [w, h])
     return np.array([x0, top, x1, bottom], dtype=np.float32)
-
-
-def split_line(text: str, box: np.ndarray, confidence: float, page: int) -> list[Word]:
-    """A recognised line as words, each box interpolated by its share of the line's characters
-    (the recogniser reads whole lines; characters of one font are of similar width)."""
-    x0, top, x1, bottom = (float(v) for v in box)
-    n = len(text)
-    out: list[Word] = []
-    pos = 0
-    for token in text.split():
-        begin = text.index(token, pos)
-        pos = begin + len(token)
-        out.append(Word(
-            text=token, page=page, x0=x0 + (x1 - x0) * begin / n, top=top,
-            x1=x0 + (x1 - x0) * pos / n, bottom=bottom, confidence=round(confidence, 4),
-        ))
-    return out
 
 
 def text_lines(words: list[Word]) -> list[str]:

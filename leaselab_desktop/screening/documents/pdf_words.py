@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from leaselab_desktop.screening.documents.limits import Limits
-from leaselab_desktop.screening.documents.words import PageWords, Word
+from leaselab_desktop.screening.documents.words import PageWords, Word, split_line
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)  # malformed input is reported, not logged
 OVERLAP = 0.4  # two glyphs sharing this much of their width are one drawn over the other
@@ -77,20 +77,11 @@ def _field_words(text: str, x0: float, top: float, x1: float, bottom: float, fie
     appearance = resolve1(field.get("DA"))
     sizes = re.findall(rb"([\d.]+)\s+Tf", appearance) if isinstance(appearance, bytes) else []
     size = float(sizes[-1]) if sizes and float(sizes[-1]) > 0 else min(bottom - top, 12.0) * 0.75
-    per_char = 0.5 * size
-    width = min(x1 - x0 - 4.0, per_char * len(text))
+    width = min(x1 - x0 - 4.0, 0.5 * size * len(text))
     align = resolve1(field.get("Q"))
     start = x1 - 2.0 - width if align == 2 else (x0 + x1 - width) / 2 if align == 1 else x0 + 2.0
-    step = width / max(len(text), 1)
     middle = (top + bottom) / 2
-    out: list[Word] = []
-    pos = 0
-    for token in text.split():
-        begin = text.index(token, pos)
-        pos = begin + len(token)
-        out.append(Word(text=token, page=page, x0=start + begin * step, top=middle - size / 2,
-                        x1=start + pos * step, bottom=middle + size / 2))
-    return out
+    return split_line(text, (start, middle - size / 2, start + width, middle + size / 2), 1.0, page)
 
 
 def _shown(hidden: set[int]) -> Any:
@@ -128,16 +119,9 @@ def overdrawn(
                     over.add(top)
     if over:
         for rect in rects or []:
-            if _white(rect) and not _background(rect, chars):
+            if _white(rect):
                 hidden |= _whited_out(chars, rect, over)
     return hidden
-
-
-def _background(rect: dict[str, Any], chars: list[dict[str, Any]]) -> bool:
-    """A white box under most of the page's text is its background (a page fill, drawn first), not
-    an editor's white-out over a figure: what is inside it was never covered."""
-    inside = sum(1 for ch in chars if _within(ch, rect))
-    return inside > BACKGROUND_SHARE * len(chars)
 
 
 def _within(ch: dict[str, Any], rect: dict[str, Any]) -> bool:
@@ -156,7 +140,9 @@ def _white(rect: dict[str, Any]) -> bool:
 def _whited_out(chars: list[dict[str, Any]], rect: dict[str, Any], over: set[int]) -> set[int]:
     inside = [(order, ch) for order, ch in enumerate(chars) if _within(ch, rect)]
     later = [order for order, _ in inside if order in over]
-    if not later:
+    # a white box under most of the page's text is its background (a page fill, drawn first), not
+    # an editor's white-out over a figure: what is inside it was never covered
+    if not later or len(inside) > BACKGROUND_SHARE * len(chars):
         return set()
     cutoff = min(later)
     return {id(ch) for order, ch in inside if order < cutoff}

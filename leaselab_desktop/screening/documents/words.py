@@ -7,6 +7,7 @@ points for a text layer, pixels of the upright image for OCR); ``width``/``heigh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -35,3 +36,21 @@ class PageWords:
     height: float
     source: WordSource
     words: list[Word] = field(default_factory=list)
+
+
+def split_line(text: str, box: Iterable[float], confidence: float, page: int) -> list[Word]:
+    """A line of text known only as a whole (an OCR line, a form field's value) as words, each box
+    interpolated by its share of the line's characters (characters of one font are of similar
+    width). ``box``: x0, top, x1, bottom."""
+    x0, top, x1, bottom = (float(v) for v in box)
+    n = len(text)
+    out: list[Word] = []
+    pos = 0
+    for token in text.split():
+        begin = text.index(token, pos)
+        pos = begin + len(token)
+        out.append(Word(
+            text=token, page=page, x0=x0 + (x1 - x0) * begin / n, top=top,
+            x1=x0 + (x1 - x0) * pos / n, bottom=bottom, confidence=round(confidence, 4),
+        ))
+    return out

@@ -82,16 +82,7 @@ def test_heic_photo_is_read() -> None:
 
 
 def test_image_only_pdf_page_is_read() -> None:
-    from reportlab.lib.pagesizes import letter
-    from reportlab.lib.utils import ImageReader
-    from reportlab.pdfgen import canvas
-
-    scan = Image.fromarray(pb.camera_shot(pb.reportlab_page(), seed=7, skew_deg=2.0))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=letter)
-    c.drawImage(ImageReader(scan), 0, 0, width=letter[0], height=letter[1])
-    c.save()
-    f = analyse_file("f", "scan.pdf", "paystub", buf.getvalue())
+    f = analyse_file("f", "scan.pdf", "paystub", _scan_pdf(None))
     _assert_stub_read(f)
     assert f.metadata["ocr_pages"] == "1"
 
